@@ -1,0 +1,145 @@
+//! The `Analyzer` trait and the registry that plugins join through `inventory`.
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+
+use crate::config::AnalyzerSettings;
+use crate::report::Report;
+use crate::text::AnnotatedDoc;
+
+/// An analysis over a corpus, split into a per-document map and a
+/// corpus-level reduce.
+///
+/// The map is a pure function of one annotated document, so documents run in
+/// parallel and a batch run can stream millions of them. The reduce sees only
+/// the concatenated map tables — never the corpus — so the same reduce serves
+/// the REPL, a streaming batch run and shards merged later.
+pub trait Analyzer: Send + Sync {
+    fn name(&self) -> &'static str;
+
+    /// This document's rows of the per-document tables. Always returns the
+    /// same tables (names and columns), even when they have no rows.
+    fn map(&self, doc: &AnnotatedDoc) -> Report;
+
+    /// The final tables, from the map tables of every document in corpus order.
+    fn reduce(&self, mapped: Report) -> Result<Report> {
+        Ok(mapped)
+    }
+}
+
+/// How a plugin makes itself known; submitted with [`register_analyzer!`](crate::register_analyzer).
+pub struct Registration {
+    /// kebab-case; the same as the crate's directory under `plugins/`.
+    pub name: &'static str,
+    /// One sentence, for `analyzers` and `help`.
+    pub summary: &'static str,
+    /// Checks the configuration and compiles patterns once.
+    pub build: fn(&AnalyzerSettings) -> Result<Box<dyn Analyzer>>,
+}
+
+inventory::collect!(Registration);
+
+/// Registers an analyzer:
+/// `newslens_core::register_analyzer!("timeline", "Dated events merged across outlets.", build);`
+#[macro_export]
+macro_rules! register_analyzer {
+    ($name:literal, $summary:literal, $build:path) => {
+        $crate::__private::inventory::submit! {
+            $crate::Registration { name: $name, summary: $summary, build: $build }
+        }
+    };
+}
+
+/// The registered analyzers, sorted by name.
+pub struct Registry {
+    entries: BTreeMap<&'static str, &'static Registration>,
+}
+
+impl Registry {
+    /// Every analyzer linked into this binary. Fails on a duplicate name.
+    pub fn linked() -> Result<Registry> {
+        Registry::from_registrations(inventory::iter::<Registration>)
+    }
+
+    pub fn from_registrations(registrations: impl IntoIterator<Item = &'static Registration>) -> Result<Registry> {
+        let mut entries = BTreeMap::new();
+        for registration in registrations {
+            if entries.insert(registration.name, registration).is_some() {
+                bail!("two analyzers are registered as {:?}", registration.name);
+            }
+        }
+        Ok(Registry { entries })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.keys().copied()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'static Registration> + '_ {
+        self.entries.values().copied()
+    }
+
+    pub fn get(&self, name: &str) -> Result<&'static Registration> {
+        match self.entries.get(name) {
+            Some(registration) => Ok(registration),
+            None => {
+                let known: Vec<&str> = self.names().collect();
+                bail!("unknown analyzer `{name}` (known: {})", known.join(", "))
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{ColumnType, Row, Table};
+
+    struct Toy;
+    impl Analyzer for Toy {
+        fn name(&self) -> &'static str {
+            "toy"
+        }
+        fn map(&self, doc: &AnnotatedDoc) -> Report {
+            let mut t = Table::new("lengths", &[("doc", ColumnType::Text), ("bytes", ColumnType::Int)]);
+            t.push(Row::new(vec![doc.id().into(), doc.text().len().into()]));
+            Report::new(vec![t])
+        }
+    }
+    fn build_toy(_: &AnalyzerSettings) -> Result<Box<dyn Analyzer>> {
+        Ok(Box::new(Toy))
+    }
+    static TOY: Registration = Registration { name: "toy", summary: "A toy.", build: build_toy };
+    static OTHER: Registration = Registration { name: "alpha", summary: "Another.", build: build_toy };
+
+    #[test]
+    fn registry_is_sorted_and_rejects_duplicates() {
+        let registry = Registry::from_registrations([&TOY, &OTHER]).unwrap();
+        assert_eq!(registry.names().collect::<Vec<_>>(), ["alpha", "toy"]);
+        let error = registry.get("toyy").err().unwrap().to_string();
+        assert_eq!(error, "unknown analyzer `toyy` (known: alpha, toy)");
+        assert!(Registry::from_registrations([&TOY, &TOY]).is_err());
+    }
+
+    #[test]
+    fn a_toy_analyzer_runs_over_the_bundled_corpus_in_order() {
+        let analyzer = (TOY.build)(&AnalyzerSettings::for_tests("toy")).unwrap();
+        let docs = crate::testing::bundled_corpus();
+        let report = crate::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
+        let ids: Vec<String> = report.tables[0].rows.iter().map(|r| r.cells[0].to_string()).collect();
+        assert_eq!(ids, ["000", "001", "002", "003", "004"]);
+        // An empty corpus still gives the tables, with no rows.
+        let empty = crate::run::run_analyzer(analyzer.as_ref(), &[], None).unwrap();
+        assert_eq!(empty.tables.len(), 1);
+        assert!(empty.tables[0].rows.is_empty());
+    }
+}

@@ -1,0 +1,359 @@
+//! Loading corpora: a directory of `.txt` files with a manifest, a `.jsonl` or
+//! `.jsonl.gz` file, or a single text file.
+//!
+//! Text is kept exactly as given (so offsets can be checked against the
+//! source) unless a directory's manifest asks for page-chrome cleaning. Bad
+//! input is an error naming the file and line; with `skip_bad` the bad records
+//! are reported, counted and left out, never dropped silently.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::{clean, Document, Meta};
+
+/// A record that could not be loaded.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}:{line}: malformed JSON: {message}")]
+    Json { path: PathBuf, line: usize, message: String },
+    #[error("{path}:{line}: duplicate id {id:?} (first on line {first})")]
+    DuplicateId { path: PathBuf, line: usize, id: String, first: usize },
+    #[error("{path}:{line}: missing field `{field}`")]
+    Missing { path: PathBuf, line: usize, field: &'static str },
+    #[error("{path}:{line}: bad date {value:?} in `published` (expected YYYY-MM-DD)")]
+    BadDate { path: PathBuf, line: usize, value: String },
+    #[error("{path}:{line}: not valid UTF-8")]
+    NotUtf8 { path: PathBuf, line: usize },
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// How to treat bad records.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Leave bad records out (and list them) instead of stopping at the first.
+    pub skip_bad: bool,
+}
+
+/// A loaded corpus.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub docs: Vec<Arc<Document>>,
+    /// The records left out under `skip_bad`, in file order.
+    pub skipped: Vec<LoadError>,
+}
+
+/// Loads whatever `path` is: a directory, a `.jsonl`/`.jsonl.gz` file or a text file.
+pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
+    let metadata = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    if metadata.is_dir() {
+        return load_dir(path);
+    }
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".json.gz") {
+        return load_jsonl(path, options);
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+        LoadError::NotUtf8 { path: path.to_path_buf(), line }
+    })?;
+    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or("doc").to_string();
+    Ok(Loaded {
+        docs: vec![Arc::new(Document { id, meta: Meta { source: "unknown".into(), ..Meta::default() }, text })],
+        skipped: Vec::new(),
+    })
+}
+
+/// One JSONL record as written: `id, source, published, title, url, text`;
+/// other fields are ignored.
+#[derive(Deserialize)]
+struct Record {
+    id: Option<String>,
+    source: Option<String>,
+    published: Option<String>,
+    title: Option<String>,
+    url: Option<String>,
+    text: Option<String>,
+}
+
+/// Reads documents from a JSONL file (gzip when the name ends in `.gz`,
+/// including multi-member gzip), one at a time, without holding the file.
+pub struct JsonlReader {
+    path: PathBuf,
+    lines: Box<dyn BufRead + Send>,
+    line: usize,
+    buffer: Vec<u8>,
+    first_line_of: HashMap<String, usize>,
+}
+
+impl JsonlReader {
+    pub fn open(path: &Path) -> Result<JsonlReader> {
+        let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let reader: Box<dyn Read + Send> = if path.extension().is_some_and(|e| e == "gz") {
+            Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
+        } else {
+            Box::new(file)
+        };
+        Ok(JsonlReader {
+            path: path.to_path_buf(),
+            lines: Box::new(BufReader::with_capacity(1 << 16, reader)),
+            line: 0,
+            buffer: Vec::new(),
+            first_line_of: HashMap::new(),
+        })
+    }
+
+    /// The line number of the last record read.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    fn parse(&mut self) -> Result<Option<Document>, LoadError> {
+        let path = &self.path;
+        let line = self.line;
+        let text = std::str::from_utf8(&self.buffer).map_err(|_| LoadError::NotUtf8 { path: path.clone(), line })?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let record: Record = serde_json::from_str(text).map_err(|e| LoadError::Json {
+            path: path.clone(),
+            line,
+            message: e.to_string(),
+        })?;
+        let missing = |field| LoadError::Missing { path: path.clone(), line, field };
+        let id = record.id.filter(|s| !s.is_empty()).ok_or_else(|| missing("id"))?;
+        let text = record.text.ok_or_else(|| missing("text"))?;
+        let published = match record.published.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(value) => Some(parse_date(value).ok_or_else(|| LoadError::BadDate {
+                path: path.clone(),
+                line,
+                value: value.to_string(),
+            })?),
+        };
+        if let Some(&first) = self.first_line_of.get(&id) {
+            return Err(LoadError::DuplicateId { path: path.clone(), line, id, first });
+        }
+        self.first_line_of.insert(id.clone(), line);
+        Ok(Some(Document {
+            id,
+            meta: Meta {
+                source: record.source.unwrap_or_else(|| "unknown".into()),
+                published,
+                title: record.title,
+                url: record.url,
+            },
+            text,
+        }))
+    }
+}
+
+impl Iterator for JsonlReader {
+    type Item = Result<Document, LoadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buffer.clear();
+            match self.lines.read_until(b'\n', &mut self.buffer) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    return Some(Err(LoadError::Io { path: self.path.clone(), message: e.to_string() }));
+                }
+            }
+            self.line += 1;
+            match self.parse() {
+                Ok(None) => continue,
+                Ok(Some(doc)) => return Some(Ok(doc)),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}
+
+/// `2020-02-19`, or the date part of `2020-02-19T10:00:00Z` / `2020-02-19 10:00`.
+pub fn parse_date(value: &str) -> Option<Date> {
+    let day = value.get(..10).filter(|_| value.len() == 10 || matches!(value.as_bytes()[10], b'T' | b' '))?;
+    day.parse().ok()
+}
+
+/// Loads a whole JSONL file.
+pub fn load_jsonl(path: &Path, options: LoadOptions) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for record in JsonlReader::open(path)? {
+        match record {
+            Ok(doc) => loaded.docs.push(Arc::new(doc)),
+            Err(e @ LoadError::Io { .. }) => return Err(e.into()),
+            Err(e) if options.skip_bad => loaded.skipped.push(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(loaded)
+}
+
+/// Reads every document of a JSONL file, for tests and tools.
+pub fn read_jsonl(path: &Path) -> Result<Vec<Document>> {
+    Ok(load_jsonl(path, LoadOptions::default())?.docs.into_iter().map(|d| Arc::unwrap_or_clone(d)).collect())
+}
+
+/// `manifest.toml` beside a directory's `.txt` files.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Strip web-page chrome (see [`crate::clean`]) from every file at load time.
+    #[serde(default)]
+    pub clean: bool,
+    #[serde(default, rename = "documents")]
+    pub documents: Vec<ManifestEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManifestEntry {
+    pub id: String,
+    pub file: String,
+    pub source: String,
+    #[serde(default)]
+    pub published: Option<String>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A directory: the documents its `manifest.toml` lists, or, without one,
+/// every `.txt` file (sorted by name, id = file stem, source unknown).
+pub fn load_dir(dir: &Path) -> Result<Loaded> {
+    let manifest_path = dir.join("manifest.toml");
+    if !manifest_path.exists() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("reading {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+            .collect();
+        files.sort();
+        let mut loaded = Loaded::default();
+        for file in files {
+            loaded.docs.extend(load_path(&file, LoadOptions::default())?.docs);
+        }
+        return Ok(loaded);
+    }
+    let manifest_text = std::fs::read_to_string(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let files = |name: &str| -> Result<Vec<u8>> {
+        let path = dir.join(name);
+        std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
+    };
+    load_manifest(&manifest_text, &manifest_path, files)
+}
+
+/// Builds documents from manifest text and a way to read the files it names.
+pub fn load_manifest(text: &str, manifest_path: &Path, read: impl Fn(&str) -> Result<Vec<u8>>) -> Result<Loaded> {
+    let manifest: Manifest = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        anyhow::anyhow!("{}:{line}: {}", manifest_path.display(), e.message().trim_end())
+    })?;
+    let mut loaded = Loaded::default();
+    let mut seen = HashMap::new();
+    for (index, entry) in manifest.documents.into_iter().enumerate() {
+        let place = format!("{} (document {}, {:?})", manifest_path.display(), index + 1, entry.id);
+        if let Some(first) = seen.insert(entry.id.clone(), index + 1) {
+            anyhow::bail!("{place}: duplicate id (first as document {first})");
+        }
+        let bytes = read(&entry.file)?;
+        let raw = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{place}: {} is not valid UTF-8", entry.file))?;
+        let published = match entry.published.as_deref() {
+            None | Some("") => None,
+            Some(value) => Some(parse_date(value).ok_or_else(|| anyhow::anyhow!("{place}: bad date {value:?}"))?),
+        };
+        let text = if manifest.clean { clean::clean_page(&raw) } else { raw };
+        loaded.docs.push(Arc::new(Document {
+            id: entry.id,
+            meta: Meta { source: entry.source, published, title: entry.title, url: entry.url },
+            text,
+        }));
+    }
+    Ok(loaded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("newslens-load-{}-{name}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn error(name: &str, content: &[u8]) -> String {
+        let path = temp_file(name, content);
+        load_path(&path, LoadOptions::default()).err().map(|e| format!("{e:#}")).unwrap_or_default()
+    }
+
+    const GOOD: &str = r#"{"id": "a", "source": "Reuters", "published": "2020-02-19", "title": "T", "url": null, "text": "Tripoli was shelled."}"#;
+
+    #[test]
+    fn jsonl_keeps_text_exactly() {
+        let raw = r#"{"id": "a", "source": "X", "published": null, "text": "  two\r\nlines  “quoted” "}"#;
+        let loaded = load_path(&temp_file("exact.jsonl", raw.as_bytes()), LoadOptions::default()).unwrap();
+        assert_eq!(loaded.docs[0].text, "  two\r\nlines  “quoted” ");
+        assert_eq!(loaded.docs[0].meta.published, None);
+    }
+
+    #[test]
+    fn bad_records_name_file_and_line() {
+        let e = error("json.jsonl", format!("{GOOD}\n{{\"id\": \"b\", \n").as_bytes());
+        assert!(e.contains("json.jsonl:2: malformed JSON"), "{e}");
+        let e = error("dup.jsonl", format!("{GOOD}\n\n{GOOD}\n").as_bytes());
+        assert!(e.contains("dup.jsonl:3: duplicate id \"a\" (first on line 1)"), "{e}");
+        let e = error("missing.jsonl", br#"{"id": "a", "source": "X"}"#);
+        assert!(e.contains("missing.jsonl:1: missing field `text`"), "{e}");
+        let e = error("date.jsonl", br#"{"id": "a", "published": "19/02/2020", "text": "x"}"#);
+        assert!(e.contains("date.jsonl:1: bad date \"19/02/2020\""), "{e}");
+        let mut bytes = format!("{GOOD}\n").into_bytes();
+        bytes.extend_from_slice(b"{\"id\": \"b\", \"text\": \"caf\xe9\"}\n");
+        let e = error("utf8.jsonl", &bytes);
+        assert!(e.contains("utf8.jsonl:2: not valid UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn skip_bad_counts_and_lists() {
+        let content = format!("{GOOD}\nnot json\n{}\n", GOOD.replace("\"a\"", "\"b\""));
+        let path = temp_file("skip.jsonl", content.as_bytes());
+        let loaded = load_path(&path, LoadOptions { skip_bad: true }).unwrap();
+        assert_eq!(loaded.docs.len(), 2);
+        assert_eq!(loaded.skipped.len(), 1);
+        assert!(loaded.skipped[0].to_string().contains("skip.jsonl:2:"));
+    }
+
+    #[test]
+    fn multi_member_gzip() {
+        let mut bytes = Vec::new();
+        for record in [GOOD.to_string(), GOOD.replace("\"a\"", "\"b\"")] {
+            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            encoder.write_all(format!("{record}\n").as_bytes()).unwrap();
+            bytes.extend(encoder.finish().unwrap());
+        }
+        let loaded = load_path(&temp_file("multi.jsonl.gz", &bytes), LoadOptions::default()).unwrap();
+        assert_eq!(loaded.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2020-02-19T08:00:00Z").unwrap().to_string(), "2020-02-19");
+        assert!(parse_date("2020-02-30").is_none());
+        assert!(parse_date("2020-02-1").is_none());
+    }
+}

@@ -1,0 +1,229 @@
+//! The shared text layer: paragraphs, sentences, tokens, numbers, quotations
+//! and actor mentions, built once per document and read by every analyzer.
+
+pub mod fold;
+pub mod mentions;
+pub mod numbers;
+pub mod quotes;
+pub mod sentences;
+pub mod tokens;
+
+use std::sync::Arc;
+
+pub use fold::fold;
+pub use mentions::{Mention, MentionForm, MentionMatcher};
+pub use numbers::{Number, NumberForm};
+pub use quotes::Quote;
+pub use tokens::{Token, TokenKind};
+
+use crate::config::Gazetteer;
+use crate::report::Evidence;
+use crate::{Document, Span};
+
+/// Builds the text layer; holds what is compiled once per configuration.
+pub struct Annotator {
+    gazetteer: Arc<Gazetteer>,
+    mentions: MentionMatcher,
+}
+
+impl Annotator {
+    pub fn new(gazetteer: Arc<Gazetteer>) -> Annotator {
+        let mentions = MentionMatcher::new(&gazetteer);
+        Annotator { gazetteer, mentions }
+    }
+
+    pub fn gazetteer(&self) -> &Arc<Gazetteer> {
+        &self.gazetteer
+    }
+
+    /// Annotates one document. Pure: the same document always gives the same layer.
+    pub fn annotate(&self, doc: Arc<Document>) -> AnnotatedDoc {
+        let text = doc.text.as_str();
+        let paragraphs = sentences::paragraphs(text);
+        let tokens = tokens::tokenize(text);
+        let sentences = sentences::sentences(text, &paragraphs, &tokens);
+        let numbers = numbers::numbers(text, &tokens);
+        let quotes = quotes::quotes(text, &paragraphs);
+        let mentions = self.mentions.find(text);
+        let char_index = CharIndex::new(text);
+        AnnotatedDoc {
+            doc,
+            paragraphs,
+            sentences,
+            tokens,
+            numbers,
+            quotes,
+            mentions,
+            gazetteer: Arc::clone(&self.gazetteer),
+            char_index,
+        }
+    }
+}
+
+/// A document with its text layer. All spans are byte spans into `doc.text`,
+/// and every list is sorted by start.
+#[derive(Clone, Debug)]
+pub struct AnnotatedDoc {
+    pub doc: Arc<Document>,
+    pub paragraphs: Vec<Span>,
+    pub sentences: Vec<Span>,
+    pub tokens: Vec<Token>,
+    pub numbers: Vec<Number>,
+    /// Sorted by start; a nested quote follows the quote that holds it.
+    pub quotes: Vec<Quote>,
+    pub mentions: Vec<Mention>,
+    pub gazetteer: Arc<Gazetteer>,
+    char_index: CharIndex,
+}
+
+impl AnnotatedDoc {
+    pub fn text(&self) -> &str {
+        &self.doc.text
+    }
+
+    pub fn id(&self) -> &str {
+        &self.doc.id
+    }
+
+    pub fn source(&self) -> &str {
+        &self.doc.meta.source
+    }
+
+    pub fn published(&self) -> Option<jiff::civil::Date> {
+        self.doc.meta.published
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.doc.text)
+    }
+
+    /// The index of the sentence that holds byte `offset`.
+    pub fn sentence_index(&self, offset: u32) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= offset);
+        self.sentences.get(i).filter(|s| s.start <= offset).map(|_| i)
+    }
+
+    /// The tokens that lie inside `span`.
+    pub fn tokens_in(&self, span: Span) -> &[Token] {
+        let from = self.tokens.partition_point(|t| t.span.start < span.start);
+        let to = self.tokens.partition_point(|t| t.span.start < span.end);
+        let to = (from..to).rev().find(|&i| self.tokens[i].span.end <= span.end).map_or(from, |i| i + 1);
+        &self.tokens[from..to]
+    }
+
+    /// The numbers that lie inside `span`.
+    pub fn numbers_in(&self, span: Span) -> &[Number] {
+        let from = self.numbers.partition_point(|n| n.span.start < span.start);
+        let to = self.numbers.partition_point(|n| n.span.start < span.end);
+        let to = (from..to).rev().find(|&i| self.numbers[i].span.end <= span.end).map_or(from, |i| i + 1);
+        &self.numbers[from..to]
+    }
+
+    /// The mentions that lie inside `span`.
+    pub fn mentions_in(&self, span: Span) -> &[Mention] {
+        let from = self.mentions.partition_point(|m| m.span.start < span.start);
+        let to = self.mentions.partition_point(|m| m.span.start < span.end);
+        let to = (from..to).rev().find(|&i| self.mentions[i].span.end <= span.end).map_or(from, |i| i + 1);
+        &self.mentions[from..to]
+    }
+
+    /// The innermost quotation whose inner text holds byte `offset`.
+    pub fn quote_at(&self, offset: u32) -> Option<&Quote> {
+        let candidates = self.quotes.partition_point(|q| q.span.start <= offset);
+        self.quotes[..candidates]
+            .iter()
+            .rev()
+            .filter(|q| q.inner.start <= offset && offset < q.inner.end)
+            .max_by_key(|q| q.depth)
+    }
+
+    /// The character (code point) offset of byte `offset`.
+    pub fn char_offset(&self, offset: u32) -> usize {
+        self.char_index.char_offset(&self.doc.text, offset as usize)
+    }
+
+    /// Evidence for a span: the document id and character offsets.
+    pub fn evidence(&self, span: Span) -> Evidence {
+        Evidence {
+            doc: self.doc.id.clone(),
+            start: self.char_offset(span.start),
+            end: self.char_offset(span.end),
+        }
+    }
+}
+
+/// Byte to character offsets without rescanning the text: the character count
+/// at the start of every 64-byte block, or nothing for ASCII text.
+#[derive(Clone, Debug)]
+struct CharIndex {
+    blocks: Option<Vec<u32>>,
+}
+
+const BLOCK: usize = 64;
+
+impl CharIndex {
+    fn new(text: &str) -> CharIndex {
+        if text.is_ascii() {
+            return CharIndex { blocks: None };
+        }
+        let mut blocks = Vec::with_capacity(text.len() / BLOCK + 1);
+        let mut count = 0u32;
+        for chunk in text.as_bytes().chunks(BLOCK) {
+            blocks.push(count);
+            count += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+        }
+        CharIndex { blocks: Some(blocks) }
+    }
+
+    fn char_offset(&self, text: &str, offset: usize) -> usize {
+        let offset = offset.min(text.len());
+        let Some(blocks) = &self.blocks else {
+            return offset;
+        };
+        let block = offset / BLOCK;
+        let Some(&base) = blocks.get(block) else {
+            return text.chars().count();
+        };
+        let within = text.as_bytes()[block * BLOCK..offset].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        base as usize + within
+    }
+}
+
+/// Converts a character offset back to a byte offset (for showing evidence).
+pub fn byte_offset(text: &str, char_offset: usize) -> usize {
+    text.char_indices().nth(char_offset).map_or(text.len(), |(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing;
+
+    #[test]
+    fn char_offsets_match_a_naive_count() {
+        let text = "Çavuşoğlu – “Kalın” said: 1,000 ünïcödé ".repeat(20);
+        let doc = testing::annotate(&text, None);
+        for (byte, _) in text.char_indices().step_by(7) {
+            assert_eq!(doc.char_offset(byte as u32), text[..byte].chars().count());
+        }
+        assert_eq!(doc.char_offset(text.len() as u32), text.chars().count());
+        assert_eq!(byte_offset(&text, doc.char_offset(40)), 40);
+    }
+
+    #[test]
+    fn span_queries() {
+        let text = "Haftar met Shoigu. “We agree,” Lavrov said of 2 talks.";
+        let doc = testing::annotate(text, None);
+        assert_eq!(doc.sentences.len(), 2);
+        assert_eq!(doc.sentence_index(text.find("Lavrov").unwrap() as u32), Some(1));
+        let second = doc.sentences[1];
+        let words: Vec<&str> = doc.tokens_in(second).iter().map(|t| doc.slice(t.span)).collect();
+        assert_eq!(words.first(), Some(&"“"));
+        assert_eq!(doc.numbers_in(second).len(), 1);
+        let names: Vec<&str> = doc.mentions_in(second).iter().map(|m| doc.slice(m.span)).collect();
+        assert_eq!(names, ["Lavrov"]);
+        let inside = text.find("agree").unwrap() as u32;
+        assert_eq!(doc.quote_at(inside).map(|q| doc.slice(q.inner)), Some("We agree,"));
+        assert!(doc.quote_at(text.find("Lavrov").unwrap() as u32).is_none());
+    }
+}

@@ -1,0 +1,262 @@
+//! Numbers in digits, words and vague quantities, read from tokens.
+
+use super::tokens::{Token, TokenKind};
+use crate::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NumberForm {
+    /// "1,000", "80 000", "2.5", "1.2 million".
+    Digits,
+    /// "twenty-three", "a dozen", "five hundred", "two million".
+    Words,
+    /// "several", "dozens", "scores", "hundreds", "thousands", "tens of thousands":
+    /// `value` is the lower bound the word asserts (see [`VAGUE`]).
+    Vague,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Number {
+    pub span: Span,
+    pub value: f64,
+    pub form: NumberForm,
+}
+
+/// Vague quantity words and the least each one asserts: "dozens" is at least
+/// two dozen, "hundreds" at least two hundred, and so on.
+pub const VAGUE: &[(&str, f64)] = &[
+    ("several", 3.0),
+    ("dozens", 24.0),
+    ("scores", 40.0),
+    ("hundreds", 200.0),
+    ("thousands", 2_000.0),
+    ("millions", 2_000_000.0),
+];
+
+const UNITS: &[(&str, f64)] = &[
+    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0), ("six", 6.0),
+    ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0), ("eleven", 11.0), ("twelve", 12.0),
+    ("thirteen", 13.0), ("fourteen", 14.0), ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0),
+    ("eighteen", 18.0), ("nineteen", 19.0),
+];
+
+const TENS: &[(&str, f64)] = &[
+    ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("seventy", 70.0),
+    ("eighty", 80.0), ("ninety", 90.0),
+];
+
+const SCALES: &[(&str, f64)] = &[
+    ("hundred", 100.0), ("thousand", 1_000.0), ("million", 1_000_000.0), ("billion", 1_000_000_000.0),
+];
+
+fn lookup(table: &[(&str, f64)], word: &str) -> Option<f64> {
+    table.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, v)| v)
+}
+
+/// "twenty-three", "seven", "ninety": a number word below a hundred.
+fn small_number(word: &str) -> Option<f64> {
+    if let Some(v) = lookup(UNITS, word).or_else(|| lookup(TENS, word)) {
+        return Some(v);
+    }
+    let (tens, unit) = word.split_once(['-', '\u{2010}', '\u{2011}'])?;
+    let tens = lookup(TENS, tens)?;
+    let unit = lookup(UNITS, unit).filter(|&u| (1.0..10.0).contains(&u))?;
+    Some(tens + unit)
+}
+
+fn parse_digits(s: &str) -> Option<f64> {
+    s.replace(',', "").parse().ok()
+}
+
+/// Reads numbers from tokens. Each token belongs to at most one number.
+pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
+    let mut out = Vec::new();
+    let word = |i: usize| tokens.get(i).map_or("", |t: &Token| t.span.slice(text));
+    let mut i = 0;
+    while i < tokens.len() {
+        let token = tokens[i];
+        let s = token.span.slice(text);
+        // Digits, "80 000" grouping, then an optional scale word.
+        if token.kind == TokenKind::Number {
+            let Some(mut value) = parse_digits(s) else {
+                i += 1;
+                continue;
+            };
+            let mut end = i;
+            while let Some(next) = tokens.get(end + 1) {
+                let gap = &text[tokens[end].span.end as usize..next.span.start as usize];
+                let grouped = next.kind == TokenKind::Number
+                    && matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
+                    && next.span.len() == 3
+                    && tokens[end].span.len() <= 3
+                    && !tokens[end].span.slice(text).contains([',', '.'])
+                    && value < 1000.0 * (end - i + 1) as f64 * 1000.0;
+                if !grouped {
+                    break;
+                }
+                value = value * 1000.0 + parse_digits(next.span.slice(text)).unwrap_or(0.0);
+                end += 1;
+            }
+            if let Some(scale) = lookup(SCALES, word(end + 1)).filter(|&s| s >= 1_000.0 || value < 100.0) {
+                value *= scale;
+                end += 1;
+            }
+            out.push(Number {
+                span: Span::new(token.span.start as usize, tokens[end].span.end as usize),
+                value,
+                form: NumberForm::Digits,
+            });
+            i = end + 1;
+            continue;
+        }
+        if token.kind != TokenKind::Word {
+            i += 1;
+            continue;
+        }
+        let lower = s.to_ascii_lowercase();
+        // "tens of thousands", "hundreds of thousands".
+        if matches!(lower.as_str(), "tens" | "hundreds") && word(i + 1).eq_ignore_ascii_case("of") {
+            let big = word(i + 2).to_ascii_lowercase();
+            let factor = if lower == "tens" { 20.0 } else { 200.0 };
+            let unit = match big.as_str() {
+                "thousands" => Some(1_000.0),
+                "millions" => Some(1_000_000.0),
+                _ => None,
+            };
+            if let Some(unit) = unit {
+                out.push(Number {
+                    span: token.span.cover(tokens[i + 2].span),
+                    value: factor * unit,
+                    form: NumberForm::Vague,
+                });
+                i += 3;
+                continue;
+            }
+        }
+        if let Some(value) = lookup(VAGUE, &lower) {
+            // "several hundred", "several thousand".
+            if let Some(scale) = lookup(SCALES, word(i + 1)).filter(|_| lower == "several") {
+                out.push(Number { span: token.span.cover(tokens[i + 1].span), value: value * scale, form: NumberForm::Vague });
+                i += 2;
+                continue;
+            }
+            out.push(Number { span: token.span, value, form: NumberForm::Vague });
+            i += 1;
+            continue;
+        }
+        // "a dozen", "two dozen", "a hundred", "a thousand".
+        if lower == "a" || lower == "an" {
+            let next = word(i + 1).to_ascii_lowercase();
+            let base = match next.as_str() {
+                "dozen" => Some(12.0),
+                _ => lookup(SCALES, &next),
+            };
+            if let Some(base) = base {
+                let (value, end) = extend_words(text, tokens, i + 1, base);
+                out.push(Number { span: token.span.cover(tokens[end].span), value, form: NumberForm::Words });
+                i = end + 1;
+                continue;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(v) = small_number(&lower) {
+            let (mut value, mut end) = (v, i);
+            if word(i + 1).eq_ignore_ascii_case("dozen") {
+                value *= 12.0;
+                end += 1;
+            } else {
+                let (v, e) = extend_words(text, tokens, i, v);
+                value = v;
+                end = e;
+            }
+            out.push(Number { span: token.span.cover(tokens[end].span), value, form: NumberForm::Words });
+            i = end + 1;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Continues a number word with scale words and "and": "five hundred and
+/// twenty", "two million", "a hundred thousand".
+fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) -> (f64, usize) {
+    let word = |i: usize| tokens.get(i).map_or(String::new(), |t: &Token| t.span.slice(text).to_ascii_lowercase());
+    let mut total = 0.0;
+    let mut current = first_value;
+    let mut end = first;
+    let mut i = first + 1;
+    loop {
+        let w = word(i);
+        if let Some(scale) = lookup(SCALES, &w) {
+            if scale == 100.0 {
+                current *= 100.0;
+            } else {
+                total += current * scale;
+                current = 0.0;
+            }
+            end = i;
+            i += 1;
+            continue;
+        }
+        if w == "and" {
+            if let Some(v) = small_number(&word(i + 1)) {
+                current += v;
+                end = i + 1;
+                i += 2;
+                continue;
+            }
+        }
+        if let Some(v) = small_number(&w) {
+            // "hundred twenty" after a scale word.
+            if end > first && current % 100.0 == 0.0 {
+                current += v;
+                end = i;
+                i += 1;
+                continue;
+            }
+        }
+        break;
+    }
+    (total + current, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tokens::tokenize;
+    use super::*;
+
+    fn check(text: &str, expected: &[(&str, f64, NumberForm)]) {
+        let tokens = tokenize(text);
+        let got: Vec<(&str, f64, NumberForm)> =
+            numbers(text, &tokens).iter().map(|n| (n.span.slice(text), n.value, n.form)).collect();
+        assert_eq!(got, expected, "in {text:?}");
+    }
+
+    use NumberForm::*;
+
+    #[test]
+    fn digits() {
+        check("more than 1,000 people dead", &[("1,000", 1000.0, Digits)]);
+        check("displaced 146,000 Libyans", &[("146,000", 146000.0, Digits)]);
+        check("about 80 000 refugees", &[("80 000", 80000.0, Digits)]);
+        check("1.2 million displaced", &[("1.2 million", 1_200_000.0, Digits)]);
+        check("purged 90% of the country", &[("90", 90.0, Digits)]);
+        check("FA-KES writes 1970 killed", &[("1970", 1970.0, Digits)]);
+        check("2,500 $ and 2.5", &[("2,500", 2500.0, Digits), ("2.5", 2.5, Digits)]);
+    }
+
+    #[test]
+    fn words_and_vague() {
+        check("twenty-three soldiers", &[("twenty-three", 23.0, Words)]);
+        check("at least a dozen civilians", &[("a dozen", 12.0, Words)]);
+        check("two dozen people", &[("two dozen", 24.0, Words)]);
+        check("five hundred and twenty dead", &[("five hundred and twenty", 520.0, Words)]);
+        check("two million refugees", &[("two million", 2_000_000.0, Words)]);
+        check("dozens were hurt and hundreds fled", &[("dozens", 24.0, Vague), ("hundreds", 200.0, Vague)]);
+        check("left thousands dead", &[("thousands", 2000.0, Vague)]);
+        check("tens of thousands displaced", &[("tens of thousands", 20_000.0, Vague)]);
+        check("Several hundred Russian mercenaries", &[("Several hundred", 300.0, Vague)]);
+        check("no one was hurt", &[("one", 1.0, Words)]);
+    }
+}

@@ -1,0 +1,148 @@
+//! Quotation spans: straight and curly double quotes, and single quotes nested
+//! inside them or standing alone in headlines.
+
+use crate::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Quote {
+    /// From the opening mark to the closing mark, both included.
+    pub span: Span,
+    /// Between the marks.
+    pub inner: Span,
+    /// 0 for an outer quote, 1 for a quote inside another.
+    pub depth: u8,
+}
+
+/// Finds quotations paragraph by paragraph. A quote left open at the end of a
+/// paragraph closes there: news style repeats the opening mark on each
+/// paragraph of a long quote and closes only the last.
+pub fn quotes(text: &str, paragraphs: &[Span]) -> Vec<Quote> {
+    let mut out = Vec::new();
+    for paragraph in paragraphs {
+        scan_paragraph(text, *paragraph, &mut out);
+    }
+    out.sort_by_key(|q| (q.span.start, std::cmp::Reverse(q.span.end)));
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    Double,
+    Single,
+}
+
+fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
+    let body = paragraph.slice(text);
+    let base = paragraph.start as usize;
+    // Open quotes: (mark, offset of the opening mark, its length).
+    let mut open: Vec<(Mark, usize, usize)> = Vec::new();
+    let mut previous: Option<char> = None;
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map(|&(_, n)| n);
+        let offset = base + i;
+        let len = c.len_utf8();
+        let after_space = previous.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p));
+        let before_space = next.is_none_or(|n| n.is_whitespace() || ",.;:!?)]}—–-…".contains(n));
+        match c {
+            '“' | '„' => open.push((Mark::Double, offset, len)),
+            '”' => close(&mut open, Mark::Double, offset, len, out),
+            '"' => {
+                let top_double = open.iter().rposition(|&(m, _, _)| m == Mark::Double);
+                match top_double {
+                    Some(_) if !after_space || before_space => close(&mut open, Mark::Double, offset, len, out),
+                    Some(_) => open.push((Mark::Double, offset, len)),
+                    None => open.push((Mark::Double, offset, len)),
+                }
+            }
+            '‘' => open.push((Mark::Single, offset, len)),
+            '’' | '\'' => {
+                let inside_word = previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+                let has_single = open.iter().any(|&(m, _, _)| m == Mark::Single);
+                if inside_word {
+                    // An apostrophe: don't, Haftar’s.
+                } else if has_single && !after_space {
+                    close(&mut open, Mark::Single, offset, len, out);
+                } else if c == '\'' && after_space && next.is_some_and(char::is_alphanumeric) {
+                    open.push((Mark::Single, offset, len));
+                }
+            }
+            _ => {}
+        }
+        previous = Some(c);
+    }
+    // Close what is still open at the paragraph's end: only double quotes,
+    // since a stray single mark is far more often an apostrophe.
+    while let Some((mark, start, len)) = open.pop() {
+        if mark == Mark::Double && start + len < paragraph.end as usize {
+            let depth = open.iter().filter(|&&(m, _, _)| m == Mark::Double).count().min(1) as u8;
+            out.push(Quote {
+                span: Span::new(start, paragraph.end as usize),
+                inner: Span::new(start + len, paragraph.end as usize),
+                depth,
+            });
+        }
+    }
+}
+
+fn close(open: &mut Vec<(Mark, usize, usize)>, mark: Mark, offset: usize, len: usize, out: &mut Vec<Quote>) {
+    let Some(position) = open.iter().rposition(|&(m, _, _)| m == mark) else {
+        return;
+    };
+    let (_, start, open_len) = open[position];
+    // Quotes opened inside this one and never closed are dropped.
+    open.truncate(position);
+    out.push(Quote {
+        span: Span::new(start, offset + len),
+        inner: Span::new(start + open_len, offset),
+        depth: open.len().min(1) as u8,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::sentences::paragraphs;
+    use super::*;
+
+    fn inner(text: &str) -> Vec<(&str, u8)> {
+        quotes(text, &paragraphs(text)).iter().map(|q| (q.inner.slice(text), q.depth)).collect()
+    }
+
+    #[test]
+    fn curly_and_straight() {
+        // Seed 002.
+        assert_eq!(
+            inner("ruled out a truce with “terrorists” and “Turkish invaders,” suggesting"),
+            [("terrorists", 0), ("Turkish invaders,", 0)]
+        );
+        // Seed 000.
+        assert_eq!(
+            inner("commitment to Libya's \"independence, unity and territorial integrity\"."),
+            [("independence, unity and territorial integrity", 0)]
+        );
+        // Seed 000 headline: single quotes standing alone.
+        assert_eq!(
+            inner("agree political settlement is 'only option'"),
+            [("only option", 0)]
+        );
+    }
+
+    #[test]
+    fn nested_and_apostrophes() {
+        assert_eq!(
+            inner("“He said ‘no deal’ and Haftar’s men left,” an aide said."),
+            [("He said ‘no deal’ and Haftar’s men left,", 0), ("no deal", 1)]
+        );
+        // Seed 003: a stray closing mark is not a quote.
+        assert_eq!(inner("Calls for ‘credible’ truce’"), [("credible", 0)]);
+    }
+
+    #[test]
+    fn open_quote_closes_at_paragraph_end() {
+        let text = "“We will fight on,” he said. “We have no choice\n\n“And we will win.”";
+        assert_eq!(
+            inner(text),
+            [("We will fight on,", 0), ("We have no choice", 0), ("And we will win.", 0)]
+        );
+    }
+}

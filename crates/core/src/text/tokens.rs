@@ -1,0 +1,208 @@
+//! Tokens with byte offsets.
+
+use crate::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// Letters (and digits inside words), with inner hyphens and apostrophes:
+    /// "year-long", "don't", "19th", "U.N.".
+    Word,
+    /// Digits, with thousands separators and a decimal point: "1,000", "2.5".
+    Number,
+    /// Anything else, one character at a time: "." "“" "%" "$".
+    Punct,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Token {
+    pub span: Span,
+    pub kind: TokenKind,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_mark(c)
+}
+
+/// Combining marks belong to the letter before them (decomposed "Çavuşoğlu").
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '\u{2019}' | '\u{02BC}')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '\u{2010}' | '\u{2011}')
+}
+
+/// Splits `text` into tokens. Possessive "’s" becomes its own word token, so
+/// "Haftar’s" gives "Haftar" and "’s".
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() / 5);
+    let bytes = text.as_bytes();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let end = scan_number(bytes, start);
+            // "19th", "3D", "G7" are words.
+            let mut end_word = end;
+            while let Some(ch) = text[end_word..].chars().next() {
+                if ch.is_alphabetic() {
+                    end_word += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            let (end, kind) = if end_word > end {
+                (end_word, TokenKind::Word)
+            } else {
+                (end, TokenKind::Number)
+            };
+            tokens.push(Token { span: Span::new(start, end), kind });
+            while chars.peek().is_some_and(|&(i, _)| i < end) {
+                chars.next();
+            }
+            continue;
+        }
+        if !is_word_char(c) {
+            tokens.push(Token {
+                span: Span::new(start, start + c.len_utf8()),
+                kind: TokenKind::Punct,
+            });
+            continue;
+        }
+        let end = scan_word(text, start);
+        // Split a possessive "'s" / "’s" off the end.
+        let word = &text[start..end];
+        let possessive = word
+            .char_indices()
+            .rev()
+            .nth(1)
+            .filter(|&(i, a)| i > 0 && is_apostrophe(a) && word[i + a.len_utf8()..].eq_ignore_ascii_case("s"))
+            .map(|(i, _)| start + i);
+        match possessive {
+            Some(split) => {
+                tokens.push(Token { span: Span::new(start, split), kind: TokenKind::Word });
+                tokens.push(Token { span: Span::new(split, end), kind: TokenKind::Word });
+            }
+            None => tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Word }),
+        }
+        while chars.peek().is_some_and(|&(i, _)| i < end) {
+            chars.next();
+        }
+    }
+    tokens
+}
+
+/// Digits with "," thousands groups (exactly three digits after each comma)
+/// and one decimal point followed by a digit.
+fn scan_number(bytes: &[u8], start: usize) -> usize {
+    let mut i = start;
+    while i < bytes.len() && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    loop {
+        let group = i + 4 <= bytes.len()
+            && bytes[i] == b','
+            && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+            && bytes.get(i + 4).is_none_or(|b| !b.is_ascii_digit());
+        if group {
+            i += 4;
+        } else {
+            break;
+        }
+    }
+    if i + 1 < bytes.len() && bytes[i] == b'.' && bytes[i + 1].is_ascii_digit() {
+        i += 1;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+    }
+    i
+}
+
+/// A word: word characters, joined by single inner hyphens or apostrophes,
+/// or an acronym with dots ("U.N.", "e.g.").
+fn scan_word(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    // Acronym: single letters each followed by a dot, at least two of them.
+    let mut i = start;
+    let mut letters = 0;
+    while i + 1 < bytes.len() && bytes[i].is_ascii_alphabetic() && bytes[i + 1] == b'.' {
+        letters += 1;
+        i += 2;
+        if bytes.get(i).is_none_or(|b| !b.is_ascii_alphabetic()) || bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+            break;
+        }
+    }
+    if letters >= 2 {
+        // "U.N.-recognised" stays one word.
+        if i + 1 < bytes.len() && bytes[i] == b'-' && bytes[i + 1].is_ascii_alphabetic() {
+            return scan_word(text, i + 1).max(i);
+        }
+        return i;
+    }
+    let mut end = start;
+    let mut iter = text[start..].char_indices().peekable();
+    while let Some((offset, c)) = iter.next() {
+        if is_word_char(c) {
+            end = start + offset + c.len_utf8();
+            continue;
+        }
+        if is_apostrophe(c) || is_hyphen(c) {
+            if let Some(&(_, next)) = iter.peek() {
+                if is_word_char(next) && end == start + offset {
+                    continue;
+                }
+            }
+        }
+        break;
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<&str> {
+        tokenize(text).iter().map(|t| t.span.slice(text)).collect()
+    }
+
+    #[test]
+    fn news_tokens() {
+        assert_eq!(
+            words("Haftar’s forces purged 90% of the country"),
+            ["Haftar", "’s", "forces", "purged", "90", "%", "of", "the", "country"]
+        );
+        assert_eq!(words("the U.N.-recognised GNA"), ["the", "U.N.-recognised", "GNA"]);
+        assert_eq!(words("the U.N. envoy"), ["the", "U.N.", "envoy"]);
+        assert_eq!(words("a ten-month-long offensive"), ["a", "ten-month-long", "offensive"]);
+        assert_eq!(words("1,000 people, 2.5 million"), ["1,000", "people", ",", "2.5", "million"]);
+        assert_eq!(words("February 19th."), ["February", "19th", "."]);
+        assert_eq!(words("a 76-year-old"), ["a", "76", "-", "year-old"]);
+        assert_eq!(words("don't stop"), ["don't", "stop"]);
+        assert_eq!(words("“Turkish invaders,”"), ["“", "Turkish", "invaders", ",", "”"]);
+    }
+
+    #[test]
+    fn number_kinds() {
+        let kinds: Vec<TokenKind> = tokenize("1,970 and 80 000 in 2020, 1,00").iter().map(|t| t.kind).collect();
+        use TokenKind::*;
+        assert_eq!(kinds, [Number, Word, Number, Number, Word, Number, Punct, Number, Punct, Number]);
+    }
+
+    #[test]
+    fn no_panic_on_odd_text() {
+        for text in ["", "'", "-", "U.", "a.", "1,", "1.", "’s", "x’", "e\u{301}", "9,999,", "A.B.-"] {
+            let tokens = tokenize(text);
+            for t in tokens {
+                assert!(text.get(t.span.range()).is_some());
+            }
+        }
+    }
+}
