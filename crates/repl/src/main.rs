@@ -1,0 +1,3 @@
+fn main() {
+    std::process::exit(newslens_repl::cli::main());
+}

@@ -1,0 +1,6 @@
+//! Every analyzer linked into newslens. The linker drops a crate nothing
+//! refers to, and its `inventory` registration with it, so each plugin needs
+//! one line here (and one dependency line in Cargo.toml); the registry test
+//! in tests/registry.rs fails when a crate under plugins/ is missing.
+
+use newslens_corpus_stats as _;

@@ -1,0 +1,267 @@
+//! Rendering tables: aligned text, markdown, csv, json and jsonl.
+//!
+//! JSON (`.mode json`): one document per command, an object keyed by table
+//! name, each an array of row objects, e.g.
+//! `{"figures": [{"doc": "000", "kind": "killed", "low": 1000, "start": 612, "end": 617}]}`.
+//! JSONL (`.mode jsonl`): one object per row with a leading `table` field.
+//! Ints and floats are JSON numbers, dates `YYYY-MM-DD` strings, empty cells
+//! `null`. `doc`, `start`, `end` are the document id and character (code
+//! point) offsets into its text, end-exclusive. A row of a table without
+//! those columns that rests on text carries `evidence`: a list of
+//! `{"doc", "start", "end"}`.
+
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
+use newslens_core::report::format_float;
+use newslens_core::{ColumnType, Row, Table, Value};
+use serde_json::{json, Map};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+impl Mode {
+    pub const NAMES: &'static [&'static str] = &["table", "markdown", "csv", "json", "jsonl"];
+
+    pub fn parse(name: &str) -> Option<Mode> {
+        Some(match name.to_lowercase().as_str() {
+            "table" | "box" | "text" => Mode::Table,
+            "markdown" | "md" => Mode::Markdown,
+            "csv" => Mode::Csv,
+            "json" => Mode::Json,
+            "jsonl" | "ndjson" => Mode::Jsonl,
+            _ => return None,
+        })
+    }
+
+    /// The format a file's extension asks for.
+    pub fn from_extension(path: &str) -> Option<Mode> {
+        let extension = path.rsplit('.').next()?.to_lowercase();
+        Some(match extension.as_str() {
+            "txt" => Mode::Table,
+            "md" | "markdown" => Mode::Markdown,
+            "csv" => Mode::Csv,
+            "json" => Mode::Json,
+            "jsonl" | "ndjson" => Mode::Jsonl,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Table => "table",
+            Mode::Markdown => "markdown",
+            Mode::Csv => "csv",
+            Mode::Json => "json",
+            Mode::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// A whole number without ".0", others as the renderer formats floats.
+pub fn number_text(n: f64) -> String {
+    format_float(n)
+}
+
+/// Renders the tables of one command.
+pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String> {
+    let mut out = String::new();
+    match mode {
+        Mode::Table => {
+            for table in tables {
+                if tables.len() > 1 {
+                    writeln!(out, "{}", table.name)?;
+                }
+                out.push_str(&render_table(table, width));
+                out.push('\n');
+            }
+        }
+        Mode::Markdown => {
+            for (i, table) in tables.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                if tables.len() > 1 {
+                    writeln!(out, "### {}\n", table.name)?;
+                }
+                out.push_str(&render_markdown(table));
+            }
+        }
+        Mode::Csv => {
+            for (i, table) in tables.iter().enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                }
+                if tables.len() > 1 {
+                    writeln!(out, "# {}", table.name)?;
+                }
+                out.push_str(&render_csv(table)?);
+            }
+        }
+        Mode::Json => {
+            let mut object = Map::new();
+            for table in tables {
+                let rows: Vec<serde_json::Value> = table.rows.iter().map(|r| row_object(table, r, None)).collect();
+                object.insert(table.name.clone(), serde_json::Value::Array(rows));
+            }
+            out.push_str(&serde_json::to_string_pretty(&serde_json::Value::Object(object))?);
+            out.push('\n');
+        }
+        Mode::Jsonl => {
+            for table in tables {
+                for row in &table.rows {
+                    out.push_str(&serde_json::to_string(&row_object(table, row, Some(&table.name)))?);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn cell_json(value: &Value) -> serde_json::Value {
+    match value {
+        Value::Null => serde_json::Value::Null,
+        Value::Text(s) => json!(s),
+        Value::Int(i) => json!(i),
+        // Rounded as the text renderings are, so outputs agree.
+        Value::Float(x) => format_float(*x).parse::<f64>().map_or(serde_json::Value::Null, |v| json!(v)),
+        Value::Date(d) => json!(d.to_string()),
+        Value::Bool(b) => json!(b),
+    }
+}
+
+fn row_object(table: &Table, row: &Row, table_field: Option<&str>) -> serde_json::Value {
+    let mut object = Map::new();
+    if let Some(name) = table_field {
+        object.insert("table".into(), json!(name));
+    }
+    for (column, cell) in table.columns.iter().zip(&row.cells) {
+        object.insert(column.name.clone(), cell_json(cell));
+    }
+    let points_into_text = ["doc", "start", "end"].iter().all(|c| table.column_index(c).is_some());
+    if !points_into_text && !row.evidence.is_empty() {
+        let evidence: Vec<serde_json::Value> =
+            row.evidence.iter().map(|e| json!({"doc": e.doc, "start": e.start, "end": e.end})).collect();
+        object.insert("evidence".into(), serde_json::Value::Array(evidence));
+    }
+    serde_json::Value::Object(object)
+}
+
+/// psql's look: a rule under the header, bars between columns, nothing else.
+const STYLE: TableStyle = TableStyle::new()
+    .header_lines(ContentLineStyle::none().junction('│'))
+    .header_separator(LineStyle::none().fill('─').junction('┼'))
+    .content_lines(ContentLineStyle::none().junction('│'));
+
+fn is_numeric(ty: ColumnType) -> bool {
+    matches!(ty, ColumnType::Int | ColumnType::Float)
+}
+
+/// An aligned table that fits `width` columns (wrapping long cells), with a
+/// row count underneath, as psql prints it.
+pub fn render_table(table: &Table, width: Option<u16>) -> String {
+    let mut t = comfy_table::Table::new();
+    t.load_style(STYLE);
+    t.set_header(table.columns.iter().map(|c| c.name.clone()));
+    match width {
+        Some(w) => {
+            t.set_content_arrangement(ContentArrangement::Dynamic);
+            t.set_width(w);
+        }
+        None => {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
+    for row in &table.rows {
+        t.add_row(row.cells.iter().map(|c| c.to_string().replace('\n', " ")));
+    }
+    for (i, column) in table.columns.iter().enumerate() {
+        if is_numeric(column.ty) {
+            if let Some(c) = t.column_mut(i) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+    }
+    let n = table.rows.len();
+    let mut text = t.trim_fmt();
+    let _ = write!(text, "\n({n} row{})\n", if n == 1 { "" } else { "s" });
+    text
+}
+
+fn markdown_cell(value: &Value) -> String {
+    value.to_string().replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render_markdown(table: &Table) -> String {
+    let mut out = String::new();
+    let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+    let _ = writeln!(out, "| {} |", names.join(" | "));
+    let rule: Vec<&str> = table.columns.iter().map(|c| if is_numeric(c.ty) { "---:" } else { "---" }).collect();
+    let _ = writeln!(out, "| {} |", rule.join(" | "));
+    for row in &table.rows {
+        let cells: Vec<String> = row.cells.iter().map(markdown_cell).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
+pub fn render_csv(table: &Table) -> Result<String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
+    for row in &table.rows {
+        writer.write_record(row.cells.iter().map(|c| c.to_string()))?;
+    }
+    Ok(String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newslens_core::Evidence;
+
+    fn table() -> Table {
+        use ColumnType::*;
+        let mut t = Table::new("figures", &[("source", Text), ("low", Int), ("share", Float)]);
+        t.push(
+            Row::new(vec!["The National".into(), 1000i64.into(), 0.25.into()])
+                .with_evidence(Evidence { doc: "000".into(), start: 3, end: 8 }),
+        );
+        t.push(Row::new(vec!["a|b, \"c\"".into(), Value::Null, 1.0.into()]));
+        t
+    }
+
+    #[test]
+    fn formats() {
+        let t = table();
+        assert_eq!(
+            render_markdown(&t),
+            "| source | low | share |\n| --- | ---: | ---: |\n| The National | 1000 | 0.25 |\n| a\\|b, \"c\" |  | 1 |\n"
+        );
+        assert_eq!(render_csv(&t).unwrap(), "source,low,share\nThe National,1000,0.25\n\"a|b, \"\"c\"\"\",,1\n");
+        let jsonl = render(&[t.clone()], Mode::Jsonl, None).unwrap();
+        assert_eq!(
+            jsonl.lines().next().unwrap(),
+            r#"{"table":"figures","source":"The National","low":1000,"share":0.25,"evidence":[{"doc":"000","start":3,"end":8}]}"#
+        );
+        let json: serde_json::Value = serde_json::from_str(&render(&[t.clone()], Mode::Json, None).unwrap()).unwrap();
+        assert_eq!(json["figures"][1]["low"], serde_json::Value::Null);
+        let text = render_table(&t, None);
+        assert!(text.ends_with("(2 rows)\n"), "{text}");
+    }
+
+    #[test]
+    fn modes_by_name_and_extension() {
+        assert_eq!(Mode::parse("md"), Some(Mode::Markdown));
+        assert_eq!(Mode::from_extension("out/report.JSONL"), Some(Mode::Jsonl));
+        assert_eq!(Mode::from_extension("report.xlsx"), None);
+    }
+}
