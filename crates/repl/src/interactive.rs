@@ -243,8 +243,8 @@ mod tests {
         assert_eq!(complete("show 00"), ["000", "001"]);
         assert_eq!(complete("run all | whe"), ["where"]);
         assert_eq!(complete("run all | where wo"), ["words"]);
-        assert_eq!(complete("run all | sort words d"), ["desc"]);
-        assert_eq!(complete("use source = \"te"), Vec::<String>::new());
+        assert_eq!(complete("run all | sort words d"), ["desc", "doc"]);
+        assert_eq!(complete("use source = \"te"), ["\"teleSUR English\""]);
         assert_eq!(complete("use source = "), ["\"teleSUR English\""]);
         assert_eq!(complete(".mode js"), ["json", "jsonl"]);
     }

@@ -121,7 +121,13 @@ impl Session {
             cancel: Arc::new(AtomicBool::new(false)),
             current_line: String::new(),
         };
-        session.load(corpus, options)?;
+        let skipped = session.load(corpus, options)?;
+        if !skipped.is_empty() {
+            for message in &skipped {
+                eprintln!("{message}");
+            }
+            eprintln!("skipped {} bad record{}", skipped.len(), if skipped.len() == 1 { "" } else { "s" });
+        }
         Ok(session)
     }
 
@@ -534,7 +540,8 @@ impl Session {
             _ => return fail("usage: evidence N (a row number, from 1)", n),
         };
         let Some(row) = row else {
-            return fail(format!("row {} is past the end of `{}` ({} rows)", word(n), table.name, table.rows.len()), n);
+            let count = table.rows.len();
+            return fail(format!("row {} is past the end of `{}` ({count} row{})", word(n), table.name, if count == 1 { "" } else { "s" }), n);
         };
         if row.evidence.is_empty() {
             return fail(format!("row {} of `{}` rests on no text", word(n), table.name), n);
