@@ -10,33 +10,40 @@ pub fn fold(s: &str) -> String {
     FoldedText::new(s).text
 }
 
-/// Folded text plus, for each folded byte, the original byte it came from.
+/// Folded text plus the way back to original offsets.
 pub struct FoldedText {
     pub text: String,
-    /// `origin[i]` is the offset in the original text of folded byte `i`;
-    /// one extra entry maps the end.
-    origin: Vec<u32>,
+    /// Breakpoints `(folded offset, original offset)`: from a breakpoint on,
+    /// folded and original advance together until the next one. News text is
+    /// mostly ASCII, so there are few of them.
+    breaks: Vec<(u32, u32)>,
+    original_len: u32,
 }
 
 impl FoldedText {
     pub fn new(original: &str) -> FoldedText {
         let bytes = original.as_bytes();
-        let mut text = String::with_capacity(original.len());
-        let mut origin = Vec::with_capacity(original.len() + 1);
+        let mut out: Vec<u8> = Vec::with_capacity(original.len());
+        let mut breaks = vec![(0u32, 0u32)];
         let mut in_acronym = false;
-        for (offset, c) in original.char_indices() {
-            if c.is_ascii() {
-                if c == '.' && drops_acronym_dot(bytes, offset, &mut in_acronym) {
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b == b'.' && drops_acronym_dot(bytes, i, &mut in_acronym) {
+                    i += 1;
+                    breaks.push((out.len() as u32, i as u32));
                     continue;
                 }
-                if !c.is_ascii_alphabetic() {
+                if !b.is_ascii_alphabetic() {
                     in_acronym = false;
                 }
-                text.push(c.to_ascii_lowercase());
-                origin.push(offset as u32);
+                out.push(b.to_ascii_lowercase());
+                i += 1;
                 continue;
             }
             in_acronym = false;
+            let c = original[i..].chars().next().expect("i is on a char boundary");
             let folded: &str = match c {
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}' => "'",
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => "\"",
@@ -44,18 +51,26 @@ impl FoldedText {
                 '\u{00A0}' | '\u{2009}' | '\u{202F}' => " ",
                 _ => deunicode::deunicode_char(c).unwrap_or(""),
             };
-            for b in folded.bytes() {
-                text.push(b.to_ascii_lowercase() as char);
-                origin.push(offset as u32);
+            // Every byte of the folded form maps back to the char's start.
+            for fb in folded.bytes() {
+                breaks.push((out.len() as u32, i as u32));
+                out.push(fb.to_ascii_lowercase());
             }
+            i += c.len_utf8();
+            breaks.push((out.len() as u32, i as u32));
         }
-        origin.push(original.len() as u32);
-        FoldedText { text, origin }
+        let text = String::from_utf8(out).unwrap_or_default();
+        FoldedText { text, breaks, original_len: original.len() as u32 }
     }
 
     /// The original byte offset of folded byte `i` (`i` may be the end).
     pub fn original_offset(&self, i: usize) -> u32 {
-        self.origin[i.min(self.origin.len() - 1)]
+        let i = i as u32;
+        let k = self.breaks.partition_point(|&(f, _)| f <= i) - 1;
+        // Each byte of an expanded char has its own breakpoint, so this
+        // offset is exact for them too.
+        let (folded, original) = self.breaks[k];
+        (original + (i - folded)).min(self.original_len)
     }
 
     /// Maps a folded range `start..end` to the original span it covers.
@@ -115,6 +130,19 @@ mod tests {
         assert_eq!(fold("said Mr. Smith"), "said mr. smith");
         // A lone initial is not an acronym.
         assert_eq!(fold("George W. Bush"), "george w. bush");
+    }
+
+    #[test]
+    fn offsets_map_back_through_many_expansions() {
+        let original = "Çavuşoğlu – “Kalın” met Œuvre’s U.N. team in Zürich";
+        let folded = FoldedText::new(original);
+        assert_eq!(folded.text, "cavusoglu - \"kalin\" met oeuvre's un team in zurich");
+        let pairs = [("cavusoglu", "Çavuşoğlu"), ("kalin", "Kalın"), ("oeuvre's", "Œuvre’s"), ("un", "U.N"), ("zurich", "Zürich")];
+        for (word, expected) in pairs {
+            let start = folded.text.find(word).unwrap();
+            let span = folded.original_span(start, start + word.len(), original);
+            assert_eq!(span.slice(original), expected);
+        }
     }
 
     #[test]

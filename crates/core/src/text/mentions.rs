@@ -1,6 +1,6 @@
 //! Actor mentions from the gazetteer, matched with one automaton over folded text.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::fold::{fold, FoldedText};
 use crate::config::Gazetteer;
@@ -65,6 +65,8 @@ impl MentionMatcher {
         let automaton = (!keys.is_empty()).then(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
+                // A few hundred names make a small DFA, the fastest to scan with.
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&keys)
                 .expect("folded gazetteer names form a valid automaton")
         });

@@ -33,43 +33,57 @@ enum Mark {
 
 fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
     let body = paragraph.slice(text);
+    let bytes = body.as_bytes();
     let base = paragraph.start as usize;
     // Open quotes: (mark, offset of the opening mark, its length).
     let mut open: Vec<(Mark, usize, usize)> = Vec::new();
-    let mut previous: Option<char> = None;
-    let mut chars = body.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let next = chars.peek().map(|&(_, n)| n);
-        let offset = base + i;
+    // Only quote marks matter, so jump from one candidate byte to the next:
+    // '"', '\'' and the lead byte 0xE2 of the curly marks (U+2018 to U+201E).
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b != b'"' && b != b'\'' && b != 0xE2 {
+            i += 1;
+            continue;
+        }
+        let Some(c) = body[i..].chars().next() else {
+            break;
+        };
         let len = c.len_utf8();
+        if !matches!(c, '"' | '\'' | '“' | '”' | '„' | '‘' | '’') {
+            i += len;
+            continue;
+        }
+        let previous = body[..i].chars().next_back();
+        let next = body[i + len..].chars().next();
+        let offset = base + i;
         let after_space = previous.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p));
         let before_space = next.is_none_or(|n| n.is_whitespace() || ",.;:!?)]}—–-…".contains(n));
         match c {
             '“' | '„' => open.push((Mark::Double, offset, len)),
             '”' => close(&mut open, Mark::Double, offset, len, out),
             '"' => {
-                let top_double = open.iter().rposition(|&(m, _, _)| m == Mark::Double);
-                match top_double {
-                    Some(_) if !after_space || before_space => close(&mut open, Mark::Double, offset, len, out),
-                    Some(_) => open.push((Mark::Double, offset, len)),
-                    None => open.push((Mark::Double, offset, len)),
+                let has_double = open.iter().any(|&(m, _, _)| m == Mark::Double);
+                if has_double && (!after_space || before_space) {
+                    close(&mut open, Mark::Double, offset, len, out);
+                } else {
+                    open.push((Mark::Double, offset, len));
                 }
             }
             '‘' => open.push((Mark::Single, offset, len)),
-            '’' | '\'' => {
+            _ => {
+                // ’ or ': an apostrophe inside a word (don't, Haftar’s), a
+                // closing single quote, or (straight only) an opening one.
                 let inside_word = previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
                 let has_single = open.iter().any(|&(m, _, _)| m == Mark::Single);
-                if inside_word {
-                    // An apostrophe: don't, Haftar’s.
-                } else if has_single && !after_space {
+                if !inside_word && has_single && !after_space {
                     close(&mut open, Mark::Single, offset, len, out);
-                } else if c == '\'' && after_space && next.is_some_and(char::is_alphanumeric) {
+                } else if !inside_word && c == '\'' && after_space && next.is_some_and(char::is_alphanumeric) {
                     open.push((Mark::Single, offset, len));
                 }
             }
-            _ => {}
         }
-        previous = Some(c);
+        i += len;
     }
     // Close what is still open at the paragraph's end: only double quotes,
     // since a stray single mark is far more often an apostrophe.

@@ -41,38 +41,30 @@ fn is_hyphen(c: char) -> bool {
 pub fn tokenize(text: &str) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(text.len() / 5);
     let bytes = text.as_bytes();
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let mut start = 0;
+    while start < bytes.len() {
+        let b = bytes[start];
+        // ASCII is most of news text; decode a char only when it is not.
+        let c = if b < 0x80 { b as char } else { text[start..].chars().next().expect("char boundary") };
         if c.is_whitespace() {
+            start += c.len_utf8();
             continue;
         }
-        if c.is_ascii_digit() {
+        if b.is_ascii_digit() {
             let end = scan_number(bytes, start);
             // "19th", "3D", "G7" are words.
             let mut end_word = end;
-            while let Some(ch) = text[end_word..].chars().next() {
-                if ch.is_alphabetic() {
-                    end_word += ch.len_utf8();
-                } else {
-                    break;
-                }
+            while let Some(ch) = text[end_word..].chars().next().filter(|ch| ch.is_alphabetic()) {
+                end_word += ch.len_utf8();
             }
-            let (end, kind) = if end_word > end {
-                (end_word, TokenKind::Word)
-            } else {
-                (end, TokenKind::Number)
-            };
+            let (end, kind) = if end_word > end { (end_word, TokenKind::Word) } else { (end, TokenKind::Number) };
             tokens.push(Token { span: Span::new(start, end), kind });
-            while chars.peek().is_some_and(|&(i, _)| i < end) {
-                chars.next();
-            }
+            start = end;
             continue;
         }
         if !is_word_char(c) {
-            tokens.push(Token {
-                span: Span::new(start, start + c.len_utf8()),
-                kind: TokenKind::Punct,
-            });
+            tokens.push(Token { span: Span::new(start, start + c.len_utf8()), kind: TokenKind::Punct });
+            start += c.len_utf8();
             continue;
         }
         let end = scan_word(text, start);
@@ -91,9 +83,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             }
             None => tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Word }),
         }
-        while chars.peek().is_some_and(|&(i, _)| i < end) {
-            chars.next();
-        }
+        start = end;
     }
     tokens
 }
@@ -147,18 +137,27 @@ fn scan_word(text: &str, start: usize) -> usize {
         return i;
     }
     let mut end = start;
-    let mut iter = text[start..].char_indices().peekable();
-    while let Some((offset, c)) = iter.next() {
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (c, len) = if b < 0x80 {
+            (b as char, 1)
+        } else {
+            let c = text[i..].chars().next().expect("char boundary");
+            (c, c.len_utf8())
+        };
         if is_word_char(c) {
-            end = start + offset + c.len_utf8();
+            i += len;
+            end = i;
             continue;
         }
-        if is_apostrophe(c) || is_hyphen(c) {
-            if let Some(&(_, next)) = iter.peek() {
-                if is_word_char(next) && end == start + offset {
-                    continue;
-                }
-            }
+        // An inner apostrophe or hyphen joins two runs of word characters.
+        let joins = (is_apostrophe(c) || is_hyphen(c))
+            && end == i
+            && text[i + len..].chars().next().is_some_and(is_word_char);
+        if joins {
+            i += len;
+            continue;
         }
         break;
     }
