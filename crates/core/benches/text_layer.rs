@@ -18,7 +18,9 @@ fn main() {
     let started = Instant::now();
     let mut docs = Vec::new();
     for _ in 0..rounds {
-        docs = load_path(&path, LoadOptions::default()).expect("corpus loads").docs;
+        docs = load_path(&path, LoadOptions::default())
+            .expect("corpus loads")
+            .docs;
     }
     let load_seconds = started.elapsed().as_secs_f64() / rounds as f64;
     let bytes: usize = docs.iter().map(|d| d.text.len()).sum();
@@ -36,7 +38,11 @@ fn main() {
         }
     }
     let one = started.elapsed().as_secs_f64() / rounds as f64;
-    println!("text layer, 1 thread: {:.1} MB/s per core ({} tokens per pass)", mb / one, tokens / rounds);
+    println!(
+        "text layer, 1 thread: {:.1} MB/s per core ({} tokens per pass)",
+        mb / one,
+        tokens / rounds
+    );
 
     let threads = rayon::current_num_threads();
     let started = Instant::now();

@@ -62,7 +62,9 @@ impl Registry {
         Registry::from_registrations(inventory::iter::<Registration>)
     }
 
-    pub fn from_registrations(registrations: impl IntoIterator<Item = &'static Registration>) -> Result<Registry> {
+    pub fn from_registrations(
+        registrations: impl IntoIterator<Item = &'static Registration>,
+    ) -> Result<Registry> {
         let mut entries = BTreeMap::new();
         for registration in registrations {
             if entries.insert(registration.name, registration).is_some() {
@@ -110,7 +112,10 @@ mod tests {
             "toy"
         }
         fn map(&self, doc: &AnnotatedDoc) -> Report {
-            let mut t = Table::new("lengths", &[("doc", ColumnType::Text), ("bytes", ColumnType::Int)]);
+            let mut t = Table::new(
+                "lengths",
+                &[("doc", ColumnType::Text), ("bytes", ColumnType::Int)],
+            );
             t.push(Row::new(vec![doc.id().into(), doc.text().len().into()]));
             Report::new(vec![t])
         }
@@ -118,8 +123,16 @@ mod tests {
     fn build_toy(_: &AnalyzerSettings) -> Result<Box<dyn Analyzer>> {
         Ok(Box::new(Toy))
     }
-    static TOY: Registration = Registration { name: "toy", summary: "A toy.", build: build_toy };
-    static OTHER: Registration = Registration { name: "alpha", summary: "Another.", build: build_toy };
+    static TOY: Registration = Registration {
+        name: "toy",
+        summary: "A toy.",
+        build: build_toy,
+    };
+    static OTHER: Registration = Registration {
+        name: "alpha",
+        summary: "Another.",
+        build: build_toy,
+    };
 
     #[test]
     fn registry_is_sorted_and_rejects_duplicates() {
@@ -135,8 +148,16 @@ mod tests {
         let analyzer = (TOY.build)(&AnalyzerSettings::for_tests("toy")).unwrap();
         let docs = crate::testing::bundled_corpus();
         let report = crate::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
-        let ids: Vec<String> = report.tables[0].rows.iter().map(|r| r.cells[0].to_string()).collect();
+        let ids: Vec<String> = report.tables[0]
+            .rows
+            .iter()
+            .map(|r| r.cells[0].to_string())
+            .collect();
         assert_eq!(ids, ["000", "001", "002", "003", "004"]);
+        // A cancelled run stops between documents with an error.
+        let cancel = std::sync::atomic::AtomicBool::new(true);
+        let error = crate::run::run_analyzer(analyzer.as_ref(), &docs, Some(&cancel)).unwrap_err();
+        assert_eq!(error.to_string(), "cancelled");
         // An empty corpus still gives the tables, with no rows.
         let empty = crate::run::run_analyzer(analyzer.as_ref(), &[], None).unwrap();
         assert_eq!(empty.tables.len(), 1);

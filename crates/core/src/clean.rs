@@ -33,11 +33,34 @@ pub enum Chrome {
 /// Phrases that make up a whole chrome line, compared case-insensitively
 /// after bullets and surrounding space are stripped.
 const WIDGET_LINES: &[&str] = &[
-    "click to see full-size image", "live", "audio only", "video", "google plus", "facebook", "twitter",
-    "whatsapp", "telegram", "email", "print", "share", "share this", "share this article", "comment", "comments",
-    "post with no comments.", "leave a reply", "leave a comment", "powered by automated translation",
-    "do you like this content? consider helping us!", "opinion", "advertisement", "read more",
-    "source ; news agencies", "source: news agencies", "subscribe", "sign up for our newsletter",
+    "click to see full-size image",
+    "live",
+    "audio only",
+    "video",
+    "google plus",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "telegram",
+    "email",
+    "print",
+    "share",
+    "share this",
+    "share this article",
+    "comment",
+    "comments",
+    "post with no comments.",
+    "leave a reply",
+    "leave a comment",
+    "powered by automated translation",
+    "do you like this content? consider helping us!",
+    "opinion",
+    "advertisement",
+    "read more",
+    "source ; news agencies",
+    "source: news agencies",
+    "subscribe",
+    "sign up for our newsletter",
 ];
 
 const WIDGET_PREFIXES: &[&str] = &[
@@ -61,11 +84,14 @@ pub fn classify(lines: &[&str]) -> Vec<Option<Chrome>> {
         let verdict = if after_related {
             after_related = false;
             Some(Chrome::Related)
-        } else if lower.starts_with("related:") || lower == "related" || lower == "related articles" {
+        } else if lower.starts_with("related:") || lower == "related" || lower == "related articles"
+        {
             // A bare "RELATED:" line announces a linked headline on the next line.
             after_related = matches!(lower.as_str(), "related:" | "related");
             Some(Chrome::Related)
-        } else if WIDGET_LINES.contains(&lower.as_str()) || WIDGET_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        } else if WIDGET_LINES.contains(&lower.as_str())
+            || WIDGET_PREFIXES.iter().any(|p| lower.starts_with(p))
+        {
             Some(Chrome::Widget)
         } else if is_donation(line) {
             Some(Chrome::Donation)
@@ -106,7 +132,10 @@ pub fn clean_page(raw: &str) -> String {
 }
 
 fn next_line<'a>(lines: &[&'a str], i: usize) -> Option<&'a str> {
-    lines[i + 1..].iter().copied().find(|l| !l.trim().is_empty())
+    lines[i + 1..]
+        .iter()
+        .copied()
+        .find(|l| !l.trim().is_empty())
 }
 
 fn strip_bullet(line: &str) -> &str {
@@ -116,14 +145,20 @@ fn strip_bullet(line: &str) -> &str {
 /// "2,500 $", "$ 115", "€50".
 fn is_donation(line: &str) -> bool {
     let digits = line.trim_matches(|c: char| "$€£ ".contains(c));
-    line.contains(['$', '€', '£']) && !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+    line.contains(['$', '€', '£'])
+        && !digits.is_empty()
+        && digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
 }
 
 /// A caption credit at the end of a line: "REUTERS/Ahmed Elumami", "| Photo: Reuters",
 /// "(AFP Photo)", "Getty Images".
 fn has_photo_credit(line: &str) -> bool {
     let tail = line.rsplit(['.', '|']).next().unwrap_or("").trim();
-    let agency_slash = ["REUTERS/", "AFP/", "AP/", "EPA/", "ANADOLU/"].iter().any(|a| tail.starts_with(a));
+    let agency_slash = ["REUTERS/", "AFP/", "AP/", "EPA/", "ANADOLU/"]
+        .iter()
+        .any(|a| tail.starts_with(a));
     let lower = line.to_lowercase();
     agency_slash
         || lower.contains("| photo:")
@@ -135,19 +170,32 @@ fn has_photo_credit(line: &str) -> bool {
 /// "News > Libya": short segments joined by " > ".
 fn is_breadcrumb(line: &str) -> bool {
     let parts: Vec<&str> = line.split(" > ").collect();
-    parts.len() >= 2 && parts.iter().all(|p| !p.is_empty() && p.split_whitespace().count() <= 4 && !p.ends_with('.'))
+    parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.split_whitespace().count() <= 4 && !p.ends_with('.'))
 }
 
 /// "Published 19 February 2020", "Updated: …", or a bare all-capital place
 /// name standing alone ("ANKARA").
 fn is_dateline(line: &str) -> bool {
     let lower = line.to_lowercase();
-    let stamp = ["published ", "updated ", "published:", "updated:", "last updated"].iter().any(|p| lower.starts_with(p))
+    let stamp = [
+        "published ",
+        "updated ",
+        "published:",
+        "updated:",
+        "last updated",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
         && line.split_whitespace().count() <= 8
         && line.chars().any(|c| c.is_ascii_digit());
     let bare_place = line.split_whitespace().count() <= 3
         && line.chars().any(char::is_alphabetic)
-        && line.chars().all(|c| c.is_uppercase() || c.is_whitespace() || c == ',' || c == '-')
+        && line
+            .chars()
+            .all(|c| c.is_uppercase() || c.is_whitespace() || c == ',' || c == '-')
         && line.chars().filter(|c| c.is_alphabetic()).count() >= 4;
     stamp || bare_place
 }
@@ -164,15 +212,37 @@ mod tests {
     fn chrome_lines_of_the_seeds() {
         use Chrome::*;
         // Seed 001 (South Front).
-        assert_eq!(verdict(&["0 $", "2,500 $", "Click to see full-size image"]), [Some(Donation), Some(Donation), Some(Widget)]);
-        assert_eq!(verdict(&["Do you like this content? Consider helping us!"]), [Some(Widget)]);
-        // Seed 002 (teleSUR).
         assert_eq!(
-            verdict(&["• Live", "  • google plus", "News > Libya", "Published 19 February 2020", "Opinion"]),
-            [Some(Widget), Some(Widget), Some(Breadcrumb), Some(Dateline), Some(Widget)]
+            verdict(&["0 $", "2,500 $", "Click to see full-size image"]),
+            [Some(Donation), Some(Donation), Some(Widget)]
         );
         assert_eq!(
-            verdict(&["RELATED:", "Libya: Tripoli Port Hit, Govt Cancels Ceasefire Talks in Geneva", "The Tripoli government left."]),
+            verdict(&["Do you like this content? Consider helping us!"]),
+            [Some(Widget)]
+        );
+        // Seed 002 (teleSUR).
+        assert_eq!(
+            verdict(&[
+                "• Live",
+                "  • google plus",
+                "News > Libya",
+                "Published 19 February 2020",
+                "Opinion"
+            ]),
+            [
+                Some(Widget),
+                Some(Widget),
+                Some(Breadcrumb),
+                Some(Dateline),
+                Some(Widget)
+            ]
+        );
+        assert_eq!(
+            verdict(&[
+                "RELATED:",
+                "Libya: Tripoli Port Hit, Govt Cancels Ceasefire Talks in Geneva",
+                "The Tripoli government left."
+            ]),
             [Some(Related), Some(Related), None]
         );
         assert_eq!(
@@ -182,16 +252,32 @@ mod tests {
             ]),
             [Some(CaptionDuplicate), Some(PhotoCredit)]
         );
-        assert_eq!(verdict(&["Comment", "0", "Comments", "Post with no comments."]), [Some(Widget), Some(Counter), Some(Widget), Some(Widget)]);
+        assert_eq!(
+            verdict(&["Comment", "0", "Comments", "Post with no comments."]),
+            [Some(Widget), Some(Counter), Some(Widget), Some(Widget)]
+        );
         // Seed 000 (The National).
         assert_eq!(
             verdict(&["A smoke rises from a port of Tripoli after being attacked in Tripoli, Libya February 18, 2020. REUTERS/Ahmed Elumami"]),
             [Some(PhotoCredit)]
         );
         // Seed 003 and 004.
-        assert_eq!(verdict(&["Source ; News Agencies", "Leave a Reply"]), [Some(Widget), Some(Widget)]);
-        assert_eq!(verdict(&["Your email address will not be published. Required fields are marked *"]), [Some(Widget)]);
-        assert_eq!(verdict(&["Turkey, Russia continue talks", "Turkey, Russia continue talks", "ANKARA"]), [None, Some(Repeated), Some(Dateline)]);
+        assert_eq!(
+            verdict(&["Source ; News Agencies", "Leave a Reply"]),
+            [Some(Widget), Some(Widget)]
+        );
+        assert_eq!(
+            verdict(&["Your email address will not be published. Required fields are marked *"]),
+            [Some(Widget)]
+        );
+        assert_eq!(
+            verdict(&[
+                "Turkey, Russia continue talks",
+                "Turkey, Russia continue talks",
+                "ANKARA"
+            ]),
+            [None, Some(Repeated), Some(Dateline)]
+        );
     }
 
     #[test]

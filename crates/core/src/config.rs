@@ -151,7 +151,8 @@ impl AnalyzerSettings {
         }
         let text = &*self.config.source;
         let name = self.config.display_path();
-        let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(&name, text, &e))?;
+        let deserializer =
+            toml::Deserializer::parse(text).map_err(|e| toml_error(&name, text, &e))?;
         let seed = RootSeed::<T> {
             analyzer: &self.name,
             _marker: PhantomData,
@@ -264,7 +265,10 @@ mod tests {
     #[test]
     fn an_absent_section_gives_the_defaults() {
         let c = config("[[actors]]\nid = \"un\"\nname = \"United Nations\"\n");
-        assert_eq!(c.settings_for("toy").parse::<Toy>().unwrap(), Toy::default());
+        assert_eq!(
+            c.settings_for("toy").parse::<Toy>().unwrap(),
+            Toy::default()
+        );
         assert_eq!(c.gazetteer.find("un"), Some(0));
     }
 

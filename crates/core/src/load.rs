@@ -22,13 +22,30 @@ use crate::{clean, Document, Meta};
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}:{line}: malformed JSON: {message}")]
-    Json { path: PathBuf, line: usize, message: String },
+    Json {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
     #[error("{path}:{line}: duplicate id {id:?} (first on line {first})")]
-    DuplicateId { path: PathBuf, line: usize, id: String, first: usize },
+    DuplicateId {
+        path: PathBuf,
+        line: usize,
+        id: String,
+        first: usize,
+    },
     #[error("{path}:{line}: missing field `{field}`")]
-    Missing { path: PathBuf, line: usize, field: &'static str },
+    Missing {
+        path: PathBuf,
+        line: usize,
+        field: &'static str,
+    },
     #[error("{path}:{line}: bad date {value:?} in `published` (expected YYYY-MM-DD)")]
-    BadDate { path: PathBuf, line: usize, value: String },
+    BadDate {
+        path: PathBuf,
+        line: usize,
+        value: String,
+    },
     #[error("{path}:{line}: not valid UTF-8")]
     NotUtf8 { path: PathBuf, line: usize },
     #[error("{path}: {message}")]
@@ -52,7 +69,8 @@ pub struct Loaded {
 
 /// Loads whatever `path` is: a directory, a `.jsonl`/`.jsonl.gz` file or a text file.
 pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
-    let metadata = std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
+    let metadata =
+        std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if metadata.is_dir() {
         return load_dir(path);
     }
@@ -62,12 +80,30 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
     }
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let line = e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
-        LoadError::NotUtf8 { path: path.to_path_buf(), line }
+        let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        LoadError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+        }
     })?;
-    let id = path.file_stem().and_then(|s| s.to_str()).unwrap_or("doc").to_string();
+    let id = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("doc")
+        .to_string();
     Ok(Loaded {
-        docs: vec![Arc::new(Document { id, meta: Meta { source: "unknown".into(), ..Meta::default() }, text })],
+        docs: vec![Arc::new(Document {
+            id,
+            meta: Meta {
+                source: "unknown".into(),
+                ..Meta::default()
+            },
+            text,
+        })],
         skipped: Vec::new(),
     })
 }
@@ -119,7 +155,10 @@ impl JsonlReader {
     fn parse(&mut self) -> Result<Option<Document>, LoadError> {
         let path = &self.path;
         let line = self.line;
-        let text = std::str::from_utf8(&self.buffer).map_err(|_| LoadError::NotUtf8 { path: path.clone(), line })?;
+        let text = std::str::from_utf8(&self.buffer).map_err(|_| LoadError::NotUtf8 {
+            path: path.clone(),
+            line,
+        })?;
         if text.trim().is_empty() {
             return Ok(None);
         }
@@ -128,8 +167,15 @@ impl JsonlReader {
             line,
             message: e.to_string(),
         })?;
-        let missing = |field| LoadError::Missing { path: path.clone(), line, field };
-        let id = record.id.filter(|s| !s.is_empty()).ok_or_else(|| missing("id"))?;
+        let missing = |field| LoadError::Missing {
+            path: path.clone(),
+            line,
+            field,
+        };
+        let id = record
+            .id
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| missing("id"))?;
         let text = record.text.ok_or_else(|| missing("text"))?;
         let published = match record.published.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -140,7 +186,12 @@ impl JsonlReader {
             })?),
         };
         if let Some(&first) = self.first_line_of.get(&id) {
-            return Err(LoadError::DuplicateId { path: path.clone(), line, id, first });
+            return Err(LoadError::DuplicateId {
+                path: path.clone(),
+                line,
+                id,
+                first,
+            });
         }
         self.first_line_of.insert(id.clone(), line);
         Ok(Some(Document {
@@ -166,7 +217,10 @@ impl Iterator for JsonlReader {
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => {
-                    return Some(Err(LoadError::Io { path: self.path.clone(), message: e.to_string() }));
+                    return Some(Err(LoadError::Io {
+                        path: self.path.clone(),
+                        message: e.to_string(),
+                    }));
                 }
             }
             self.line += 1;
@@ -181,7 +235,9 @@ impl Iterator for JsonlReader {
 
 /// `2020-02-19`, or the date part of `2020-02-19T10:00:00Z` / `2020-02-19 10:00`.
 pub fn parse_date(value: &str) -> Option<Date> {
-    let day = value.get(..10).filter(|_| value.len() == 10 || matches!(value.as_bytes()[10], b'T' | b' '))?;
+    let day = value
+        .get(..10)
+        .filter(|_| value.len() == 10 || matches!(value.as_bytes()[10], b'T' | b' '))?;
     day.parse().ok()
 }
 
@@ -201,7 +257,11 @@ pub fn load_jsonl(path: &Path, options: LoadOptions) -> Result<Loaded> {
 
 /// Reads every document of a JSONL file, for tests and tools.
 pub fn read_jsonl(path: &Path) -> Result<Vec<Document>> {
-    Ok(load_jsonl(path, LoadOptions::default())?.docs.into_iter().map(|d| Arc::unwrap_or_clone(d)).collect())
+    Ok(load_jsonl(path, LoadOptions::default())?
+        .docs
+        .into_iter()
+        .map(Arc::unwrap_or_clone)
+        .collect())
 }
 
 /// `manifest.toml` beside a directory's `.txt` files.
@@ -242,7 +302,9 @@ pub fn load_dir(dir: &Path) -> Result<Loaded> {
         files.sort();
         let mut loaded = Loaded::default();
         for file in files {
-            loaded.docs.extend(load_path(&file, LoadOptions::default())?.docs);
+            loaded
+                .docs
+                .extend(load_path(&file, LoadOptions::default())?.docs);
         }
         return Ok(loaded);
     }
@@ -256,28 +318,55 @@ pub fn load_dir(dir: &Path) -> Result<Loaded> {
 }
 
 /// Builds documents from manifest text and a way to read the files it names.
-pub fn load_manifest(text: &str, manifest_path: &Path, read: impl Fn(&str) -> Result<Vec<u8>>) -> Result<Loaded> {
+pub fn load_manifest(
+    text: &str,
+    manifest_path: &Path,
+    read: impl Fn(&str) -> Result<Vec<u8>>,
+) -> Result<Loaded> {
     let manifest: Manifest = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(0, |s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-        anyhow::anyhow!("{}:{line}: {}", manifest_path.display(), e.message().trim_end())
+        let line = e.span().map_or(0, |s| {
+            text[..s.start.min(text.len())].matches('\n').count() + 1
+        });
+        anyhow::anyhow!(
+            "{}:{line}: {}",
+            manifest_path.display(),
+            e.message().trim_end()
+        )
     })?;
     let mut loaded = Loaded::default();
     let mut seen = HashMap::new();
     for (index, entry) in manifest.documents.into_iter().enumerate() {
-        let place = format!("{} (document {}, {:?})", manifest_path.display(), index + 1, entry.id);
+        let place = format!(
+            "{} (document {}, {:?})",
+            manifest_path.display(),
+            index + 1,
+            entry.id
+        );
         if let Some(first) = seen.insert(entry.id.clone(), index + 1) {
             anyhow::bail!("{place}: duplicate id (first as document {first})");
         }
         let bytes = read(&entry.file)?;
-        let raw = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{place}: {} is not valid UTF-8", entry.file))?;
+        let raw = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{place}: {} is not valid UTF-8", entry.file))?;
         let published = match entry.published.as_deref() {
             None | Some("") => None,
-            Some(value) => Some(parse_date(value).ok_or_else(|| anyhow::anyhow!("{place}: bad date {value:?}"))?),
+            Some(value) => Some(
+                parse_date(value).ok_or_else(|| anyhow::anyhow!("{place}: bad date {value:?}"))?,
+            ),
         };
-        let text = if manifest.clean { clean::clean_page(&raw) } else { raw };
+        let text = if manifest.clean {
+            clean::clean_page(&raw)
+        } else {
+            raw
+        };
         loaded.docs.push(Arc::new(Document {
             id: entry.id,
-            meta: Meta { source: entry.source, published, title: entry.title, url: entry.url },
+            meta: Meta {
+                source: entry.source,
+                published,
+                title: entry.title,
+                url: entry.url,
+            },
             text,
         }));
     }
@@ -299,28 +388,45 @@ mod tests {
 
     fn error(name: &str, content: &[u8]) -> String {
         let path = temp_file(name, content);
-        load_path(&path, LoadOptions::default()).err().map(|e| format!("{e:#}")).unwrap_or_default()
+        load_path(&path, LoadOptions::default())
+            .err()
+            .map(|e| format!("{e:#}"))
+            .unwrap_or_default()
     }
 
     const GOOD: &str = r#"{"id": "a", "source": "Reuters", "published": "2020-02-19", "title": "T", "url": null, "text": "Tripoli was shelled."}"#;
 
     #[test]
     fn jsonl_keeps_text_exactly() {
-        let raw = r#"{"id": "a", "source": "X", "published": null, "text": "  two\r\nlines  “quoted” "}"#;
-        let loaded = load_path(&temp_file("exact.jsonl", raw.as_bytes()), LoadOptions::default()).unwrap();
+        let raw =
+            r#"{"id": "a", "source": "X", "published": null, "text": "  two\r\nlines  “quoted” "}"#;
+        let loaded = load_path(
+            &temp_file("exact.jsonl", raw.as_bytes()),
+            LoadOptions::default(),
+        )
+        .unwrap();
         assert_eq!(loaded.docs[0].text, "  two\r\nlines  “quoted” ");
         assert_eq!(loaded.docs[0].meta.published, None);
     }
 
     #[test]
     fn bad_records_name_file_and_line() {
-        let e = error("json.jsonl", format!("{GOOD}\n{{\"id\": \"b\", \n").as_bytes());
+        let e = error(
+            "json.jsonl",
+            format!("{GOOD}\n{{\"id\": \"b\", \n").as_bytes(),
+        );
         assert!(e.contains("json.jsonl:2: malformed JSON"), "{e}");
         let e = error("dup.jsonl", format!("{GOOD}\n\n{GOOD}\n").as_bytes());
-        assert!(e.contains("dup.jsonl:3: duplicate id \"a\" (first on line 1)"), "{e}");
+        assert!(
+            e.contains("dup.jsonl:3: duplicate id \"a\" (first on line 1)"),
+            "{e}"
+        );
         let e = error("missing.jsonl", br#"{"id": "a", "source": "X"}"#);
         assert!(e.contains("missing.jsonl:1: missing field `text`"), "{e}");
-        let e = error("date.jsonl", br#"{"id": "a", "published": "19/02/2020", "text": "x"}"#);
+        let e = error(
+            "date.jsonl",
+            br#"{"id": "a", "published": "19/02/2020", "text": "x"}"#,
+        );
         assert!(e.contains("date.jsonl:1: bad date \"19/02/2020\""), "{e}");
         let mut bytes = format!("{GOOD}\n").into_bytes();
         bytes.extend_from_slice(b"{\"id\": \"b\", \"text\": \"caf\xe9\"}\n");
@@ -342,17 +448,29 @@ mod tests {
     fn multi_member_gzip() {
         let mut bytes = Vec::new();
         for record in [GOOD.to_string(), GOOD.replace("\"a\"", "\"b\"")] {
-            let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            let mut encoder =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             encoder.write_all(format!("{record}\n").as_bytes()).unwrap();
             bytes.extend(encoder.finish().unwrap());
         }
-        let loaded = load_path(&temp_file("multi.jsonl.gz", &bytes), LoadOptions::default()).unwrap();
-        assert_eq!(loaded.docs.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["a", "b"]);
+        let loaded =
+            load_path(&temp_file("multi.jsonl.gz", &bytes), LoadOptions::default()).unwrap();
+        assert_eq!(
+            loaded
+                .docs
+                .iter()
+                .map(|d| d.id.as_str())
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
     }
 
     #[test]
     fn dates() {
-        assert_eq!(parse_date("2020-02-19T08:00:00Z").unwrap().to_string(), "2020-02-19");
+        assert_eq!(
+            parse_date("2020-02-19T08:00:00Z").unwrap().to_string(),
+            "2020-02-19"
+        );
         assert!(parse_date("2020-02-30").is_none());
         assert!(parse_date("2020-02-1").is_none());
     }

@@ -14,12 +14,18 @@ use crate::Document;
 
 /// Annotates documents in parallel; the result is in input order.
 pub fn annotate_all(annotator: &Annotator, docs: &[Arc<Document>]) -> Vec<AnnotatedDoc> {
-    docs.par_iter().map(|doc| annotator.annotate(Arc::clone(doc))).collect()
+    docs.par_iter()
+        .map(|doc| annotator.annotate(Arc::clone(doc)))
+        .collect()
 }
 
 /// The per-document maps of `analyzer`, concatenated in document order.
 /// `cancel` is checked between documents.
-pub fn map_all(analyzer: &dyn Analyzer, docs: &[AnnotatedDoc], cancel: Option<&AtomicBool>) -> Result<Report> {
+pub fn map_all(
+    analyzer: &dyn Analyzer,
+    docs: &[AnnotatedDoc],
+    cancel: Option<&AtomicBool>,
+) -> Result<Report> {
     let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let maps: Option<Vec<Report>> = docs
         .par_iter()
@@ -55,7 +61,11 @@ pub fn map_all(analyzer: &dyn Analyzer, docs: &[AnnotatedDoc], cancel: Option<&A
 }
 
 /// Map then reduce: the analyzer's final report over `docs`.
-pub fn run_analyzer(analyzer: &dyn Analyzer, docs: &[AnnotatedDoc], cancel: Option<&AtomicBool>) -> Result<Report> {
+pub fn run_analyzer(
+    analyzer: &dyn Analyzer,
+    docs: &[AnnotatedDoc],
+    cancel: Option<&AtomicBool>,
+) -> Result<Report> {
     let mapped = map_all(analyzer, docs, cancel)?;
     analyzer.reduce(mapped)
 }

@@ -41,22 +41,33 @@ pub fn annotate_doc(doc: Document) -> AnnotatedDoc {
 
 /// The five bundled articles, cleaned and annotated, ids "000" to "004".
 pub fn bundled_corpus() -> Vec<AnnotatedDoc> {
-    crate::bundled::documents().into_iter().map(|doc| annotator().annotate(doc)).collect()
+    crate::bundled::documents()
+        .into_iter()
+        .map(|doc| annotator().annotate(doc))
+        .collect()
 }
 
 /// One bundled article by id.
 pub fn bundled(id: &str) -> AnnotatedDoc {
-    bundled_corpus().into_iter().find(|d| d.id() == id).expect("a bundled article id, 000 to 004")
+    bundled_corpus()
+        .into_iter()
+        .find(|d| d.id() == id)
+        .expect("a bundled article id, 000 to 004")
 }
 
 /// `../shared/corpora/NAME` beside the checkout, when it is there. Tests that
 /// need it print a `skipped:` line and pass when it is not.
 pub fn shared_corpus_path(name: &str) -> Option<PathBuf> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora").join(name);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/corpora")
+        .join(name);
     if root.exists() {
         Some(root)
     } else {
-        eprintln!("skipped: {} not found (the shared corpora are not beside this checkout)", root.display());
+        eprintln!(
+            "skipped: {} not found (the shared corpora are not beside this checkout)",
+            root.display()
+        );
         None
     }
 }

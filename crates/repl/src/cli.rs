@@ -67,7 +67,10 @@ pub fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args> {
             _ => (arg.clone(), None),
         };
         let mut value = |name: &str| -> Result<String> {
-            inline.clone().or_else(|| raw.next()).ok_or_else(|| anyhow!("{name} needs a value"))
+            inline
+                .clone()
+                .or_else(|| raw.next())
+                .ok_or_else(|| anyhow!("{name} needs a value"))
         };
         match flag.as_str() {
             "-c" | "--command" => args.commands.push(value("--command")?),
@@ -77,13 +80,20 @@ pub fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args> {
             "--skip-bad" => args.skip_bad = true,
             "--mode" => {
                 let name = value("--mode")?;
-                args.mode = Some(Mode::parse(&name).ok_or_else(|| anyhow!("unknown mode `{name}` (modes: {})", Mode::NAMES.join(", ")))?);
+                args.mode = Some(Mode::parse(&name).ok_or_else(|| {
+                    anyhow!("unknown mode `{name}` (modes: {})", Mode::NAMES.join(", "))
+                })?);
             }
             "--echo" => args.echo = true,
             "--keep-going" => args.keep_going = true,
             "-j" | "--jobs" => {
                 let n = value("--jobs")?;
-                args.jobs = Some(n.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| anyhow!("--jobs takes a positive number, not `{n}`"))?);
+                args.jobs = Some(
+                    n.parse()
+                        .ok()
+                        .filter(|&n: &usize| n > 0)
+                        .ok_or_else(|| anyhow!("--jobs takes a positive number, not `{n}`"))?,
+                );
             }
             "-h" | "--help" => args.help = true,
             "-V" | "--version" => args.version = true,
@@ -119,7 +129,9 @@ pub fn main() -> i32 {
     }
     if let Some(jobs) = args.jobs {
         // Only fails if a pool was built already, which nothing here has done.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(jobs).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
     }
     let mut session = match open_session(&args) {
         Ok(session) => session,
@@ -131,9 +143,11 @@ pub fn main() -> i32 {
     if let Some(mode) = args.mode {
         session.mode = mode;
     }
-    let scripted = !args.commands.is_empty() || !args.files.is_empty() || !std::io::stdin().is_terminal();
+    let scripted =
+        !args.commands.is_empty() || !args.files.is_empty() || !std::io::stdin().is_terminal();
     if !scripted {
-        session.terminal = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        session.terminal =
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         return crate::interactive::run(session);
     }
     let lines = match script_lines(&args) {
@@ -156,7 +170,13 @@ fn open_session(args: &Args) -> Result<Session> {
         Some(path) => Config::load(path)?,
         None => newslens_core::bundled::config(),
     };
-    let session = Session::new(config, args.corpus.as_deref(), LoadOptions { skip_bad: args.skip_bad })?;
+    let session = Session::new(
+        config,
+        args.corpus.as_deref(),
+        LoadOptions {
+            skip_bad: args.skip_bad,
+        },
+    )?;
     Ok(session)
 }
 
@@ -175,12 +195,24 @@ fn script_lines(args: &Args) -> Result<Vec<ScriptLine>> {
         } else {
             std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?
         };
-        let origin = if file == "-" { "<stdin>".to_string() } else { file.clone() };
-        raw.extend(text.lines().enumerate().map(|(i, l)| (origin.clone(), i + 1, l.to_string())));
+        let origin = if file == "-" {
+            "<stdin>".to_string()
+        } else {
+            file.clone()
+        };
+        raw.extend(
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| (origin.clone(), i + 1, l.to_string())),
+        );
     }
     if args.commands.is_empty() && args.files.is_empty() {
         let text = read_stdin()?;
-        raw.extend(text.lines().enumerate().map(|(i, l)| ("<stdin>".to_string(), i + 1, l.to_string())));
+        raw.extend(
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| ("<stdin>".to_string(), i + 1, l.to_string())),
+        );
     }
     let mut lines: Vec<ScriptLine> = Vec::new();
     let mut pending: Option<ScriptLine> = None;
@@ -195,7 +227,11 @@ fn script_lines(args: &Args) -> Result<Vec<ScriptLine>> {
                 open.text.push_str(&body);
                 open
             }
-            None => ScriptLine { origin, line: number, text: body },
+            None => ScriptLine {
+                origin,
+                line: number,
+                text: body,
+            },
         };
         if continues {
             pending = Some(current);
@@ -227,7 +263,11 @@ pub fn report_error(origin: Option<(&str, usize)>, line: &str, error: &CommandEr
     if let Some((column, width)) = error.at {
         let prefix: String = line.chars().take(column).collect();
         let pad = unicode_width::UnicodeWidthStr::width(prefix.as_str());
-        text.push_str(&format!("  | {line}\n  | {}{}\n", " ".repeat(pad), "^".repeat(width.max(1))));
+        text.push_str(&format!(
+            "  | {line}\n  | {}{}\n",
+            " ".repeat(pad),
+            "^".repeat(width.max(1))
+        ));
     }
     // Flush stdout first, so a transcript that merges the two keeps its order.
     let _ = std::io::stdout().flush();
@@ -296,20 +336,48 @@ mod tests {
 
     #[test]
     fn arguments() {
-        let a = args(&["-c", "corpus", "--command=run all", "--echo", "--mode", "csv", "-j", "2"]).unwrap();
+        let a = args(&[
+            "-c",
+            "corpus",
+            "--command=run all",
+            "--echo",
+            "--mode",
+            "csv",
+            "-j",
+            "2",
+        ])
+        .unwrap();
         assert_eq!(a.commands, ["corpus", "run all"]);
         assert!(a.echo);
         assert_eq!(a.mode, Some(Mode::Csv));
         assert_eq!(a.jobs, Some(2));
-        assert_eq!(args(&["--bogus"]).unwrap_err().to_string(), "unknown argument `--bogus` (see newslens --help)");
-        assert_eq!(args(&["-c"]).unwrap_err().to_string(), "--command needs a value");
+        assert_eq!(
+            args(&["--bogus"]).unwrap_err().to_string(),
+            "unknown argument `--bogus` (see newslens --help)"
+        );
+        assert_eq!(
+            args(&["-c"]).unwrap_err().to_string(),
+            "--command needs a value"
+        );
         assert!(args(&["--mode", "xml"]).is_err());
         assert!(args(&["-j", "0"]).is_err());
     }
 
     #[test]
     fn help_names_every_flag_the_parser_takes() {
-        for flag in ["--command", "--file", "--corpus", "--config", "--skip-bad", "--mode", "--echo", "--keep-going", "--jobs", "--help", "--version"] {
+        for flag in [
+            "--command",
+            "--file",
+            "--corpus",
+            "--config",
+            "--skip-bad",
+            "--mode",
+            "--echo",
+            "--keep-going",
+            "--jobs",
+            "--help",
+            "--version",
+        ] {
             assert!(HELP.contains(flag), "{flag} missing from --help");
         }
     }

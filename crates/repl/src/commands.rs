@@ -190,7 +190,9 @@ pub const COMMANDS: &[CommandSpec] = &[
 /// Finds a command by name or alias; a leading `.` is ignored (`.mode csv`).
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
     let name = name.strip_prefix('.').unwrap_or(name).to_lowercase();
-    COMMANDS.iter().find(|c| c.name == name || c.aliases.contains(&name.as_str()))
+    COMMANDS
+        .iter()
+        .find(|c| c.name == name || c.aliases.contains(&name.as_str()))
 }
 
 /// A parsed command line.
@@ -221,7 +223,11 @@ pub fn parse_line(line: &str) -> Result<Option<Invocation>, ParseError> {
         return Err(ParseError::new("expected a command before `|`", column, 1));
     };
     let Lex::Word(name) = &first.kind else {
-        return Err(ParseError::new(format!("expected a command, found {}", first.kind.describe()), first.column, first.width));
+        return Err(ParseError::new(
+            format!("expected a command, found {}", first.kind.describe()),
+            first.column,
+            first.width,
+        ));
     };
     let Some(spec) = find(name) else {
         let bare = name.strip_prefix('.').unwrap_or(name);
@@ -240,11 +246,22 @@ pub fn parse_line(line: &str) -> Result<Option<Invocation>, ParseError> {
     };
     let stage_lexemes: Vec<&[Lexeme]> = segments.collect();
     if !stage_lexemes.is_empty() && !spec.pipeline {
-        let pipe = lexemes.iter().find(|l| l.kind == Lex::Pipe).map_or(0, |l| l.column);
-        return Err(ParseError::new(format!("`{}` takes no pipeline", spec.name), pipe, 1));
+        let pipe = lexemes
+            .iter()
+            .find(|l| l.kind == Lex::Pipe)
+            .map_or(0, |l| l.column);
+        return Err(ParseError::new(
+            format!("`{}` takes no pipeline", spec.name),
+            pipe,
+            1,
+        ));
     }
     let stages = parse_stages(&stage_lexemes)?;
-    Ok(Some(Invocation { spec, args: head[1..].to_vec(), stages }))
+    Ok(Some(Invocation {
+        spec,
+        args: head[1..].to_vec(),
+        stages,
+    }))
 }
 
 #[cfg(test)]
@@ -270,7 +287,10 @@ mod tests {
             for example in c.examples {
                 match parse_line(example) {
                     Ok(Some(inv)) if inv.spec.name == c.name => {}
-                    other => problems.push(format!("{}: example {example:?} parses as {other:?}", c.name)),
+                    other => problems.push(format!(
+                        "{}: example {example:?} parses as {other:?}",
+                        c.name
+                    )),
                 }
             }
         }
@@ -284,9 +304,24 @@ mod tests {
         assert!(parse_line("  # a comment").unwrap().is_none());
         assert!(parse_line("").unwrap().is_none());
         let e = parse_line("rnu all").unwrap_err();
-        assert!(e.message.starts_with("unknown command `rnu` (did you mean `run`?)"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("unknown command `rnu` (did you mean `run`?)"),
+            "{}",
+            e.message
+        );
         let e = parse_line("show 000 | limit 1").unwrap_err();
-        assert_eq!((e.message.as_str(), e.column), ("`show` takes no pipeline", 9));
-        assert_eq!(parse_line("run a b | limit 1").unwrap().unwrap().stages.len(), 1);
+        assert_eq!(
+            (e.message.as_str(), e.column),
+            ("`show` takes no pipeline", 9)
+        );
+        assert_eq!(
+            parse_line("run a b | limit 1")
+                .unwrap()
+                .unwrap()
+                .stages
+                .len(),
+            1
+        );
     }
 }

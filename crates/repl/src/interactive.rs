@@ -30,7 +30,12 @@ pub struct Vocabulary {
 impl Vocabulary {
     pub fn of(session: &Session) -> Vocabulary {
         Vocabulary {
-            analyzers: session.analyzer_names().iter().map(|s| s.to_string()).chain(["all".to_string()]).collect(),
+            analyzers: session
+                .analyzer_names()
+                .iter()
+                .map(|s| s.to_string())
+                .chain(["all".to_string()])
+                .collect(),
             tables: session.table_names(),
             columns: session.column_names(),
             doc_ids: session.doc_ids(),
@@ -46,19 +51,30 @@ pub struct ReplHelper {
 
 impl ReplHelper {
     pub fn new(vocabulary: Vocabulary) -> ReplHelper {
-        ReplHelper { vocabulary: Arc::new(Mutex::new(vocabulary)), files: FilenameCompleter::new() }
+        ReplHelper {
+            vocabulary: Arc::new(Mutex::new(vocabulary)),
+            files: FilenameCompleter::new(),
+        }
     }
 
     /// Candidates for the word that ends at `pos`: the start of that word and the words.
     pub fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let before = &line[..pos];
-        let start = before.rfind(|c: char| c.is_whitespace() || c == '|' || c == ',' || c == '(').map_or(0, |i| i + 1);
+        let start = before
+            .rfind(|c: char| c.is_whitespace() || c == '|' || c == ',' || c == '(')
+            .map_or(0, |i| i + 1);
         let partial = &before[start..];
-        let vocabulary = self.vocabulary.lock().map(|v| v.clone()).unwrap_or_default();
+        let vocabulary = self
+            .vocabulary
+            .lock()
+            .map(|v| v.clone())
+            .unwrap_or_default();
         // The current pipeline segment decides what is completed.
         let segment = before.rsplit('|').next().unwrap_or("");
         let in_pipeline = before.contains('|');
-        let words: Vec<&str> = segment[..segment.len().saturating_sub(partial.len())].split_whitespace().collect();
+        let words: Vec<&str> = segment[..segment.len().saturating_sub(partial.len())]
+            .split_whitespace()
+            .collect();
         let pool: Vec<String> = match words.first() {
             None if in_pipeline => STAGES.iter().map(|(n, _, _)| n.to_string()).collect(),
             None => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
@@ -84,15 +100,24 @@ impl ReplHelper {
                 Some(Complete::OnOff) => vec!["on".into(), "off".into()],
                 Some(Complete::CorpusColumns) => {
                     if words.last() == Some(&"=") || words.last() == Some(&"~") {
-                        vocabulary.sources.iter().map(|s| format!("\"{s}\"")).collect()
+                        vocabulary
+                            .sources
+                            .iter()
+                            .map(|s| format!("\"{s}\""))
+                            .collect()
                     } else {
-                        ["doc", "source", "published", "title", "all"].map(String::from).to_vec()
+                        ["doc", "source", "published", "title", "all"]
+                            .map(String::from)
+                            .to_vec()
                     }
                 }
                 Some(Complete::Paths) | Some(Complete::Nothing) | None => Vec::new(),
             },
         };
-        let mut matches: Vec<String> = pool.into_iter().filter(|w| w.starts_with(partial)).collect();
+        let mut matches: Vec<String> = pool
+            .into_iter()
+            .filter(|w| w.starts_with(partial))
+            .collect();
         matches.sort();
         matches.dedup();
         (start, matches)
@@ -101,19 +126,36 @@ impl ReplHelper {
     fn wants_paths(line: &str, pos: usize) -> bool {
         let before = &line[..pos];
         let command = before.split_whitespace().next().unwrap_or("");
-        before.contains(char::is_whitespace) && find(command).is_some_and(|c| c.complete == Complete::Paths)
+        before.contains(char::is_whitespace)
+            && find(command).is_some_and(|c| c.complete == Complete::Paths)
     }
 }
 
 impl Completer for ReplHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         if Self::wants_paths(line, pos) {
             return self.files.complete(line, pos, ctx);
         }
         let (start, words) = self.candidates(line, pos);
-        Ok((start, words.into_iter().map(|w| Pair { display: w.clone(), replacement: w }).collect()))
+        // A single candidate is the whole word: finish it with a space, as shells do.
+        let finish = if words.len() == 1 { " " } else { "" };
+        Ok((
+            start,
+            words
+                .into_iter()
+                .map(|w| Pair {
+                    replacement: format!("{w}{finish}"),
+                    display: w,
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -130,22 +172,25 @@ pub fn history_path() -> Option<PathBuf> {
     match std::env::var_os("NEWSLENS_HISTORY") {
         Some(path) if path.is_empty() => None,
         Some(path) => Some(PathBuf::from(path)),
-        None => dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("newslens").join("history.txt")),
+        None => dirs::state_dir()
+            .or_else(dirs::data_local_dir)
+            .map(|d| d.join("newslens").join("history.txt")),
     }
 }
 
 pub fn run(mut session: Session) -> i32 {
-    let config = Config::builder().completion_type(CompletionType::List).max_history_size(10_000).map_or_else(
-        |_| Config::default(),
-        |b| b.auto_add_history(false).build(),
-    );
-    let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> = match Editor::with_config(config) {
-        Ok(editor) => editor,
-        Err(e) => {
-            eprintln!("error: cannot open the terminal: {e}");
-            return 2;
-        }
-    };
+    let config = Config::builder()
+        .completion_type(CompletionType::List)
+        .max_history_size(10_000)
+        .map_or_else(|_| Config::default(), |b| b.auto_add_history(false).build());
+    let mut editor: Editor<ReplHelper, rustyline::history::DefaultHistory> =
+        match Editor::with_config(config) {
+            Ok(editor) => editor,
+            Err(e) => {
+                eprintln!("error: cannot open the terminal: {e}");
+                return 2;
+            }
+        };
     let helper = ReplHelper::new(Vocabulary::of(&session));
     let vocabulary = Arc::clone(&helper.vocabulary);
     editor.set_helper(Some(helper));
@@ -158,11 +203,19 @@ pub fn run(mut session: Session) -> i32 {
     let cancel = Arc::clone(&session.cancel);
     let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
 
-    eprintln!("newslens {} — {}. `help` lists the commands; Ctrl-D leaves.", env!("CARGO_PKG_VERSION"), session.corpus_summary());
+    eprintln!(
+        "newslens {} — {}. `help` lists the commands; Ctrl-D leaves.",
+        env!("CARGO_PKG_VERSION"),
+        session.corpus_summary()
+    );
     let stdout = std::io::stdout();
     let mut buffer = String::new();
     loop {
-        let prompt = if buffer.is_empty() { session.prompt() } else { "      ...> ".to_string() };
+        let prompt = if buffer.is_empty() {
+            session.prompt()
+        } else {
+            "      ...> ".to_string()
+        };
         match editor.readline(&prompt) {
             Ok(line) => {
                 if let Some(body) = line.strip_suffix('\\') {

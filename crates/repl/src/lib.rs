@@ -22,5 +22,7 @@ pub mod session;
 
 /// The names of every registered analyzer; calling it links every plugin.
 pub fn analyzer_names() -> Vec<&'static str> {
-    newslens_core::Registry::linked().map(|r| r.names().collect()).unwrap_or_default()
+    newslens_core::Registry::linked()
+        .map(|r| r.names().collect())
+        .unwrap_or_default()
 }

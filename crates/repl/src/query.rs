@@ -23,7 +23,11 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(message: impl Into<String>, column: usize, width: usize) -> ParseError {
-        ParseError { message: message.into(), column, width: width.max(1) }
+        ParseError {
+            message: message.into(),
+            column,
+            width: width.max(1),
+        }
     }
 }
 
@@ -121,7 +125,10 @@ pub fn lex(line: &str) -> Result<Vec<Lexeme>, ParseError> {
             }
             _ => {
                 let mut j = i;
-                while j < chars.len() && !chars[j].is_whitespace() && !"|,()~=!<>\"".contains(chars[j]) {
+                while j < chars.len()
+                    && !chars[j].is_whitespace()
+                    && !"|,()~=!<>\"".contains(chars[j])
+                {
                     j += 1;
                 }
                 if j == i {
@@ -129,7 +136,11 @@ pub fn lex(line: &str) -> Result<Vec<Lexeme>, ParseError> {
                 }
                 let word: String = chars[i..j].iter().collect();
                 let kind = match word.parse::<f64>() {
-                    Ok(n) if word.starts_with(|ch: char| ch.is_ascii_digit() || ch == '-' || ch == '.') && n.is_finite() => {
+                    Ok(n)
+                        if word.starts_with(|ch: char| {
+                            ch.is_ascii_digit() || ch == '-' || ch == '.'
+                        }) && n.is_finite() =>
+                    {
                         Lex::Number(n)
                     }
                     _ => Lex::Word(word),
@@ -138,7 +149,12 @@ pub fn lex(line: &str) -> Result<Vec<Lexeme>, ParseError> {
             }
         };
         let raw: String = chars[start..start + width].iter().collect();
-        out.push(Lexeme { kind, column: start, width, raw });
+        out.push(Lexeme {
+            kind,
+            column: start,
+            width,
+            raw,
+        });
         i = start + width;
     }
     Ok(out)
@@ -156,7 +172,12 @@ pub enum Literal {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
-    Compare { column: String, at: (usize, usize), op: &'static str, value: Literal },
+    Compare {
+        column: String,
+        at: (usize, usize),
+        op: &'static str,
+        value: Literal,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
@@ -179,10 +200,22 @@ pub enum Stage {
 
 /// The names of the pipeline stages, for help and completion.
 pub const STAGES: &[(&str, &str, &str)] = &[
-    ("where", "where EXPR", "Keep rows where EXPR holds: = != < <= > >= ~ (contains, any case), and, or, not, ( )."),
-    ("sort", "sort COL [asc|desc], …", "Sort by one or more columns."),
+    (
+        "where",
+        "where EXPR",
+        "Keep rows where EXPR holds: = != < <= > >= ~ (contains, any case), and, or, not, ( ).",
+    ),
+    (
+        "sort",
+        "sort COL [asc|desc], …",
+        "Sort by one or more columns.",
+    ),
     ("limit", "limit N", "Keep the first N rows."),
-    ("select", "select COL, …", "Keep these columns, in this order."),
+    (
+        "select",
+        "select COL, …",
+        "Keep these columns, in this order.",
+    ),
 ];
 
 /// Parses the stages after the first `|` (the lexemes of one stage each).
@@ -196,19 +229,39 @@ fn parse_stage(lexemes: &[Lexeme]) -> Result<Stage, ParseError> {
     };
     let name = match &first.kind {
         Lex::Word(w) => w.to_lowercase(),
-        other => return Err(ParseError::new(format!("expected a stage (where, sort, limit, select), found {}", other.describe()), first.column, first.width)),
+        other => {
+            return Err(ParseError::new(
+                format!(
+                    "expected a stage (where, sort, limit, select), found {}",
+                    other.describe()
+                ),
+                first.column,
+                first.width,
+            ))
+        }
     };
     let rest = &lexemes[1..];
     let end_column = first.column + first.width;
     match name.as_str() {
         "where" => {
             if rest.is_empty() {
-                return Err(ParseError::new("`where` needs a condition, e.g. where kind = \"killed\"", end_column, 1));
+                return Err(ParseError::new(
+                    "`where` needs a condition, e.g. where kind = \"killed\"",
+                    end_column,
+                    1,
+                ));
             }
-            let mut parser = ExprParser { lexemes: rest, position: 0 };
+            let mut parser = ExprParser {
+                lexemes: rest,
+                position: 0,
+            };
             let expr = parser.or()?;
             if let Some(extra) = rest.get(parser.position) {
-                return Err(ParseError::new(format!("unexpected {} in condition", extra.kind.describe()), extra.column, extra.width));
+                return Err(ParseError::new(
+                    format!("unexpected {} in condition", extra.kind.describe()),
+                    extra.column,
+                    extra.width,
+                ));
             }
             Ok(Stage::Where(expr))
         }
@@ -216,35 +269,102 @@ fn parse_stage(lexemes: &[Lexeme]) -> Result<Stage, ParseError> {
             let mut keys = Vec::new();
             for part in rest.split(|l| l.kind == Lex::Comma) {
                 match part {
-                    [Lexeme { kind: Lex::Word(column), column: at, width, .. }] => {
-                        keys.push(SortKey { column: column.clone(), at: (*at, *width), descending: false })
-                    }
-                    [Lexeme { kind: Lex::Word(column), column: at, width, .. }, Lexeme { kind: Lex::Word(direction), column: dc, width: dw, .. }] => {
+                    [Lexeme {
+                        kind: Lex::Word(column),
+                        column: at,
+                        width,
+                        ..
+                    }] => keys.push(SortKey {
+                        column: column.clone(),
+                        at: (*at, *width),
+                        descending: false,
+                    }),
+                    [Lexeme {
+                        kind: Lex::Word(column),
+                        column: at,
+                        width,
+                        ..
+                    }, Lexeme {
+                        kind: Lex::Word(direction),
+                        column: dc,
+                        width: dw,
+                        ..
+                    }] => {
                         let descending = match direction.to_lowercase().as_str() {
                             "desc" => true,
                             "asc" => false,
-                            _ => return Err(ParseError::new(format!("expected asc or desc, found `{direction}`"), *dc, *dw)),
+                            _ => {
+                                return Err(ParseError::new(
+                                    format!("expected asc or desc, found `{direction}`"),
+                                    *dc,
+                                    *dw,
+                                ))
+                            }
                         };
-                        keys.push(SortKey { column: column.clone(), at: (*at, *width), descending });
+                        keys.push(SortKey {
+                            column: column.clone(),
+                            at: (*at, *width),
+                            descending,
+                        });
                     }
-                    [] => return Err(ParseError::new("`sort` needs a column, e.g. sort low desc", end_column, 1)),
-                    [l, ..] => return Err(ParseError::new(format!("expected `COLUMN [asc|desc]`, found {}", l.kind.describe()), l.column, l.width)),
+                    [] => {
+                        return Err(ParseError::new(
+                            "`sort` needs a column, e.g. sort low desc",
+                            end_column,
+                            1,
+                        ))
+                    }
+                    [l, ..] => {
+                        return Err(ParseError::new(
+                            format!("expected `COLUMN [asc|desc]`, found {}", l.kind.describe()),
+                            l.column,
+                            l.width,
+                        ))
+                    }
                 }
             }
             Ok(Stage::Sort(keys))
         }
         "limit" => match rest {
-            [Lexeme { kind: Lex::Number(n), .. }] if *n >= 0.0 && n.fract() == 0.0 => Ok(Stage::Limit(*n as usize)),
-            [l, ..] => Err(ParseError::new("`limit` takes a whole number", l.column, l.width)),
-            [] => Err(ParseError::new("`limit` takes a whole number", end_column, 1)),
+            [Lexeme {
+                kind: Lex::Number(n),
+                ..
+            }] if *n >= 0.0 && n.fract() == 0.0 => Ok(Stage::Limit(*n as usize)),
+            [l, ..] => Err(ParseError::new(
+                "`limit` takes a whole number",
+                l.column,
+                l.width,
+            )),
+            [] => Err(ParseError::new(
+                "`limit` takes a whole number",
+                end_column,
+                1,
+            )),
         },
         "select" => {
             let mut columns = Vec::new();
             for part in rest.split(|l| l.kind == Lex::Comma) {
                 match part {
-                    [Lexeme { kind: Lex::Word(column), column: at, width, .. }] => columns.push((column.clone(), (*at, *width))),
-                    [] => return Err(ParseError::new("`select` needs column names, e.g. select source, text", end_column, 1)),
-                    [l, ..] => return Err(ParseError::new(format!("expected a column name, found {}", l.kind.describe()), l.column, l.width)),
+                    [Lexeme {
+                        kind: Lex::Word(column),
+                        column: at,
+                        width,
+                        ..
+                    }] => columns.push((column.clone(), (*at, *width))),
+                    [] => {
+                        return Err(ParseError::new(
+                            "`select` needs column names, e.g. select source, text",
+                            end_column,
+                            1,
+                        ))
+                    }
+                    [l, ..] => {
+                        return Err(ParseError::new(
+                            format!("expected a column name, found {}", l.kind.describe()),
+                            l.column,
+                            l.width,
+                        ))
+                    }
                 }
             }
             Ok(Stage::Select(columns))
@@ -290,12 +410,20 @@ impl ExprParser<'_> {
             self.position += 1;
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
-        if matches!(self.lexemes.get(self.position), Some(Lexeme { kind: Lex::Open, .. })) {
+        if matches!(
+            self.lexemes.get(self.position),
+            Some(Lexeme {
+                kind: Lex::Open,
+                ..
+            })
+        ) {
             let open = &self.lexemes[self.position];
             self.position += 1;
             let inner = self.or()?;
             return match self.lexemes.get(self.position) {
-                Some(Lexeme { kind: Lex::Close, .. }) => {
+                Some(Lexeme {
+                    kind: Lex::Close, ..
+                }) => {
                     self.position += 1;
                     Ok(inner)
                 }
@@ -308,15 +436,43 @@ impl ExprParser<'_> {
     fn comparison(&mut self) -> Result<Expr, ParseError> {
         let end = self.lexemes.last().map_or(0, |l| l.column + l.width);
         let column = match self.lexemes.get(self.position) {
-            Some(Lexeme { kind: Lex::Word(w), column, width, .. }) => (w.clone(), (*column, *width)),
-            Some(l) => return Err(ParseError::new(format!("expected a column name, found {}", l.kind.describe()), l.column, l.width)),
+            Some(Lexeme {
+                kind: Lex::Word(w),
+                column,
+                width,
+                ..
+            }) => (w.clone(), (*column, *width)),
+            Some(l) => {
+                return Err(ParseError::new(
+                    format!("expected a column name, found {}", l.kind.describe()),
+                    l.column,
+                    l.width,
+                ))
+            }
             None => return Err(ParseError::new("expected a condition", end, 1)),
         };
         self.position += 1;
         let op = match self.lexemes.get(self.position) {
-            Some(Lexeme { kind: Lex::Op(op), .. }) => *op,
-            Some(l) => return Err(ParseError::new(format!("expected an operator (= != < <= > >= ~), found {}", l.kind.describe()), l.column, l.width)),
-            None => return Err(ParseError::new(format!("expected an operator after `{}`", column.0), end, 1)),
+            Some(Lexeme {
+                kind: Lex::Op(op), ..
+            }) => *op,
+            Some(l) => {
+                return Err(ParseError::new(
+                    format!(
+                        "expected an operator (= != < <= > >= ~), found {}",
+                        l.kind.describe()
+                    ),
+                    l.column,
+                    l.width,
+                ))
+            }
+            None => {
+                return Err(ParseError::new(
+                    format!("expected an operator after `{}`", column.0),
+                    end,
+                    1,
+                ))
+            }
         };
         self.position += 1;
         let value = match self.lexemes.get(self.position) {
@@ -341,7 +497,12 @@ impl ExprParser<'_> {
             None => return Err(ParseError::new(format!("expected a value after `{op}`"), end, 1)),
         };
         self.position += 1;
-        Ok(Expr::Compare { column: column.0, at: column.1, op, value })
+        Ok(Expr::Compare {
+            column: column.0,
+            at: column.1,
+            op,
+            value,
+        })
     }
 }
 
@@ -350,7 +511,11 @@ pub fn resolve_column(table: &Table, name: &str, at: (usize, usize)) -> Result<u
     if let Some(i) = table.columns.iter().position(|c| c.name == name) {
         return Ok(i);
     }
-    if let Some(i) = table.columns.iter().position(|c| c.name.eq_ignore_ascii_case(name)) {
+    if let Some(i) = table
+        .columns
+        .iter()
+        .position(|c| c.name.eq_ignore_ascii_case(name))
+    {
         return Ok(i);
     }
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
@@ -362,7 +527,11 @@ pub fn resolve_column(table: &Table, name: &str, at: (usize, usize)) -> Result<u
         .map(|(_, n)| format!(" (did you mean `{n}`?)"))
         .unwrap_or_default();
     Err(ParseError::new(
-        format!("unknown column `{name}`{suggestion}; `{}` has: {}", table.name, names.join(", ")),
+        format!(
+            "unknown column `{name}`{suggestion}; `{}` has: {}",
+            table.name,
+            names.join(", ")
+        ),
         at.0,
         at.1,
     ))
@@ -377,7 +546,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for j in 0..b.len() {
             let current = row[j + 1];
-            row[j + 1] = if ca == b[j] { previous } else { 1 + previous.min(row[j]).min(row[j + 1]) };
+            row[j + 1] = if ca == b[j] {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
             previous = current;
         }
     }
@@ -393,14 +566,20 @@ pub fn apply(mut table: Table, stages: &[Stage]) -> Result<Table, ParseError> {
                 table.rows.retain(|row| eval(&compiled, &row.cells));
             }
             Stage::Sort(keys) => {
-                let resolved: Vec<(usize, bool)> =
-                    keys.iter().map(|k| resolve_column(&table, &k.column, k.at).map(|i| (i, k.descending))).collect::<Result<_, _>>()?;
+                let resolved: Vec<(usize, bool)> = keys
+                    .iter()
+                    .map(|k| resolve_column(&table, &k.column, k.at).map(|i| (i, k.descending)))
+                    .collect::<Result<_, _>>()?;
                 table.rows.sort_by(|a, b| {
                     resolved
                         .iter()
                         .map(|&(i, descending)| {
                             let order = a.cells[i].total_cmp(&b.cells[i]);
-                            if descending { order.reverse() } else { order }
+                            if descending {
+                                order.reverse()
+                            } else {
+                                order
+                            }
                         })
                         .find(|o| o.is_ne())
                         .unwrap_or(Ordering::Equal)
@@ -408,8 +587,10 @@ pub fn apply(mut table: Table, stages: &[Stage]) -> Result<Table, ParseError> {
             }
             Stage::Limit(n) => table.rows.truncate(*n),
             Stage::Select(columns) => {
-                let indices: Vec<usize> =
-                    columns.iter().map(|(name, at)| resolve_column(&table, name, *at)).collect::<Result<_, _>>()?;
+                let indices: Vec<usize> = columns
+                    .iter()
+                    .map(|(name, at)| resolve_column(&table, name, *at))
+                    .collect::<Result<_, _>>()?;
                 table.columns = indices.iter().map(|&i| table.columns[i].clone()).collect();
                 for row in &mut table.rows {
                     row.cells = indices.iter().map(|&i| row.cells[i].clone()).collect();
@@ -421,7 +602,12 @@ pub fn apply(mut table: Table, stages: &[Stage]) -> Result<Table, ParseError> {
 }
 
 enum Compiled {
-    Compare { index: usize, op: &'static str, value: Value, contains: Option<String> },
+    Compare {
+        index: usize,
+        op: &'static str,
+        value: Value,
+        contains: Option<String>,
+    },
     And(Box<Compiled>, Box<Compiled>),
     Or(Box<Compiled>, Box<Compiled>),
     Not(Box<Compiled>),
@@ -429,14 +615,28 @@ enum Compiled {
 
 fn compile(table: &Table, expr: &Expr) -> Result<Compiled, ParseError> {
     Ok(match expr {
-        Expr::And(a, b) => Compiled::And(Box::new(compile(table, a)?), Box::new(compile(table, b)?)),
+        Expr::And(a, b) => {
+            Compiled::And(Box::new(compile(table, a)?), Box::new(compile(table, b)?))
+        }
         Expr::Or(a, b) => Compiled::Or(Box::new(compile(table, a)?), Box::new(compile(table, b)?)),
         Expr::Not(a) => Compiled::Not(Box::new(compile(table, a)?)),
-        Expr::Compare { column, at, op, value } => {
+        Expr::Compare {
+            column,
+            at,
+            op,
+            value,
+        } => {
             let index = resolve_column(table, column, *at)?;
             let ty = table.columns[index].ty;
             let mismatch = |what: &str| {
-                ParseError::new(format!("column `{column}` is {}, but the value is {what}", ty.name()), at.0, at.1)
+                ParseError::new(
+                    format!(
+                        "column `{column}` is {}, but the value is {what}",
+                        ty.name()
+                    ),
+                    at.0,
+                    at.1,
+                )
             };
             let value = match (value, ty) {
                 (Literal::Null, _) => Value::Null,
@@ -448,7 +648,9 @@ fn compile(table: &Table, expr: &Expr) -> Result<Compiled, ParseError> {
                 (Literal::Str(s), _) if *op == "~" => Value::Text(s.clone()),
                 (Literal::Str(_), _) => return Err(mismatch("text")),
                 (Literal::Number(n), ColumnType::Int | ColumnType::Float) => Value::Float(*n),
-                (Literal::Number(n), ColumnType::Text) => Value::Text(super::render::number_text(*n)),
+                (Literal::Number(n), ColumnType::Text) => {
+                    Value::Text(super::render::number_text(*n))
+                }
                 (Literal::Number(_), _) => return Err(mismatch("a number")),
                 (Literal::Date(d), ColumnType::Date) => Value::Date(*d),
                 (Literal::Date(d), ColumnType::Text) => Value::Text(d.to_string()),
@@ -458,7 +660,12 @@ fn compile(table: &Table, expr: &Expr) -> Result<Compiled, ParseError> {
                 (Literal::Bool(_), _) => return Err(mismatch("true or false")),
             };
             let contains = (*op == "~").then(|| value.to_string().to_lowercase());
-            Compiled::Compare { index, op, value, contains }
+            Compiled::Compare {
+                index,
+                op,
+                value,
+                contains,
+            }
         }
     })
 }
@@ -468,10 +675,16 @@ fn eval(expr: &Compiled, cells: &[Value]) -> bool {
         Compiled::And(a, b) => eval(a, cells) && eval(b, cells),
         Compiled::Or(a, b) => eval(a, cells) || eval(b, cells),
         Compiled::Not(a) => !eval(a, cells),
-        Compiled::Compare { index, op, value, contains } => {
+        Compiled::Compare {
+            index,
+            op,
+            value,
+            contains,
+        } => {
             let cell = &cells[*index];
             if let Some(needle) = contains {
-                return !cell.is_null() && cell.to_string().to_lowercase().contains(needle.as_str());
+                return !cell.is_null()
+                    && cell.to_string().to_lowercase().contains(needle.as_str());
             }
             if value.is_null() || cell.is_null() {
                 let both = value.is_null() && cell.is_null();
@@ -505,13 +718,26 @@ mod tests {
 
     fn table() -> Table {
         use ColumnType::*;
-        let mut t = Table::new("figures", &[("source", Text), ("kind", Text), ("low", Int), ("date", Date)]);
+        let mut t = Table::new(
+            "figures",
+            &[
+                ("source", Text),
+                ("kind", Text),
+                ("low", Int),
+                ("date", Date),
+            ],
+        );
         for (source, kind, low, date) in [
             ("teleSUR English", "killed", 280, "2020-01-14"),
             ("The National", "killed", 1000, "2020-02-19"),
             ("The National", "displaced", 140000, "2020-02-19"),
         ] {
-            t.push(Row::new(vec![source.into(), kind.into(), (low as i64).into(), Value::Date(date.parse().unwrap())]));
+            t.push(Row::new(vec![
+                source.into(),
+                kind.into(),
+                (low as i64).into(),
+                Value::Date(date.parse().unwrap()),
+            ]));
         }
         t
     }
@@ -521,7 +747,16 @@ mod tests {
         let stages: Vec<&[Lexeme]> = lexemes.split(|l| l.kind == Lex::Pipe).collect();
         let stages = parse_stages(&stages)?;
         let t = apply(table(), &stages)?;
-        Ok(t.rows.iter().map(|r| r.cells.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("/")).collect())
+        Ok(t.rows
+            .iter()
+            .map(|r| {
+                r.cells
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join("/")
+            })
+            .collect())
     }
 
     #[test]
@@ -530,24 +765,53 @@ mod tests {
             run("where kind = \"killed\" and source ~ \"tele\" | select source, low").unwrap(),
             ["teleSUR English/280"]
         );
-        assert_eq!(run("sort low desc | limit 2 | select low").unwrap(), ["140000", "1000"]);
-        assert_eq!(run("where not (kind = 'killed') | select kind").unwrap(), ["displaced"]);
-        assert_eq!(run("where date >= 2020-02-01 and low < 5000 | select low").unwrap(), ["1000"]);
-        assert_eq!(run("where kind = \"KILLED\" or low > 100000 | select low").unwrap(), ["280", "1000", "140000"]);
+        assert_eq!(
+            run("sort low desc | limit 2 | select low").unwrap(),
+            ["140000", "1000"]
+        );
+        assert_eq!(
+            run("where not (kind = 'killed') | select kind").unwrap(),
+            ["displaced"]
+        );
+        assert_eq!(
+            run("where date >= 2020-02-01 and low < 5000 | select low").unwrap(),
+            ["1000"]
+        );
+        assert_eq!(
+            run("where kind = \"KILLED\" or low > 100000 | select low").unwrap(),
+            ["280", "1000", "140000"]
+        );
     }
 
     #[test]
     fn errors_point_at_the_problem() {
         let e = run("where kindd = 1").unwrap_err();
-        assert!(e.message.starts_with("unknown column `kindd` (did you mean `kind`?)"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("unknown column `kindd` (did you mean `kind`?)"),
+            "{}",
+            e.message
+        );
         assert_eq!((e.column, e.width), (6, 5));
         let e = run("where low = \"x\"").unwrap_err();
         assert_eq!(e.message, "column `low` is int, but the value is text");
         let e = run("where kind = killed").unwrap_err();
         assert!(e.message.contains("quote text"), "{}", e.message);
-        assert_eq!(run("limit x").unwrap_err().message, "`limit` takes a whole number");
-        assert!(run("where (kind = \"a\"").unwrap_err().message.contains("unclosed"));
-        assert!(run("frobnicate").unwrap_err().message.starts_with("unknown stage"));
-        assert_eq!(run("where kind = \"x").unwrap_err().message, "unclosed quote");
+        assert_eq!(
+            run("limit x").unwrap_err().message,
+            "`limit` takes a whole number"
+        );
+        assert!(run("where (kind = \"a\"")
+            .unwrap_err()
+            .message
+            .contains("unclosed"));
+        assert!(run("frobnicate")
+            .unwrap_err()
+            .message
+            .starts_with("unknown stage"));
+        assert_eq!(
+            run("where kind = \"x").unwrap_err().message,
+            "unclosed quote"
+        );
     }
 }

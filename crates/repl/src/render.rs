@@ -109,16 +109,26 @@ pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String
         Mode::Json => {
             let mut object = Map::new();
             for table in tables {
-                let rows: Vec<serde_json::Value> = table.rows.iter().map(|r| row_object(table, r, None)).collect();
+                let rows: Vec<serde_json::Value> = table
+                    .rows
+                    .iter()
+                    .map(|r| row_object(table, r, None))
+                    .collect();
                 object.insert(table.name.clone(), serde_json::Value::Array(rows));
             }
-            out.push_str(&serde_json::to_string_pretty(&serde_json::Value::Object(object))?);
+            out.push_str(&serde_json::to_string_pretty(&serde_json::Value::Object(
+                object,
+            ))?);
             out.push('\n');
         }
         Mode::Jsonl => {
             for table in tables {
                 for row in &table.rows {
-                    out.push_str(&serde_json::to_string(&row_object(table, row, Some(&table.name)))?);
+                    out.push_str(&serde_json::to_string(&row_object(
+                        table,
+                        row,
+                        Some(&table.name),
+                    ))?);
                     out.push('\n');
                 }
             }
@@ -133,7 +143,9 @@ fn cell_json(value: &Value) -> serde_json::Value {
         Value::Text(s) => json!(s),
         Value::Int(i) => json!(i),
         // Rounded as the text renderings are, so outputs agree.
-        Value::Float(x) => format_float(*x).parse::<f64>().map_or(serde_json::Value::Null, |v| json!(v)),
+        Value::Float(x) => format_float(*x)
+            .parse::<f64>()
+            .map_or(serde_json::Value::Null, |v| json!(v)),
         Value::Date(d) => json!(d.to_string()),
         Value::Bool(b) => json!(b),
     }
@@ -147,10 +159,15 @@ fn row_object(table: &Table, row: &Row, table_field: Option<&str>) -> serde_json
     for (column, cell) in table.columns.iter().zip(&row.cells) {
         object.insert(column.name.clone(), cell_json(cell));
     }
-    let points_into_text = ["doc", "start", "end"].iter().all(|c| table.column_index(c).is_some());
+    let points_into_text = ["doc", "start", "end"]
+        .iter()
+        .all(|c| table.column_index(c).is_some());
     if !points_into_text && !row.evidence.is_empty() {
-        let evidence: Vec<serde_json::Value> =
-            row.evidence.iter().map(|e| json!({"doc": e.doc, "start": e.start, "end": e.end})).collect();
+        let evidence: Vec<serde_json::Value> = row
+            .evidence
+            .iter()
+            .map(|e| json!({"doc": e.doc, "start": e.start, "end": e.end}))
+            .collect();
         object.insert("evidence".into(), serde_json::Value::Array(evidence));
     }
     serde_json::Value::Object(object)
@@ -205,7 +222,11 @@ pub fn render_markdown(table: &Table) -> String {
     let mut out = String::new();
     let names: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
     let _ = writeln!(out, "| {} |", names.join(" | "));
-    let rule: Vec<&str> = table.columns.iter().map(|c| if is_numeric(c.ty) { "---:" } else { "---" }).collect();
+    let rule: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| if is_numeric(c.ty) { "---:" } else { "---" })
+        .collect();
     let _ = writeln!(out, "| {} |", rule.join(" | "));
     for row in &table.rows {
         let cells: Vec<String> = row.cells.iter().map(markdown_cell).collect();
@@ -220,7 +241,9 @@ pub fn render_csv(table: &Table) -> Result<String> {
     for row in &table.rows {
         writer.write_record(row.cells.iter().map(|c| c.to_string()))?;
     }
-    Ok(String::from_utf8(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)?)
+    Ok(String::from_utf8(
+        writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?,
+    )?)
 }
 
 #[cfg(test)]
@@ -230,10 +253,18 @@ mod tests {
 
     fn table() -> Table {
         use ColumnType::*;
-        let mut t = Table::new("figures", &[("source", Text), ("low", Int), ("share", Float)]);
+        let mut t = Table::new(
+            "figures",
+            &[("source", Text), ("low", Int), ("share", Float)],
+        );
         t.push(
-            Row::new(vec!["The National".into(), 1000i64.into(), 0.25.into()])
-                .with_evidence(Evidence { doc: "000".into(), start: 3, end: 8 }),
+            Row::new(vec!["The National".into(), 1000i64.into(), 0.25.into()]).with_evidence(
+                Evidence {
+                    doc: "000".into(),
+                    start: 3,
+                    end: 8,
+                },
+            ),
         );
         t.push(Row::new(vec!["a|b, \"c\"".into(), Value::Null, 1.0.into()]));
         t
@@ -246,13 +277,17 @@ mod tests {
             render_markdown(&t),
             "| source | low | share |\n| --- | ---: | ---: |\n| The National | 1000 | 0.25 |\n| a\\|b, \"c\" |  | 1 |\n"
         );
-        assert_eq!(render_csv(&t).unwrap(), "source,low,share\nThe National,1000,0.25\n\"a|b, \"\"c\"\"\",,1\n");
-        let jsonl = render(&[t.clone()], Mode::Jsonl, None).unwrap();
+        assert_eq!(
+            render_csv(&t).unwrap(),
+            "source,low,share\nThe National,1000,0.25\n\"a|b, \"\"c\"\"\",,1\n"
+        );
+        let jsonl = render(std::slice::from_ref(&t), Mode::Jsonl, None).unwrap();
         assert_eq!(
             jsonl.lines().next().unwrap(),
             r#"{"table":"figures","source":"The National","low":1000,"share":0.25,"evidence":[{"doc":"000","start":3,"end":8}]}"#
         );
-        let json: serde_json::Value = serde_json::from_str(&render(&[t.clone()], Mode::Json, None).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_str(&render(std::slice::from_ref(&t), Mode::Json, None).unwrap()).unwrap();
         assert_eq!(json["figures"][1]["low"], serde_json::Value::Null);
         let text = render_table(&t, None);
         assert!(text.ends_with("(2 rows)\n"), "{text}");

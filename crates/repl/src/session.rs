@@ -28,18 +28,27 @@ pub struct CommandError {
 
 impl From<anyhow::Error> for CommandError {
     fn from(e: anyhow::Error) -> CommandError {
-        CommandError { message: format!("{e:#}"), at: None }
+        CommandError {
+            message: format!("{e:#}"),
+            at: None,
+        }
     }
 }
 
 impl From<ParseError> for CommandError {
     fn from(e: ParseError) -> CommandError {
-        CommandError { message: e.message, at: Some((e.column, e.width)) }
+        CommandError {
+            message: e.message,
+            at: Some((e.column, e.width)),
+        }
     }
 }
 
 fn fail<T>(message: impl Into<String>, at: &Lexeme) -> Result<T, CommandError> {
-    Err(CommandError { message: message.into(), at: Some((at.column, at.width)) })
+    Err(CommandError {
+        message: message.into(),
+        at: Some((at.column, at.width)),
+    })
 }
 
 /// What a command asks the loop to do next.
@@ -90,7 +99,10 @@ impl Session {
                 let known: Vec<&str> = registry.names().collect();
                 bail!(
                     "{}: [analyzers.{section}] names no analyzer (known: {})",
-                    config.path.as_ref().map_or("<config>".into(), |p| p.display().to_string()),
+                    config
+                        .path
+                        .as_ref()
+                        .map_or("<config>".into(), |p| p.display().to_string()),
                     known.join(", ")
                 );
             }
@@ -126,17 +138,28 @@ impl Session {
             for message in &skipped {
                 eprintln!("{message}");
             }
-            eprintln!("skipped {} bad record{}", skipped.len(), if skipped.len() == 1 { "" } else { "s" });
+            eprintln!(
+                "skipped {} bad record{}",
+                skipped.len(),
+                if skipped.len() == 1 { "" } else { "s" }
+            );
         }
         Ok(session)
     }
 
     fn load(&mut self, corpus: Option<&Path>, options: LoadOptions) -> Result<Vec<String>> {
         let (loaded, name) = match corpus {
-            None => (newslens_core::bundled::corpus(), "bundled Libya corpus".to_string()),
+            None => (
+                newslens_core::bundled::corpus(),
+                "bundled Libya corpus".to_string(),
+            ),
             Some(path) => (load_path(path, options)?, path.display().to_string()),
         };
-        let messages = loaded.skipped.iter().map(|e| format!("skipped {e}")).collect();
+        let messages = loaded
+            .skipped
+            .iter()
+            .map(|e| format!("skipped {e}"))
+            .collect();
         self.all_docs = newslens_core::run::annotate_all(&self.annotator, &loaded.docs);
         self.active = self.all_docs.clone();
         self.corpus_name = name;
@@ -180,7 +203,11 @@ impl Session {
     }
 
     pub fn sources(&self) -> Vec<String> {
-        let mut sources: Vec<String> = self.all_docs.iter().map(|d| d.source().to_string()).collect();
+        let mut sources: Vec<String> = self
+            .all_docs
+            .iter()
+            .map(|d| d.source().to_string())
+            .collect();
         sources.sort();
         sources.dedup();
         sources
@@ -191,14 +218,14 @@ impl Session {
     }
 
     /// Executes one parsed command, writing its output.
-    pub fn execute(&mut self, invocation: &Invocation, out: &mut dyn Write) -> Result<Flow, CommandError> {
+    pub fn execute(
+        &mut self,
+        invocation: &Invocation,
+        out: &mut dyn Write,
+    ) -> Result<Flow, CommandError> {
         self.cancel.store(false, Ordering::Relaxed);
         let started = Instant::now();
-        let result = self.dispatch(invocation);
-        let output = match result {
-            Ok(output) => output,
-            Err(e) => return Err(e),
-        };
+        let output = self.dispatch(invocation)?;
         match output {
             Output::Quit => return Ok(Flow::Quit),
             Output::Nothing => {}
@@ -227,7 +254,9 @@ impl Session {
 
     fn write(&mut self, out: &mut dyn Write, text: &str) -> Result<()> {
         match &mut self.output {
-            Some((path, file)) => file.write_all(text.as_bytes()).with_context(|| format!("writing {}", path.display())),
+            Some((path, file)) => file
+                .write_all(text.as_bytes())
+                .with_context(|| format!("writing {}", path.display())),
             None => {
                 out.write_all(text.as_bytes())?;
                 out.flush()?;
@@ -240,12 +269,21 @@ impl Session {
         let args = &inv.args;
         match inv.spec.name {
             "help" => self.help(args),
-            "corpus" => Ok(Output::Tables(vec![apply(self.corpus_table(), &inv.stages)?])),
+            "corpus" => Ok(Output::Tables(vec![apply(
+                self.corpus_table(),
+                &inv.stages,
+            )?])),
             "show" => self.show(args, inv),
             "analyzers" => {
-                let mut table = Table::new("analyzers", &[("name", ColumnType::Text), ("summary", ColumnType::Text)]);
+                let mut table = Table::new(
+                    "analyzers",
+                    &[("name", ColumnType::Text), ("summary", ColumnType::Text)],
+                );
                 for registration in self.registry.iter() {
-                    table.push(Row::new(vec![registration.name.into(), registration.summary.into()]));
+                    table.push(Row::new(vec![
+                        registration.name.into(),
+                        registration.summary.into(),
+                    ]));
                 }
                 Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
             }
@@ -253,10 +291,20 @@ impl Session {
             "tables" => {
                 let mut table = Table::new(
                     "tables",
-                    &[("table", ColumnType::Text), ("analyzer", ColumnType::Text), ("rows", ColumnType::Int), ("columns", ColumnType::Text)],
+                    &[
+                        ("table", ColumnType::Text),
+                        ("analyzer", ColumnType::Text),
+                        ("rows", ColumnType::Int),
+                        ("columns", ColumnType::Text),
+                    ],
                 );
                 for (label, result) in self.labels().into_iter().zip(&self.last_result) {
-                    let columns: Vec<&str> = result.table.columns.iter().map(|c| c.name.as_str()).collect();
+                    let columns: Vec<&str> = result
+                        .table
+                        .columns
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect();
                     table.push(Row::new(vec![
                         label.into(),
                         result.analyzer.into(),
@@ -276,7 +324,13 @@ impl Session {
                     if labels.is_empty() {
                         return fail("no result yet: `run` an analyzer first", name);
                     }
-                    return fail(format!("no table `{wanted}` in the last result (tables: {})", labels.join(", ")), name);
+                    return fail(
+                        format!(
+                            "no table `{wanted}` in the last result (tables: {})",
+                            labels.join(", ")
+                        ),
+                        name,
+                    );
                 };
                 let table = self.last_result[index].table.clone();
                 Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
@@ -287,7 +341,10 @@ impl Session {
                     return Err(anyhow!("usage: kwic TERM").into());
                 }
                 let term: Vec<String> = args.iter().map(word).collect();
-                Ok(Output::Tables(vec![apply(self.kwic(&term.join(" ")), &inv.stages)?]))
+                Ok(Output::Tables(vec![apply(
+                    self.kwic(&term.join(" ")),
+                    &inv.stages,
+                )?]))
             }
             "use" => self.use_filter(args),
             "load" => {
@@ -312,7 +369,14 @@ impl Session {
                         self.mode = mode;
                         Ok(Output::Nothing)
                     }
-                    None => fail(format!("unknown mode `{}` (modes: {})", word(name), Mode::NAMES.join(", ")), name),
+                    None => fail(
+                        format!(
+                            "unknown mode `{}` (modes: {})",
+                            word(name),
+                            Mode::NAMES.join(", ")
+                        ),
+                        name,
+                    ),
                 }
             }
             "output" => match args.as_slice() {
@@ -322,7 +386,8 @@ impl Session {
                 }
                 [path] => {
                     let path = PathBuf::from(word(path));
-                    let file = std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+                    let file = std::fs::File::create(&path)
+                        .with_context(|| format!("creating {}", path.display()))?;
                     self.output = Some((path, file));
                     Ok(Output::Nothing)
                 }
@@ -334,11 +399,17 @@ impl Session {
                 Ok(Output::Nothing)
             }
             "width" => match args.as_slice() {
-                [Lexeme { kind: Lex::Number(n), .. }] if *n >= 0.0 && *n <= 10_000.0 && n.fract() == 0.0 => {
+                [Lexeme {
+                    kind: Lex::Number(n),
+                    ..
+                }] if *n >= 0.0 && *n <= 10_000.0 && n.fract() == 0.0 => {
                     self.width = Some(*n as u16);
                     Ok(Output::Nothing)
                 }
-                [other, ..] => fail("usage: width N (a whole number; 0 for the terminal's width)", other),
+                [other, ..] => fail(
+                    "usage: width N (a whole number; 0 for the terminal's width)",
+                    other,
+                ),
                 [] => Err(anyhow!("usage: width N").into()),
             },
             "quit" => Ok(Output::Quit),
@@ -375,15 +446,22 @@ impl Session {
                             text.push_str(&format!("    {example}\n"));
                         }
                     }
-                } else if let Some(&(name, usage, summary)) = STAGES.iter().find(|(n, _, _)| *n == topic) {
-                    text.push_str(&format!("{usage}\n  {summary}\n  example: run corpus-stats | {name} …\n"));
+                } else if let Some(&(name, usage, summary)) =
+                    STAGES.iter().find(|(n, _, _)| *n == topic)
+                {
+                    text.push_str(&format!(
+                        "{usage}\n  {summary}\n  example: run corpus-stats | {name} …\n"
+                    ));
                 } else if let Ok(registration) = self.registry.get(&topic) {
                     text.push_str(&format!(
                         "{}\n  {}\n  run it: run {}\n  configure it: [analyzers.{}] in newslens.toml\n",
                         registration.name, registration.summary, registration.name, registration.name
                     ));
                 } else {
-                    return Err(anyhow!("no command, stage or analyzer `{topic}`; `help` lists them").into());
+                    return Err(anyhow!(
+                        "no command, stage or analyzer `{topic}`; `help` lists them"
+                    )
+                    .into());
                 }
             }
             [_, extra, ..] => return fail("usage: help [COMMAND]", extra),
@@ -395,7 +473,14 @@ impl Session {
         use ColumnType::*;
         let mut table = Table::new(
             "corpus",
-            &[("doc", Text), ("source", Text), ("published", Date), ("title", Text), ("sentences", Int), ("chars", Int)],
+            &[
+                ("doc", Text),
+                ("source", Text),
+                ("published", Date),
+                ("title", Text),
+                ("sentences", Int),
+                ("chars", Int),
+            ],
         );
         for doc in &self.active {
             let meta = &doc.doc.meta;
@@ -421,14 +506,21 @@ impl Session {
         };
         let id_text = word(id);
         let Some(doc) = self.all_docs.iter().find(|d| d.id() == id_text) else {
-            return fail(format!("no document `{id_text}` (ids: {})", self.doc_ids().join(", ")), id);
+            return fail(
+                format!(
+                    "no document `{id_text}` (ids: {})",
+                    self.doc_ids().join(", ")
+                ),
+                id,
+            );
         };
         let meta = &doc.doc.meta;
         let mut text = format!(
             "{} | {} | {}\n",
             doc.id(),
             meta.source,
-            meta.published.map_or("date unknown".to_string(), |d| d.to_string())
+            meta.published
+                .map_or("date unknown".to_string(), |d| d.to_string())
         );
         text.push('\n');
         text.push_str(doc.text());
@@ -444,7 +536,12 @@ impl Session {
         self.last_result
             .iter()
             .map(|r| {
-                let shared = self.last_result.iter().filter(|o| o.table.name == r.table.name).count() > 1;
+                let shared = self
+                    .last_result
+                    .iter()
+                    .filter(|o| o.table.name == r.table.name)
+                    .count()
+                    > 1;
                 if shared {
                     format!("{}.{}", r.analyzer, r.table.name)
                 } else {
@@ -456,7 +553,11 @@ impl Session {
 
     fn run(&mut self, inv: &Invocation) -> Result<Output, CommandError> {
         if inv.args.is_empty() {
-            return Err(anyhow!("usage: run NAME… or run all (analyzers: {})", self.analyzer_names().join(", ")).into());
+            return Err(anyhow!(
+                "usage: run NAME… or run all (analyzers: {})",
+                self.analyzer_names().join(", ")
+            )
+            .into());
         }
         let mut names: Vec<&'static str> = Vec::new();
         for arg in &inv.args {
@@ -479,7 +580,10 @@ impl Session {
             let report = self.report(name)?;
             notes.extend(report.notes.iter().cloned());
             for table in &report.tables {
-                result.push(ResultTable { analyzer: name, table: table.clone() });
+                result.push(ResultTable {
+                    analyzer: name,
+                    table: table.clone(),
+                });
             }
         }
         for note in notes {
@@ -491,7 +595,10 @@ impl Session {
             .last_result
             .iter()
             .zip(labels)
-            .map(|(r, label)| Table { name: label, ..r.table.clone() })
+            .map(|(r, label)| Table {
+                name: label,
+                ..r.table.clone()
+            })
             .collect();
         if !inv.stages.is_empty() {
             let first = tables.swap_remove(0);
@@ -505,7 +612,10 @@ impl Session {
         if let Some(report) = self.cache.get(name) {
             return Ok(report.clone());
         }
-        let analyzer = self.analyzers.get(name).ok_or_else(|| anyhow!("analyzer {name} is not built"))?;
+        let analyzer = self
+            .analyzers
+            .get(name)
+            .ok_or_else(|| anyhow!("analyzer {name} is not built"))?;
         let docs = &self.active;
         let cancel = Arc::clone(&self.cancel);
         // A bug in one analyzer must not take the session down with it.
@@ -530,7 +640,9 @@ impl Session {
 
     fn evidence(&self, args: &[Lexeme]) -> Result<Output, CommandError> {
         let [n] = args else {
-            return Err(anyhow!("usage: evidence N (a row number of the last table, from 1)").into());
+            return Err(
+                anyhow!("usage: evidence N (a row number of the last table, from 1)").into(),
+            );
         };
         let Some(table) = &self.last_shown else {
             return fail("no table shown yet", n);
@@ -541,10 +653,21 @@ impl Session {
         };
         let Some(row) = row else {
             let count = table.rows.len();
-            return fail(format!("row {} is past the end of `{}` ({count} row{})", word(n), table.name, if count == 1 { "" } else { "s" }), n);
+            return fail(
+                format!(
+                    "row {} is past the end of `{}` ({count} row{})",
+                    word(n),
+                    table.name,
+                    if count == 1 { "" } else { "s" }
+                ),
+                n,
+            );
         };
         if row.evidence.is_empty() {
-            return fail(format!("row {} of `{}` rests on no text", word(n), table.name), n);
+            return fail(
+                format!("row {} of `{}` rests on no text", word(n), table.name),
+                n,
+            );
         }
         const MOST: usize = 20;
         let mut text = String::new();
@@ -558,14 +681,26 @@ impl Session {
             let span = Span { start, end };
             // The sentences the span touches, whole.
             let first = doc.sentence_index(start).unwrap_or(0);
-            let last = doc.sentence_index(end.saturating_sub(1).max(start)).unwrap_or(first);
+            let last = doc
+                .sentence_index(end.saturating_sub(1).max(start))
+                .unwrap_or(first);
             let context = match (doc.sentences.get(first), doc.sentences.get(last)) {
                 (Some(a), Some(b)) if span.len() < 2_000 => a.cover(*b),
                 _ => span,
             };
-            let (open, close) = if self.terminal { ("\x1b[1;4m", "\x1b[0m") } else { ("[[", "]]") };
-            let before = Span { start: context.start, end: start.max(context.start) };
-            let after = Span { start: end.min(context.end), end: context.end };
+            let (open, close) = if self.terminal {
+                ("\x1b[1;4m", "\x1b[0m")
+            } else {
+                ("[[", "]]")
+            };
+            let before = Span {
+                start: context.start,
+                end: start.max(context.start),
+            };
+            let after = Span {
+                start: end.min(context.end),
+                end: context.end,
+            };
             let marked = shorten(doc.slice(span), 300).replace('\n', " ");
             text.push_str(&format!(
                 "{} {} (sentence {}, chars {}..{}):\n  {}{open}{}{close}{}\n",
@@ -589,7 +724,15 @@ impl Session {
         use ColumnType::*;
         let mut table = Table::new(
             "kwic",
-            &[("source", Text), ("doc", Text), ("left", Text), ("match", Text), ("right", Text), ("start", Int), ("end", Int)],
+            &[
+                ("source", Text),
+                ("doc", Text),
+                ("left", Text),
+                ("match", Text),
+                ("right", Text),
+                ("start", Int),
+                ("end", Int),
+            ],
         );
         let needle = newslens_core::text::fold(term.trim());
         const CONTEXT: usize = 40;
@@ -611,9 +754,30 @@ impl Session {
                     continue;
                 }
                 let span = folded.original_span(start, end, doc.text());
-                let sentence = doc.sentence_index(span.start).map(|i| doc.sentences[i]).unwrap_or(span);
-                let left: String = doc.slice(Span { start: sentence.start, end: span.start }).chars().rev().take(CONTEXT).collect::<Vec<_>>().into_iter().rev().collect();
-                let right: String = doc.slice(Span { start: span.end, end: sentence.end.max(span.end) }).chars().take(CONTEXT).collect();
+                let sentence = doc
+                    .sentence_index(span.start)
+                    .map(|i| doc.sentences[i])
+                    .unwrap_or(span);
+                let left: String = doc
+                    .slice(Span {
+                        start: sentence.start,
+                        end: span.start,
+                    })
+                    .chars()
+                    .rev()
+                    .take(CONTEXT)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let right: String = doc
+                    .slice(Span {
+                        start: span.end,
+                        end: sentence.end.max(span.end),
+                    })
+                    .chars()
+                    .take(CONTEXT)
+                    .collect();
                 let left = format!("{left:>CONTEXT$}");
                 rows.push((
                     doc.source().to_string(),
@@ -647,11 +811,19 @@ impl Session {
                 self.active = self.all_docs.clone();
                 self.filter = None;
                 self.cache.clear();
-                return Ok(Output::Text(format!("using all {} documents\n", self.active.len())));
+                return Ok(Output::Text(format!(
+                    "using all {} documents\n",
+                    self.active.len()
+                )));
             }
         }
         // The condition is a `where` over the corpus listing.
-        let mut where_lexemes = vec![Lexeme { kind: Lex::Word("where".into()), column: 0, width: 0, raw: String::new() }];
+        let mut where_lexemes = vec![Lexeme {
+            kind: Lex::Word("where".into()),
+            column: 0,
+            width: 0,
+            raw: String::new(),
+        }];
         where_lexemes.extend(args.iter().cloned());
         let stages = crate::query::parse_stages(&[&where_lexemes])?;
         let mut listing = self.corpus_table();
@@ -668,16 +840,32 @@ impl Session {
             ]));
         }
         let kept = apply(listing, &stages)?;
-        let ids: std::collections::HashSet<String> = kept.rows.iter().map(|r| r.cells[0].to_string()).collect();
+        let ids: std::collections::HashSet<String> =
+            kept.rows.iter().map(|r| r.cells[0].to_string()).collect();
         if ids.is_empty() {
             return Err(anyhow!("no document matches; the active corpus is unchanged").into());
         }
-        self.active = self.all_docs.iter().filter(|d| ids.contains(d.id())).cloned().collect();
+        self.active = self
+            .all_docs
+            .iter()
+            .filter(|d| ids.contains(d.id()))
+            .cloned()
+            .collect();
         let first = args.first().map_or(0, |l| l.column);
         let last = args.last().map_or(0, |l| l.column + l.width);
-        self.filter = Some(self.current_line.chars().skip(first).take(last - first).collect());
+        self.filter = Some(
+            self.current_line
+                .chars()
+                .skip(first)
+                .take(last - first)
+                .collect(),
+        );
         self.cache.clear();
-        Ok(Output::Text(format!("using {} of {} documents\n", self.active.len(), self.all_docs.len())))
+        Ok(Output::Text(format!(
+            "using {} of {} documents\n",
+            self.active.len(),
+            self.all_docs.len()
+        )))
     }
 
     fn export(&self, args: &[Lexeme]) -> Result<Output, CommandError> {
@@ -686,15 +874,28 @@ impl Session {
         };
         let path = PathBuf::from(word(path_lexeme));
         let Some(mode) = Mode::from_extension(&path.to_string_lossy()) else {
-            return fail("export names its format by extension: .csv .md .json .jsonl .txt", path_lexeme);
+            return fail(
+                "export names its format by extension: .csv .md .json .jsonl .txt",
+                path_lexeme,
+            );
         };
         let tables: Vec<Table> = if self.last_result.is_empty() {
             self.last_shown.iter().cloned().collect()
         } else {
-            self.labels().into_iter().zip(&self.last_result).map(|(label, r)| Table { name: label, ..r.table.clone() }).collect()
+            self.labels()
+                .into_iter()
+                .zip(&self.last_result)
+                .map(|(label, r)| Table {
+                    name: label,
+                    ..r.table.clone()
+                })
+                .collect()
         };
         if tables.is_empty() {
-            return fail("nothing to export yet: run a command that shows a table", path_lexeme);
+            return fail(
+                "nothing to export yet: run a command that shows a table",
+                path_lexeme,
+            );
         }
         if mode == Mode::Csv && tables.len() > 1 {
             return fail(
@@ -705,7 +906,12 @@ impl Session {
         let text = render(&tables, mode, None)?;
         write_atomically(&path, text.as_bytes())?;
         let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
-        Ok(Output::Text(format!("wrote {} ({} tables, {rows} rows, {})\n", path.display(), tables.len(), mode.name())))
+        Ok(Output::Text(format!(
+            "wrote {} ({} tables, {rows} rows, {})\n",
+            path.display(),
+            tables.len(),
+            mode.name()
+        )))
     }
 }
 
@@ -755,11 +961,21 @@ fn on_off(args: &[Lexeme]) -> Result<bool, CommandError> {
 /// Writes to a temporary file beside `path`, then renames it into place, so
 /// a reader never sees half a file.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| anyhow!("{} names no file", path.display()))?;
-    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow!("{} names no file", path.display()))?;
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     std::fs::write(&temp, bytes).with_context(|| format!("writing {}", temp.display()))?;
-    std::fs::rename(&temp, path).with_context(|| format!("renaming {} to {}", temp.display(), path.display()))?;
+    std::fs::rename(&temp, path)
+        .with_context(|| format!("renaming {} to {}", temp.display(), path.display()))?;
     Ok(())
 }
 

@@ -14,9 +14,14 @@ fn plugin_crates() -> Vec<(String, String)> {
     for entry in std::fs::read_dir(workspace().join("plugins")).unwrap() {
         let dir = entry.unwrap().path();
         let manifest = dir.join("Cargo.toml");
-        let Ok(text) = std::fs::read_to_string(&manifest) else { continue };
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
         let parsed: toml_like::Manifest = toml_like::parse(&text);
-        crates.push((dir.file_name().unwrap().to_string_lossy().into_owned(), parsed.name));
+        crates.push((
+            dir.file_name().unwrap().to_string_lossy().into_owned(),
+            parsed.name,
+        ));
     }
     crates.sort();
     crates
@@ -31,7 +36,11 @@ mod toml_like {
         let name = text
             .lines()
             .skip_while(|l| l.trim() != "[package]")
-            .find_map(|l| l.trim().strip_prefix("name = ").map(|v| v.trim_matches('"').to_string()))
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("name = ")
+                    .map(|v| v.trim_matches('"').to_string())
+            })
             .unwrap_or_default();
         Manifest { name }
     }
@@ -44,7 +53,9 @@ fn every_plugin_crate_is_registered_under_its_own_name() {
     let mut problems = Vec::new();
     for (dir, package) in plugin_crates() {
         if package != format!("newslens-{dir}") {
-            problems.push(format!("plugins/{dir}: package is {package:?}, expected \"newslens-{dir}\""));
+            problems.push(format!(
+                "plugins/{dir}: package is {package:?}, expected \"newslens-{dir}\""
+            ));
         }
         if !registered.contains(&dir.as_str()) {
             problems.push(format!(
@@ -58,7 +69,9 @@ fn every_plugin_crate_is_registered_under_its_own_name() {
         }
         let summary = registry.get(name).unwrap().summary;
         if !(summary.starts_with(char::is_uppercase) && summary.ends_with('.')) {
-            problems.push(format!("analyzer {name:?}: summary {summary:?} is not one sentence"));
+            problems.push(format!(
+                "analyzer {name:?}: summary {summary:?} is not one sentence"
+            ));
         }
         if name.chars().any(|c| !(c.is_ascii_lowercase() || c == '-')) {
             problems.push(format!("analyzer {name:?}: names are kebab-case"));

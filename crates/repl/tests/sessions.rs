@@ -7,5 +7,8 @@ fn sessions() {
     trycmd::TestCases::new()
         .env("NEWSLENS_HISTORY", "")
         .env("NO_COLOR", "1")
-        .case(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/sessions/*.toml"));
+        .case(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/sessions/*.toml"
+        ));
 }

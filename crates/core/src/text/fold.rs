@@ -43,7 +43,10 @@ impl FoldedText {
                 continue;
             }
             in_acronym = false;
-            let c = original[i..].chars().next().expect("i is on a char boundary");
+            let c = original[i..]
+                .chars()
+                .next()
+                .expect("i is on a char boundary");
             let folded: &str = match c {
                 '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{2032}' | '\u{00B4}' => "'",
                 '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => "\"",
@@ -60,7 +63,11 @@ impl FoldedText {
             breaks.push((out.len() as u32, i as u32));
         }
         let text = String::from_utf8(out).unwrap_or_default();
-        FoldedText { text, breaks, original_len: original.len() as u32 }
+        FoldedText {
+            text,
+            breaks,
+            original_len: original.len() as u32,
+        }
     }
 
     /// The original byte offset of folded byte `i` (`i` may be the end).
@@ -91,7 +98,8 @@ impl FoldedText {
 /// dot after it (or it closes such a run).
 fn drops_acronym_dot(bytes: &[u8], offset: usize, in_acronym: &mut bool) -> bool {
     let letter_before = offset >= 1 && bytes[offset - 1].is_ascii_uppercase();
-    let starts_word = offset < 2 || !bytes[offset - 2].is_ascii_alphanumeric() || bytes[offset - 2] == b'.';
+    let starts_word =
+        offset < 2 || !bytes[offset - 2].is_ascii_alphanumeric() || bytes[offset - 2] == b'.';
     if !(letter_before && starts_word) {
         *in_acronym = false;
         return false;
@@ -136,8 +144,17 @@ mod tests {
     fn offsets_map_back_through_many_expansions() {
         let original = "Çavuşoğlu – “Kalın” met Œuvre’s U.N. team in Zürich";
         let folded = FoldedText::new(original);
-        assert_eq!(folded.text, "cavusoglu - \"kalin\" met oeuvre's un team in zurich");
-        let pairs = [("cavusoglu", "Çavuşoğlu"), ("kalin", "Kalın"), ("oeuvre's", "Œuvre’s"), ("un", "U.N"), ("zurich", "Zürich")];
+        assert_eq!(
+            folded.text,
+            "cavusoglu - \"kalin\" met oeuvre's un team in zurich"
+        );
+        let pairs = [
+            ("cavusoglu", "Çavuşoğlu"),
+            ("kalin", "Kalın"),
+            ("oeuvre's", "Œuvre’s"),
+            ("un", "U.N"),
+            ("zurich", "Zürich"),
+        ];
         for (word, expected) in pairs {
             let start = folded.text.find(word).unwrap();
             let span = folded.original_span(start, start + word.len(), original);
@@ -155,6 +172,11 @@ mod tests {
         let original = "the U.N. envoy";
         let folded = FoldedText::new(original);
         let start = folded.text.find("un").unwrap();
-        assert_eq!(folded.original_span(start, start + 2, original).slice(original), "U.N");
+        assert_eq!(
+            folded
+                .original_span(start, start + 2, original)
+                .slice(original),
+            "U.N"
+        );
     }
 }

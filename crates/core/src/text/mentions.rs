@@ -43,11 +43,15 @@ impl MentionMatcher {
         let mut patterns = Vec::new();
         let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (actor_index, actor) in gazetteer.actors.iter().enumerate() {
-            let names = std::iter::once(&actor.name).chain(&actor.aliases).map(|n| (n, MentionForm::Name));
+            let names = std::iter::once(&actor.name)
+                .chain(&actor.aliases)
+                .map(|n| (n, MentionForm::Name));
             for (name, form) in names.chain(actor.labels.iter().map(|l| (l, MentionForm::Label))) {
                 let key = fold(name.trim());
                 let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-                let capitals_only = letters.len() <= 6 && !letters.is_empty() && letters.iter().all(|c| c.is_uppercase());
+                let capitals_only = letters.len() <= 6
+                    && !letters.is_empty()
+                    && letters.iter().all(|c| c.is_uppercase());
                 if key.is_empty() {
                     continue;
                 }
@@ -59,7 +63,11 @@ impl MentionMatcher {
                 }
                 seen.insert(key.clone(), patterns.len());
                 keys.push(key);
-                patterns.push(Pattern { actor: actor_index, form, capitals_only });
+                patterns.push(Pattern {
+                    actor: actor_index,
+                    form,
+                    capitals_only,
+                });
             }
         }
         let automaton = (!keys.is_empty()).then(|| {
@@ -70,7 +78,10 @@ impl MentionMatcher {
                 .build(&keys)
                 .expect("folded gazetteer names form a valid automaton")
         });
-        MentionMatcher { automaton, patterns }
+        MentionMatcher {
+            automaton,
+            patterns,
+        }
     }
 
     pub fn find(&self, text: &str) -> Vec<Mention> {
@@ -91,7 +102,11 @@ impl MentionMatcher {
             if pattern.capitals_only && span.slice(text).chars().any(char::is_lowercase) {
                 continue;
             }
-            out.push(Mention { span, actor: pattern.actor, form: pattern.form });
+            out.push(Mention {
+                span,
+                actor: pattern.actor,
+                form: pattern.form,
+            });
         }
         out
     }
@@ -113,8 +128,18 @@ mod tests {
         };
         Gazetteer {
             actors: vec![
-                actor("haftar", "Khalifa Haftar", &["Haftar", "Hifter"], &["the strongman"]),
-                actor("cavusoglu", "Mevlüt Çavuşoğlu", &["Cavusoglu", "Çavuşoğlu"], &[]),
+                actor(
+                    "haftar",
+                    "Khalifa Haftar",
+                    &["Haftar", "Hifter"],
+                    &["the strongman"],
+                ),
+                actor(
+                    "cavusoglu",
+                    "Mevlüt Çavuşoğlu",
+                    &["Cavusoglu", "Çavuşoğlu"],
+                    &[],
+                ),
                 actor("un", "United Nations", &["UN", "U.N."], &[]),
                 actor("lna", "Libyan National Army", &["LNA"], &[]),
             ],
@@ -122,14 +147,27 @@ mod tests {
     }
 
     fn found(text: &str) -> Vec<(&str, usize)> {
-        MentionMatcher::new(&gazetteer()).find(text).iter().map(|m| (m.span.slice(text), m.actor)).collect()
+        MentionMatcher::new(&gazetteer())
+            .find(text)
+            .iter()
+            .map(|m| (m.span.slice(text), m.actor))
+            .collect()
     }
 
     #[test]
     fn variants_possessives_and_longest_match() {
-        assert_eq!(found("Field Marshal Khalifa Haftar’s forces"), [("Khalifa Haftar", 0)]);
-        assert_eq!(found("Mevlut Cavusoglu and Mevlüt Çavuşoğlu"), [("Mevlut Cavusoglu", 1), ("Mevlüt Çavuşoğlu", 1)]);
-        assert_eq!(found("the U.N. envoy and the UN said"), [("U.N", 2), ("UN", 2)]);
+        assert_eq!(
+            found("Field Marshal Khalifa Haftar’s forces"),
+            [("Khalifa Haftar", 0)]
+        );
+        assert_eq!(
+            found("Mevlut Cavusoglu and Mevlüt Çavuşoğlu"),
+            [("Mevlut Cavusoglu", 1), ("Mevlüt Çavuşoğlu", 1)]
+        );
+        assert_eq!(
+            found("the U.N. envoy and the UN said"),
+            [("U.N", 2), ("UN", 2)]
+        );
         assert_eq!(found("the Strongman left"), [("the Strongman", 0)]);
     }
 

@@ -29,7 +29,10 @@ pub struct Annotator {
 impl Annotator {
     pub fn new(gazetteer: Arc<Gazetteer>) -> Annotator {
         let mentions = MentionMatcher::new(&gazetteer);
-        Annotator { gazetteer, mentions }
+        Annotator {
+            gazetteer,
+            mentions,
+        }
     }
 
     pub fn gazetteer(&self) -> &Arc<Gazetteer> {
@@ -100,14 +103,20 @@ impl AnnotatedDoc {
     /// The index of the sentence that holds byte `offset`.
     pub fn sentence_index(&self, offset: u32) -> Option<usize> {
         let i = self.sentences.partition_point(|s| s.end <= offset);
-        self.sentences.get(i).filter(|s| s.start <= offset).map(|_| i)
+        self.sentences
+            .get(i)
+            .filter(|s| s.start <= offset)
+            .map(|_| i)
     }
 
     /// The tokens that lie inside `span`.
     pub fn tokens_in(&self, span: Span) -> &[Token] {
         let from = self.tokens.partition_point(|t| t.span.start < span.start);
         let to = self.tokens.partition_point(|t| t.span.start < span.end);
-        let to = (from..to).rev().find(|&i| self.tokens[i].span.end <= span.end).map_or(from, |i| i + 1);
+        let to = (from..to)
+            .rev()
+            .find(|&i| self.tokens[i].span.end <= span.end)
+            .map_or(from, |i| i + 1);
         &self.tokens[from..to]
     }
 
@@ -115,7 +124,10 @@ impl AnnotatedDoc {
     pub fn numbers_in(&self, span: Span) -> &[Number] {
         let from = self.numbers.partition_point(|n| n.span.start < span.start);
         let to = self.numbers.partition_point(|n| n.span.start < span.end);
-        let to = (from..to).rev().find(|&i| self.numbers[i].span.end <= span.end).map_or(from, |i| i + 1);
+        let to = (from..to)
+            .rev()
+            .find(|&i| self.numbers[i].span.end <= span.end)
+            .map_or(from, |i| i + 1);
         &self.numbers[from..to]
     }
 
@@ -123,7 +135,10 @@ impl AnnotatedDoc {
     pub fn mentions_in(&self, span: Span) -> &[Mention] {
         let from = self.mentions.partition_point(|m| m.span.start < span.start);
         let to = self.mentions.partition_point(|m| m.span.start < span.end);
-        let to = (from..to).rev().find(|&i| self.mentions[i].span.end <= span.end).map_or(from, |i| i + 1);
+        let to = (from..to)
+            .rev()
+            .find(|&i| self.mentions[i].span.end <= span.end)
+            .map_or(from, |i| i + 1);
         &self.mentions[from..to]
     }
 
@@ -172,7 +187,9 @@ impl CharIndex {
             blocks.push(count);
             count += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
         }
-        CharIndex { blocks: Some(blocks) }
+        CharIndex {
+            blocks: Some(blocks),
+        }
     }
 
     fn char_offset(&self, text: &str, offset: usize) -> usize {
@@ -184,14 +201,19 @@ impl CharIndex {
         let Some(&base) = blocks.get(block) else {
             return text.chars().count();
         };
-        let within = text.as_bytes()[block * BLOCK..offset].iter().filter(|&&b| (b as i8) >= -0x40).count();
+        let within = text.as_bytes()[block * BLOCK..offset]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
         base as usize + within
     }
 }
 
 /// Converts a character offset back to a byte offset (for showing evidence).
 pub fn byte_offset(text: &str, char_offset: usize) -> usize {
-    text.char_indices().nth(char_offset).map_or(text.len(), |(i, _)| i)
+    text.char_indices()
+        .nth(char_offset)
+        .map_or(text.len(), |(i, _)| i)
 }
 
 #[cfg(test)]
@@ -215,15 +237,29 @@ mod tests {
         let text = "Haftar met Shoigu. “We agree,” Lavrov said of 2 talks.";
         let doc = testing::annotate(text, None);
         assert_eq!(doc.sentences.len(), 2);
-        assert_eq!(doc.sentence_index(text.find("Lavrov").unwrap() as u32), Some(1));
+        assert_eq!(
+            doc.sentence_index(text.find("Lavrov").unwrap() as u32),
+            Some(1)
+        );
         let second = doc.sentences[1];
-        let words: Vec<&str> = doc.tokens_in(second).iter().map(|t| doc.slice(t.span)).collect();
+        let words: Vec<&str> = doc
+            .tokens_in(second)
+            .iter()
+            .map(|t| doc.slice(t.span))
+            .collect();
         assert_eq!(words.first(), Some(&"“"));
         assert_eq!(doc.numbers_in(second).len(), 1);
-        let names: Vec<&str> = doc.mentions_in(second).iter().map(|m| doc.slice(m.span)).collect();
+        let names: Vec<&str> = doc
+            .mentions_in(second)
+            .iter()
+            .map(|m| doc.slice(m.span))
+            .collect();
         assert_eq!(names, ["Lavrov"]);
         let inside = text.find("agree").unwrap() as u32;
-        assert_eq!(doc.quote_at(inside).map(|q| doc.slice(q.inner)), Some("We agree,"));
+        assert_eq!(
+            doc.quote_at(inside).map(|q| doc.slice(q.inner)),
+            Some("We agree,")
+        );
         assert!(doc.quote_at(text.find("Lavrov").unwrap() as u32).is_none());
     }
 }

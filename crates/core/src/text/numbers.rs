@@ -33,23 +33,51 @@ pub const VAGUE: &[(&str, f64)] = &[
 ];
 
 const UNITS: &[(&str, f64)] = &[
-    ("zero", 0.0), ("one", 1.0), ("two", 2.0), ("three", 3.0), ("four", 4.0), ("five", 5.0), ("six", 6.0),
-    ("seven", 7.0), ("eight", 8.0), ("nine", 9.0), ("ten", 10.0), ("eleven", 11.0), ("twelve", 12.0),
-    ("thirteen", 13.0), ("fourteen", 14.0), ("fifteen", 15.0), ("sixteen", 16.0), ("seventeen", 17.0),
-    ("eighteen", 18.0), ("nineteen", 19.0),
+    ("zero", 0.0),
+    ("one", 1.0),
+    ("two", 2.0),
+    ("three", 3.0),
+    ("four", 4.0),
+    ("five", 5.0),
+    ("six", 6.0),
+    ("seven", 7.0),
+    ("eight", 8.0),
+    ("nine", 9.0),
+    ("ten", 10.0),
+    ("eleven", 11.0),
+    ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
+    ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
+    ("eighteen", 18.0),
+    ("nineteen", 19.0),
 ];
 
 const TENS: &[(&str, f64)] = &[
-    ("twenty", 20.0), ("thirty", 30.0), ("forty", 40.0), ("fifty", 50.0), ("sixty", 60.0), ("seventy", 70.0),
-    ("eighty", 80.0), ("ninety", 90.0),
+    ("twenty", 20.0),
+    ("thirty", 30.0),
+    ("forty", 40.0),
+    ("fifty", 50.0),
+    ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
+    ("ninety", 90.0),
 ];
 
 const SCALES: &[(&str, f64)] = &[
-    ("hundred", 100.0), ("thousand", 1_000.0), ("million", 1_000_000.0), ("billion", 1_000_000_000.0),
+    ("hundred", 100.0),
+    ("thousand", 1_000.0),
+    ("million", 1_000_000.0),
+    ("billion", 1_000_000_000.0),
 ];
 
 fn lookup(table: &[(&str, f64)], word: &str) -> Option<f64> {
-    table.iter().find(|(w, _)| w.eq_ignore_ascii_case(word)).map(|&(_, v)| v)
+    table
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(word))
+        .map(|&(_, v)| v)
 }
 
 /// "twenty-three", "seven", "ninety": a number word below a hundred.
@@ -80,13 +108,47 @@ fn may_start_number(word: &str) -> bool {
     }
     let lower = std::str::from_utf8(&buffer[..bytes.len()]).unwrap_or("");
     let head = lower.split('-').next().unwrap_or("");
-    matches!(lower, "a" | "an" | "tens" | "hundreds" | "several" | "dozens" | "scores" | "thousands" | "millions")
-        || matches!(
-            head,
-            "zero" | "one" | "two" | "three" | "four" | "five" | "six" | "seven" | "eight" | "nine" | "ten" | "eleven"
-                | "twelve" | "thirteen" | "fourteen" | "fifteen" | "sixteen" | "seventeen" | "eighteen" | "nineteen"
-                | "twenty" | "thirty" | "forty" | "fifty" | "sixty" | "seventy" | "eighty" | "ninety"
-        )
+    matches!(
+        lower,
+        "a" | "an"
+            | "tens"
+            | "hundreds"
+            | "several"
+            | "dozens"
+            | "scores"
+            | "thousands"
+            | "millions"
+    ) || matches!(
+        head,
+        "zero"
+            | "one"
+            | "two"
+            | "three"
+            | "four"
+            | "five"
+            | "six"
+            | "seven"
+            | "eight"
+            | "nine"
+            | "ten"
+            | "eleven"
+            | "twelve"
+            | "thirteen"
+            | "fourteen"
+            | "fifteen"
+            | "sixteen"
+            | "seventeen"
+            | "eighteen"
+            | "nineteen"
+            | "twenty"
+            | "thirty"
+            | "forty"
+            | "fifty"
+            | "sixty"
+            | "seventy"
+            | "eighty"
+            | "ninety"
+    )
 }
 
 /// Reads numbers from tokens. Each token belongs to at most one number.
@@ -118,7 +180,9 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
                 value = value * 1000.0 + parse_digits(next.span.slice(text)).unwrap_or(0.0);
                 end += 1;
             }
-            if let Some(scale) = lookup(SCALES, word(end + 1)).filter(|&s| s >= 1_000.0 || value < 100.0) {
+            if let Some(scale) =
+                lookup(SCALES, word(end + 1)).filter(|&s| s >= 1_000.0 || value < 100.0)
+            {
                 value *= scale;
                 end += 1;
             }
@@ -157,11 +221,19 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
         if let Some(value) = lookup(VAGUE, &lower) {
             // "several hundred", "several thousand".
             if let Some(scale) = lookup(SCALES, word(i + 1)).filter(|_| lower == "several") {
-                out.push(Number { span: token.span.cover(tokens[i + 1].span), value: value * scale, form: NumberForm::Vague });
+                out.push(Number {
+                    span: token.span.cover(tokens[i + 1].span),
+                    value: value * scale,
+                    form: NumberForm::Vague,
+                });
                 i += 2;
                 continue;
             }
-            out.push(Number { span: token.span, value, form: NumberForm::Vague });
+            out.push(Number {
+                span: token.span,
+                value,
+                form: NumberForm::Vague,
+            });
             i += 1;
             continue;
         }
@@ -174,7 +246,11 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
             };
             if let Some(base) = base {
                 let (value, end) = extend_words(text, tokens, i + 1, base);
-                out.push(Number { span: token.span.cover(tokens[end].span), value, form: NumberForm::Words });
+                out.push(Number {
+                    span: token.span.cover(tokens[end].span),
+                    value,
+                    form: NumberForm::Words,
+                });
                 i = end + 1;
                 continue;
             }
@@ -191,7 +267,11 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
                 value = v;
                 end = e;
             }
-            out.push(Number { span: token.span.cover(tokens[end].span), value, form: NumberForm::Words });
+            out.push(Number {
+                span: token.span.cover(tokens[end].span),
+                value,
+                form: NumberForm::Words,
+            });
             i = end + 1;
             continue;
         }
@@ -203,7 +283,11 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
 /// Continues a number word with scale words and "and": "five hundred and
 /// twenty", "two million", "a hundred thousand".
 fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) -> (f64, usize) {
-    let word = |i: usize| tokens.get(i).map_or(String::new(), |t: &Token| t.span.slice(text).to_ascii_lowercase());
+    let word = |i: usize| {
+        tokens.get(i).map_or(String::new(), |t: &Token| {
+            t.span.slice(text).to_ascii_lowercase()
+        })
+    };
     let mut total = 0.0;
     let mut current = first_value;
     let mut end = first;
@@ -250,8 +334,10 @@ mod tests {
 
     fn check(text: &str, expected: &[(&str, f64, NumberForm)]) {
         let tokens = tokenize(text);
-        let got: Vec<(&str, f64, NumberForm)> =
-            numbers(text, &tokens).iter().map(|n| (n.span.slice(text), n.value, n.form)).collect();
+        let got: Vec<(&str, f64, NumberForm)> = numbers(text, &tokens)
+            .iter()
+            .map(|n| (n.span.slice(text), n.value, n.form))
+            .collect();
         assert_eq!(got, expected, "in {text:?}");
     }
 
@@ -260,12 +346,21 @@ mod tests {
     #[test]
     fn digits() {
         check("more than 1,000 people dead", &[("1,000", 1000.0, Digits)]);
-        check("displaced 146,000 Libyans", &[("146,000", 146000.0, Digits)]);
+        check(
+            "displaced 146,000 Libyans",
+            &[("146,000", 146000.0, Digits)],
+        );
         check("about 80 000 refugees", &[("80 000", 80000.0, Digits)]);
-        check("1.2 million displaced", &[("1.2 million", 1_200_000.0, Digits)]);
+        check(
+            "1.2 million displaced",
+            &[("1.2 million", 1_200_000.0, Digits)],
+        );
         check("purged 90% of the country", &[("90", 90.0, Digits)]);
         check("FA-KES writes 1970 killed", &[("1970", 1970.0, Digits)]);
-        check("2,500 $ and 2.5", &[("2,500", 2500.0, Digits), ("2.5", 2.5, Digits)]);
+        check(
+            "2,500 $ and 2.5",
+            &[("2,500", 2500.0, Digits), ("2.5", 2.5, Digits)],
+        );
     }
 
     #[test]
@@ -273,12 +368,27 @@ mod tests {
         check("twenty-three soldiers", &[("twenty-three", 23.0, Words)]);
         check("at least a dozen civilians", &[("a dozen", 12.0, Words)]);
         check("two dozen people", &[("two dozen", 24.0, Words)]);
-        check("five hundred and twenty dead", &[("five hundred and twenty", 520.0, Words)]);
-        check("two million refugees", &[("two million", 2_000_000.0, Words)]);
-        check("dozens were hurt and hundreds fled", &[("dozens", 24.0, Vague), ("hundreds", 200.0, Vague)]);
+        check(
+            "five hundred and twenty dead",
+            &[("five hundred and twenty", 520.0, Words)],
+        );
+        check(
+            "two million refugees",
+            &[("two million", 2_000_000.0, Words)],
+        );
+        check(
+            "dozens were hurt and hundreds fled",
+            &[("dozens", 24.0, Vague), ("hundreds", 200.0, Vague)],
+        );
         check("left thousands dead", &[("thousands", 2000.0, Vague)]);
-        check("tens of thousands displaced", &[("tens of thousands", 20_000.0, Vague)]);
-        check("Several hundred Russian mercenaries", &[("Several hundred", 300.0, Vague)]);
+        check(
+            "tens of thousands displaced",
+            &[("tens of thousands", 20_000.0, Vague)],
+        );
+        check(
+            "Several hundred Russian mercenaries",
+            &[("Several hundred", 300.0, Vague)],
+        );
         check("no one was hurt", &[("one", 1.0, Words)]);
     }
 }

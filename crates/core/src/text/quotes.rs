@@ -74,11 +74,16 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
             _ => {
                 // ’ or ': an apostrophe inside a word (don't, Haftar’s), a
                 // closing single quote, or (straight only) an opening one.
-                let inside_word = previous.is_some_and(char::is_alphanumeric) && next.is_some_and(char::is_alphanumeric);
+                let inside_word = previous.is_some_and(char::is_alphanumeric)
+                    && next.is_some_and(char::is_alphanumeric);
                 let has_single = open.iter().any(|&(m, _, _)| m == Mark::Single);
                 if !inside_word && has_single && !after_space {
                     close(&mut open, Mark::Single, offset, len, out);
-                } else if !inside_word && c == '\'' && after_space && next.is_some_and(char::is_alphanumeric) {
+                } else if !inside_word
+                    && c == '\''
+                    && after_space
+                    && next.is_some_and(char::is_alphanumeric)
+                {
                     open.push((Mark::Single, offset, len));
                 }
             }
@@ -89,7 +94,11 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
     // since a stray single mark is far more often an apostrophe.
     while let Some((mark, start, len)) = open.pop() {
         if mark == Mark::Double && start + len < paragraph.end as usize {
-            let depth = open.iter().filter(|&&(m, _, _)| m == Mark::Double).count().min(1) as u8;
+            let depth = open
+                .iter()
+                .filter(|&&(m, _, _)| m == Mark::Double)
+                .count()
+                .min(1) as u8;
             out.push(Quote {
                 span: Span::new(start, paragraph.end as usize),
                 inner: Span::new(start + len, paragraph.end as usize),
@@ -99,7 +108,13 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
     }
 }
 
-fn close(open: &mut Vec<(Mark, usize, usize)>, mark: Mark, offset: usize, len: usize, out: &mut Vec<Quote>) {
+fn close(
+    open: &mut Vec<(Mark, usize, usize)>,
+    mark: Mark,
+    offset: usize,
+    len: usize,
+    out: &mut Vec<Quote>,
+) {
     let Some(position) = open.iter().rposition(|&(m, _, _)| m == mark) else {
         return;
     };
@@ -119,7 +134,10 @@ mod tests {
     use super::*;
 
     fn inner(text: &str) -> Vec<(&str, u8)> {
-        quotes(text, &paragraphs(text)).iter().map(|q| (q.inner.slice(text), q.depth)).collect()
+        quotes(text, &paragraphs(text))
+            .iter()
+            .map(|q| (q.inner.slice(text), q.depth))
+            .collect()
     }
 
     #[test]
@@ -145,7 +163,10 @@ mod tests {
     fn nested_and_apostrophes() {
         assert_eq!(
             inner("“He said ‘no deal’ and Haftar’s men left,” an aide said."),
-            [("He said ‘no deal’ and Haftar’s men left,", 0), ("no deal", 1)]
+            [
+                ("He said ‘no deal’ and Haftar’s men left,", 0),
+                ("no deal", 1)
+            ]
         );
         // Seed 003: a stray closing mark is not a quote.
         assert_eq!(inner("Calls for ‘credible’ truce’"), [("credible", 0)]);
@@ -156,7 +177,11 @@ mod tests {
         let text = "“We will fight on,” he said. “We have no choice\n\n“And we will win.”";
         assert_eq!(
             inner(text),
-            [("We will fight on,", 0), ("We have no choice", 0), ("And we will win.", 0)]
+            [
+                ("We will fight on,", 0),
+                ("We have no choice", 0),
+                ("And we will win.", 0)
+            ]
         );
     }
 }

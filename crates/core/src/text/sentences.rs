@@ -22,8 +22,10 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
         let wrapped = !previous_blank
             && paragraphs.last().is_some_and(|last| {
                 let before = last.slice(text);
-                let ends_open = before.ends_with(|c: char| c.is_ascii_lowercase() || c == ',' || c == ';');
-                ends_open && trimmed.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                let ends_open =
+                    before.ends_with(|c: char| c.is_ascii_lowercase() || c == ',' || c == ';');
+                ends_open
+                    && trimmed.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
             });
         match (wrapped, paragraphs.last_mut()) {
             (true, Some(last)) => last.end = span.end,
@@ -36,17 +38,41 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
 
 /// Words after which a full stop rarely ends a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt", "adm", "cmdr",
-    "gov", "sen", "rep", "rev", "fr", "st", "mt", "ft", "jr", "sr", "hon", "pres", "amb", "messrs", "gens",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "no", "nos", "vs", "v", "approx", "est", "dept", "univ", "inc", "corp", "ltd", "co", "bros", "ave", "blvd",
-    "e.g", "i.e", "cf", "al", "fig", "vol", "pp", "ca",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt",
+    "adm", "cmdr", "gov", "sen", "rep", "rev", "fr", "st", "mt", "ft", "jr", "sr", "hon", "pres",
+    "amb", "messrs", "gens", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec", "no", "nos", "vs", "v", "approx", "est", "dept", "univ", "inc", "corp", "ltd",
+    "co", "bros", "ave", "blvd", "e.g", "i.e", "cf", "al", "fig", "vol", "pp", "ca",
 ];
 
 /// Words that, after an acronym such as "U.S.", show that a new sentence began.
 const SENTENCE_STARTERS: &[&str] = &[
-    "The", "A", "An", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "This", "That", "There",
-    "Its", "His", "Her", "Their", "However", "Meanwhile", "Some", "Many", "Earlier", "Later",
+    "The",
+    "A",
+    "An",
+    "He",
+    "She",
+    "It",
+    "They",
+    "We",
+    "I",
+    "But",
+    "And",
+    "In",
+    "On",
+    "This",
+    "That",
+    "There",
+    "Its",
+    "His",
+    "Her",
+    "Their",
+    "However",
+    "Meanwhile",
+    "Some",
+    "Many",
+    "Earlier",
+    "Later",
 ];
 
 /// Sentence spans inside each paragraph. A sentence ends at ".", "!", "?" or
@@ -64,7 +90,12 @@ pub fn sentences(text: &str, paragraphs: &[Span], tokens: &[Token]) -> Vec<Span>
         while token_index < tokens.len() && tokens[token_index].span.end <= paragraph.end {
             token_index += 1;
         }
-        split_paragraph(text, *paragraph, &tokens[first..token_index], &mut sentences);
+        split_paragraph(
+            text,
+            *paragraph,
+            &tokens[first..token_index],
+            &mut sentences,
+        );
     }
     sentences
 }
@@ -75,7 +106,8 @@ fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<
     while i < tokens.len() {
         let token = tokens[i];
         let s = token.span.slice(text);
-        let terminal = matches!(s, "." | "!" | "?" | "…") || (token.kind == TokenKind::Word && s.ends_with('.'));
+        let terminal = matches!(s, "." | "!" | "?" | "…")
+            || (token.kind == TokenKind::Word && s.ends_with('.'));
         if !terminal {
             i += 1;
             continue;
@@ -86,7 +118,12 @@ fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<
             let next_token = tokens[end_index + 1];
             let next = next_token.span.slice(text);
             let adjacent = next_token.span.start == tokens[end_index].span.end;
-            if adjacent && matches!(next, "." | "!" | "?" | "…" | "\"" | "'" | "”" | "’" | ")" | "]") {
+            if adjacent
+                && matches!(
+                    next,
+                    "." | "!" | "?" | "…" | "\"" | "'" | "”" | "’" | ")" | "]"
+                )
+            {
                 end_index += 1;
             } else {
                 break;
@@ -110,7 +147,9 @@ fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<
 fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
     let next_text = next.span.slice(text);
     let next_char = next_text.chars().next().unwrap_or(' ');
-    let starts = next_char.is_uppercase() || next_char.is_ascii_digit() || matches!(next_char, '"' | '“' | '‘' | '\'' | '(' | '[');
+    let starts = next_char.is_uppercase()
+        || next_char.is_ascii_digit()
+        || matches!(next_char, '"' | '“' | '‘' | '\'' | '(' | '[');
     if !starts {
         return false;
     }
@@ -119,7 +158,9 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
     let mark = token.span.slice(text);
     let word = if mark == "." {
         match i.checked_sub(1).map(|j| tokens[j]) {
-            Some(previous) if previous.span.end == token.span.start && previous.kind == TokenKind::Word => {
+            Some(previous)
+                if previous.span.end == token.span.start && previous.kind == TokenKind::Word =>
+            {
                 previous.span.slice(text)
             }
             _ => return true,
@@ -153,7 +194,10 @@ mod tests {
     fn split(text: &str) -> Vec<&str> {
         let paragraphs = paragraphs(text);
         let tokens = tokenize(text);
-        sentences(text, &paragraphs, &tokens).iter().map(|s| s.slice(text)).collect()
+        sentences(text, &paragraphs, &tokens)
+            .iter()
+            .map(|s| s.slice(text))
+            .collect()
     }
 
     #[test]
@@ -183,11 +227,26 @@ mod tests {
 
     #[test]
     fn abbreviations_and_initials() {
-        assert_eq!(split("Gen. Khalifa Haftar met Mr. Putin. They talked."), ["Gen. Khalifa Haftar met Mr. Putin.", "They talked."]);
-        assert_eq!(split("George W. Bush spoke. Then he left."), ["George W. Bush spoke.", "Then he left."]);
-        assert_eq!(split("Troops left the U.S. The talks resumed."), ["Troops left the U.S.", "The talks resumed."]);
-        assert_eq!(split("Is it over? Yes! It is."), ["Is it over?", "Yes!", "It is."]);
-        assert_eq!(split("It fell by 2.5 percent. Prices rose."), ["It fell by 2.5 percent.", "Prices rose."]);
+        assert_eq!(
+            split("Gen. Khalifa Haftar met Mr. Putin. They talked."),
+            ["Gen. Khalifa Haftar met Mr. Putin.", "They talked."]
+        );
+        assert_eq!(
+            split("George W. Bush spoke. Then he left."),
+            ["George W. Bush spoke.", "Then he left."]
+        );
+        assert_eq!(
+            split("Troops left the U.S. The talks resumed."),
+            ["Troops left the U.S.", "The talks resumed."]
+        );
+        assert_eq!(
+            split("Is it over? Yes! It is."),
+            ["Is it over?", "Yes!", "It is."]
+        );
+        assert_eq!(
+            split("It fell by 2.5 percent. Prices rose."),
+            ["It fell by 2.5 percent.", "Prices rose."]
+        );
     }
 
     #[test]
@@ -195,7 +254,12 @@ mod tests {
         let text = "Headline Without Stop\n\nFirst line of a sentence that was\nwrapped here. Next one.\nAnother paragraph";
         assert_eq!(
             split(text),
-            ["Headline Without Stop", "First line of a sentence that was\nwrapped here.", "Next one.", "Another paragraph"]
+            [
+                "Headline Without Stop",
+                "First line of a sentence that was\nwrapped here.",
+                "Next one.",
+                "Another paragraph"
+            ]
         );
     }
 }

@@ -45,7 +45,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     while start < bytes.len() {
         let b = bytes[start];
         // ASCII is most of news text; decode a char only when it is not.
-        let c = if b < 0x80 { b as char } else { text[start..].chars().next().expect("char boundary") };
+        let c = if b < 0x80 {
+            b as char
+        } else {
+            text[start..].chars().next().expect("char boundary")
+        };
         if c.is_whitespace() {
             start += c.len_utf8();
             continue;
@@ -54,16 +58,30 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let end = scan_number(bytes, start);
             // "19th", "3D", "G7" are words.
             let mut end_word = end;
-            while let Some(ch) = text[end_word..].chars().next().filter(|ch| ch.is_alphabetic()) {
+            while let Some(ch) = text[end_word..]
+                .chars()
+                .next()
+                .filter(|ch| ch.is_alphabetic())
+            {
                 end_word += ch.len_utf8();
             }
-            let (end, kind) = if end_word > end { (end_word, TokenKind::Word) } else { (end, TokenKind::Number) };
-            tokens.push(Token { span: Span::new(start, end), kind });
+            let (end, kind) = if end_word > end {
+                (end_word, TokenKind::Word)
+            } else {
+                (end, TokenKind::Number)
+            };
+            tokens.push(Token {
+                span: Span::new(start, end),
+                kind,
+            });
             start = end;
             continue;
         }
         if !is_word_char(c) {
-            tokens.push(Token { span: Span::new(start, start + c.len_utf8()), kind: TokenKind::Punct });
+            tokens.push(Token {
+                span: Span::new(start, start + c.len_utf8()),
+                kind: TokenKind::Punct,
+            });
             start += c.len_utf8();
             continue;
         }
@@ -74,14 +92,25 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             .char_indices()
             .rev()
             .nth(1)
-            .filter(|&(i, a)| i > 0 && is_apostrophe(a) && word[i + a.len_utf8()..].eq_ignore_ascii_case("s"))
+            .filter(|&(i, a)| {
+                i > 0 && is_apostrophe(a) && word[i + a.len_utf8()..].eq_ignore_ascii_case("s")
+            })
             .map(|(i, _)| start + i);
         match possessive {
             Some(split) => {
-                tokens.push(Token { span: Span::new(start, split), kind: TokenKind::Word });
-                tokens.push(Token { span: Span::new(split, end), kind: TokenKind::Word });
+                tokens.push(Token {
+                    span: Span::new(start, split),
+                    kind: TokenKind::Word,
+                });
+                tokens.push(Token {
+                    span: Span::new(split, end),
+                    kind: TokenKind::Word,
+                });
             }
-            None => tokens.push(Token { span: Span::new(start, end), kind: TokenKind::Word }),
+            None => tokens.push(Token {
+                span: Span::new(start, end),
+                kind: TokenKind::Word,
+            }),
         }
         start = end;
     }
@@ -125,7 +154,9 @@ fn scan_word(text: &str, start: usize) -> usize {
     while i + 1 < bytes.len() && bytes[i].is_ascii_alphabetic() && bytes[i + 1] == b'.' {
         letters += 1;
         i += 2;
-        if bytes.get(i).is_none_or(|b| !b.is_ascii_alphabetic()) || bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) {
+        if bytes.get(i).is_none_or(|b| !b.is_ascii_alphabetic())
+            || bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+        {
             break;
         }
     }
@@ -178,26 +209,46 @@ mod tests {
             words("Haftar’s forces purged 90% of the country"),
             ["Haftar", "’s", "forces", "purged", "90", "%", "of", "the", "country"]
         );
-        assert_eq!(words("the U.N.-recognised GNA"), ["the", "U.N.-recognised", "GNA"]);
+        assert_eq!(
+            words("the U.N.-recognised GNA"),
+            ["the", "U.N.-recognised", "GNA"]
+        );
         assert_eq!(words("the U.N. envoy"), ["the", "U.N.", "envoy"]);
-        assert_eq!(words("a ten-month-long offensive"), ["a", "ten-month-long", "offensive"]);
-        assert_eq!(words("1,000 people, 2.5 million"), ["1,000", "people", ",", "2.5", "million"]);
+        assert_eq!(
+            words("a ten-month-long offensive"),
+            ["a", "ten-month-long", "offensive"]
+        );
+        assert_eq!(
+            words("1,000 people, 2.5 million"),
+            ["1,000", "people", ",", "2.5", "million"]
+        );
         assert_eq!(words("February 19th."), ["February", "19th", "."]);
         assert_eq!(words("a 76-year-old"), ["a", "76", "-", "year-old"]);
         assert_eq!(words("don't stop"), ["don't", "stop"]);
-        assert_eq!(words("“Turkish invaders,”"), ["“", "Turkish", "invaders", ",", "”"]);
+        assert_eq!(
+            words("“Turkish invaders,”"),
+            ["“", "Turkish", "invaders", ",", "”"]
+        );
     }
 
     #[test]
     fn number_kinds() {
-        let kinds: Vec<TokenKind> = tokenize("1,970 and 80 000 in 2020, 1,00").iter().map(|t| t.kind).collect();
+        let kinds: Vec<TokenKind> = tokenize("1,970 and 80 000 in 2020, 1,00")
+            .iter()
+            .map(|t| t.kind)
+            .collect();
         use TokenKind::*;
-        assert_eq!(kinds, [Number, Word, Number, Number, Word, Number, Punct, Number, Punct, Number]);
+        assert_eq!(
+            kinds,
+            [Number, Word, Number, Number, Word, Number, Punct, Number, Punct, Number]
+        );
     }
 
     #[test]
     fn no_panic_on_odd_text() {
-        for text in ["", "'", "-", "U.", "a.", "1,", "1.", "’s", "x’", "e\u{301}", "9,999,", "A.B.-"] {
+        for text in [
+            "", "'", "-", "U.", "a.", "1,", "1.", "’s", "x’", "e\u{301}", "9,999,", "A.B.-",
+        ] {
             let tokens = tokenize(text);
             for t in tokens {
                 assert!(text.get(t.span.range()).is_some());
