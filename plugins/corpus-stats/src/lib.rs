@@ -65,7 +65,14 @@ fn doc_actors_table() -> Table {
     use ColumnType::*;
     Table::new(
         "doc_actors",
-        &[("doc", Text), ("source", Text), ("actor", Text), ("mentions", Int), ("start", Int), ("end", Int)],
+        &[
+            ("doc", Text),
+            ("source", Text),
+            ("actor", Text),
+            ("mentions", Int),
+            ("start", Int),
+            ("end", Int),
+        ],
     )
 }
 
@@ -75,7 +82,11 @@ impl newslens_core::Analyzer for CorpusStats {
     }
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
-        let words = doc.tokens.iter().filter(|t| t.kind != TokenKind::Punct).count();
+        let words = doc
+            .tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Punct)
+            .count();
         let mentions: Vec<_> = doc
             .mentions
             .iter()
@@ -122,17 +133,30 @@ impl newslens_core::Analyzer for CorpusStats {
     }
 
     fn reduce(&self, mut mapped: Report) -> Result<Report> {
-        let documents = mapped.take_table("documents").unwrap_or_else(documents_table);
-        let doc_actors = mapped.take_table("doc_actors").unwrap_or_else(doc_actors_table);
-        let text = |t: &Table, r: &Row, c: &str| t.cell(r, c).and_then(Value::as_str).unwrap_or("").to_string();
+        let documents = mapped
+            .take_table("documents")
+            .unwrap_or_else(documents_table);
+        let doc_actors = mapped
+            .take_table("doc_actors")
+            .unwrap_or_else(doc_actors_table);
+        let text = |t: &Table, r: &Row, c: &str| {
+            t.cell(r, c)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         let int = |t: &Table, r: &Row, c: &str| t.cell(r, c).and_then(Value::as_i64).unwrap_or(0);
 
         // Per source: documents, words, sentences, quotes, mentions.
-        let mut sources: BTreeMap<String, ([i64; 5], Vec<newslens_core::Evidence>)> = BTreeMap::new();
+        let mut sources: BTreeMap<String, ([i64; 5], Vec<newslens_core::Evidence>)> =
+            BTreeMap::new();
         for row in &documents.rows {
             let entry = sources.entry(text(&documents, row, "source")).or_default();
             entry.0[0] += 1;
-            for (i, column) in ["words", "sentences", "quotes", "mentions"].iter().enumerate() {
+            for (i, column) in ["words", "sentences", "quotes", "mentions"]
+                .iter()
+                .enumerate()
+            {
                 entry.0[i + 1] += int(&documents, row, column);
             }
             entry.1.extend(row.evidence.iter().cloned());
@@ -140,27 +164,54 @@ impl newslens_core::Analyzer for CorpusStats {
         use ColumnType::*;
         let mut source_table = Table::new(
             "sources",
-            &[("source", Text), ("documents", Int), ("words", Int), ("sentences", Int), ("quotes", Int), ("mentions", Int)],
+            &[
+                ("source", Text),
+                ("documents", Int),
+                ("words", Int),
+                ("sentences", Int),
+                ("quotes", Int),
+                ("mentions", Int),
+            ],
         );
         for (source, (counts, evidence)) in sources {
-            let mut row = Row::new(std::iter::once(Value::from(source)).chain(counts.iter().map(|&c| c.into())).collect());
+            let mut row = Row::new(
+                std::iter::once(Value::from(source))
+                    .chain(counts.iter().map(|&c| c.into()))
+                    .collect(),
+            );
             row.evidence = evidence;
             source_table.push(row);
         }
 
         // Per source and actor: mentions and the documents they occur in.
-        let mut actors: BTreeMap<(String, String), (i64, i64, Vec<newslens_core::Evidence>)> = BTreeMap::new();
+        let mut actors: BTreeMap<(String, String), (i64, i64, Vec<newslens_core::Evidence>)> =
+            BTreeMap::new();
         for row in &doc_actors.rows {
-            let key = (text(&doc_actors, row, "source"), text(&doc_actors, row, "actor"));
+            let key = (
+                text(&doc_actors, row, "source"),
+                text(&doc_actors, row, "actor"),
+            );
             let entry = actors.entry(key).or_default();
             entry.0 += int(&doc_actors, row, "mentions");
             entry.1 += 1;
             entry.2.extend(row.evidence.iter().cloned());
         }
-        let mut actor_table =
-            Table::new("actors", &[("source", Text), ("actor", Text), ("mentions", Int), ("documents", Int)]);
+        let mut actor_table = Table::new(
+            "actors",
+            &[
+                ("source", Text),
+                ("actor", Text),
+                ("mentions", Int),
+                ("documents", Int),
+            ],
+        );
         for ((source, actor), (mentions, docs, evidence)) in actors {
-            let mut row = Row::new(vec![source.into(), actor.into(), mentions.into(), docs.into()]);
+            let mut row = Row::new(vec![
+                source.into(),
+                actor.into(),
+                mentions.into(),
+                docs.into(),
+            ]);
             row.evidence = evidence;
             actor_table.push(row);
         }
@@ -187,7 +238,13 @@ mod tests {
         let t = report.table(table).unwrap();
         t.rows
             .iter()
-            .map(|r| columns.iter().map(|c| t.cell(r, c).unwrap().to_string()).collect::<Vec<_>>().join(" "))
+            .map(|r| {
+                columns
+                    .iter()
+                    .map(|c| t.cell(r, c).unwrap().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect()
     }
 
@@ -195,9 +252,19 @@ mod tests {
     fn counts_on_a_sentence_read_by_hand() {
         // Two sentences, seven words (Haftar met Shoigu / We agree Lavrov said),
         // one quotation, three mentions.
-        let doc = testing::annotate("Haftar met Shoigu. “We agree,” Lavrov said.", Some("2020-02-19"));
+        let doc = testing::annotate(
+            "Haftar met Shoigu. “We agree,” Lavrov said.",
+            Some("2020-02-19"),
+        );
         let report = run(&[doc]);
-        assert_eq!(rows(&report, "documents", &["words", "sentences", "quotes", "mentions"]), ["7 2 1 3"]);
+        assert_eq!(
+            rows(
+                &report,
+                "documents",
+                &["words", "sentences", "quotes", "mentions"]
+            ),
+            ["7 2 1 3"]
+        );
         assert_eq!(
             rows(&report, "actors", &["actor", "mentions"]),
             ["haftar 1", "lavrov 1", "shoigu 1"]
@@ -210,7 +277,13 @@ mod tests {
         let sources = rows(&report, "sources", &["source", "documents"]);
         assert_eq!(
             sources,
-            ["Hürriyet Daily News 1", "News Agencies 1", "South Front 1", "The National 1", "teleSUR English 1"]
+            [
+                "Hürriyet Daily News 1",
+                "News Agencies 1",
+                "South Front 1",
+                "The National 1",
+                "teleSUR English 1"
+            ]
         );
         // 004 quotes Kalın at length; the actors table counts his name in both spellings.
         let kalin = rows(&report, "actors", &["source", "actor", "mentions"])
