@@ -287,7 +287,8 @@ mod tests {
             r#"{"table":"figures","source":"The National","low":1000,"share":0.25,"evidence":[{"doc":"000","start":3,"end":8}]}"#
         );
         let json: serde_json::Value =
-            serde_json::from_str(&render(std::slice::from_ref(&t), Mode::Json, None).unwrap()).unwrap();
+            serde_json::from_str(&render(std::slice::from_ref(&t), Mode::Json, None).unwrap())
+                .unwrap();
         assert_eq!(json["figures"][1]["low"], serde_json::Value::Null);
         let text = render_table(&t, None);
         assert!(text.ends_with("(2 rows)\n"), "{text}");

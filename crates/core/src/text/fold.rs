@@ -29,6 +29,22 @@ impl FoldedText {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
+            // A run of plain ASCII (no dot, which may be an acronym's) goes across in one copy.
+            if b < 0x80 && b != b'.' {
+                let run = bytes[i..]
+                    .iter()
+                    .position(|&c| c >= 0x80 || c == b'.')
+                    .unwrap_or(bytes.len() - i);
+                let from = out.len();
+                out.extend_from_slice(&bytes[i..i + run]);
+                out[from..].make_ascii_lowercase();
+                // An acronym ("U.N.") runs on through single letters only.
+                if run > 1 || !bytes[i].is_ascii_alphabetic() {
+                    in_acronym = false;
+                }
+                i += run;
+                continue;
+            }
             if b < 0x80 {
                 if b == b'.' && drops_acronym_dot(bytes, i, &mut in_acronym) {
                     i += 1;

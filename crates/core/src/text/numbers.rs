@@ -106,48 +106,51 @@ fn may_start_number(word: &str) -> bool {
     for (slot, b) in buffer.iter_mut().zip(bytes) {
         *slot = b.to_ascii_lowercase();
     }
-    let lower = std::str::from_utf8(&buffer[..bytes.len()]).unwrap_or("");
-    let head = lower.split('-').next().unwrap_or("");
+    let lower = &buffer[..bytes.len()];
+    let head = lower
+        .iter()
+        .position(|&b| b == b'-')
+        .map_or(lower, |i| &lower[..i]);
     matches!(
         lower,
-        "a" | "an"
-            | "tens"
-            | "hundreds"
-            | "several"
-            | "dozens"
-            | "scores"
-            | "thousands"
-            | "millions"
+        b"a" | b"an"
+            | b"tens"
+            | b"hundreds"
+            | b"several"
+            | b"dozens"
+            | b"scores"
+            | b"thousands"
+            | b"millions"
     ) || matches!(
         head,
-        "zero"
-            | "one"
-            | "two"
-            | "three"
-            | "four"
-            | "five"
-            | "six"
-            | "seven"
-            | "eight"
-            | "nine"
-            | "ten"
-            | "eleven"
-            | "twelve"
-            | "thirteen"
-            | "fourteen"
-            | "fifteen"
-            | "sixteen"
-            | "seventeen"
-            | "eighteen"
-            | "nineteen"
-            | "twenty"
-            | "thirty"
-            | "forty"
-            | "fifty"
-            | "sixty"
-            | "seventy"
-            | "eighty"
-            | "ninety"
+        b"zero"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"sixty"
+            | b"seventy"
+            | b"eighty"
+            | b"ninety"
     )
 }
 
