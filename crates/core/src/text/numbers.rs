@@ -99,7 +99,12 @@ fn parse_digits(s: &str) -> Option<f64> {
 /// most words cannot, and this runs on every word of a corpus.
 fn may_start_number(word: &str) -> bool {
     let bytes = word.as_bytes();
-    if bytes.len() > 14 || !bytes.is_ascii() {
+    // Number words begin with one of these letters; most words do not.
+    let first = bytes.first().map_or(0, u8::to_ascii_lowercase);
+    if bytes.len() > 14 || !matches!(first, b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z') {
+        return false;
+    }
+    if !bytes.is_ascii() {
         return false;
     }
     let mut buffer = [0u8; 14];

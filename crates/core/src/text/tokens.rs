@@ -171,6 +171,12 @@ fn scan_word(text: &str, start: usize) -> usize {
     let mut i = start;
     while i < bytes.len() {
         let b = bytes[i];
+        // The common case, decided on the byte alone.
+        if b.is_ascii_alphanumeric() {
+            i += 1;
+            end = i;
+            continue;
+        }
         let (c, len) = if b < 0x80 {
             (b as char, 1)
         } else {
