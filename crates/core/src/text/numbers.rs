@@ -101,7 +101,12 @@ fn may_start_number(word: &str) -> bool {
     let bytes = word.as_bytes();
     // Number words begin with one of these letters; most words do not.
     let first = bytes.first().map_or(0, u8::to_ascii_lowercase);
-    if bytes.len() > 14 || !matches!(first, b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z') {
+    if bytes.len() > 14
+        || !matches!(
+            first,
+            b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
+        )
+    {
         return false;
     }
     if !bytes.is_ascii() {
