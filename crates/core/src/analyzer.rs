@@ -36,17 +36,38 @@ pub struct Registration {
     pub summary: &'static str,
     /// Checks the configuration and compiles patterns once.
     pub build: fn(&AnalyzerSettings) -> Result<Box<dyn Analyzer>>,
+    /// Shortcuts the REPL offers as commands of their own (`timeline`, `profile SOURCE`).
+    pub views: &'static [View],
+}
+
+/// A named way to look at one of an analyzer's tables: `NAME [ARG]` in the
+/// REPL shows `table`, keeping the rows whose `filter` column contains ARG.
+#[derive(Debug)]
+pub struct View {
+    pub name: &'static str,
+    /// One sentence, for `help`.
+    pub summary: &'static str,
+    pub table: &'static str,
+    /// The column an optional argument filters on (case-insensitive contains).
+    pub filter: Option<&'static str>,
 }
 
 inventory::collect!(Registration);
 
 /// Registers an analyzer:
 /// `newslens_core::register_analyzer!("timeline", "Dated events merged across outlets.", build);`
+/// with, optionally, REPL views of its tables:
+/// `newslens_core::register_analyzer!("timeline", "…", build, views = [View { name: "timeline", … }]);`
 #[macro_export]
 macro_rules! register_analyzer {
     ($name:literal, $summary:literal, $build:path) => {
         $crate::__private::inventory::submit! {
-            $crate::Registration { name: $name, summary: $summary, build: $build }
+            $crate::Registration { name: $name, summary: $summary, build: $build, views: &[] }
+        }
+    };
+    ($name:literal, $summary:literal, $build:path, views = [$($view:expr),* $(,)?]) => {
+        $crate::__private::inventory::submit! {
+            $crate::Registration { name: $name, summary: $summary, build: $build, views: &[$($view),*] }
         }
     };
 }
@@ -90,6 +111,16 @@ impl Registry {
                 bail!("unknown analyzer `{name}` (known: {})", known.join(", "))
             }
         }
+    }
+
+    /// Every view of every analyzer, with the analyzer that owns it, sorted by view name.
+    pub fn views(&self) -> Vec<(&'static str, &'static View)> {
+        let mut views: Vec<(&'static str, &'static View)> = self
+            .iter()
+            .flat_map(|r| r.views.iter().map(move |v| (r.name, v)))
+            .collect();
+        views.sort_by_key(|(_, v)| v.name);
+        views
     }
 
     pub fn len(&self) -> usize {

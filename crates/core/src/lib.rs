@@ -26,7 +26,7 @@ pub mod span;
 pub mod testing;
 pub mod text;
 
-pub use analyzer::{Analyzer, Registration, Registry};
+pub use analyzer::{Analyzer, Registration, Registry, View};
 pub use config::{Actor, AnalyzerSettings, Config, Gazetteer};
 pub use document::{Document, Meta};
 pub use report::{Column, ColumnType, Evidence, Report, Row, Table, Value};

@@ -15,6 +15,7 @@ pub enum Complete {
     Modes,
     OnOff,
     CorpusColumns,
+    Views,
 }
 
 /// One REPL command.
@@ -75,6 +76,24 @@ pub const COMMANDS: &[CommandSpec] = &[
         summary: "Run analyzers over the active corpus and show their tables; a pipeline filters the first table.",
         examples: &["run corpus-stats", "run corpus-stats | where words > 700 | select doc, source, words"],
         complete: Complete::Analyzers,
+        pipeline: true,
+    },
+    CommandSpec {
+        name: "view",
+        aliases: &[],
+        usage: "view NAME [ARG] [| PIPELINE]",
+        summary: "Show an analyzer's view (`views` lists them); a view's name also works as a command of its own.",
+        examples: &[],
+        complete: Complete::Views,
+        pipeline: true,
+    },
+    CommandSpec {
+        name: "views",
+        aliases: &[],
+        usage: "views",
+        summary: "List the analyzers' views: shortcuts such as `timeline` or `profile SOURCE`.",
+        examples: &["views"],
+        complete: Complete::Nothing,
         pipeline: true,
     },
     CommandSpec {
@@ -229,6 +248,17 @@ pub fn parse_line(line: &str) -> Result<Option<Invocation>, ParseError> {
             first.width,
         ));
     };
+    // A view's name is a command of its own: `timeline` is `view timeline`.
+    if find(name).is_none() && crate::view_names().contains(&name.as_str()) {
+        let spec = find("view").expect("the view command is declared");
+        let stage_lexemes: Vec<&[Lexeme]> = segments.collect();
+        let stages = parse_stages(&stage_lexemes)?;
+        return Ok(Some(Invocation {
+            spec,
+            args: head.to_vec(),
+            stages,
+        }));
+    }
     let Some(spec) = find(name) else {
         let bare = name.strip_prefix('.').unwrap_or(name);
         let suggestion = COMMANDS

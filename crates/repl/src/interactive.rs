@@ -77,7 +77,12 @@ impl ReplHelper {
             .collect();
         let pool: Vec<String> = match words.first() {
             None if in_pipeline => STAGES.iter().map(|(n, _, _)| n.to_string()).collect(),
-            None => COMMANDS.iter().map(|c| c.name.to_string()).collect(),
+            None => COMMANDS
+                .iter()
+                .map(|c| c.name)
+                .chain(crate::view_names().iter().copied())
+                .map(String::from)
+                .collect(),
             Some(&stage) if in_pipeline => match stage {
                 "where" | "sort" | "select" => {
                     let mut pool = vocabulary.columns.clone();
@@ -110,6 +115,9 @@ impl ReplHelper {
                             .map(String::from)
                             .to_vec()
                     }
+                }
+                Some(Complete::Views) => {
+                    crate::view_names().iter().map(|s| s.to_string()).collect()
                 }
                 Some(Complete::Paths) | Some(Complete::Nothing) | None => Vec::new(),
             },

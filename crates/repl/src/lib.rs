@@ -20,6 +20,16 @@ pub mod query;
 pub mod render;
 pub mod session;
 
+/// The names of the analyzers' views, which the REPL accepts as commands.
+pub fn view_names() -> &'static [&'static str] {
+    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        newslens_core::Registry::linked()
+            .map(|r| r.views().into_iter().map(|(_, v)| v.name).collect())
+            .unwrap_or_default()
+    })
+}
+
 /// The names of every registered analyzer; calling it links every plugin.
 pub fn analyzer_names() -> Vec<&'static str> {
     newslens_core::Registry::linked()

@@ -336,6 +336,30 @@ impl Session {
                 Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
             }
             "evidence" => self.evidence(args),
+            "views" => {
+                use ColumnType::*;
+                let mut table = Table::new(
+                    "views",
+                    &[
+                        ("view", Text),
+                        ("analyzer", Text),
+                        ("table", Text),
+                        ("argument", Text),
+                        ("summary", Text),
+                    ],
+                );
+                for (analyzer, view) in self.registry.views() {
+                    table.push(Row::new(vec![
+                        view.name.into(),
+                        analyzer.into(),
+                        view.table.into(),
+                        Value::opt_text(view.filter),
+                        view.summary.into(),
+                    ]));
+                }
+                Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+            }
+            "view" => self.view(inv),
             "kwic" => {
                 if args.is_empty() {
                     return Err(anyhow!("usage: kwic TERM").into());
@@ -423,11 +447,24 @@ impl Session {
             [] => {
                 text.push_str("Commands (a leading `.` is accepted: .mode csv):\n");
                 for c in COMMANDS {
-                    text.push_str(&format!("  {:<34} {}\n", c.usage, c.summary));
+                    text.push_str(&format!("  {:<36} {}\n", c.usage, c.summary));
                 }
                 text.push_str("\nPipeline stages, after `|` on any command that shows a table:\n");
                 for (_, usage, summary) in STAGES {
-                    text.push_str(&format!("  {usage:<34} {summary}\n"));
+                    text.push_str(&format!("  {usage:<36} {summary}\n"));
+                }
+                let views = self.registry.views();
+                if !views.is_empty() {
+                    text.push_str(
+                        "\nViews, shortcuts to an analyzer's table (`views` for more):\n",
+                    );
+                    for (_, view) in views {
+                        let usage = match view.filter {
+                            Some(column) => format!("{} [{}]", view.name, column.to_uppercase()),
+                            None => view.name.to_string(),
+                        };
+                        text.push_str(&format!("  {usage:<36} {}\n", view.summary));
+                    }
                 }
                 text.push_str("\nAnalyzers: ");
                 text.push_str(&self.analyzer_names().join(", "));
@@ -451,6 +488,23 @@ impl Session {
                 {
                     text.push_str(&format!(
                         "{usage}\n  {summary}\n  example: run corpus-stats | {name} …\n"
+                    ));
+                } else if let Some((analyzer, view)) = self
+                    .registry
+                    .views()
+                    .into_iter()
+                    .find(|(_, v)| v.name == topic)
+                {
+                    let usage = view.filter.map_or(view.name.to_string(), |c| {
+                        format!("{} [{}]", view.name, c.to_uppercase())
+                    });
+                    text.push_str(&format!(
+                        "{usage}\n  {}\n  shows table `{}` of `run {analyzer}`{}\n",
+                        view.summary,
+                        view.table,
+                        view.filter.map_or(String::new(), |c| format!(
+                            ", keeping rows whose `{c}` contains the argument"
+                        ))
                     ));
                 } else if let Ok(registration) = self.registry.get(&topic) {
                     text.push_str(&format!(
@@ -636,6 +690,58 @@ impl Session {
         };
         self.cache.insert(name, report.clone());
         Ok(report)
+    }
+
+    fn view(&mut self, inv: &Invocation) -> Result<Output, CommandError> {
+        let Some((name_lexeme, rest)) = inv.args.split_first() else {
+            return Err(anyhow!("usage: view NAME [ARG] (`views` lists them)").into());
+        };
+        let name = word(name_lexeme);
+        let views = self.registry.views();
+        let Some(&(analyzer, view)) = views.iter().find(|(_, v)| v.name == name) else {
+            let names: Vec<&str> = views.iter().map(|(_, v)| v.name).collect();
+            return fail(
+                format!("no view `{name}` (views: {})", names.join(", ")),
+                name_lexeme,
+            );
+        };
+        let report = self.report(analyzer)?;
+        let mut table = report
+            .table(view.table)
+            .cloned()
+            .ok_or_else(|| anyhow!("analyzer {analyzer} made no table `{}`", view.table))?;
+        let argument: Vec<String> = rest.iter().map(word).collect();
+        match (view.filter, argument.is_empty()) {
+            (_, true) => {}
+            (Some(column), false) => {
+                let needle = argument.join(" ").to_lowercase();
+                let index = table
+                    .column_index(column)
+                    .ok_or_else(|| anyhow!("table {} has no column {column}", table.name))?;
+                table.rows.retain(|row| {
+                    row.cells[index]
+                        .to_string()
+                        .to_lowercase()
+                        .contains(&needle)
+                });
+                if table.rows.is_empty() {
+                    return fail(
+                        format!(
+                            "no `{column}` of `{}` contains {:?}",
+                            table.name,
+                            argument.join(" ")
+                        ),
+                        &rest[0],
+                    );
+                }
+            }
+            (None, false) => return fail(format!("`{name}` takes no argument"), &rest[0]),
+        }
+        self.last_result = vec![ResultTable {
+            analyzer,
+            table: table.clone(),
+        }];
+        Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
     }
 
     fn evidence(&self, args: &[Lexeme]) -> Result<Output, CommandError> {

@@ -89,3 +89,36 @@ fn every_analyzer_builds_from_the_bundled_config_and_names_itself() {
         assert_eq!(analyzer.name(), registration.name);
     }
 }
+
+#[test]
+fn every_view_names_a_table_its_analyzer_makes_and_no_command() {
+    let registry = newslens_core::Registry::linked().unwrap();
+    let config = newslens_core::bundled::config();
+    let docs = newslens_core::testing::bundled_corpus();
+    let mut problems = Vec::new();
+    for (analyzer, view) in registry.views() {
+        if newslens_repl::commands::find(view.name).is_some() {
+            problems.push(format!("view {} shadows a command", view.name));
+        }
+        let built =
+            (registry.get(analyzer).unwrap().build)(&config.settings_for(analyzer)).unwrap();
+        let report = newslens_core::run::run_analyzer(built.as_ref(), &docs, None).unwrap();
+        match report.table(view.table) {
+            None => problems.push(format!(
+                "view {}: {analyzer} makes no table {}",
+                view.name, view.table
+            )),
+            Some(table) => {
+                if let Some(column) = view.filter {
+                    if table.column_index(column).is_none() {
+                        problems.push(format!(
+                            "view {}: table {} has no column {column}",
+                            view.name, view.table
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

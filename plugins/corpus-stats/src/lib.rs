@@ -21,7 +21,13 @@ use serde::Deserialize;
 newslens_core::register_analyzer!(
     "corpus-stats",
     "Words, sentences, quotes and actor mentions per document and per source.",
-    build
+    build,
+    views = [newslens_core::View {
+        name: "stats",
+        summary: "Words, sentences, quotes and mentions per source; `stats SOURCE` for one outlet.",
+        table: "sources",
+        filter: Some("source"),
+    }]
 );
 
 /// `[analyzers.corpus-stats]` in newslens.toml.
