@@ -158,11 +158,13 @@ mod tests {
         name: "toy",
         summary: "A toy.",
         build: build_toy,
+        views: &[],
     };
     static OTHER: Registration = Registration {
         name: "alpha",
         summary: "Another.",
         build: build_toy,
+        views: &[],
     };
 
     #[test]
