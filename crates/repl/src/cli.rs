@@ -224,7 +224,7 @@ fn script_lines(args: &Args) -> Result<Vec<ScriptLine>> {
         let current = match pending.take() {
             Some(mut open) => {
                 open.text.push(' ');
-                open.text.push_str(&body);
+                open.text.push_str(body.trim_start());
                 open
             }
             None => ScriptLine {

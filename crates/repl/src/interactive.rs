@@ -227,11 +227,19 @@ pub fn run(mut session: Session) -> i32 {
         match editor.readline(&prompt) {
             Ok(line) => {
                 if let Some(body) = line.strip_suffix('\\') {
-                    buffer.push_str(body);
+                    buffer.push_str(if buffer.is_empty() {
+                        body
+                    } else {
+                        body.trim_start()
+                    });
                     buffer.push(' ');
                     continue;
                 }
-                buffer.push_str(&line);
+                buffer.push_str(if buffer.is_empty() {
+                    &line
+                } else {
+                    line.trim_start()
+                });
                 let text = std::mem::take(&mut buffer);
                 if !text.trim().is_empty() {
                     let _ = editor.add_history_entry(text.as_str());

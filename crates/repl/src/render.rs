@@ -85,14 +85,13 @@ pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String
             }
         }
         Mode::Markdown => {
-            for (i, table) in tables.iter().enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
+            // A blank line after each table, so consecutive tables stay apart.
+            for table in tables {
                 if tables.len() > 1 {
                     writeln!(out, "### {}\n", table.name)?;
                 }
                 out.push_str(&render_markdown(table));
+                out.push('\n');
             }
         }
         Mode::Csv => {
