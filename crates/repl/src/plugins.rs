@@ -3,4 +3,5 @@
 //! one line here (and one dependency line in Cargo.toml); the registry test
 //! in tests/registry.rs fails when a crate under plugins/ is missing.
 
+use newslens_casualty_figure as _;
 use newslens_corpus_stats as _;

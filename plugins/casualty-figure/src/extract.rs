@@ -1,0 +1,852 @@
+//! Per-document work: every count of victims in a document, with its kind,
+//! qualifier, bounds, group, attribution and period. A pure function of one
+//! annotated document.
+
+use newslens_core::text::{AnnotatedDoc, Number, NumberForm, Token, TokenKind};
+use newslens_core::Span;
+
+/// What happened to the people counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Killed,
+    Injured,
+    Casualties,
+    Displaced,
+    Missing,
+    Kidnapped,
+    Detained,
+}
+
+impl Kind {
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Killed => "killed",
+            Kind::Injured => "injured",
+            Kind::Casualties => "casualties",
+            Kind::Displaced => "displaced",
+            Kind::Missing => "missing",
+            Kind::Kidnapped => "kidnapped",
+            Kind::Detained => "detained",
+        }
+    }
+}
+
+/// How the wording bounds the number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Qualifier {
+    Exact,
+    AtLeast,
+    MoreThan,
+    About,
+    UpTo,
+    Range,
+    Vague,
+}
+
+impl Qualifier {
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::Exact => "exact",
+            Qualifier::AtLeast => "at_least",
+            Qualifier::MoreThan => "more_than",
+            Qualifier::About => "about",
+            Qualifier::UpTo => "up_to",
+            Qualifier::Range => "range",
+            Qualifier::Vague => "vague",
+        }
+    }
+}
+
+/// One reported count of victims.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub kind: Kind,
+    pub qualifier: Qualifier,
+    /// The number as written, read.
+    pub value: f64,
+    /// The upper number of a range.
+    pub value_high: Option<f64>,
+    /// Singular head noun of the victims ("civilian", "person"), if named.
+    pub group: Option<String>,
+    pub attributed_to: Option<String>,
+    pub period: Option<String>,
+    /// The number's span (a range covers both numbers).
+    pub span: Span,
+    pub sentence: Span,
+}
+
+impl Figure {
+    /// The bounds the wording asserts: (low, high, exact).
+    pub fn bounds(&self) -> (Option<f64>, Option<f64>, Option<f64>) {
+        let n = self.value;
+        match self.qualifier {
+            Qualifier::Exact => (Some(n), Some(n), Some(n)),
+            Qualifier::AtLeast | Qualifier::MoreThan | Qualifier::Vague => (Some(n), None, None),
+            Qualifier::UpTo => (None, Some(n), None),
+            Qualifier::Range => (Some(n), self.value_high, None),
+            Qualifier::About => (None, None, None),
+        }
+    }
+}
+
+/// Words that name what happened, and where they stand relative to the
+/// number: after it ("25 people were killed", "16 dead") or before it
+/// ("killing 17", "displaced about 140,000").
+fn cue_after(word: &str) -> Option<Kind> {
+    Some(match word {
+        "killed" | "dead" | "died" | "die" | "deaths" | "death" | "slain" | "fatalities"
+        | "bodies" | "massacred" | "executed" | "perished" | "drowned" | "murdered" | "lives"
+        | "martyred" | "martyrs" | "kills" => Kind::Killed,
+        "injured" | "wounded" | "hurt" | "injuries" | "injuring" | "hospitalised"
+        | "hospitalized" => Kind::Injured,
+        "casualties" => Kind::Casualties,
+        "displaced" | "fled" | "homeless" | "uprooted" | "refugees" | "evacuated" => {
+            Kind::Displaced
+        }
+        "missing" | "unaccounted" => Kind::Missing,
+        "kidnapped" | "abducted" | "hostage" | "hostages" => Kind::Kidnapped,
+        "detained" | "arrested" | "jailed" | "imprisoned" | "captured" | "detainees"
+        | "prisoners" => Kind::Detained,
+        _ => return None,
+    })
+}
+
+fn cue_before(word: &str) -> Option<Kind> {
+    Some(match word {
+        "killing" | "killed" | "kill" | "kills" | "claimed" | "claiming" | "executed"
+        | "massacred" => Kind::Killed,
+        "wounding" | "wounded" | "injuring" | "injured" | "wounds" | "injures" => Kind::Injured,
+        "displacing" | "displaced" | "displaces" | "uprooting" => Kind::Displaced,
+        "kidnapping" | "kidnapped" | "abducting" | "abducted" => Kind::Kidnapped,
+        "detaining" | "detained" | "arresting" | "arrested" | "capturing" | "captured" => {
+            Kind::Detained
+        }
+        _ => return None,
+    })
+}
+
+/// Victim nouns, plural or singular, and their singular.
+fn group_noun(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "people" | "persons" | "person" | "individuals" | "individual" => "person",
+        "civilians" | "civilian" => "civilian",
+        "fighters" | "fighter" | "combatants" | "combatant" => "fighter",
+        "soldiers" | "soldier" | "troops" | "servicemen" | "serviceman" => "soldier",
+        "children" | "child" | "kids" | "minors" | "infants" | "babies" | "boys" | "girls" => {
+            "child"
+        }
+        "women" | "woman" => "woman",
+        "men" | "man" => "man",
+        "militants" | "militant" | "jihadists" | "jihadist" | "insurgents" | "insurgent"
+        | "terrorists" | "terrorist" | "gunmen" | "extremists" => "militant",
+        "rebels" | "rebel" => "rebel",
+        "policemen" | "policeman" | "police" | "officers" | "officer" | "guards" | "guard" => {
+            "police"
+        }
+        "members" | "member" => "member",
+        "residents" | "resident" | "villagers" | "inhabitants" => "resident",
+        "protesters" | "protestors" | "demonstrators" => "protester",
+        "migrants" | "migrant" | "refugees" | "refugee" | "asylum-seekers" => "migrant",
+        "workers" | "worker" | "employees" => "worker",
+        "students" | "student" | "pupils" => "student",
+        "journalists" | "journalist" | "reporters" => "journalist",
+        "patients" | "patient" => "patient",
+        "pilgrims" | "worshippers" | "passengers" | "tourists" | "prisoners" | "detainees" => {
+            "person"
+        }
+        "victims" | "victim" | "casualties" => "person",
+        "others" => "others",
+        "families" | "family" => "family",
+        _ => return None,
+    })
+}
+
+/// Demonyms as victim groups: "146,000 Libyans" -> "Libyan".
+fn demonym(word: &str) -> Option<String> {
+    let capital = word.chars().next().is_some_and(char::is_uppercase);
+    if !capital || word.len() < 5 {
+        return None;
+    }
+    for suffix in ["ians", "ans", "is"] {
+        if let Some(stem) = word.strip_suffix('s').filter(|_| word.ends_with(suffix)) {
+            return Some(stem.to_string());
+        }
+    }
+    None
+}
+
+/// Nouns after a number that show it counts something other than people.
+const NOT_PEOPLE: &[&str] = &[
+    "percent",
+    "per",
+    "%",
+    "km",
+    "kilometers",
+    "kilometres",
+    "miles",
+    "metres",
+    "meters",
+    "years",
+    "year",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
+    "hours",
+    "hour",
+    "minutes",
+    "seconds",
+    "dollars",
+    "euros",
+    "pounds",
+    "tonnes",
+    "tons",
+    "barrels",
+    "kg",
+    "times",
+    "points",
+    "goals",
+    "votes",
+    "seats",
+    "vehicles",
+    "tanks",
+    "rockets",
+    "missiles",
+    "shells",
+    "homes",
+    "houses",
+    "buildings",
+    "cases",
+    "tests",
+    "beds",
+    "jobs",
+    "ships",
+    "planes",
+    "aircraft",
+    "drones",
+    "cattle",
+    "sheep",
+    "animals",
+    "dogs",
+    "birds",
+    "villages",
+    "towns",
+    "sq",
+    "square",
+];
+
+/// Month names: a number beside one is a date.
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+];
+
+/// Finds the figures of one document.
+pub fn figures(doc: &AnnotatedDoc) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for &sentence in &doc.sentences {
+        let tokens = doc.tokens_in(sentence);
+        let numbers = doc.numbers_in(sentence);
+        if numbers.is_empty() {
+            continue;
+        }
+        sentence_figures(doc, sentence, tokens, numbers, &mut out);
+    }
+    out
+}
+
+struct Context<'a> {
+    doc: &'a AnnotatedDoc,
+    tokens: &'a [Token],
+    lower: Vec<String>,
+}
+
+impl Context<'_> {
+    fn word(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", String::as_str)
+    }
+    fn raw(&self, i: usize) -> &str {
+        self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
+    }
+    /// The index of the first token of `span`.
+    fn index_of(&self, span: Span) -> usize {
+        self.tokens.partition_point(|t| t.span.start < span.start)
+    }
+    fn index_after(&self, span: Span) -> usize {
+        self.tokens.partition_point(|t| t.span.start < span.end)
+    }
+}
+
+fn sentence_figures(
+    doc: &AnnotatedDoc,
+    sentence: Span,
+    tokens: &[Token],
+    numbers: &[Number],
+    out: &mut Vec<Figure>,
+) {
+    let ctx = Context {
+        doc,
+        tokens,
+        lower: tokens
+            .iter()
+            .map(|t| doc.slice(t.span).to_lowercase())
+            .collect(),
+    };
+    let first_in_sentence = out.len();
+    let mut skip_until = 0u32;
+    for (k, number) in numbers.iter().enumerate() {
+        if number.span.start < skip_until {
+            continue;
+        }
+        let start = ctx.index_of(number.span);
+        let end = ctx.index_after(number.span); // first token after the number
+        if excluded(&ctx, number, start, end) {
+            continue;
+        }
+        // A range: "between 20 and 30", "20 to 30", "20-30".
+        let mut value_high = None;
+        let mut last = end;
+        let mut span = number.span;
+        if let Some(next) = numbers.get(k + 1) {
+            let next_start = ctx.index_of(next.span);
+            let joiner = ctx.word(end);
+            let between = start >= 1 && ctx.word(start - 1) == "between" && joiner == "and";
+            if next_start == end + 1
+                && (between || matches!(joiner, "to" | "-" | "–"))
+                && next.value > number.value
+            {
+                value_high = Some(next.value);
+                last = ctx.index_after(next.span);
+                span = span.cover(next.span);
+                skip_until = next.span.end;
+            }
+        }
+        let qualifier = match (value_high, number.form) {
+            (Some(_), _) => Qualifier::Range,
+            (None, NumberForm::Vague) => Qualifier::Vague,
+            _ => qualifier_before(&ctx, start),
+        };
+        // The victims: adjectives, then a group noun, maybe "of" ("thousands of civilians").
+        let (group, after_group) = find_group(&ctx, last);
+        // "including five children", "among them 3 women": a subset of the figure before.
+        let subset = start >= 1
+            && matches!(ctx.word(start - 1), "including" | "includes" | "include")
+            || (start >= 2 && ctx.word(start - 2) == "among" && ctx.word(start - 1) == "them");
+        let kind = if subset {
+            out[first_in_sentence..].last().map(|f| f.kind)
+        } else {
+            kind_before(&ctx, start).or_else(|| kind_after(&ctx, after_group, group.is_some()))
+        };
+        let Some(kind) = kind else {
+            continue;
+        };
+        // "one" alone is too often a pronoun ("one of them").
+        if number.form == NumberForm::Words && number.value == 1.0 && group.is_none() {
+            continue;
+        }
+        let group = match group.as_deref() {
+            // "N others" takes the group of the figure it contrasts with.
+            Some("others") => out[first_in_sentence..]
+                .last()
+                .and_then(|f| f.group.clone())
+                .or(Some("person".into())),
+            _ => group,
+        };
+        out.push(Figure {
+            kind,
+            qualifier,
+            value: number.value,
+            value_high,
+            group,
+            attributed_to: None,
+            period: None,
+            span,
+            sentence,
+        });
+    }
+    if out.len() > first_in_sentence {
+        let attribution = attribution(&ctx);
+        let period = period(&ctx);
+        for figure in &mut out[first_in_sentence..] {
+            figure.attributed_to = attribution.clone();
+            figure.period = period.clone();
+        }
+    }
+}
+
+/// Numbers that are not counts of people: percentages, money, ages, years,
+/// dates, distances, durations, zero statements.
+fn excluded(ctx: &Context, number: &Number, start: usize, end: usize) -> bool {
+    let next = ctx.word(end);
+    let previous = if start >= 1 { ctx.word(start - 1) } else { "" };
+    let text = ctx.doc.slice(number.span);
+    if NOT_PEOPLE.contains(&next) || next.starts_with("year-old") || next.ends_with("-year-old") {
+        return true;
+    }
+    if next == "-"
+        && (ctx.word(end + 1).starts_with("year") || NOT_PEOPLE.contains(&ctx.word(end + 1)))
+    {
+        return true;
+    }
+    if matches!(
+        previous,
+        "$" | "€"
+            | "£"
+            | "us$"
+            | "aged"
+            | "age"
+            | "no."
+            | "number"
+            | "page"
+            | "article"
+            | "resolution"
+    ) || MONTHS.contains(&previous)
+        || MONTHS.contains(&next)
+    {
+        return true;
+    }
+    // "no one was hurt".
+    if previous == "no" && text.eq_ignore_ascii_case("one") {
+        return true;
+    }
+    // A bare four-digit number from 1900 to 2099 is a year unless people follow.
+    let year_like = number.form == NumberForm::Digits
+        && text.len() == 4
+        && (1900.0..2100.0).contains(&number.value);
+    if year_like && group_noun(next).is_none() && demonym(ctx.raw(end)).is_none() {
+        return true;
+    }
+    // Clock times and scores: "10:30", "3-1".
+    if next == ":"
+        || (next == "-"
+            && ctx
+                .tokens
+                .get(end + 1)
+                .is_some_and(|t| t.kind == TokenKind::Number))
+    {
+        return true;
+    }
+    false
+}
+
+fn qualifier_before(ctx: &Context, start: usize) -> Qualifier {
+    let w = |back: usize| {
+        if start >= back {
+            ctx.word(start - back)
+        } else {
+            ""
+        }
+    };
+    // "at least a dozen": the number word may include "a".
+    match (w(2), w(1)) {
+        ("at", "least") | ("no", "fewer") | ("not", "less") => Qualifier::AtLeast,
+        ("more", "than") | ("upwards", "of") | ("excess", "of") => Qualifier::MoreThan,
+        ("up", "to") | ("as", "many") | ("fewer", "than") | ("less", "than") => Qualifier::UpTo,
+        _ => match w(1) {
+            "over" | "above" => Qualifier::MoreThan,
+            "nearly" | "almost" => Qualifier::UpTo,
+            "about" | "around" | "approximately" | "roughly" | "some" | "estimated" | "circa"
+            | "approx" | "~" => Qualifier::About,
+            _ => Qualifier::Exact,
+        },
+    }
+}
+
+/// The group noun after the number (skipping up to three modifiers), and the
+/// token index after it.
+fn find_group(ctx: &Context, from: usize) -> (Option<String>, usize) {
+    let mut i = from;
+    // "thousands of civilians", "hundreds of people".
+    if ctx.word(i) == "of" {
+        i += 1;
+        if ctx.word(i) == "the" {
+            i += 1;
+        }
+    }
+    for skip in 0..4 {
+        let word = ctx.word(i + skip);
+        if let Some(group) = group_noun(word) {
+            return (Some(group.to_string()), i + skip + 1);
+        }
+        if let Some(group) = demonym(ctx.raw(i + skip)) {
+            // "Syrian civilians": the demonym is a modifier; keep looking one further.
+            if let Some(next) = group_noun(ctx.word(i + skip + 1)) {
+                return (Some(next.to_string()), i + skip + 2);
+            }
+            return (Some(group), i + skip + 1);
+        }
+        let is_modifier = ctx
+            .tokens
+            .get(i + skip)
+            .is_some_and(|t| t.kind == TokenKind::Word)
+            && cue_after(word).is_none()
+            && !matches!(
+                word,
+                "and"
+                    | "or"
+                    | "were"
+                    | "was"
+                    | "have"
+                    | "has"
+                    | "had"
+                    | "are"
+                    | "is"
+                    | "in"
+                    | "on"
+                    | "at"
+                    | "from"
+                    | "by"
+                    | "to"
+                    | "of"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "since"
+                    | "who"
+                    | "that"
+                    | "which"
+                    | "been"
+            );
+        if !is_modifier {
+            break;
+        }
+    }
+    (None, from)
+}
+
+/// A cue just before the number: "killing 17", "displaced about 140,000",
+/// "the death toll rose to 12".
+fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
+    let mut i = start;
+    // Step back over a qualifier.
+    for _ in 0..3 {
+        if i == 0 {
+            return None;
+        }
+        let w = ctx.word(i - 1);
+        if matches!(
+            w,
+            "at" | "least"
+                | "more"
+                | "than"
+                | "about"
+                | "around"
+                | "some"
+                | "nearly"
+                | "almost"
+                | "over"
+                | "up"
+                | "to"
+                | "approximately"
+                | "roughly"
+                | "an"
+                | "estimated"
+                | "as"
+                | "many"
+                | "another"
+                | "a"
+                | "further"
+                | "between"
+        ) {
+            i -= 1;
+        } else {
+            break;
+        }
+    }
+    if i == 0 {
+        return None;
+    }
+    if let Some(kind) = cue_before(ctx.word(i - 1)) {
+        return Some(kind);
+    }
+    // "The death toll rose to 12", "toll stands at 30", "toll climbed to".
+    let window = i.saturating_sub(6)..i;
+    if window.clone().any(|j| ctx.word(j) == "toll") && !window.clone().any(|j| ctx.word(j) == ".")
+    {
+        let wounded = window
+            .clone()
+            .any(|j| matches!(ctx.word(j), "injury" | "injuries" | "casualty"));
+        return Some(if wounded { Kind::Injured } else { Kind::Killed });
+    }
+    None
+}
+
+/// A cue after the group: "25 people were killed", "left 1,000 people dead",
+/// "280 civilians and about 2,000 fighters have been killed". The search stops
+/// at a clause boundary.
+fn kind_after(ctx: &Context, from: usize, has_group: bool) -> Option<Kind> {
+    let limit = (from + 9).min(ctx.tokens.len());
+    let mut i = from;
+    while i < limit {
+        let word = ctx.word(i);
+        if matches!(
+            word,
+            ";" | "."
+                | ":"
+                | "“"
+                | "\""
+                | "("
+                | "but"
+                | "while"
+                | "whereas"
+                | "after"
+                | "as"
+                | "when"
+                | "because"
+        ) || (word == "," && !has_group)
+        {
+            return None;
+        }
+        if word == "," && ctx.word(i + 1) != "and" {
+            return None;
+        }
+        if let Some(kind) = cue_after(word) {
+            // "killed or wounded", "dead or missing": a combined count.
+            // "and" joins two counts when a number follows ("dead and displaced about 140,000").
+            let joined = match ctx.word(i + 1) {
+                "or" => true,
+                "and" => {
+                    let after = ctx.word(i + 3);
+                    let next_is_count = ctx
+                        .tokens
+                        .get(i + 3)
+                        .is_some_and(|t| t.kind == TokenKind::Number)
+                        || matches!(
+                            after,
+                            "about"
+                                | "at"
+                                | "more"
+                                | "nearly"
+                                | "some"
+                                | "over"
+                                | "around"
+                                | "up"
+                                | "another"
+                        );
+                    !next_is_count
+                }
+                _ => false,
+            };
+            if joined && cue_after(ctx.word(i + 2)).is_some_and(|k| k != kind) {
+                return Some(Kind::Casualties);
+            }
+            // "deaths" must follow the number closely ("12 deaths", not "12 soldiers ... deaths of").
+            if matches!(word, "death" | "lives" | "bodies") && i > from + 1 {
+                return None;
+            }
+            // "refugees" and "displaced" as a noun after the group are a count of the displaced.
+            return Some(kind);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Who the sentence attributes its figures to: "according to X", "X said",
+/// "said X", "X reported".
+fn attribution(ctx: &Context) -> Option<String> {
+    let n = ctx.tokens.len();
+    for i in 0..n.saturating_sub(1) {
+        if ctx.word(i) == "according" && ctx.word(i + 1) == "to" {
+            return phrase(ctx, i + 2, n);
+        }
+    }
+    const SAID: &[&str] = &[
+        "said",
+        "says",
+        "reported",
+        "reports",
+        "told",
+        "announced",
+        "stated",
+        "added",
+        "estimated",
+        "estimates",
+    ];
+    for i in 0..n {
+        if !SAID.contains(&ctx.word(i)) {
+            continue;
+        }
+        // "said the ministry": the speaker follows.
+        if i + 1 < n && matches!(ctx.word(i + 1), "the" | "a") {
+            if let Some(speaker) = phrase(ctx, i + 1, n) {
+                return Some(speaker);
+            }
+        }
+        // "officials said", "the UN said", "the Syrian Observatory for Human Rights said".
+        let mut j = i;
+        while j > 0 {
+            let w = ctx.word(j - 1);
+            let t = ctx.tokens[j - 1];
+            let capital = ctx
+                .raw(j - 1)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase);
+            if t.kind == TokenKind::Word
+                && (capital
+                    || matches!(
+                        w,
+                        "officials"
+                            | "official"
+                            | "sources"
+                            | "source"
+                            | "police"
+                            | "medics"
+                            | "doctors"
+                            | "witnesses"
+                            | "activists"
+                            | "residents"
+                            | "rescuers"
+                            | "paramedics"
+                            | "authorities"
+                            | "monitors"
+                            | "observers"
+                            | "relatives"
+                            | "ministry"
+                            | "monitor"
+                            | "group"
+                            | "observatory"
+                            | "spokesman"
+                            | "spokeswoman"
+                            | "for"
+                            | "of"
+                            | "on"
+                            | "human"
+                            | "rights"
+                            | "health"
+                            | "local"
+                            | "security"
+                            | "military"
+                            | "medical"
+                            | "hospital"
+                            | "army"
+                            | "state"
+                            | "media"
+                            | "agency"
+                            | "news"
+                    ))
+            {
+                j -= 1;
+                continue;
+            }
+            break;
+        }
+        while j < i && matches!(ctx.word(j), "for" | "of" | "on") {
+            j += 1;
+        }
+        if j < i {
+            let span = ctx.tokens[j].span.cover(ctx.tokens[i - 1].span);
+            return Some(clean_source(ctx.doc.slice(span)));
+        }
+    }
+    None
+}
+
+/// A noun phrase from token `from`, up to punctuation or a verb-like break.
+fn phrase(ctx: &Context, from: usize, end: usize) -> Option<String> {
+    let mut j = from;
+    while j < end && j < from + 8 {
+        let w = ctx.word(j);
+        if ctx.tokens[j].kind == TokenKind::Punct && !matches!(w, "." | "-" | "'" | "’")
+            || matches!(
+                w,
+                "said" | "says" | "which" | "who" | "that" | "and" | "on" | "in" | "since" | "as"
+            ) && j > from
+        {
+            break;
+        }
+        j += 1;
+    }
+    (j > from).then(|| {
+        clean_source(
+            ctx.doc
+                .slice(ctx.tokens[from].span.cover(ctx.tokens[j - 1].span)),
+        )
+    })
+}
+
+fn clean_source(text: &str) -> String {
+    let text = text.trim().trim_end_matches(['.', ',']);
+    let text = text
+        .strip_prefix("the ")
+        .or_else(|| text.strip_prefix("The "))
+        .unwrap_or(text);
+    text.to_string()
+}
+
+/// The span of a cumulative toll: "since the start of fighting in Tripoli",
+/// "this year", "in the past 24 hours".
+fn period(ctx: &Context) -> Option<String> {
+    let n = ctx.tokens.len();
+    for i in 0..n {
+        let w = ctx.word(i);
+        let starts = match w {
+            "since" => true,
+            "this" | "last" => matches!(ctx.word(i + 1), "year" | "month" | "week"),
+            "so" => ctx.word(i + 1) == "far",
+            "in" | "over" | "during" => {
+                matches!(ctx.word(i + 1), "the") && matches!(ctx.word(i + 2), "past" | "last")
+            }
+            _ => false,
+        };
+        if !starts {
+            continue;
+        }
+        let mut j = i + 1;
+        while j < n && j < i + 9 {
+            let t = ctx.tokens[j];
+            let word = ctx.word(j);
+            if t.kind == TokenKind::Punct
+                || matches!(
+                    word,
+                    "more"
+                        | "about"
+                        | "at"
+                        | "nearly"
+                        | "have"
+                        | "has"
+                        | "had"
+                        | "were"
+                        | "was"
+                        | "according"
+                )
+            {
+                break;
+            }
+            j += 1;
+        }
+        if j > i + 1 || matches!(w, "so") {
+            return Some(
+                ctx.doc
+                    .slice(ctx.tokens[i].span.cover(ctx.tokens[j - 1].span))
+                    .to_string(),
+            );
+        }
+    }
+    None
+}

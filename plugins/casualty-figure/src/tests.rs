@@ -1,0 +1,218 @@
+//! Figures read off real sentences. Each expectation is written
+//! `kind qualifier value group source`, with `-` for none; the source and
+//! the values come from reading the sentence.
+
+use newslens_core::testing;
+
+use crate::extract::figures;
+
+/// Checks the figures of `text`, in order.
+fn check(text: &str, expected: &[&str]) {
+    let doc = testing::annotate(text, Some("2020-02-19"));
+    let got: Vec<String> = figures(&doc)
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {}",
+                f.kind.name(),
+                f.qualifier.name(),
+                f.value,
+                f.group.as_deref().unwrap_or("-"),
+                f.attributed_to.as_deref().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "in {text:?}");
+}
+
+#[test]
+fn seed_000_dead_and_displaced() {
+    // The National, 2020-02-19.
+    check(
+        "The fighting has left more than 1,000 people dead and displaced about 140,000 according to the UN.",
+        &["killed more_than 1000 person UN", "displaced about 140000 - UN"],
+    );
+}
+
+#[test]
+fn seed_003_since_the_start_of_fighting() {
+    // News Agencies, 2020-01-14.
+    let text = "Since the start of fighting in Tripoli, more than 280 civilians and about 2,000 fighters have been killed and 146,000 Libyans have been displaced, according to the UN.";
+    check(
+        text,
+        &[
+            "killed more_than 280 civilian UN",
+            "killed about 2000 fighter UN",
+            "displaced exact 146000 Libyan UN",
+        ],
+    );
+    let doc = testing::annotate(text, None);
+    let period = figures(&doc)[0].period.clone();
+    assert_eq!(
+        period.as_deref(),
+        Some("Since the start of fighting in Tripoli")
+    );
+    check(
+        "That would have spared Libya further fighting after years of upheaval that has left thousands dead and allowed Islamist extremists to dig in.",
+        &["killed vague 2000 - -"],
+    );
+}
+
+#[test]
+fn seed_non_figures() {
+    // Every one of these is in the bundled articles; none counts victims.
+    for text in [
+        "Libya has been in turmoil since a 2011 Nato-backed uprising killed longtime dictator Muammar Qaddafi, with rival armed factions still vying for power.",
+        "The UN is already “recording and verifying reported ceasefire violations” through its political mission in Libya, which employs around 230 people, he added.",
+        "Several hundred Russian mercenaries are reported to be in Libya supporting Haftar.",
+        "Eastern-based Haftar -- a 76-year-old former Gaddafi loyalist turned defector who spent years living in the United States -- has been backed by powers including Russia.",
+        "Despite the fact that Field Marshal Khalifa Haftar’s forces have purged 90% of the country from terrorist elements and have returned normality in most of the country.",
+        "The hometown of Gaddafi, Sirte, located 450 kilometers (280 miles) east of Tripoli, was a stronghold of the ISIL, before being taken over in 2016 by the GNA.",
+        "UN Libya envoy Ghassan Salame earlier on Tuesday launched a second round of talks in Geneva, with five senior officers from the GNA and five appointed by Field Marshal Haftar's forces taking part.",
+        "King Abdullah of Jordan on Monday warned that thousands of fighters have left Syria for Libya.",
+        "Head of the Government of National Accord had signed the deal in attempting to end nine months of fighting around the Libyan capital, Tripoli.",
+        "The LNA has been fighting off a ten-month-long offensive over the capital.",
+    ] {
+        check(text, &[]);
+    }
+}
+
+#[test]
+fn numbers_in_every_form() {
+    check(
+        "Twenty-three soldiers were killed in the ambush, the army said.",
+        &["killed exact 23 soldier army"],
+    );
+    check(
+        "At least a dozen civilians were wounded, medics said.",
+        &["injured at_least 12 civilian medics"],
+    );
+    check(
+        "Dozens of people were killed in the clashes.",
+        &["killed vague 24 person -"],
+    );
+    check(
+        "The war has displaced 1.2 million people.",
+        &["displaced exact 1200000 person -"],
+    );
+    check(
+        "Some 80 000 refugees fled the city.",
+        &["displaced about 80000 migrant -"],
+    );
+}
+
+#[test]
+fn qualifiers_bind_only_the_number_they_precede() {
+    check(
+        "The attack killed at least 80 people and wounded 100, officials said.",
+        &[
+            "killed at_least 80 person officials",
+            "injured exact 100 - officials",
+        ],
+    );
+    check(
+        "Up to 300 people are missing after the flood.",
+        &["missing up_to 300 person -"],
+    );
+    check(
+        "Between 20 and 30 people were abducted.",
+        &["kidnapped range 20 person -"],
+    );
+}
+
+#[test]
+fn subsets_others_and_revised_tolls() {
+    check(
+        "The strike killed 25 people, including five children, and wounded 40 others, the health ministry said.",
+        &["killed exact 25 person health ministry", "killed exact 5 child health ministry", "injured exact 40 child health ministry"],
+    );
+    check(
+        "The death toll has risen to 12, police said.",
+        &["killed exact 12 - police"],
+    );
+}
+
+#[test]
+fn active_passive_and_headlines() {
+    // FA-KES (Syrian-war reports) style: headline, no commas.
+    check(
+        "Suicide bombing kills at least 16 in northeast Syria.",
+        &["killed at_least 16 - -"],
+    );
+    check("Syrian tanks shelled the central city of Hama Monday killing four civilians residents said.", &["killed exact 4 civilian residents"]);
+    check(
+        "Security forces detained 45 protesters on Friday.",
+        &["detained exact 45 protester -"],
+    );
+    check(
+        "Gunmen kidnapped three journalists near the border.",
+        &["kidnapped exact 3 journalist -"],
+    );
+    check("Nine people remain missing.", &["missing exact 9 person -"]);
+    check(
+        "More than 500 were killed or wounded.",
+        &["casualties more_than 500 - -"],
+    );
+}
+
+#[test]
+fn hard_negatives() {
+    for text in [
+        "No one was hurt in the blast.",
+        "The government deployed 3,000 troops to the border.",
+        "The company employs around 230 people.",
+        "The plan will cost $2.5 million.",
+        "Barcelona beat Madrid 3-1 on Sunday.",
+        "A crowd of 10,000 people gathered in the square.",
+        "The militia lost 12 tanks and 40 vehicles.",
+        "He was 76 years old when he died.",
+        "The ceasefire took effect on January 12.",
+        "The siege lasted 18 months.",
+        "Prices rose 5 percent in 2019.",
+        "The insurer raised its casualty reserves by 200 million.",
+    ] {
+        check(text, &[]);
+    }
+}
+
+#[test]
+fn no_panic_on_arbitrary_text() {
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let pieces = [
+        "killed",
+        "1,000",
+        "at least",
+        "more than",
+        " ",
+        "“",
+        "”",
+        "\n",
+        "dead",
+        "people",
+        "Çavuşoğlu",
+        "\u{301}",
+        "🙂",
+        "between",
+        "and",
+        "-",
+        "thousands",
+        "of",
+        "according to",
+        ".",
+        ",",
+    ];
+    for _ in 0..2_000 {
+        let mut text = String::new();
+        for _ in 0..(state % 30) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            if state.is_multiple_of(3) {
+                text.push(' ');
+            }
+        }
+        let doc = testing::annotate(&text, None);
+        let _ = figures(&doc);
+    }
+}
