@@ -1,0 +1,615 @@
+//! Lexicon sentiment: VADER exactly as its reference implementation computes
+//! it, a news layer on top, sentences scored separately in the outlet's own
+//! voice and in quoted speech, and the tone toward each party of the story
+//! from the clauses that mention it.
+//!
+//! ```
+//! use newslens_sentiment_lexicon::Scorer;
+//! let vader = Scorer::vader();
+//! assert_eq!(vader.score("The book was good.").compound, 0.4404);
+//! let news = Scorer::news();
+//! assert!(news.score("The ceasefire held.").compound > 0.0);
+//! ```
+
+pub mod vader;
+
+use std::collections::BTreeMap;
+
+use anyhow::{bail, Result};
+use newslens_core::text::{AnnotatedDoc, TokenKind};
+use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
+use serde::Deserialize;
+
+pub use vader::{Explanation, Scores, Vader};
+
+newslens_core::register_analyzer!(
+    "sentiment-lexicon",
+    "Lexicon sentiment per sentence, document, outlet and party, in the outlet's voice and in quotes.",
+    build,
+    views = [newslens_core::View {
+        name: "tone",
+        summary: "Tone toward each party, outlet by outlet and voice by voice; `tone SOURCE` for one outlet.",
+        table: "actors",
+        filter: Some("source"),
+    }]
+);
+
+/// `[analyzers.sentiment-lexicon]` in newslens.toml.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// `"news"` (the default): VADER plus the news lexicon in
+    /// `data/news_lexicon.tsv` and the removal rule ("purged … of terrorist
+    /// elements" is favourable to the one who purges). `"vader"`: VADER 3.3.2 exactly.
+    pub lexicon: String,
+    /// How many words on each side of a party's mention count as its clause.
+    pub clause_window: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            lexicon: "news".into(),
+            clause_window: 12,
+        }
+    }
+}
+
+/// A sentence's voice: the outlet's own words or words it quotes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Voice {
+    Authorial,
+    Quoted,
+}
+
+impl Voice {
+    pub fn name(self) -> &'static str {
+        match self {
+            Voice::Authorial => "authorial",
+            Voice::Quoted => "quoted",
+        }
+    }
+}
+
+/// The tone of one clause toward one party.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActorTone {
+    /// Index into the gazetteer.
+    pub actor: usize,
+    pub voice: Voice,
+    pub compound: f64,
+    /// The clause scored.
+    pub span: Span,
+    /// The mention of the party.
+    pub mention: Span,
+}
+
+/// Scores text; built once per configuration.
+pub struct Scorer {
+    vader: Vader,
+    news: bool,
+    clause_window: usize,
+}
+
+/// Verbs of removal: a bad thing removed is good news for whoever removes it.
+const REMOVAL: &[&str] = &[
+    "purged",
+    "purge",
+    "purging",
+    "cleared",
+    "clearing",
+    "freed",
+    "liberated",
+    "liberating",
+    "rid",
+    "ridding",
+    "expelled",
+    "expelling",
+    "eliminated",
+    "eliminating",
+    "defeated",
+    "defeating",
+    "repelled",
+    "repelling",
+    "ousted",
+    "drove",
+    "driven",
+    "routed",
+];
+
+fn news_overlay() -> Vec<(String, f64)> {
+    include_str!("../data/news_lexicon.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut fields = l.split('\t');
+            let word = fields.next()?.to_string();
+            let value = fields.next()?.parse().ok()?;
+            Some((word, value))
+        })
+        .collect()
+}
+
+impl Scorer {
+    pub fn new(config: &Config) -> Result<Scorer> {
+        let news = match config.lexicon.as_str() {
+            "news" => true,
+            "vader" => false,
+            other => bail!("lexicon = {other:?}: expected \"news\" or \"vader\""),
+        };
+        let vader = if news {
+            Vader::with_overlay(&news_overlay())
+        } else {
+            Vader::new()
+        };
+        Ok(Scorer {
+            vader,
+            news,
+            clause_window: config.clause_window.max(1),
+        })
+    }
+
+    /// Pure VADER 3.3.2.
+    pub fn vader() -> Scorer {
+        Scorer::new(&Config {
+            lexicon: "vader".into(),
+            ..Config::default()
+        })
+        .expect("\"vader\" is a lexicon")
+    }
+
+    /// VADER with the news layer.
+    pub fn news() -> Scorer {
+        Scorer::new(&Config::default()).expect("\"news\" is a lexicon")
+    }
+
+    pub fn score(&self, text: &str) -> Scores {
+        self.explain(text).scores
+    }
+
+    /// Each scored word, its lexicon value, the rules that changed it, and the scores.
+    pub fn explain(&self, text: &str) -> Explanation {
+        if !self.news {
+            return self.vader.explain(text);
+        }
+        self.vader.explain_with(text, &|words, i, valence| {
+            if valence >= 0.0 {
+                return (valence, None);
+            }
+            let from = i.saturating_sub(6);
+            match words[from..i]
+                .iter()
+                .find(|w| REMOVAL.contains(&w.as_str()))
+            {
+                Some(verb) => (-valence * 0.5, Some(format!("removed (\"{verb}\"): x-0.5"))),
+                None => (valence, None),
+            }
+        })
+    }
+
+    /// The tone toward every party a document mentions: each mention's
+    /// clause — bounded by clause punctuation, contrastive words and quotation
+    /// marks, at most `clause_window` words each side — is scored on its own.
+    pub fn actor_tones(&self, doc: &AnnotatedDoc) -> Vec<ActorTone> {
+        let text = doc.text();
+        let mut out = Vec::new();
+        for mention in &doc.mentions {
+            let Some(sentence_index) = doc.sentence_index(mention.span.start) else {
+                continue;
+            };
+            let sentence = doc.sentences[sentence_index];
+            let tokens = doc.tokens_in(sentence);
+            let at = tokens.partition_point(|t| t.span.start < mention.span.start);
+            let quote = doc.quote_at(mention.span.start).map(|q| q.inner);
+            let inside = |span: Span| match quote {
+                Some(q) => q.contains(span),
+                None => doc.quote_at(span.start).is_none(),
+            };
+            let is_boundary = |i: usize| {
+                let t = tokens[i];
+                let w = t.span.slice(text);
+                // "… the legitimate government and the French government is …": a
+                // conjunction before a determiner or pronoun starts a new clause.
+                let next = tokens.get(i + 1).map_or("", |n| n.span.slice(text));
+                let new_subject = matches!(w, "and" | "or")
+                    && matches!(
+                        next.to_lowercase().as_str(),
+                        "the"
+                            | "a"
+                            | "an"
+                            | "we"
+                            | "they"
+                            | "he"
+                            | "she"
+                            | "it"
+                            | "i"
+                            | "you"
+                            | "this"
+                            | "that"
+                            | "his"
+                            | "their"
+                    );
+                if new_subject {
+                    return true;
+                }
+                (t.kind == TokenKind::Punct
+                    && matches!(
+                        w,
+                        ";" | ":" | "—" | "–" | "(" | ")" | "," | "“" | "”" | "\""
+                    ))
+                    || matches!(
+                        w.to_lowercase().as_str(),
+                        "but"
+                            | "while"
+                            | "whereas"
+                            | "although"
+                            | "though"
+                            | "despite"
+                            | "however"
+                            | "because"
+                    )
+                    || !inside(t.span)
+            };
+            let mut start = at;
+            while start > 0 && at - start < self.clause_window && !is_boundary(start - 1) {
+                start -= 1;
+            }
+            let mention_end = tokens.partition_point(|t| t.span.start < mention.span.end);
+            let mut end = mention_end;
+            while end < tokens.len() && end - mention_end < self.clause_window && !is_boundary(end)
+            {
+                end += 1;
+            }
+            if start >= end {
+                continue;
+            }
+            let span = tokens[start].span.cover(tokens[end - 1].span);
+            let compound = self.score(doc.slice(span)).compound;
+            let voice = if quote.is_some() {
+                Voice::Quoted
+            } else {
+                Voice::Authorial
+            };
+            out.push(ActorTone {
+                actor: mention.actor,
+                voice,
+                compound,
+                span,
+                mention: mention.span,
+            });
+        }
+        out
+    }
+
+    /// A sentence's parts by voice: the quoted text (inside quotation marks)
+    /// and the rest, each as (voice, span of the part, text to score).
+    pub fn voice_parts(doc: &AnnotatedDoc, sentence: Span) -> Vec<(Voice, Span, String)> {
+        let clip = |s: Span| Span {
+            start: s.start.max(sentence.start),
+            end: s.end.min(sentence.end),
+        };
+        let outer: Vec<&newslens_core::text::Quote> = doc
+            .quotes
+            .iter()
+            .filter(|q| q.depth == 0 && q.inner.overlaps(sentence))
+            .collect();
+        let quoted: Vec<Span> = outer.iter().map(|q| clip(q.inner)).collect();
+        // The marks themselves belong to neither voice.
+        let marked: Vec<Span> = outer.iter().map(|q| clip(q.span)).collect();
+        let mut parts = Vec::new();
+        let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
+        let quoted_text: Vec<&str> = quoted.iter().map(|q| doc.slice(*q)).collect();
+        if !quoted.is_empty() && has_letters(&quoted_text.concat()) {
+            let span = quoted[0].cover(*quoted.last().expect("not empty"));
+            parts.push((Voice::Quoted, span, quoted_text.join(" ")));
+        }
+        let mut authorial = String::new();
+        let mut cursor = sentence.start;
+        let mut first: Option<u32> = None;
+        let mut last = sentence.start;
+        for q in marked.iter().chain(std::iter::once(&Span {
+            start: sentence.end,
+            end: sentence.end,
+        })) {
+            if q.start > cursor {
+                let piece = doc.slice(Span {
+                    start: cursor,
+                    end: q.start,
+                });
+                if has_letters(piece) {
+                    first.get_or_insert(cursor);
+                    last = q.start;
+                    authorial.push_str(piece);
+                    authorial.push(' ');
+                }
+            }
+            cursor = cursor.max(q.end);
+        }
+        // A sentence that is all quote keeps only its quoted part; attribution words alone
+        // ("he said") are still the outlet's voice.
+        if let Some(first) = first {
+            parts.push((
+                Voice::Authorial,
+                Span {
+                    start: first,
+                    end: last,
+                },
+                authorial.trim().to_string(),
+            ));
+        }
+        parts.sort_by_key(|p| p.1.start);
+        parts
+    }
+}
+
+pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
+    let config: Config = settings.parse()?;
+    Ok(Box::new(SentimentLexicon {
+        scorer: Scorer::new(&config)?,
+    }))
+}
+
+pub struct SentimentLexicon {
+    scorer: Scorer,
+}
+
+fn sentences_table() -> Table {
+    use ColumnType::*;
+    Table::new(
+        "sentences",
+        &[
+            ("doc", Text),
+            ("source", Text),
+            ("sentence", Int),
+            ("start", Int),
+            ("end", Int),
+            ("voice", Text),
+            ("compound", Float),
+            ("pos", Float),
+            ("neu", Float),
+            ("neg", Float),
+            ("text", Text),
+        ],
+    )
+}
+
+fn clauses_table() -> Table {
+    use ColumnType::*;
+    Table::new(
+        "actor_clauses",
+        &[
+            ("doc", Text),
+            ("source", Text),
+            ("actor", Text),
+            ("voice", Text),
+            ("compound", Float),
+            ("start", Int),
+            ("end", Int),
+            ("text", Text),
+        ],
+    )
+}
+
+impl newslens_core::Analyzer for SentimentLexicon {
+    fn name(&self) -> &'static str {
+        "sentiment-lexicon"
+    }
+
+    fn map(&self, doc: &AnnotatedDoc) -> Report {
+        let mut sentences = sentences_table();
+        for (index, &sentence) in doc.sentences.iter().enumerate() {
+            for (voice, span, text) in Scorer::voice_parts(doc, sentence) {
+                let s = self.scorer.score(&text);
+                sentences.push(
+                    Row::new(vec![
+                        doc.id().into(),
+                        doc.source().into(),
+                        (index + 1).into(),
+                        doc.char_offset(span.start).into(),
+                        doc.char_offset(span.end).into(),
+                        voice.name().into(),
+                        s.compound.into(),
+                        s.pos.into(),
+                        s.neu.into(),
+                        s.neg.into(),
+                        text.into(),
+                    ])
+                    .with_evidence(doc.evidence(span)),
+                );
+            }
+        }
+        let mut clauses = clauses_table();
+        for tone in self.scorer.actor_tones(doc) {
+            clauses.push(
+                Row::new(vec![
+                    doc.id().into(),
+                    doc.source().into(),
+                    doc.gazetteer.actors[tone.actor].id.as_str().into(),
+                    tone.voice.name().into(),
+                    tone.compound.into(),
+                    doc.char_offset(tone.span.start).into(),
+                    doc.char_offset(tone.span.end).into(),
+                    doc.slice(tone.span).into(),
+                ])
+                .with_evidence(doc.evidence(tone.span)),
+            );
+        }
+        Report::new(vec![sentences, clauses])
+    }
+
+    fn reduce(&self, mut mapped: Report) -> Result<Report> {
+        let sentences = mapped
+            .take_table("sentences")
+            .unwrap_or_else(sentences_table);
+        let clauses = mapped
+            .take_table("actor_clauses")
+            .unwrap_or_else(clauses_table);
+        let documents = aggregate(&sentences, &["doc", "source"], "documents");
+        let sources = aggregate(&sentences, &["source"], "sources");
+        let actors = actors(&clauses);
+        Ok(Report {
+            tables: vec![sentences, documents, sources, actors, clauses],
+            notes: mapped.notes,
+        })
+    }
+}
+
+/// VADER's own thresholds for calling a compound positive or negative.
+fn polarity(compound: f64) -> usize {
+    if compound >= 0.05 {
+        2
+    } else if compound <= -0.05 {
+        0
+    } else {
+        1
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    sum: f64,
+    polarity: [usize; 3],
+    by_voice: [(usize, f64); 2],
+    docs: std::collections::BTreeSet<String>,
+    evidence: Vec<Evidence>,
+}
+
+impl Tally {
+    fn add(&mut self, compound: f64, voice: &str, doc: &str, evidence: &[Evidence]) {
+        self.n += 1;
+        self.sum += compound;
+        self.polarity[polarity(compound)] += 1;
+        let v = usize::from(voice == "quoted");
+        self.by_voice[v].0 += 1;
+        self.by_voice[v].1 += compound;
+        self.docs.insert(doc.to_string());
+        self.evidence.extend_from_slice(evidence);
+    }
+    fn mean(n: usize, sum: f64) -> Value {
+        if n == 0 {
+            Value::Null
+        } else {
+            Value::Float(sum / n as f64)
+        }
+    }
+    fn share(&self, i: usize) -> Value {
+        Value::Float(self.polarity[i] as f64 / self.n.max(1) as f64)
+    }
+}
+
+/// Sentence aggregates grouped by `keys` (per document, per source).
+fn aggregate(sentences: &Table, keys: &[&str], name: &str) -> Table {
+    let text = |row: &newslens_core::Row, c: &str| {
+        sentences
+            .cell(row, c)
+            .map(Value::to_string)
+            .unwrap_or_default()
+    };
+    let mut groups: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
+    for row in &sentences.rows {
+        let key: Vec<String> = keys.iter().map(|k| text(row, k)).collect();
+        let compound = sentences
+            .cell(row, "compound")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        groups.entry(key).or_default().add(
+            compound,
+            &text(row, "voice"),
+            &text(row, "doc"),
+            &row.evidence,
+        );
+    }
+    use ColumnType::*;
+    let mut columns: Vec<(&str, ColumnType)> = keys.iter().map(|k| (*k, Text)).collect();
+    if keys.len() == 1 {
+        columns.push(("documents", Int));
+    }
+    columns.extend([
+        ("n", Int),
+        ("mean_compound", Float),
+        ("negative", Float),
+        ("neutral", Float),
+        ("positive", Float),
+        ("authorial_n", Int),
+        ("authorial_mean", Float),
+        ("quoted_n", Int),
+        ("quoted_mean", Float),
+    ]);
+    let mut table = Table::new(name, &columns);
+    for (key, tally) in groups {
+        let mut cells: Vec<Value> = key.into_iter().map(Value::Text).collect();
+        if keys.len() == 1 {
+            cells.push(tally.docs.len().into());
+        }
+        cells.extend([
+            tally.n.into(),
+            Tally::mean(tally.n, tally.sum),
+            tally.share(0),
+            tally.share(1),
+            tally.share(2),
+            tally.by_voice[0].0.into(),
+            Tally::mean(tally.by_voice[0].0, tally.by_voice[0].1),
+            tally.by_voice[1].0.into(),
+            Tally::mean(tally.by_voice[1].0, tally.by_voice[1].1),
+        ]);
+        let mut row = Row::new(cells);
+        row.evidence = tally.evidence;
+        table.push(row);
+    }
+    table
+}
+
+/// Tone toward each party per outlet and voice, from the clause table.
+fn actors(clauses: &Table) -> Table {
+    let text = |row: &newslens_core::Row, c: &str| {
+        clauses
+            .cell(row, c)
+            .map(Value::to_string)
+            .unwrap_or_default()
+    };
+    let mut groups: BTreeMap<(String, String, String), Tally> = BTreeMap::new();
+    for row in &clauses.rows {
+        let compound = clauses
+            .cell(row, "compound")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        let voice = text(row, "voice");
+        groups
+            .entry((text(row, "source"), text(row, "actor"), voice.clone()))
+            .or_default()
+            .add(compound, &voice, &text(row, "doc"), &row.evidence);
+    }
+    use ColumnType::*;
+    let mut table = Table::new(
+        "actors",
+        &[
+            ("source", Text),
+            ("actor", Text),
+            ("voice", Text),
+            ("mentions", Int),
+            ("mean_compound", Float),
+            ("negative", Int),
+            ("neutral", Int),
+            ("positive", Int),
+        ],
+    );
+    for ((source, actor, voice), tally) in groups {
+        let mut row = Row::new(vec![
+            source.into(),
+            actor.into(),
+            voice.into(),
+            tally.n.into(),
+            Tally::mean(tally.n, tally.sum),
+            tally.polarity[0].into(),
+            tally.polarity[1].into(),
+            tally.polarity[2].into(),
+        ]);
+        row.evidence = tally.evidence;
+        table.push(row);
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests;

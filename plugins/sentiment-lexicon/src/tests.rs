@@ -1,0 +1,158 @@
+//! Tests on real text. Tone expectations are read off the bundled articles.
+
+use newslens_core::testing;
+
+use crate::{Scorer, Voice};
+
+/// The tones toward `actor` in document `id`: (voice, sign of compound, clause).
+fn tones(id: &str, actor: &str, scorer: &Scorer) -> Vec<(Voice, i8, String)> {
+    let doc = testing::bundled(id);
+    let index = doc.gazetteer.find(actor).unwrap();
+    scorer
+        .actor_tones(&doc)
+        .into_iter()
+        .filter(|t| t.actor == index)
+        .map(|t| {
+            let sign = if t.compound >= 0.05 {
+                1
+            } else if t.compound <= -0.05 {
+                -1
+            } else {
+                0
+            };
+            (t.voice, sign, doc.slice(t.span).to_string())
+        })
+        .collect()
+}
+
+/// The tone of the clause that holds `needle`.
+fn check(id: &str, actor: &str, needle: &str, voice: Voice, sign: i8) {
+    let scorer = Scorer::news();
+    let found = tones(id, actor, &scorer);
+    let clause = found.iter().find(|(_, _, clause)| clause.contains(needle));
+    match clause {
+        Some((v, s, text)) => assert_eq!((*v, *s), (voice, sign), "{id} {actor}: {text:?}"),
+        None => panic!("{id}: no clause about {actor} holds {needle:?}; clauses: {found:#?}"),
+    }
+}
+
+#[test]
+fn the_gna_calls_haftar_the_aggressor_in_quoted_voice() {
+    // 001: “… adopted against the aggressor [Haftar] and his violations” of the truce, the GNA said.
+    check("001", "haftar", "aggressor", Voice::Quoted, -1);
+}
+
+#[test]
+fn kalin_calls_haftar_a_putschist_and_an_illegitimate_warlord() {
+    // 004: Çavuşoğlu: “This kind of a putschist should have no role in a state rule.”
+    check("004", "haftar", "putschist", Voice::Quoted, -1);
+    // 004: Kalın: “… the French government is supporting an illegitimate warlord …”
+    check("004", "haftar", "illegitimate warlord", Voice::Quoted, -1);
+}
+
+#[test]
+fn south_front_s_own_voice_favours_haftar_s_forces() {
+    // 001, authorial: “Despite the fact that Field Marshal Khalifa Haftar’s forces have purged
+    // 90% of the country from terrorist elements and have returned normality …”
+    check("001", "haftar", "purged", Voice::Authorial, 1);
+    // A bare lexicon reads the same clause as negative ("terrorist" -3.7).
+    let doc = testing::bundled("001");
+    let vader = Scorer::vader();
+    let clause = vader
+        .actor_tones(&doc)
+        .into_iter()
+        .find(|t| doc.slice(t.span).contains("purged"))
+        .unwrap();
+    assert!(clause.compound < 0.0, "pure VADER: {}", clause.compound);
+}
+
+#[test]
+fn voices_split_a_sentence() {
+    // 000: "The first steps … coming up again." is all quote; "Mr Lavrov said" is the outlet's.
+    let doc = testing::annotate(
+        "\"All those who influence forces in Libya should stimulate them to sit down for talks,\" Mr Lavrov said.",
+        None,
+    );
+    let parts = Scorer::voice_parts(&doc, doc.sentences[0]);
+    let voices: Vec<(Voice, &str)> = parts.iter().map(|(v, _, t)| (*v, t.as_str())).collect();
+    assert_eq!(
+        voices,
+        [
+            (Voice::Quoted, "All those who influence forces in Libya should stimulate them to sit down for talks,"),
+            (Voice::Authorial, "Mr Lavrov said.")
+        ]
+    );
+}
+
+#[test]
+fn vader_reference_examples() {
+    // Scores printed by vaderSentiment 3.3.2 for the examples in its own source.
+    let vader = Scorer::vader();
+    for (text, compound) in [
+        ("VADER is smart, handsome, and funny.", 0.8316),
+        ("VADER is smart, handsome, and funny!", 0.8439),
+        ("VADER is very smart, handsome, and funny.", 0.8545),
+        ("VADER is VERY SMART, handsome, and FUNNY.", 0.9227),
+        ("VADER is VERY SMART, handsome, and FUNNY!!!", 0.9342),
+        (
+            "VADER is VERY SMART, uber handsome, and FRIGGIN FUNNY!!!",
+            0.9469,
+        ),
+        ("VADER is not smart, handsome, nor funny.", -0.7424),
+        ("The book was good.", 0.4404),
+        ("At least it isn't a horrible book.", 0.431),
+        ("The book was only kind of good.", 0.3832),
+        (
+            "The plot was good, but the characters are uncompelling and the dialog is not great.",
+            -0.7042,
+        ),
+        ("Today SUX!", -0.5461),
+        ("Today only kinda sux! But I'll get by, lol", 0.5249),
+        ("Make sure you :) or :D today!", 0.8633),
+        ("Catch utf-8 emoji such as 💘 and 💋 and 😁", 0.875),
+        ("Not bad at all", 0.431),
+    ] {
+        assert_eq!(vader.score(text).compound, compound, "{text}");
+    }
+}
+
+#[test]
+fn explain_names_the_rules() {
+    let explanation = Scorer::news()
+        .explain("The militias have NOT been defeated, but the truce is very fragile.");
+    let text = explanation.to_string();
+    assert!(text.contains("truce"), "{text}");
+    assert!(text.contains("but"), "{text}");
+}
+
+#[test]
+fn no_panic_on_arbitrary_text() {
+    let scorer = Scorer::news();
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..3_000 {
+        let mut text = String::new();
+        for _ in 0..(state % 24) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            if let Some(c) = char::from_u32((state % 0x3000) as u32) {
+                text.push(c);
+            }
+            if state.is_multiple_of(4) {
+                text.push_str(
+                    [
+                        " but ",
+                        " not ",
+                        " least ",
+                        "!",
+                        " kind of ",
+                        " no ",
+                        "😁",
+                        " GOOD ",
+                    ][(state % 8) as usize],
+                );
+            }
+        }
+        let _ = scorer.score(&text);
+    }
+}
