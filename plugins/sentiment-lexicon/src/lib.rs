@@ -11,6 +11,7 @@
 //! assert!(news.score("The ceasefire held.").compound > 0.0);
 //! ```
 
+pub mod parity;
 pub mod vader;
 
 use std::collections::BTreeMap;
