@@ -118,6 +118,26 @@ const REMOVAL: &[&str] = &[
     "routed",
 ];
 
+/// The news layer's one rule: a negative word within six words after a verb
+/// of removal ("purged … of terrorist elements") counts half as much, positive.
+fn removal_rule(
+    words: &[std::borrow::Cow<'_, str>],
+    i: usize,
+    valence: f64,
+) -> (f64, Option<String>) {
+    if valence >= 0.0 {
+        return (valence, None);
+    }
+    let from = i.saturating_sub(6);
+    match words[from..i]
+        .iter()
+        .find(|w| REMOVAL.contains(&w.as_ref()))
+    {
+        Some(verb) => (-valence * 0.5, Some(format!("removed (\"{verb}\"): x-0.5"))),
+        None => (valence, None),
+    }
+}
+
 fn news_overlay() -> Vec<(String, f64)> {
     include_str!("../data/news_lexicon.tsv")
         .lines()
@@ -165,7 +185,11 @@ impl Scorer {
     }
 
     pub fn score(&self, text: &str) -> Scores {
-        self.explain(text).scores
+        if self.news {
+            self.vader.score_with(text, &removal_rule)
+        } else {
+            self.vader.polarity_scores(text)
+        }
     }
 
     /// Each scored word, its lexicon value, the rules that changed it, and the scores.
@@ -180,7 +204,7 @@ impl Scorer {
             let from = i.saturating_sub(6);
             match words[from..i]
                 .iter()
-                .find(|w| REMOVAL.contains(&w.as_str()))
+                .find(|w| REMOVAL.contains(&w.as_ref()))
             {
                 Some(verb) => (-valence * 0.5, Some(format!("removed (\"{verb}\"): x-0.5"))),
                 None => (valence, None),

@@ -2,8 +2,34 @@
 //! implementation `vaderSentiment` 3.3.2 computes it, quirks included: the
 //! parity fixture in `fixtures/` holds that implementation's scores.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: lexicon keys are short words, where SipHash's setup dominates.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 const B_INCR: f64 = 0.293;
 const B_DECR: f64 = -0.293;
@@ -171,9 +197,6 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-/// Python's `string.punctuation`.
-const PUNCTUATION: &str = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
-
 /// The four VADER scores, rounded as the reference rounds them.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Scores {
@@ -223,9 +246,9 @@ impl fmt::Display for Explanation {
 
 /// The lexicons, loaded once.
 pub struct Vader {
-    lexicon: HashMap<String, f64>,
-    emojis: HashMap<char, String>,
-    boosters: HashMap<&'static str, f64>,
+    lexicon: FastMap<String, f64>,
+    emojis: FastMap<char, String>,
+    boosters: FastMap<&'static str, f64>,
 }
 
 fn python_is_space(c: char) -> bool {
@@ -246,8 +269,16 @@ fn is_upper(word: &str) -> bool {
     cased
 }
 
-fn lower(word: &str) -> String {
-    word.to_lowercase()
+/// Lower case, borrowing when the word has no capital (most words).
+fn lower(word: &str) -> Cow<'_, str> {
+    if word
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        Cow::Borrowed(word)
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
 }
 
 impl Vader {
@@ -258,7 +289,7 @@ impl Vader {
 
     /// VADER's lexicon with `overlay` entries added or replacing its values.
     pub fn with_overlay(overlay: &[(String, f64)]) -> Vader {
-        let mut lexicon = HashMap::new();
+        let mut lexicon = FastMap::default();
         for line in include_str!("../data/vader_lexicon.txt")
             .trim_end_matches('\n')
             .split('\n')
@@ -276,7 +307,7 @@ impl Vader {
         for (word, value) in overlay {
             lexicon.insert(word.clone(), *value);
         }
-        let mut emojis = HashMap::new();
+        let mut emojis = FastMap::default();
         for line in include_str!("../data/emoji_utf8_lexicon.txt")
             .trim_end_matches('\n')
             .split('\n')
@@ -302,12 +333,13 @@ impl Vader {
     }
 
     pub fn polarity_scores(&self, text: &str) -> Scores {
-        self.explain(text).scores
+        self.run(text, &|_, _, valence| (valence, None), false)
+            .scores
     }
 
     /// Scores a sentence and records each step.
     pub fn explain(&self, text: &str) -> Explanation {
-        self.explain_with(text, &|_, _, valence| (valence, None))
+        self.run(text, &|_, _, valence| (valence, None), true)
     }
 
     /// As [`Vader::explain`], with `adjust(lowered words, index, valence)`
@@ -317,9 +349,30 @@ impl Vader {
     pub fn explain_with(
         &self,
         text: &str,
-        adjust: &dyn Fn(&[String], usize, f64) -> (f64, Option<String>),
+        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
     ) -> Explanation {
-        // Emojis become their descriptions.
+        self.run(text, adjust, true)
+    }
+
+    /// Scores with `adjust`, without recording the rules.
+    pub fn score_with(
+        &self,
+        text: &str,
+        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+    ) -> Scores {
+        self.run(text, adjust, false).scores
+    }
+
+    fn run(
+        &self,
+        text: &str,
+        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        explain: bool,
+    ) -> Explanation {
+        // Emojis become their descriptions; ASCII text has none.
+        if text.is_ascii() {
+            return self.score_words(text, adjust, explain);
+        }
         let mut replaced = String::with_capacity(text.len());
         let mut previous_space = true;
         for c in text.chars() {
@@ -337,29 +390,44 @@ impl Vader {
                 }
             }
         }
-        let text = replaced.trim_matches(python_is_space);
+        self.score_words(&replaced, adjust, explain)
+    }
+
+    fn score_words(
+        &self,
+        text: &str,
+        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        explain: bool,
+    ) -> Explanation {
+        let text = text.trim_matches(python_is_space);
         let words: Vec<&str> = text
             .split(python_is_space)
             .filter(|w| !w.is_empty())
             .map(|w| {
-                let stripped = w.trim_matches(|c| PUNCTUATION.contains(c));
-                if stripped.chars().count() <= 2 {
+                // Python's string.punctuation is exactly ASCII punctuation.
+                let stripped = w.trim_matches(|c: char| c.is_ascii_punctuation());
+                if stripped.len() <= 2 || (stripped.len() <= 8 && stripped.chars().count() <= 2) {
                     w
                 } else {
                     stripped
                 }
             })
             .collect();
-        let lowered: Vec<String> = words.iter().map(|w| lower(w)).collect();
+        let lowered: Vec<Cow<'_, str>> = words.iter().map(|w| lower(w)).collect();
+        // Each word's lexicon value, looked up once: the rules ask about neighbours often.
+        let lex: Vec<Option<f64>> = lowered
+            .iter()
+            .map(|w| self.lexicon.get(w.as_ref()).copied())
+            .collect();
         let all_caps = words.iter().filter(|w| is_upper(w)).count();
         let differential = words.len() - all_caps;
         let is_cap_diff = 0 < differential && differential < words.len();
 
         let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
         let mut explained: Vec<ScoredWord> = Vec::new();
-        for (i, item) in words.iter().enumerate() {
+        for i in 0..words.len() {
             let item_lower = &lowered[i];
-            if self.boosters.contains_key(item_lower.as_str()) {
+            if self.boosters.contains_key(item_lower.as_ref()) {
                 sentiments.push(0.0);
                 continue;
             }
@@ -367,7 +435,8 @@ impl Vader {
                 sentiments.push(0.0);
                 continue;
             }
-            let (valence, word) = self.sentiment_valence(&words, &lowered, i, is_cap_diff);
+            let (valence, word) =
+                self.sentiment_valence(&words, &lowered, &lex, i, is_cap_diff, explain);
             let (valence, rule) = adjust(&lowered, i, valence);
             if let Some(mut word) = word {
                 if let Some(rule) = rule {
@@ -386,41 +455,45 @@ impl Vader {
         }
     }
 
-    fn in_lexicon(&self, lowered: &str) -> bool {
-        self.lexicon.contains_key(lowered)
-    }
-
     fn sentiment_valence(
         &self,
         words: &[&str],
-        lowered: &[String],
+        lowered: &[Cow<'_, str>],
+        lex: &[Option<f64>],
         i: usize,
         is_cap_diff: bool,
+        explain: bool,
     ) -> (f64, Option<ScoredWord>) {
         let item = words[i];
-        let item_lower = lowered[i].as_str();
-        let Some(&base) = self.lexicon.get(item_lower) else {
+        let item_lower = lowered[i].as_ref();
+        let Some(base) = lex[i] else {
             return (0.0, None);
         };
         let mut rules = Vec::new();
         let mut valence = base;
-        if item_lower == "no" && i != words.len() - 1 && self.in_lexicon(&lowered[i + 1]) {
+        if item_lower == "no" && i != words.len() - 1 && lex[i + 1].is_some() {
             valence = 0.0;
-            rules.push("\"no\" negates the next word instead".to_string());
+            if explain {
+                rules.push("\"no\" negates the next word instead".to_string());
+            }
         }
         let no_before = (i > 0 && lowered[i - 1] == "no")
             || (i > 1 && lowered[i - 2] == "no")
-            || (i > 2 && lowered[i - 3] == "no" && matches!(lowered[i - 1].as_str(), "or" | "nor"));
+            || (i > 2 && lowered[i - 3] == "no" && matches!(lowered[i - 1].as_ref(), "or" | "nor"));
         if no_before {
             valence = base * N_SCALAR;
-            rules.push("negated by \"no\"".to_string());
+            if explain {
+                rules.push("negated by \"no\"".to_string());
+            }
         }
         if is_upper(item) && is_cap_diff {
             valence += if valence > 0.0 { C_INCR } else { -C_INCR };
-            rules.push("ALL CAPS emphasis".to_string());
+            if explain {
+                rules.push("ALL CAPS emphasis".to_string());
+            }
         }
         for start_i in 0..3 {
-            if i > start_i && !self.in_lexicon(&lowered[i - (start_i + 1)]) {
+            if i > start_i && lex[i - (start_i + 1)].is_none() {
                 let mut s = scalar_inc_dec(
                     &self.boosters,
                     words[i - (start_i + 1)],
@@ -434,31 +507,39 @@ impl Vader {
                     s *= 0.9;
                 }
                 if s != 0.0 {
-                    rules.push(format!("{:+.3} from \"{}\"", s, words[i - (start_i + 1)]));
+                    if explain {
+                        rules.push(format!("{:+.3} from \"{}\"", s, words[i - (start_i + 1)]));
+                    }
                 }
                 valence += s;
                 let before = valence;
                 valence = negation_check(valence, lowered, start_i, i);
                 if valence != before {
-                    rules.push(format!(
-                        "x{:.2} from \"{}\"",
-                        valence / before,
-                        lowered[i - (start_i + 1)]
-                    ));
+                    if explain {
+                        rules.push(format!(
+                            "x{:.2} from \"{}\"",
+                            valence / before,
+                            lowered[i - (start_i + 1)]
+                        ));
+                    }
                 }
                 if start_i == 2 {
                     let before = valence;
                     valence = special_idioms_check(&self.boosters, valence, lowered, i);
                     if valence != before {
-                        rules.push("special idiom".to_string());
+                        if explain {
+                            rules.push("special idiom".to_string());
+                        }
                     }
                 }
             }
         }
         let before = valence;
-        valence = least_check(self, valence, lowered, i);
+        valence = least_check(lex, valence, lowered, i);
         if valence != before {
-            rules.push("negated by \"least\"".to_string());
+            if explain {
+                rules.push("negated by \"least\"".to_string());
+            }
         }
         (
             valence,
@@ -479,16 +560,22 @@ impl Default for Vader {
 }
 
 fn negated(word: &str) -> bool {
-    NEGATE.contains(&word) || word.contains("n't")
+    static SORTED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut words = NEGATE.to_vec();
+        words.sort_unstable();
+        words
+    });
+    word.contains("n't") || sorted.binary_search(&word).is_ok()
 }
 
 fn scalar_inc_dec(
-    boosters: &HashMap<&'static str, f64>,
+    boosters: &FastMap<&'static str, f64>,
     word: &str,
     valence: f64,
     is_cap_diff: bool,
 ) -> f64 {
-    let Some(&value) = boosters.get(lower(word).as_str()) else {
+    let Some(&value) = boosters.get(lower(word).as_ref()) else {
         return 0.0;
     };
     let mut scalar = value;
@@ -505,8 +592,8 @@ fn scalar_inc_dec(
     scalar
 }
 
-fn negation_check(valence: f64, w: &[String], start_i: usize, i: usize) -> f64 {
-    let so_this = |k: usize| matches!(w[k].as_str(), "so" | "this");
+fn negation_check(valence: f64, w: &[Cow<'_, str>], start_i: usize, i: usize) -> f64 {
+    let so_this = |k: usize| matches!(w[k].as_ref(), "so" | "this");
     match start_i {
         0 if negated(&w[i - 1]) => valence * N_SCALAR,
         1 => {
@@ -537,47 +624,85 @@ fn negation_check(valence: f64, w: &[String], start_i: usize, i: usize) -> f64 {
 }
 
 fn special_idioms_check(
-    boosters: &HashMap<&'static str, f64>,
+    boosters: &FastMap<&'static str, f64>,
     mut valence: f64,
-    w: &[String],
+    w: &[Cow<'_, str>],
     i: usize,
 ) -> f64 {
-    let special = |s: &str| SPECIAL_CASES.iter().find(|(k, _)| *k == s).map(|&(_, v)| v);
-    let onezero = format!("{} {}", w[i - 1], w[i]);
-    let twoonezero = format!("{} {} {}", w[i - 2], w[i - 1], w[i]);
-    let twoone = format!("{} {}", w[i - 2], w[i - 1]);
-    let threetwoone = format!("{} {} {}", w[i - 3], w[i - 2], w[i - 1]);
-    let threetwo = format!("{} {}", w[i - 3], w[i - 2]);
-    for seq in [&onezero, &twoonezero, &twoone, &threetwoone, &threetwo] {
+    // The reference joins words with spaces and looks the phrase up; compare
+    // word by word instead, with no allocation.
+    let phrase_is = |phrase: &str, words: &[&Cow<'_, str>]| {
+        let mut parts = phrase.split(' ');
+        words.iter().all(|w| parts.next() == Some(w.as_ref())) && parts.next().is_none()
+    };
+    let special = |words: &[&Cow<'_, str>]| {
+        SPECIAL_CASES
+            .iter()
+            .find(|(k, _)| phrase_is(k, words))
+            .map(|&(_, v)| v)
+    };
+    let (w3, w2, w1, w0) = (&w[i - 3], &w[i - 2], &w[i - 1], &w[i]);
+    // Every special case holds one of these words; most sentences hold none nearby.
+    let anchors = [
+        "shit", "bomb", "ass", "badass", "stop", "right", "death", "die", "heart",
+    ];
+    let near = &w[i - 3..(i + 3).min(w.len())];
+    if !near.iter().any(|x| anchors.contains(&x.as_ref())) {
+        return two_word_boosters(valence, w3, w2, w1);
+    }
+    let sequences: [&[&Cow<'_, str>]; 5] = [
+        &[w1, w0],
+        &[w2, w1, w0],
+        &[w2, w1],
+        &[w3, w2, w1],
+        &[w3, w2],
+    ];
+    for seq in sequences {
         if let Some(v) = special(seq) {
             valence = v;
             break;
         }
     }
     if w.len() - 1 > i {
-        if let Some(v) = special(&format!("{} {}", w[i], w[i + 1])) {
+        if let Some(v) = special(&[w0, &w[i + 1]]) {
             valence = v;
         }
     }
     if w.len() - 1 > i + 1 {
-        if let Some(v) = special(&format!("{} {} {}", w[i], w[i + 1], w[i + 2])) {
+        if let Some(v) = special(&[w0, &w[i + 1], &w[i + 2]]) {
             valence = v;
         }
     }
-    for n_gram in [&threetwoone, &threetwo, &twoone] {
-        if let Some(&b) = boosters.get(n_gram.as_str()) {
-            valence += b;
+    let _ = boosters;
+    two_word_boosters(valence, w3, w2, w1)
+}
+
+/// The reference also adds any booster phrase among the three n-grams before
+/// the word; the only phrases are "kind of", "sort of" and "just enough", so
+/// only the two-word n-grams can match.
+fn two_word_boosters(
+    mut valence: f64,
+    w3: &Cow<'_, str>,
+    w2: &Cow<'_, str>,
+    w1: &Cow<'_, str>,
+) -> f64 {
+    for (a, b) in [(w3, w2), (w2, w1)] {
+        if matches!(
+            (a.as_ref(), b.as_ref()),
+            ("kind", "of") | ("sort", "of") | ("just", "enough")
+        ) {
+            valence += B_DECR;
         }
     }
     valence
 }
 
-fn least_check(vader: &Vader, valence: f64, w: &[String], i: usize) -> f64 {
-    if i > 1 && !vader.in_lexicon(&w[i - 1]) && w[i - 1] == "least" {
+fn least_check(lex: &[Option<f64>], valence: f64, w: &[Cow<'_, str>], i: usize) -> f64 {
+    if i > 1 && lex[i - 1].is_none() && w[i - 1] == "least" {
         if w[i - 2] != "at" && w[i - 2] != "very" {
             return valence * N_SCALAR;
         }
-    } else if i > 0 && !vader.in_lexicon(&w[i - 1]) && w[i - 1] == "least" {
+    } else if i > 0 && lex[i - 1].is_none() && w[i - 1] == "least" {
         return valence * N_SCALAR;
     }
     valence
@@ -585,7 +710,7 @@ fn least_check(vader: &Vader, valence: f64, w: &[String], i: usize) -> f64 {
 
 /// The reference's "but" rule, including its use of `list.index`, which finds
 /// the first equal value rather than the current position.
-fn but_check(w: &[String], sentiments: &mut [f64], explained: &mut [ScoredWord]) {
+fn but_check(w: &[Cow<'_, str>], sentiments: &mut [f64], explained: &mut [ScoredWord]) {
     let Some(bi) = w.iter().position(|x| x == "but") else {
         return;
     };
