@@ -206,6 +206,10 @@ pub struct Scores {
     pub neg: f64,
 }
 
+/// A change to a word's valence: given the lower-cased words, the word's
+/// index and its valence, the new valence and the rule's name if it changed.
+pub type Adjust = dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>);
+
 /// One scored word: its lexicon value and what the rules did to it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScoredWord {
@@ -349,7 +353,7 @@ impl Vader {
     pub fn explain_with(
         &self,
         text: &str,
-        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        adjust: &Adjust,
     ) -> Explanation {
         self.run(text, adjust, true)
     }
@@ -358,7 +362,7 @@ impl Vader {
     pub fn score_with(
         &self,
         text: &str,
-        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        adjust: &Adjust,
     ) -> Scores {
         self.run(text, adjust, false).scores
     }
@@ -366,7 +370,7 @@ impl Vader {
     fn run(
         &self,
         text: &str,
-        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        adjust: &Adjust,
         explain: bool,
     ) -> Explanation {
         // Emojis become their descriptions; ASCII text has none.
@@ -396,7 +400,7 @@ impl Vader {
     fn score_words(
         &self,
         text: &str,
-        adjust: &dyn Fn(&[Cow<'_, str>], usize, f64) -> (f64, Option<String>),
+        adjust: &Adjust,
         explain: bool,
     ) -> Explanation {
         let text = text.trim_matches(python_is_space);
