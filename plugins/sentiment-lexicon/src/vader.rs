@@ -350,29 +350,16 @@ impl Vader {
     /// applied to each word's valence before the "but" rule; it returns the
     /// new valence and, when it changed it, the rule's name. Pure VADER
     /// passes the valence through.
-    pub fn explain_with(
-        &self,
-        text: &str,
-        adjust: &Adjust,
-    ) -> Explanation {
+    pub fn explain_with(&self, text: &str, adjust: &Adjust) -> Explanation {
         self.run(text, adjust, true)
     }
 
     /// Scores with `adjust`, without recording the rules.
-    pub fn score_with(
-        &self,
-        text: &str,
-        adjust: &Adjust,
-    ) -> Scores {
+    pub fn score_with(&self, text: &str, adjust: &Adjust) -> Scores {
         self.run(text, adjust, false).scores
     }
 
-    fn run(
-        &self,
-        text: &str,
-        adjust: &Adjust,
-        explain: bool,
-    ) -> Explanation {
+    fn run(&self, text: &str, adjust: &Adjust, explain: bool) -> Explanation {
         // Emojis become their descriptions; ASCII text has none.
         if text.is_ascii() {
             return self.score_words(text, adjust, explain);
@@ -397,12 +384,7 @@ impl Vader {
         self.score_words(&replaced, adjust, explain)
     }
 
-    fn score_words(
-        &self,
-        text: &str,
-        adjust: &Adjust,
-        explain: bool,
-    ) -> Explanation {
+    fn score_words(&self, text: &str, adjust: &Adjust, explain: bool) -> Explanation {
         let text = text.trim_matches(python_is_space);
         let words: Vec<&str> = text
             .split(python_is_space)
@@ -510,40 +492,32 @@ impl Vader {
                 if start_i == 2 && s != 0.0 {
                     s *= 0.9;
                 }
-                if s != 0.0 {
-                    if explain {
-                        rules.push(format!("{:+.3} from \"{}\"", s, words[i - (start_i + 1)]));
-                    }
+                if s != 0.0 && explain {
+                    rules.push(format!("{:+.3} from \"{}\"", s, words[i - (start_i + 1)]));
                 }
                 valence += s;
                 let before = valence;
                 valence = negation_check(valence, lowered, start_i, i);
-                if valence != before {
-                    if explain {
-                        rules.push(format!(
-                            "x{:.2} from \"{}\"",
-                            valence / before,
-                            lowered[i - (start_i + 1)]
-                        ));
-                    }
+                if valence != before && explain {
+                    rules.push(format!(
+                        "x{:.2} from \"{}\"",
+                        valence / before,
+                        lowered[i - (start_i + 1)]
+                    ));
                 }
                 if start_i == 2 {
                     let before = valence;
                     valence = special_idioms_check(&self.boosters, valence, lowered, i);
-                    if valence != before {
-                        if explain {
-                            rules.push("special idiom".to_string());
-                        }
+                    if valence != before && explain {
+                        rules.push("special idiom".to_string());
                     }
                 }
             }
         }
         let before = valence;
         valence = least_check(lex, valence, lowered, i);
-        if valence != before {
-            if explain {
-                rules.push("negated by \"least\"".to_string());
-            }
+        if valence != before && explain {
+            rules.push("negated by \"least\"".to_string());
         }
         (
             valence,
