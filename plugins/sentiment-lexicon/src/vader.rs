@@ -626,7 +626,7 @@ fn special_idioms_check(
     ];
     let near = &w[i - 3..(i + 3).min(w.len())];
     if !near.iter().any(|x| anchors.contains(&x.as_ref())) {
-        return two_word_boosters(valence, w3, w2, w1);
+        return two_word_boosters(valence, w3.as_ref(), w2.as_ref(), w1.as_ref());
     }
     let sequences: [&[&Cow<'_, str>]; 5] = [
         &[w1, w0],
@@ -652,23 +652,15 @@ fn special_idioms_check(
         }
     }
     let _ = boosters;
-    two_word_boosters(valence, w3, w2, w1)
+    two_word_boosters(valence, w3.as_ref(), w2.as_ref(), w1.as_ref())
 }
 
 /// The reference also adds any booster phrase among the three n-grams before
 /// the word; the only phrases are "kind of", "sort of" and "just enough", so
 /// only the two-word n-grams can match.
-fn two_word_boosters(
-    mut valence: f64,
-    w3: &Cow<'_, str>,
-    w2: &Cow<'_, str>,
-    w1: &Cow<'_, str>,
-) -> f64 {
-    for (a, b) in [(w3, w2), (w2, w1)] {
-        if matches!(
-            (a.as_ref(), b.as_ref()),
-            ("kind", "of") | ("sort", "of") | ("just", "enough")
-        ) {
+fn two_word_boosters(mut valence: f64, w3: &str, w2: &str, w1: &str) -> f64 {
+    for pair in [(w3, w2), (w2, w1)] {
+        if matches!(pair, ("kind", "of") | ("sort", "of") | ("just", "enough")) {
             valence += B_DECR;
         }
     }
