@@ -6,3 +6,4 @@
 use newslens_casualty_figure as _;
 use newslens_corpus_stats as _;
 use newslens_sentiment_lexicon as _;
+use newslens_timeline as _;

@@ -1,0 +1,122 @@
+//! Timeline: what happened when, according to whom. Temporal expressions
+//! (TIMEX3) are found and normalised per document (`timex`); each dated
+//! clause becomes an event (`events`); the reduce (`merge`) joins the
+//! reports of one event across outlets and flags where their dates disagree.
+//!
+//! ```
+//! let analyzer = newslens_timeline::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+//! let doc = newslens_core::testing::annotate("On Tuesday, rockets hit the port of Tripoli.", Some("2020-02-19"));
+//! let report = analyzer.map(&doc);
+//! let timexes = report.table("timexes").unwrap();
+//! assert_eq!(timexes.rows[0].cells[5].to_string(), "2020-02-18");
+//! ```
+
+pub mod events;
+pub mod merge;
+pub mod timex;
+
+use anyhow::Result;
+use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table, Value};
+use serde::Deserialize;
+
+newslens_core::register_analyzer!(
+    "timeline",
+    "Dated events from every outlet, merged into one timeline with disagreements flagged.",
+    build,
+    views = [newslens_core::View {
+        name: "timeline",
+        summary: "The merged timeline: each event's date, the outlets that report it and how they wrote the date.",
+        table: "timeline",
+        filter: None,
+    }]
+);
+
+/// `[analyzers.timeline]` in newslens.toml.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Days apart within which two outlets' dates for one event count as a disagreement.
+    pub disagreement_window_days: i64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            disagreement_window_days: 3,
+        }
+    }
+}
+
+pub struct Timeline {
+    config: Config,
+}
+
+pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
+    Ok(Box::new(Timeline {
+        config: settings.parse()?,
+    }))
+}
+
+pub fn timexes_table() -> Table {
+    use ColumnType::*;
+    Table::new(
+        "timexes",
+        &[
+            ("doc", Text),
+            ("start", Int),
+            ("end", Int),
+            ("text", Text),
+            ("type", Text),
+            ("value", Text),
+        ],
+    )
+}
+
+impl newslens_core::Analyzer for Timeline {
+    fn name(&self) -> &'static str {
+        "timeline"
+    }
+
+    fn map(&self, doc: &AnnotatedDoc) -> Report {
+        let found = timex::timexes(doc);
+        let mut timexes = timexes_table();
+        for t in &found {
+            timexes.push(
+                Row::new(vec![
+                    doc.id().into(),
+                    doc.char_offset(t.span.start).into(),
+                    doc.char_offset(t.span.end).into(),
+                    doc.slice(t.span).into(),
+                    t.kind.name().into(),
+                    t.value.clone().into(),
+                ])
+                .with_evidence(doc.evidence(t.span)),
+            );
+        }
+        let events = events::events(doc, &found);
+        Report::new(vec![timexes, events])
+    }
+
+    fn reduce(&self, mut mapped: Report) -> Result<Report> {
+        let timexes = mapped.take_table("timexes").unwrap_or_else(timexes_table);
+        let events = mapped
+            .take_table("events")
+            .unwrap_or_else(events::events_table);
+        let timeline = merge::timeline(&events, self.config.disagreement_window_days);
+        Ok(Report {
+            tables: vec![timeline, events, timexes],
+            notes: mapped.notes,
+        })
+    }
+}
+
+/// A cell as text ("" for null).
+pub(crate) fn text(table: &Table, row: &Row, column: &str) -> String {
+    table
+        .cell(row, column)
+        .map(Value::to_string)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

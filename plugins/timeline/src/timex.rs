@@ -1,0 +1,1117 @@
+//! Temporal expressions (TimeML TIMEX3): found on the core tokens, typed
+//! DATE, TIME, DURATION or SET, and normalised against the publication date
+//! and the date the narrative last set.
+
+use jiff::civil::Date;
+use jiff::ToSpan;
+use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
+use newslens_core::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Type {
+    Date,
+    Time,
+    Duration,
+    Set,
+}
+
+impl Type {
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::Date => "DATE",
+            Type::Time => "TIME",
+            Type::Duration => "DURATION",
+            Type::Set => "SET",
+        }
+    }
+}
+
+/// How much of a calendar value is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Precision {
+    Day,
+    Week,
+    Month,
+    Quarter,
+    Season,
+    Year,
+    Decade,
+    /// PAST_REF, PRESENT_REF, FUTURE_REF, durations and sets.
+    None,
+}
+
+impl Precision {
+    pub fn name(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Week => "week",
+            Precision::Month => "month",
+            Precision::Quarter => "quarter",
+            Precision::Season => "season",
+            Precision::Year => "year",
+            Precision::Decade => "decade",
+            Precision::None => "none",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Timex {
+    pub span: Span,
+    pub kind: Type,
+    /// TIMEX3 value: `2020-02-18`, `2020-01`, `2020-W02`, `P9M`, `FUTURE_REF`, `XXXX-XX-XX` when unknown.
+    pub value: String,
+    pub precision: Precision,
+    /// The first day the value covers, for calendar values.
+    pub date: Option<Date>,
+}
+
+const MONTHS: &[(&str, i8)] = &[
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("april", 4),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("september", 9),
+    ("october", 10),
+    ("november", 11),
+    ("december", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
+];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+fn month_of(word: &str) -> Option<i8> {
+    MONTHS.iter().find(|(m, _)| *m == word).map(|&(_, n)| n)
+}
+
+fn weekday_of(word: &str) -> Option<i8> {
+    WEEKDAYS.iter().position(|d| *d == word).map(|i| i as i8)
+}
+
+/// Number words for durations: "nine months", "ten-month-long".
+fn small_number(word: &str) -> Option<i64> {
+    const WORDS: &[&str] = &[
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    match word {
+        "a" | "an" => Some(1),
+        "several" | "few" => None,
+        "thirty" => Some(30),
+        "forty" => Some(40),
+        "fifty" => Some(50),
+        "hundred" => Some(100),
+        _ => WORDS
+            .iter()
+            .position(|w| *w == word)
+            .map(|i| i as i64)
+            .or_else(|| word.parse().ok()),
+    }
+}
+
+/// The TIMEX3 unit letter of a unit word, and the precision of "last UNIT".
+fn unit(word: &str) -> Option<(&'static str, Precision)> {
+    Some(match word.trim_end_matches('s') {
+        "day" => ("D", Precision::Day),
+        "week" => ("W", Precision::Week),
+        "month" => ("M", Precision::Month),
+        "year" => ("Y", Precision::Year),
+        "decade" => ("DE", Precision::Decade),
+        "quarter" => ("Q", Precision::Quarter),
+        "hour" => ("H", Precision::None),
+        "minute" => ("M", Precision::None),
+        "centurie" | "century" => ("CE", Precision::None),
+        _ => return None,
+    })
+}
+
+fn season_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "spring" => "SP",
+        "summer" => "SU",
+        "fall" | "autumn" => "FA",
+        "winter" => "WI",
+        _ => return None,
+    })
+}
+
+struct Words<'a> {
+    doc: &'a AnnotatedDoc,
+    tokens: &'a [Token],
+    lower: Vec<String>,
+}
+
+impl Words<'_> {
+    fn w(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", |s| s.as_str())
+    }
+    fn raw(&self, i: usize) -> &str {
+        self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
+    }
+    fn is_number(&self, i: usize) -> bool {
+        self.tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Number)
+    }
+    fn capital(&self, i: usize) -> bool {
+        self.raw(i).chars().next().is_some_and(char::is_uppercase)
+    }
+    /// Token i immediately followed by token i + 1 (no space): "20-year", "Jan."
+    fn joined(&self, i: usize) -> bool {
+        match (self.tokens.get(i), self.tokens.get(i + 1)) {
+            (Some(a), Some(b)) => a.span.end == b.span.start,
+            _ => false,
+        }
+    }
+    fn span(&self, from: usize, to: usize) -> Span {
+        self.tokens[from].span.cover(self.tokens[to].span)
+    }
+}
+
+/// A match: tokens `from..=to`, type, value, precision, the first day it covers.
+type Found = (usize, usize, Type, String, Precision, Option<Date>);
+
+/// The tense of a sentence, for resolving a bare weekday.
+#[derive(Clone, Copy, PartialEq)]
+enum Tense {
+    Past,
+    Future,
+}
+
+/// The tense a weekday is read in: forward when the words just before it
+/// look ahead ("until Tuesday", "will meet on Tuesday", "next Tuesday"),
+/// back otherwise — news reports what happened.
+fn tense_at(words: &Words, at: usize) -> Tense {
+    let before = |k: usize| if at >= k { words.w(at - k) } else { "" };
+    if (1..=2).any(|k| matches!(before(k), "until" | "till" | "by" | "next")) {
+        return Tense::Future;
+    }
+    // "will be held on Thursday": a future marker shortly before wins over
+    // the participle between.
+    let future = (1..=6).any(|k| {
+        matches!(
+            before(k),
+            "will"
+                | "'ll"
+                | "shall"
+                | "scheduled"
+                | "due"
+                | "expected"
+                | "planned"
+                | "upcoming"
+                | "set"
+        )
+    });
+    if future {
+        return Tense::Future;
+    }
+    Tense::Past
+}
+
+/// The tense of a sentence, for a month named without a year.
+fn tense(words: &Words) -> Tense {
+    let future = words
+        .lower
+        .iter()
+        .any(|w| matches!(w.as_str(), "will" | "'ll" | "shall" | "next" | "upcoming"));
+    if future {
+        Tense::Future
+    } else {
+        Tense::Past
+    }
+}
+
+/// The state a document's timexes share: the publication date and the last
+/// day the narrative set.
+struct Anchor {
+    published: Option<Date>,
+    last_day: Option<Date>,
+}
+
+fn ymd(date: Date) -> String {
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+}
+
+fn ym(year: i16, month: i8) -> String {
+    format!("{year:04}-{month:02}")
+}
+
+fn week_value(date: Date) -> String {
+    let iso = date.iso_week_date();
+    format!("{:04}-W{:02}", iso.year(), iso.week())
+}
+
+fn add_days(date: Date, days: i64) -> Option<Date> {
+    date.checked_add(days.days()).ok()
+}
+
+fn add_months(date: Date, months: i64) -> Option<Date> {
+    date.checked_add(months.months()).ok()
+}
+
+/// Tags one document.
+pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
+    let mut anchor = Anchor {
+        published: doc.published(),
+        last_day: doc.published(),
+    };
+    let mut out = Vec::new();
+    for &sentence in &doc.sentences {
+        let tokens = doc.tokens_in(sentence);
+        let words = Words {
+            doc,
+            tokens,
+            lower: tokens
+                .iter()
+                .map(|t| doc.slice(t.span).to_lowercase())
+                .collect(),
+        };
+        let tense = tense(&words);
+        let mut i = 0;
+        while i < tokens.len() {
+            match find_at(&words, i, &anchor, tense) {
+                Some((from, to, kind, value, precision, date)) => {
+                    if precision == Precision::Day {
+                        if let Some(day) = date {
+                            anchor.last_day = Some(day);
+                        }
+                    }
+                    out.push(Timex {
+                        span: words.span(from, to),
+                        kind,
+                        value,
+                        precision,
+                        date,
+                    });
+                    i = to + 1;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    out
+}
+
+fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    absolute(w, i, anchor, tense)
+        .or_else(|| weekday(w, i, anchor, tense))
+        .or_else(|| relative(w, i, anchor))
+        .or_else(|| duration_or_set(w, i))
+}
+
+/// "February 18, 2020", "Feb. 18", "18 February 2020", "February 19th", "June 2020",
+/// "last April", "in January", "2020-02-18", "in 2015", "the 1990s", "fiscal 1989".
+fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    let dct = anchor.published;
+    let word = w.w(i);
+    // ISO dates: 2020-02-18.
+    if w.is_number(i)
+        && w.raw(i).len() == 4
+        && w.w(i + 1) == "-"
+        && w.is_number(i + 2)
+        && w.w(i + 3) == "-"
+        && w.is_number(i + 4)
+    {
+        let (y, m, d) = (
+            w.raw(i).parse().ok()?,
+            w.raw(i + 2).parse().ok()?,
+            w.raw(i + 4).parse().ok()?,
+        );
+        let date = Date::new(y, m, d).ok()?;
+        return Some((i, i + 4, Type::Date, ymd(date), Precision::Day, Some(date)));
+    }
+    // Day month [year]: "18 February 2020", "19 February".
+    if w.is_number(i) && w.raw(i).len() <= 2 {
+        if let Some(month) = month_of(w.w(i + 1).trim_end_matches('.')).filter(|_| w.capital(i + 1))
+        {
+            let day: i8 = w.raw(i).parse().ok()?;
+            let mut to = i + 1;
+            if w.w(to + 1) == "." {
+                to += 1;
+            }
+            let year = if w.is_number(to + 1) && w.raw(to + 1).len() == 4 {
+                to += 1;
+                w.raw(to).parse().ok()
+            } else {
+                None
+            };
+            let year = year.or_else(|| infer_year(dct, month, tense));
+            return date_value(i, to, year, month, Some(day));
+        }
+    }
+    // Month-led: MONTH [DAY[th]] [, YEAR] | MONTH YEAR | MONTH alone in context.
+    let month_word = word.trim_end_matches('.');
+    if let Some(month) = month_of(month_word) {
+        if !w.capital(i) {
+            return None;
+        }
+        let abbreviated = month_word.len() <= 4 && !matches!(month_word, "may" | "june" | "july");
+        let mut j = i;
+        if abbreviated && w.w(j + 1) == "." {
+            j += 1;
+        }
+        let previous = if i > 0 { w.w(i - 1) } else { "" };
+        // "Jan. 19", "February 18th", "June 20"
+        let day_token = w.raw(j + 1);
+        let day_digits: String = day_token.chars().take_while(char::is_ascii_digit).collect();
+        let ordinal = matches!(
+            &day_token[day_digits.len()..],
+            "" | "st" | "nd" | "rd" | "th"
+        );
+        if !day_digits.is_empty() && day_digits.len() <= 2 && ordinal {
+            let day: i8 = day_digits.parse().ok()?;
+            let mut to = j + 1;
+            let mut year = None;
+            if w.w(to + 1) == "," && w.is_number(to + 2) && w.raw(to + 2).len() == 4 {
+                year = w.raw(to + 2).parse().ok();
+                to += 2;
+            } else if w.is_number(to + 1) && w.raw(to + 1).len() == 4 {
+                year = w.raw(to + 1).parse().ok();
+                to += 1;
+            }
+            let year = year.or_else(|| infer_year(dct, month, tense));
+            return date_value(i, to, year, month, Some(day));
+        }
+        // "June 2020", "February of 2019"
+        if w.is_number(j + 1) && w.raw(j + 1).len() == 4 {
+            let year: i16 = w.raw(j + 1).parse().ok()?;
+            return Some((
+                i,
+                j + 1,
+                Type::Date,
+                ym(year, month),
+                Precision::Month,
+                Date::new(year, month, 1).ok(),
+            ));
+        }
+        // "May" and "March" are also a verb and a noun: only with a preposition before them.
+        let led = matches!(
+            previous,
+            "in" | "since"
+                | "until"
+                | "by"
+                | "from"
+                | "through"
+                | "of"
+                | "early"
+                | "late"
+                | "mid"
+                | "last"
+                | "next"
+                | "this"
+                | "during"
+                | "before"
+                | "after"
+        );
+        if matches!(month_word, "may" | "march") && !led {
+            return None;
+        }
+        if abbreviated && !led {
+            return None;
+        }
+        // "last April": the most recent April before publication; "next April" the first after.
+        let (from, year) = match previous {
+            "last" => (
+                i - 1,
+                dct.map(|d| {
+                    if month < d.month() {
+                        d.year()
+                    } else {
+                        d.year() - 1
+                    }
+                }),
+            ),
+            "next" => (
+                i - 1,
+                dct.map(|d| {
+                    if month > d.month() {
+                        d.year()
+                    } else {
+                        d.year() + 1
+                    }
+                }),
+            ),
+            "this" => (i - 1, dct.map(|d| d.year())),
+            "early" | "late" | "mid" => (i - 1, infer_year(dct, month, tense)),
+            _ => (i, infer_year(dct, month, tense)),
+        };
+        let value = year.map_or(format!("XXXX-{month:02}"), |y| ym(y, month));
+        let date = year.and_then(|y| Date::new(y, month, 1).ok());
+        return Some((from, j, Type::Date, value, Precision::Month, date));
+    }
+    // Years: "2011", "in 2015", "fiscal 1989", "the 1990s", "mid-1990s".
+    if w.is_number(i) && w.raw(i).len() == 4 {
+        let year: i16 = w.raw(i).parse().ok()?;
+        if !(1900..=2100).contains(&year) {
+            return None;
+        }
+        // Not a count of something: "2,000 people" has a comma; "1989 people" is rare.
+        if matches!(
+            w.w(i + 1),
+            "people"
+                | "troops"
+                | "soldiers"
+                | "fighters"
+                | "civilians"
+                | "dollars"
+                | "%"
+                | "percent"
+        ) {
+            return None;
+        }
+        if w.joined(i) && w.w(i + 1) == "s" {
+            return Some((
+                i,
+                i + 1,
+                Type::Date,
+                format!("{}", year / 10),
+                Precision::Decade,
+                Date::new(year, 1, 1).ok(),
+            ));
+        }
+        let from = if i > 0 && w.w(i - 1) == "fiscal" {
+            i - 1
+        } else {
+            i
+        };
+        return Some((
+            from,
+            i,
+            Type::Date,
+            format!("{year:04}"),
+            Precision::Year,
+            Date::new(year, 1, 1).ok(),
+        ));
+    }
+    if word.len() == 5 && word.ends_with('s') && word[..4].chars().all(|c| c.is_ascii_digit()) {
+        let year: i16 = word[..4].parse().ok()?;
+        return Some((
+            i,
+            i,
+            Type::Date,
+            format!("{}", year / 10),
+            Precision::Decade,
+            Date::new(year, 1, 1).ok(),
+        ));
+    }
+    None
+}
+
+/// The year of a month named without one: this year's, unless that lies
+/// well past publication in a past-tense sentence (then last year's) or well
+/// before it in a future one (then next year's).
+fn infer_year(dct: Option<Date>, month: i8, tense: Tense) -> Option<i16> {
+    let dct = dct?;
+    let year = dct.year();
+    Some(match tense {
+        Tense::Past if month > dct.month() + 1 => year - 1,
+        Tense::Future if month + 2 < dct.month() => year + 1,
+        _ => year,
+    })
+}
+
+fn date_value(
+    from: usize,
+    to: usize,
+    year: Option<i16>,
+    month: i8,
+    day: Option<i8>,
+) -> Option<Found> {
+    match (year, day) {
+        (Some(y), Some(d)) => {
+            let date = Date::new(y, month, d).ok()?;
+            Some((from, to, Type::Date, ymd(date), Precision::Day, Some(date)))
+        }
+        (None, Some(d)) => Some((
+            from,
+            to,
+            Type::Date,
+            format!("XXXX-{month:02}-{d:02}"),
+            Precision::Day,
+            None,
+        )),
+        (Some(y), None) => Some((
+            from,
+            to,
+            Type::Date,
+            ym(y, month),
+            Precision::Month,
+            Date::new(y, month, 1).ok(),
+        )),
+        (None, None) => Some((
+            from,
+            to,
+            Type::Date,
+            format!("XXXX-{month:02}"),
+            Precision::Month,
+            None,
+        )),
+    }
+}
+
+/// "Tuesday", "on Tuesday", "early Tuesday", "midnight Sunday", "Wednesday night",
+/// "last Friday", "next Monday": the nearest such day before publication in a
+/// past-tense sentence, after it in a future one.
+fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    let (from, target) = match (w.w(i), w.w(i + 1)) {
+        (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
+            if weekday_of(d).is_some() =>
+        {
+            (Some(m), i + 1)
+        }
+        (d, _) if weekday_of(d).is_some() => (None, i),
+        _ => return None,
+    };
+    if !w.capital(target) {
+        return None;
+    }
+    let wanted = weekday_of(w.w(target))?;
+    let _ = tense;
+    let tense = tense_at(w, start_of_phrase(w, i));
+    let start = if from.is_some() { i } else { target };
+    let mut to = target;
+    let part = match w.w(target + 1) {
+        "morning" => Some("TMO"),
+        "afternoon" => Some("TAF"),
+        "evening" => Some("TEV"),
+        "night" => Some("TNI"),
+        _ => None,
+    };
+    if part.is_some() {
+        to += 1;
+    }
+    let Some(dct) = anchor.published else {
+        let value = "XXXX-XX-XX".to_string();
+        return Some((start, to, Type::Date, value, Precision::Day, None));
+    };
+    let today = dct.weekday().to_monday_zero_offset();
+    let back = i64::from((today - wanted).rem_euclid(7));
+    let forward = i64::from((wanted - today).rem_euclid(7));
+    let offset = match (from, tense) {
+        (Some("last"), _) => -(if back == 0 { 7 } else { back }),
+        (Some("next"), _) => {
+            if forward == 0 {
+                7
+            } else {
+                forward
+            }
+        }
+        (_, Tense::Future) => forward,
+        (_, Tense::Past) => -back,
+    };
+    let date = add_days(dct, offset)?;
+    let (kind, value) = match (part, from) {
+        (Some(p), _) => (Type::Time, format!("{}T{p}", ymd(date))),
+        (None, Some("midnight")) => (Type::Time, format!("{}T24:00", ymd(date))),
+        _ => (Type::Date, ymd(date)),
+    };
+    Some((start, to, kind, value, Precision::Day, Some(date)))
+}
+
+/// Where a weekday phrase begins, with its preposition: "late on Tuesday".
+fn start_of_phrase(w: &Words, i: usize) -> usize {
+    let mut start = i;
+    while start > 0
+        && matches!(
+            w.w(start - 1),
+            "on" | "late" | "early" | "by" | "since" | "until" | "till" | "from" | "before"
+        )
+    {
+        start -= 1;
+        if matches!(w.w(start), "by" | "until" | "till" | "from" | "before") {
+            return start + 1;
+        }
+    }
+    start
+}
+
+/// Deictic and narrative expressions: "today", "yesterday", "now", "last
+/// month", "earlier this month", "a day earlier", "the day before", "over
+/// the weekend", "in the coming days", "since last year", "third-quarter".
+fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
+    let dct = anchor.published;
+    let word = w.w(i);
+    let day = |date: Option<Date>, from: usize, to: usize| -> Option<Found> {
+        Some(match date {
+            Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
+            None => (
+                from,
+                to,
+                Type::Date,
+                "XXXX-XX-XX".into(),
+                Precision::Day,
+                None,
+            ),
+        })
+    };
+    let reference = |from: usize, to: usize, value: &str| {
+        Some((
+            from,
+            to,
+            Type::Date,
+            value.to_string(),
+            Precision::None,
+            None,
+        ))
+    };
+    match word {
+        "today" => return day(dct, i, i),
+        "yesterday" => return day(dct.and_then(|d| add_days(d, -1)), i, i),
+        "tomorrow" => return day(dct.and_then(|d| add_days(d, 1)), i, i),
+        "tonight" => {
+            let value = dct.map_or("XXXX-XX-XXTNI".into(), |d| format!("{}TNI", ymd(d)));
+            return Some((i, i, Type::Time, value, Precision::Day, dct));
+        }
+        "now" | "currently" | "current" | "nowadays" => return reference(i, i, "PRESENT_REF"),
+        "recently" | "recent" | "previously" | "formerly" | "lately" => {
+            return reference(i, i, "PAST_REF")
+        }
+        "soon" => return reference(i, i, "FUTURE_REF"),
+        _ => {}
+    }
+    // "the future", "the past", "in the coming days", "in recent years".
+    if word == "the" {
+        match w.w(i + 1) {
+            "future" => return reference(i, i + 1, "FUTURE_REF"),
+            "past" if unit(w.w(i + 2)).is_none() && small_number(w.w(i + 2)).is_none() => {
+                return reference(i, i + 1, "PAST_REF")
+            }
+            "coming" | "next" if matches!(w.w(i + 2), "days" | "weeks" | "months" | "years") => {
+                return reference(i, i + 2, "FUTURE_REF")
+            }
+            _ => {}
+        }
+    }
+    // "a day earlier", "the day before", "the previous day", "the next day", "a year ago".
+    if matches!(word, "a" | "the" | "one") && unit(w.w(i + 1)).is_some()
+        || (word == "the" && matches!(w.w(i + 1), "previous" | "next" | "following"))
+    {
+        let (unit_index, direction) = match (w.w(i + 1), w.w(i + 2), w.w(i + 3)) {
+            ("previous", u, _) if unit(u).is_some() => (i + 2, -1),
+            ("next" | "following", u, _) if unit(u).is_some() => (i + 2, 1),
+            (u, "earlier" | "before" | "ago", _) if unit(u).is_some() => (i + 1, -1),
+            (u, "later" | "after", _) if unit(u).is_some() => (i + 1, 1),
+            _ => (0, 0),
+        };
+        if direction != 0 {
+            let to = if w.w(i + 1) == w.w(unit_index) {
+                unit_index + 1
+            } else {
+                unit_index
+            };
+            let (letter, _) = unit(w.w(unit_index))?;
+            let base = if w.w(unit_index + 1) == "ago" {
+                dct
+            } else {
+                anchor.last_day.or(dct)
+            };
+            return shifted(base, letter, direction, i, to);
+        }
+    }
+    // "N days/weeks/months/years ago|earlier|later".
+    if let Some(n) = small_number(word).filter(|_| word != "a" && word != "an") {
+        if let Some((letter, _)) = unit(w.w(i + 1)) {
+            if matches!(w.w(i + 2), "ago" | "earlier" | "later") {
+                let direction = if w.w(i + 2) == "later" { n } else { -n };
+                let base = if w.w(i + 2) == "ago" {
+                    dct
+                } else {
+                    anchor.last_day.or(dct)
+                };
+                return shifted(base, letter, direction, i, i + 2);
+            }
+        }
+    }
+    // "last week", "this month", "next year", "earlier this month", "later this month",
+    // "early this month", "late last year", "since last year", "over the weekend".
+    let (from, modifier, k) = match (word, w.w(i + 1)) {
+        ("earlier" | "later" | "early" | "late", m @ ("this" | "last" | "next")) => (i, m, i + 2),
+        (m @ ("this" | "last" | "next" | "past" | "coming"), _) => (i, m, i + 1),
+        ("the", "weekend") => (i, "the", i + 1),
+        _ => return quarter(w, i, dct),
+    };
+    let what = w.w(k);
+    let Some(dct) = dct else {
+        return None;
+    };
+    let shift = match modifier {
+        "last" | "past" => -1,
+        "next" | "coming" => 1,
+        _ => 0,
+    };
+    if let Some(season) = season_of(what) {
+        let year = dct.year()
+            + if shift < 0 && season_code(dct) <= season_rank(season) {
+                -1
+            } else {
+                0
+            }
+            + if shift > 0 { 1 } else { 0 };
+        return Some((
+            from,
+            k,
+            Type::Date,
+            format!("{year:04}-{season}"),
+            Precision::Season,
+            Date::new(year, 1, 1).ok(),
+        ));
+    }
+    match what.trim_end_matches('s') {
+        "week" if what == "week" => {
+            let date = add_days(dct, 7 * shift)?;
+            Some((
+                from,
+                k,
+                Type::Date,
+                week_value(date),
+                Precision::Week,
+                Some(date),
+            ))
+        }
+        "weekend" => {
+            // The weekend before publication (or this one, if published on it).
+            let back = i64::from(dct.weekday().to_monday_zero_offset() - 5).rem_euclid(7);
+            let saturday = add_days(dct, if shift > 0 { 7 - back } else { -back })?;
+            Some((
+                from,
+                k,
+                Type::Date,
+                format!("{}-WE", week_value(saturday)),
+                Precision::Week,
+                Some(saturday),
+            ))
+        }
+        "month" if what == "month" => {
+            let date = add_months(dct, shift)?;
+            Some((
+                from,
+                k,
+                Type::Date,
+                ym(date.year(), date.month()),
+                Precision::Month,
+                Date::new(date.year(), date.month(), 1).ok(),
+            ))
+        }
+        "year" if what == "year" => {
+            let year = dct.year() + shift as i16;
+            Some((
+                from,
+                k,
+                Type::Date,
+                format!("{year:04}"),
+                Precision::Year,
+                Date::new(year, 1, 1).ok(),
+            ))
+        }
+        "quarter" if what == "quarter" => {
+            let q = (dct.month() - 1) / 3 + 1;
+            let (year, q) = match q as i64 + shift {
+                0 => (dct.year() - 1, 4),
+                5 => (dct.year() + 1, 1),
+                n => (dct.year(), n as i8),
+            };
+            Some((
+                from,
+                k,
+                Type::Date,
+                format!("{year:04}-Q{q}"),
+                Precision::Quarter,
+                Date::new(year, (q - 1) * 3 + 1, 1).ok(),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// Where a season falls in the year, and the season of a date.
+fn season_rank(code: &str) -> i8 {
+    match code {
+        "WI" => 0,
+        "SP" => 1,
+        "SU" => 2,
+        _ => 3,
+    }
+}
+
+fn season_code(date: Date) -> i8 {
+    match date.month() {
+        3..=5 => 1,
+        6..=8 => 2,
+        9..=11 => 3,
+        _ => 0,
+    }
+}
+
+fn shifted(base: Option<Date>, letter: &str, n: i64, from: usize, to: usize) -> Option<Found> {
+    let Some(base) = base else {
+        return Some((
+            from,
+            to,
+            Type::Date,
+            "XXXX-XX-XX".into(),
+            Precision::Day,
+            None,
+        ));
+    };
+    Some(match letter {
+        "D" => {
+            let d = add_days(base, n)?;
+            (from, to, Type::Date, ymd(d), Precision::Day, Some(d))
+        }
+        "W" => {
+            let d = add_days(base, 7 * n)?;
+            (
+                from,
+                to,
+                Type::Date,
+                week_value(d),
+                Precision::Week,
+                Some(d),
+            )
+        }
+        "M" => {
+            let d = add_months(base, n)?;
+            (
+                from,
+                to,
+                Type::Date,
+                ym(d.year(), d.month()),
+                Precision::Month,
+                Some(d),
+            )
+        }
+        "Y" => {
+            let year = base.year() + n as i16;
+            (
+                from,
+                to,
+                Type::Date,
+                format!("{year:04}"),
+                Precision::Year,
+                Date::new(year, 1, 1).ok(),
+            )
+        }
+        _ => return None,
+    })
+}
+
+/// "the third quarter", "third-quarter", "the first quarter", "the quarter",
+/// "the latest quarter": quarters of the publication year, the latest being
+/// the last one completed.
+fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
+    let ordinal = |s: &str| match s {
+        "first" => Some(1),
+        "second" => Some(2),
+        "third" => Some(3),
+        "fourth" => Some(4),
+        _ => None,
+    };
+    let word = w.w(i);
+    let (from, to, q) = if let Some(n) = word.strip_suffix("-quarter").and_then(ordinal) {
+        (i, i, Some(n))
+    } else if word == "the" {
+        match (w.w(i + 1), w.w(i + 2)) {
+            (n, "quarter") if ordinal(n).is_some() => (i, i + 2, ordinal(n)),
+            ("quarter", _) => (i, i + 1, None),
+            ("latest" | "recent" | "last", "quarter") => (i, i + 2, None),
+            _ => return None,
+        }
+    } else {
+        return None;
+    };
+    let dct = dct?;
+    let current = (dct.month() - 1) / 3 + 1;
+    let (year, q) = match q {
+        Some(q) => (dct.year(), q),
+        None if current == 1 => (dct.year() - 1, 4),
+        None => (dct.year(), current - 1),
+    };
+    Some((
+        from,
+        to,
+        Type::Date,
+        format!("{year:04}-Q{q}"),
+        Precision::Quarter,
+        Date::new(year, (q - 1) * 3 + 1, 1).ok(),
+    ))
+}
+
+/// "nine months", "ten-month-long", "the first nine months", "two years",
+/// "months", "every week", "daily".
+fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
+    let word = w.w(i);
+    let set = |from: usize, to: usize, value: &str| {
+        Some((
+            from,
+            to,
+            Type::Set,
+            value.to_string(),
+            Precision::None,
+            None,
+        ))
+    };
+    match word {
+        "daily" => return set(i, i, "P1D"),
+        "weekly" => return set(i, i, "P1W"),
+        "monthly" => return set(i, i, "P1M"),
+        "annually" | "yearly" => return set(i, i, "P1Y"),
+        "every" | "each" => {
+            if let Some((letter, _)) = unit(w.w(i + 1)) {
+                return set(i, i + 1, &format!("P1{letter}"));
+            }
+            if weekday_of(w.w(i + 1)).is_some() {
+                return set(i, i + 1, "P1W");
+            }
+        }
+        _ => {}
+    }
+    // A hyphenated compound: "ten-month-long", "20-year", "nine-month".
+    if let Some((number, rest)) = word.split_once('-') {
+        let mut parts = rest.split('-');
+        if let (Some(n), Some(u)) = (small_number(number), parts.next().and_then(unit)) {
+            if n > 0 {
+                return Some((
+                    i,
+                    i,
+                    Type::Duration,
+                    format!("P{n}{}", u.0),
+                    Precision::None,
+                    None,
+                ));
+            }
+        }
+        if let Some(u) = unit(number) {
+            if rest == "long" {
+                return Some((
+                    i,
+                    i,
+                    Type::Duration,
+                    format!("PX{}", u.0),
+                    Precision::None,
+                    None,
+                ));
+            }
+        }
+    }
+    // "20-year": digits, hyphen, unit, written as three tokens.
+    if w.is_number(i) && w.w(i + 1) == "-" && w.joined(i) {
+        if let Some((letter, _)) = unit(w.w(i + 2)) {
+            return Some((
+                i,
+                i + 2,
+                Type::Duration,
+                format!("P{}{letter}", w.raw(i)),
+                Precision::None,
+                None,
+            ));
+        }
+    }
+    // "the first nine months", "the nine months", "nine months", "two years", "a year".
+    let mut from = i;
+    let mut k = i;
+    if word == "the" {
+        k += 1;
+        if matches!(w.w(k), "first" | "last" | "past" | "next" | "previous") {
+            k += 1;
+        }
+    }
+    let n = small_number(w.w(k));
+    if let (Some(n), Some((letter, _))) = (n, unit(w.w(k + 1))) {
+        // "a day earlier" and "two years ago" are dates, handled before this.
+        if matches!(w.w(k + 2), "ago" | "earlier" | "later" | "before" | "after") {
+            return None;
+        }
+        // "a year" needs a verb of lasting; bare "the year" is left alone.
+        if matches!(w.w(k), "a" | "an") && word != "the" {
+            let previous = if i > 0 { w.w(i - 1) } else { "" };
+            if !matches!(
+                previous,
+                "for" | "than" | "about" | "nearly" | "over" | "almost" | "in" | "within"
+            ) {
+                return None;
+            }
+        }
+        if word != "the" {
+            from = i;
+        }
+        let time_unit = matches!(w.w(k + 1).trim_end_matches('s'), "hour" | "minute");
+        let value = if time_unit {
+            format!("PT{n}{letter}")
+        } else {
+            format!("P{n}{letter}")
+        };
+        return Some((from, k + 1, Type::Duration, value, Precision::None, None));
+    }
+    // Bare plural units as vague durations: "for months", "weeks of talks".
+    if matches!(word, "days" | "weeks" | "months" | "years" | "decades") {
+        let previous = if i > 0 { w.w(i - 1) } else { "" };
+        if matches!(
+            previous,
+            "for" | "in" | "within" | "of" | "several" | "many" | "recent"
+        ) || w.w(i + 1) == "of"
+        {
+            let (letter, _) = unit(word)?;
+            if previous == "recent" {
+                return Some((
+                    i - 1,
+                    i,
+                    Type::Date,
+                    "PAST_REF".into(),
+                    Precision::None,
+                    None,
+                ));
+            }
+            return Some((
+                i,
+                i,
+                Type::Duration,
+                format!("PX{letter}"),
+                Precision::None,
+                None,
+            ));
+        }
+    }
+    None
+}
