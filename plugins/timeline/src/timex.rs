@@ -381,6 +381,21 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
             return date_value(i, to, year, month, Some(day));
         }
     }
+    // "mid-November", "mid-1990s" as one token.
+    if let Some(rest) = word.strip_prefix("mid-") {
+        if let Some(month) = month_of(rest) {
+            let year = infer_year(dct, month, tense);
+            let value = year.map_or(format!("XXXX-{month:02}"), |y| ym(y, month));
+            return Some((
+                i,
+                i,
+                Type::Date,
+                value,
+                Precision::Month,
+                year.and_then(|y| Date::new(y, month, 1).ok()),
+            ));
+        }
+    }
     // Month-led: MONTH [DAY[th]] [, YEAR] | MONTH YEAR | MONTH alone in context.
     let month_word = word.trim_end_matches('.');
     if let Some(month) = month_of(month_word) {
@@ -613,10 +628,10 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
     let start = if from.is_some() { i } else { target };
     let mut to = target;
     let part = match w.w(target + 1) {
-        "morning" => Some("TMO"),
-        "afternoon" => Some("TAF"),
-        "evening" => Some("TEV"),
-        "night" => Some("TNI"),
+        "morning" => Some("MO"),
+        "afternoon" => Some("AF"),
+        "evening" => Some("EV"),
+        "night" => Some("NI"),
         _ => None,
     };
     if part.is_some() {
@@ -643,7 +658,8 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
     };
     let date = add_days(dct, offset)?;
     let (kind, value) = match (part, from) {
-        (Some(p), _) => (Type::Time, format!("{}T{p}", ymd(date))),
+        // The newswire annotation types "Wednesday night" as a DATE with a part of day.
+        (Some(p), _) => (Type::Date, format!("{}T{p}", ymd(date))),
         (None, Some("midnight")) => (Type::Time, format!("{}T24:00", ymd(date))),
         _ => (Type::Date, ymd(date)),
     };
@@ -705,11 +721,43 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             return Some((i, i, Type::Time, value, Precision::Day, dct));
         }
         "now" | "currently" | "current" | "nowadays" => return reference(i, i, "PRESENT_REF"),
+        // "recent years" is a duration, found below.
+        "recent"
+            if matches!(
+                w.w(i + 1),
+                "days" | "weeks" | "months" | "years" | "decades"
+            ) => {}
         "recently" | "recent" | "previously" | "formerly" | "lately" => {
             return reference(i, i, "PAST_REF")
         }
+        // "year-earlier", "year-ago": the same period a year before.
+        "year-earlier" | "year-ago" => {
+            let year = dct.map(|d| d.year() - 1);
+            let value = year.map_or("XXXX".into(), |y| format!("{y:04}"));
+            return Some((
+                i,
+                i,
+                Type::Date,
+                value,
+                Precision::Year,
+                year.and_then(|y| Date::new(y, 1, 1).ok()),
+            ));
+        }
         "soon" => return reference(i, i, "FUTURE_REF"),
         _ => {}
+    }
+    // "this morning", "this evening".
+    if word == "this" {
+        let part = match w.w(i + 1) {
+            "morning" => Some("MO"),
+            "afternoon" => Some("AF"),
+            "evening" => Some("EV"),
+            _ => None,
+        };
+        if let Some(p) = part {
+            let value = dct.map_or(format!("XXXX-XX-XXT{p}"), |d| format!("{}T{p}", ymd(d)));
+            return Some((i, i + 1, Type::Time, value, Precision::Day, dct));
+        }
     }
     // "the future", "the past", "in the coming days", "in recent years".
     if word == "the" {
@@ -773,9 +821,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         _ => return quarter(w, i, dct),
     };
     let what = w.w(k);
-    let Some(dct) = dct else {
-        return None;
-    };
+    let dct = dct?;
     let shift = match modifier {
         "last" | "past" => -1,
         "next" | "coming" => 1,
@@ -951,6 +997,8 @@ fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
     let word = w.w(i);
     let (from, to, q) = if let Some(n) = word.strip_suffix("-quarter").and_then(ordinal) {
         (i, i, Some(n))
+    } else if ordinal(word).is_some() && w.w(i + 1) == "quarter" {
+        (i, i + 1, ordinal(word))
     } else if word == "the" {
         match (w.w(i + 1), w.w(i + 2)) {
             (n, "quarter") if ordinal(n).is_some() => (i, i + 2, ordinal(n)),
@@ -1007,8 +1055,8 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         }
         _ => {}
     }
-    // A hyphenated compound: "ten-month-long", "20-year", "nine-month".
-    if let Some((number, rest)) = word.split_once('-') {
+    // A hyphenated compound: "ten-month-long", "20-year", "nine-month"; not an age ("six-year-old").
+    if let Some((number, rest)) = word.split_once('-').filter(|_| !word.ends_with("-old")) {
         let mut parts = rest.split('-');
         if let (Some(n), Some(u)) = (small_number(number), parts.next().and_then(unit)) {
             if n > 0 {
@@ -1035,8 +1083,8 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
             }
         }
     }
-    // "20-year": digits, hyphen, unit, written as three tokens.
-    if w.is_number(i) && w.w(i + 1) == "-" && w.joined(i) {
+    // "20-year": digits, hyphen, unit, written as three tokens; not "76-year-old".
+    if w.is_number(i) && w.w(i + 1) == "-" && w.joined(i) && !w.w(i + 2).ends_with("-old") {
         if let Some((letter, _)) = unit(w.w(i + 2)) {
             return Some((
                 i,
@@ -1083,6 +1131,22 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
             format!("P{n}{letter}")
         };
         return Some((from, k + 1, Type::Duration, value, Precision::None, None));
+    }
+    // "a few days", "several weeks".
+    if (word == "a" && w.w(i + 1) == "few") || word == "several" {
+        let k = if word == "a" { i + 2 } else { i + 1 };
+        if let Some((letter, _)) = unit(w.w(k)).filter(|_| w.w(k).ends_with('s')) {
+            if !matches!(w.w(k + 1), "ago" | "earlier" | "later") {
+                return Some((
+                    i,
+                    k,
+                    Type::Duration,
+                    format!("PX{letter}"),
+                    Precision::None,
+                    None,
+                ));
+            }
+        }
     }
     // Bare plural units as vague durations: "for months", "weeks of talks".
     if matches!(word, "days" | "weeks" | "months" | "years" | "decades") {
