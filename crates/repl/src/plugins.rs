@@ -6,4 +6,5 @@
 use newslens_casualty_figure as _;
 use newslens_corpus_stats as _;
 use newslens_sentiment_lexicon as _;
+use newslens_source_bias as _;
 use newslens_timeline as _;

@@ -148,7 +148,10 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                     k,
                 )
             })
-            .filter(|&(score, _)| score > 0)
+            // Only months and weeks are fine enough to join a day, and on more than one shared word.
+            .filter(|&(score, _)| {
+                score > 1 && matches!(events[i].precision.as_str(), "month" | "week")
+            })
             .max();
         match best {
             Some((_, key)) => clusters

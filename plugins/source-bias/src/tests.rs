@@ -1,0 +1,229 @@
+//! Expectations read off the bundled articles.
+
+use newslens_core::testing;
+
+use crate::quotes::{quotations, Kind};
+
+/// (speaker as written, actor id, verb, first words of the quote) for each quotation of a seed.
+fn voices(id: &str) -> Vec<(String, String, String, String)> {
+    let doc = testing::bundled(id);
+    quotations(&doc)
+        .into_iter()
+        .map(|q| {
+            let words: String = doc
+                .slice(q.quote)
+                .split_whitespace()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" ");
+            (
+                q.speaker
+                    .map(|s| doc.slice(s).to_string())
+                    .unwrap_or_default(),
+                q.actor
+                    .map(|a| doc.gazetteer.actors[a].id.clone())
+                    .unwrap_or_default(),
+                q.verb.map(|v| doc.slice(v).to_string()).unwrap_or_default(),
+                words,
+            )
+        })
+        .collect()
+}
+
+/// The quotation starting with `opening` is attributed to `actor`.
+fn check(id: &str, opening: &str, actor: &str) {
+    let found = voices(id);
+    let quote = found.iter().find(|q| q.3.starts_with(opening));
+    match quote {
+        Some(q) => assert_eq!(q.1, actor, "{id}: {opening:?} attributed to {q:?}"),
+        None => panic!("{id}: no quotation opens {opening:?}: {found:#?}"),
+    }
+}
+
+#[test]
+fn speakers_of_the_seed_quotes() {
+    check("000", "All those who in", "lavrov");
+    // The next paragraph continues Lavrov's quote without a new attribution.
+    check("000", "The first steps in", "lavrov");
+    check("000", "I want to specifically", "erdogan");
+    check("000", "The Mission calls for", "unsmil");
+    check("001", "We are announcing the", "gna");
+    check("001", "If a fair agreement", "erdogan");
+    check("003", "We have worked with", "cavusoglu");
+    check("003", "For the ceasefire in", "dujarric");
+    check("003", "Moscow wants to preserve", "malashenko");
+    check("003", "There will be no", "lna");
+    check("004", "Haftar did not heed", "cavusoglu");
+    check("004", "In Libya, we are", "kalin");
+    check("004", "He has been unreliable", "kalin");
+}
+
+#[test]
+fn indirect_speech() {
+    let doc = testing::annotate(
+        "Russia's Defence Ministry said the two men agreed that there was no alternative.",
+        None,
+    );
+    let q = quotations(&doc);
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].kind, Kind::Indirect);
+    assert_eq!(
+        doc.slice(q[0].quote),
+        "the two men agreed that there was no alternative"
+    );
+    assert_eq!(
+        doc.slice(q[0].speaker.unwrap()),
+        "Russia's Defence Ministry"
+    );
+}
+
+#[test]
+fn anonymous_sources() {
+    let doc = testing::annotate(
+        "Diplomatic sources said discussions were also under way at the United Nations.",
+        None,
+    );
+    let q = quotations(&doc);
+    assert!(!q[0].named, "{:?}", doc.slice(q[0].speaker.unwrap()));
+}
+
+fn run() -> newslens_core::Report {
+    let analyzer =
+        crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
+    newslens_core::run::run_analyzer(analyzer.as_ref(), &testing::bundled_corpus(), None).unwrap()
+}
+
+#[test]
+fn putschist_and_warlord_are_kalin_s_words_not_hurriyet_s() {
+    let report = run();
+    let labels = report.table("labels").unwrap();
+    let voice_of = |label: &str| {
+        labels
+            .rows
+            .iter()
+            .filter(|r| labels.cell(r, "label").unwrap().to_string() == label)
+            .map(|r| {
+                (
+                    labels.cell(r, "source").unwrap().to_string(),
+                    labels.cell(r, "voice").unwrap().to_string(),
+                    labels.cell(r, "actor").unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        voice_of("putschist"),
+        [(
+            "Hürriyet Daily News".into(),
+            "quoted".into(),
+            "haftar".into()
+        )]
+    );
+    assert_eq!(
+        voice_of("illegitimate warlord"),
+        [(
+            "Hürriyet Daily News".into(),
+            "quoted".into(),
+            "haftar".into()
+        )]
+    );
+    // "Field Marshal" is The National's and South Front's own title for Haftar.
+    let field_marshal = voice_of("field marshal");
+    assert!(
+        field_marshal
+            .iter()
+            .any(|(s, v, a)| s == "The National" && v == "authorial" && a == "haftar"),
+        "{field_marshal:?}"
+    );
+    assert!(
+        field_marshal.iter().any(|(s, _, _)| s == "South Front"),
+        "{field_marshal:?}"
+    );
+}
+
+#[test]
+fn south_front_s_purge_claim_is_its_own_voice() {
+    let report = run();
+    let loaded = report.table("loaded").unwrap();
+    let purged: Vec<String> = loaded
+        .rows
+        .iter()
+        .filter(|r| loaded.cell(r, "term").unwrap().to_string() == "purged")
+        .map(|r| {
+            format!(
+                "{} {}",
+                loaded.cell(r, "source").unwrap(),
+                loaded.cell(r, "voice").unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(purged, ["South Front authorial"]);
+}
+
+#[test]
+fn the_unsmil_statement_is_shared_copy() {
+    let report = run();
+    let shared = report.table("shared_copy").unwrap();
+    let pairs: Vec<String> = shared
+        .rows
+        .iter()
+        .filter(|r| {
+            shared
+                .cell(r, "text")
+                .unwrap()
+                .to_string()
+                .contains("The Mission calls for an end")
+        })
+        .map(|r| {
+            format!(
+                "{}-{}",
+                shared.cell(r, "doc_a").unwrap(),
+                shared.cell(r, "doc_b").unwrap()
+            )
+        })
+        .collect();
+    for pair in ["000-001", "000-002", "001-002"] {
+        assert!(pairs.contains(&pair.to_string()), "{pair} not in {pairs:?}");
+    }
+}
+
+#[test]
+fn no_panic_on_arbitrary_text() {
+    let analyzer =
+        crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
+    let mut state = 0xdead_beef_cafe_f00du64;
+    let pieces = [
+        "“",
+        "”",
+        "\"",
+        "'",
+        "said",
+        "he",
+        "Haftar",
+        ",",
+        ".",
+        "according",
+        "to",
+        "the",
+        "reportedly",
+        "putschist",
+        " ",
+        "\n",
+        "Çavuşoğlu",
+        "🙂",
+        "claimed",
+        "that",
+    ];
+    for _ in 0..1_500 {
+        let mut text = String::new();
+        for _ in 0..(state % 30) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            text.push(' ');
+        }
+        let doc = testing::annotate(&text, None);
+        let _ = analyzer.map(&doc);
+    }
+}
