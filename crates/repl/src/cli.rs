@@ -16,6 +16,8 @@ newslens — read the news critically: timelines, sentiment, casualty figures an
 source bias across outlets, every number traced to its sentence.
 
 Usage: newslens [OPTIONS]
+       newslens batch --corpus PATH... --out DIR [--run all|NAME...]   (see newslens batch --help)
+       newslens reduce DIR... --out DIR                                  (see newslens reduce --help)
 
 With no -c or -f and a terminal on standard input, opens the REPL on the
 corpus. Otherwise runs the commands given (-c, -f, or standard input) and exits.
@@ -112,7 +114,11 @@ struct ScriptLine {
 
 /// The entry point; returns the exit status.
 pub fn main() -> i32 {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(command @ ("batch" | "reduce")) = raw.first().map(String::as_str) {
+        return newslens_batch::main(command, &raw[1..]);
+    }
+    let args = match parse_args(raw) {
         Ok(args) => args,
         Err(e) => {
             eprintln!("error: {e:#}");

@@ -145,7 +145,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "load",
         aliases: &[],
         usage: "load PATH",
-        summary: "Load another corpus: a directory of .txt files, a .jsonl or .jsonl.gz file, or a text file.",
+        summary: "Load a corpus (a directory of .txt files, a .jsonl or .jsonl.gz file, a text file) or a batch run's output folder.",
         examples: &[],
         complete: Complete::Paths,
         pipeline: false,

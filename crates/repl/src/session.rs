@@ -376,6 +376,24 @@ impl Session {
                     return Err(anyhow!("usage: load PATH").into());
                 };
                 let path = PathBuf::from(word(path));
+                // A batch output folder: its reduced tables answer `run` from now on.
+                if path.join("map").is_dir() {
+                    let results = newslens_batch::load_results(&path)?;
+                    let mut names = Vec::new();
+                    for (analyzer, report) in results {
+                        if let Some(registration) =
+                            self.registry.iter().find(|r| r.name == analyzer)
+                        {
+                            names.push(registration.name);
+                            self.cache.insert(registration.name, report);
+                        }
+                    }
+                    return Ok(Output::Text(format!(
+                        "loaded the results of a batch run from {}: {}\n",
+                        path.display(),
+                        names.join(", ")
+                    )));
+                }
                 let skipped = self.load(Some(&path), LoadOptions { skip_bad: false })?;
                 let mut text = format!("loaded {}\n", self.corpus_summary());
                 for message in skipped {

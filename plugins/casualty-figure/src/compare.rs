@@ -39,11 +39,15 @@ pub fn interval(qualifier: &str, value: f64, low: Option<f64>, high: Option<f64>
     }
 }
 
+/// Days from the first report of a window to the last one compared with it.
+pub const WINDOW_DAYS: i32 = 45;
+
 pub fn compare_table() -> Table {
     use ColumnType::*;
     Table::new(
         "compare",
         &[
+            ("since", Text),
             ("kind", Text),
             ("group", Text),
             ("outlets", Int),
@@ -77,28 +81,64 @@ pub fn compare(figures: &Table) -> Table {
             .map(str::to_string)
     };
     let number = |row: &Row, column: &str| figures.cell(row, column).and_then(Value::as_f64);
-    let mut tolls: BTreeMap<(String, &'static str), Vec<Entry>> = BTreeMap::new();
-    for row in &figures.rows {
+    // Tolls are compared within a window of time: reports weeks apart may
+    // revise one toll, reports years apart count different wars' dead.
+    let mut by_date: Vec<(String, usize)> = figures
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            (
+                figures
+                    .cell(row, "published")
+                    .filter(|v| !v.is_null())
+                    .map(Value::to_string)
+                    .unwrap_or_default(),
+                i,
+            )
+        })
+        .collect();
+    by_date.sort();
+    let mut window_of = vec![String::new(); figures.rows.len()];
+    let mut window_start: Option<jiff::civil::Date> = None;
+    for (date, i) in &by_date {
+        let parsed = date.parse::<jiff::civil::Date>().ok();
+        let start = match (parsed, window_start) {
+            (Some(d), Some(s)) if (d - s).get_days() <= WINDOW_DAYS => s,
+            (Some(d), _) => d,
+            (None, _) => {
+                window_of[*i] = "undated".into();
+                continue;
+            }
+        };
+        window_start = Some(start);
+        window_of[*i] = start.to_string();
+    }
+    let mut tolls: BTreeMap<(String, String, &'static str), Vec<Entry>> = BTreeMap::new();
+    for (index, row) in figures.rows.iter().enumerate() {
         let kind = text(row, "kind").unwrap_or_default();
         let group = coarse_group(text(row, "group").as_deref());
-        tolls.entry((kind, group)).or_default().push(Entry {
-            source: text(row, "source").unwrap_or_default(),
-            qualifier: text(row, "qualifier").unwrap_or_default(),
-            value: number(row, "value").unwrap_or(0.0),
-            low: number(row, "low"),
-            high: number(row, "high"),
-            text: text(row, "text").unwrap_or_default(),
-            attributed_to: text(row, "attributed_to"),
-            period: text(row, "period"),
-            published: figures
-                .cell(row, "published")
-                .filter(|v| !v.is_null())
-                .map(Value::to_string),
-            evidence: row.evidence.clone(),
-        });
+        tolls
+            .entry((window_of[index].clone(), kind, group))
+            .or_default()
+            .push(Entry {
+                source: text(row, "source").unwrap_or_default(),
+                qualifier: text(row, "qualifier").unwrap_or_default(),
+                value: number(row, "value").unwrap_or(0.0),
+                low: number(row, "low"),
+                high: number(row, "high"),
+                text: text(row, "text").unwrap_or_default(),
+                attributed_to: text(row, "attributed_to"),
+                period: text(row, "period"),
+                published: figures
+                    .cell(row, "published")
+                    .filter(|v| !v.is_null())
+                    .map(Value::to_string),
+                evidence: row.evidence.clone(),
+            });
     }
     let mut table = compare_table();
-    for ((kind, group), entries) in tolls {
+    for ((window, kind, group), entries) in tolls {
         let mut outlets: Vec<&str> = entries.iter().map(|e| e.source.as_str()).collect();
         outlets.sort_unstable();
         outlets.dedup();
@@ -126,6 +166,7 @@ pub fn compare(figures: &Table) -> Table {
             .collect();
         reports.sort();
         let mut row = Row::new(vec![
+            window.into(),
             kind.into(),
             group.into(),
             outlets.len().into(),

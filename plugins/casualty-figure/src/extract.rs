@@ -691,16 +691,45 @@ fn attribution(ctx: &Context) -> Option<String> {
         if !SAID.contains(&ctx.word(i)) {
             continue;
         }
-        // "said the ministry": the speaker follows.
-        if i + 1 < n && matches!(ctx.word(i + 1), "the" | "a") {
-            if let Some(speaker) = phrase(ctx, i + 1, n) {
-                return Some(speaker);
-            }
-        }
         // "officials said", "the UN said", "the Syrian Observatory for Human Rights said".
         let mut j = i;
         while j > 0 {
             let w = ctx.word(j - 1);
+            // A capital that opens a time phrase or a preposition is not a speaker's.
+            let not_speaker = matches!(
+                w,
+                "in" | "on"
+                    | "at"
+                    | "by"
+                    | "after"
+                    | "before"
+                    | "since"
+                    | "during"
+                    | "last"
+                    | "this"
+                    | "monday"
+                    | "tuesday"
+                    | "wednesday"
+                    | "thursday"
+                    | "friday"
+                    | "saturday"
+                    | "sunday"
+                    | "january"
+                    | "february"
+                    | "march"
+                    | "april"
+                    | "may"
+                    | "june"
+                    | "july"
+                    | "august"
+                    | "september"
+                    | "october"
+                    | "november"
+                    | "december"
+            );
+            if not_speaker {
+                break;
+            }
             let t = ctx.tokens[j - 1];
             let capital = ctx
                 .raw(j - 1)
@@ -759,9 +788,34 @@ fn attribution(ctx: &Context) -> Option<String> {
         while j < i && matches!(ctx.word(j), "for" | "of" | "on") {
             j += 1;
         }
-        if j < i {
+        // A pronoun names nobody; the sentence before would have to say who.
+        let pronoun = j + 1 == i && matches!(ctx.word(j), "it" | "he" | "she" | "they" | "we");
+        if j < i && !pronoun {
             let span = ctx.tokens[j].span.cover(ctx.tokens[i - 1].span);
             return Some(clean_source(ctx.doc.slice(span)));
+        }
+        // "said the ministry": the speaker follows, and names someone.
+        if i + 1 < n && ctx.word(i + 1) == "the" {
+            let named = ctx
+                .raw(i + 2)
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                || matches!(
+                    ctx.word(i + 2),
+                    "ministry"
+                        | "army"
+                        | "police"
+                        | "military"
+                        | "government"
+                        | "officials"
+                        | "agency"
+                        | "monitor"
+                        | "group"
+                );
+            if let Some(speaker) = phrase(ctx, i + 1, n).filter(|_| named) {
+                return Some(speaker);
+            }
         }
     }
     None

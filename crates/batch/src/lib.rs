@@ -1,0 +1,658 @@
+//! Batch runs over corpora too large to hold: documents stream from JSONL
+//! (gzip too) or directories through a bounded queue, are annotated and
+//! mapped in parallel a part at a time, and each analyzer's map tables are
+//! appended to files; the reduce then runs over those files alone, so a run
+//! split into shards is reduced by `newslens reduce` over all of them.
+//!
+//! Layout of an output folder:
+//! ```text
+//! OUT/map/<analyzer>/<table>.jsonl     map rows, one JSON object a line
+//! OUT/<analyzer>/<table>.jsonl|.csv    the reduced tables
+//! OUT/<analyzer>/<table>.schema.json   column names and types of a table
+//! ```
+//! Each JSONL row holds the table's columns (ints and floats as numbers,
+//! dates as `YYYY-MM-DD`, empty cells as null) and `_evidence`: a list of
+//! `[doc, start, end]` character spans. Files are written under a temporary
+//! name and renamed when complete, so an interrupted run leaves no half file.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use newslens_core::load::{JsonlReader, LoadError, LoadOptions};
+use newslens_core::{
+    Analyzer, ColumnType, Config, Document, Evidence, Registry, Report, Row, Table, Value,
+};
+use serde_json::{json, Map};
+
+pub const HELP: &str = "\
+Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv]
+                      [--config PATH] [--skip-bad] [--jobs N] [--part-size N]
+       newslens reduce DIR... --out DIR [--run all|NAME...] [--format jsonl|csv] [--config PATH]
+
+batch   streams the corpora (.jsonl, .jsonl.gz, directories) through every named
+        analyzer, writes each analyzer's per-document tables to DIR/map/ and the
+        reduced tables to DIR/<analyzer>/.
+reduce  reduces the map tables of one or more batch folders (shards) into DIR.
+
+Progress goes to standard error when it is a terminal. Ctrl-C stops between
+parts and leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
+Parquet output is not built in yet; JSONL files load into DuckDB, Polars and
+pandas as they are (read_json_auto, pl.read_ndjson, pd.read_json(lines=True)).
+";
+
+/// Output formats of the reduced tables (map tables are always JSONL).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug)]
+pub struct BatchArgs {
+    pub corpora: Vec<PathBuf>,
+    pub reduce_from: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub run: Vec<String>,
+    pub format: Format,
+    pub config: Option<PathBuf>,
+    pub skip_bad: bool,
+    pub jobs: Option<usize>,
+    pub part_size: usize,
+}
+
+fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
+    let mut parsed = BatchArgs {
+        corpora: Vec::new(),
+        reduce_from: Vec::new(),
+        out: PathBuf::new(),
+        run: Vec::new(),
+        format: Format::Jsonl,
+        config: None,
+        skip_bad: false,
+        jobs: None,
+        part_size: 2_000,
+    };
+    let mut i = 0;
+    let mut list: Option<&str> = if reduce { Some("dirs") } else { None };
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let value = |i: usize| {
+            args.get(i + 1)
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("{arg} needs a value"))
+        };
+        match arg {
+            "--corpus" => {
+                parsed.corpora.push(PathBuf::from(value(i)?));
+                list = Some("corpus");
+                i += 1;
+            }
+            "--out" => {
+                parsed.out = PathBuf::from(value(i)?);
+                list = None;
+                i += 1;
+            }
+            "--run" => {
+                parsed.run.push(value(i)?);
+                list = Some("run");
+                i += 1;
+            }
+            "--format" => {
+                parsed.format = match value(i)?.as_str() {
+                    "jsonl" => Format::Jsonl,
+                    "csv" => Format::Csv,
+                    "parquet" => bail!("--format parquet is not built in yet; use jsonl (DuckDB reads it with read_json_auto)"),
+                    other => bail!("unknown format `{other}` (formats: jsonl, csv)"),
+                };
+                list = None;
+                i += 1;
+            }
+            "--config" => {
+                parsed.config = Some(PathBuf::from(value(i)?));
+                list = None;
+                i += 1;
+            }
+            "--skip-bad" => parsed.skip_bad = true,
+            "--jobs" | "-j" => {
+                parsed.jobs = Some(
+                    value(i)?
+                        .parse()
+                        .ok()
+                        .filter(|&n: &usize| n > 0)
+                        .ok_or_else(|| anyhow::anyhow!("--jobs takes a positive number"))?,
+                );
+                i += 1;
+            }
+            "--part-size" => {
+                parsed.part_size = value(i)?
+                    .parse()
+                    .ok()
+                    .filter(|&n: &usize| n > 0)
+                    .ok_or_else(|| anyhow::anyhow!("--part-size takes a positive number"))?;
+                i += 1;
+            }
+            other if other.starts_with('-') => bail!(
+                "unknown argument `{other}` (see newslens {} --help)",
+                if reduce { "reduce" } else { "batch" }
+            ),
+            other => match list {
+                Some("corpus") => parsed.corpora.push(PathBuf::from(other)),
+                Some("run") => parsed.run.push(other.to_string()),
+                Some("dirs") => parsed.reduce_from.push(PathBuf::from(other)),
+                _ => bail!("unexpected `{other}`"),
+            },
+        }
+        i += 1;
+    }
+    if parsed.out.as_os_str().is_empty() {
+        bail!("--out DIR is required");
+    }
+    if !reduce && parsed.corpora.is_empty() {
+        bail!("--corpus PATH is required");
+    }
+    if reduce && parsed.reduce_from.is_empty() {
+        bail!("name the batch folders to reduce");
+    }
+    if parsed.run.is_empty() {
+        parsed.run.push("all".into());
+    }
+    Ok(parsed)
+}
+
+/// `newslens batch …` and `newslens reduce …`; returns the exit status.
+pub fn main(command: &str, args: &[String]) -> i32 {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{HELP}");
+        return 0;
+    }
+    let parsed = match parse(args, command == "reduce") {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return 2;
+        }
+    };
+    if let Some(jobs) = parsed.jobs {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&cancel);
+    // Ctrl-C stops between parts; what was written stays under temporary names.
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
+    let outcome = if command == "reduce" {
+        reduce_command(&parsed)
+    } else {
+        batch_command(&parsed, &cancel)
+    };
+    match outcome {
+        Ok(summary) => {
+            eprintln!("{summary}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            1
+        }
+    }
+}
+
+fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>> {
+    let registry = Registry::linked()?;
+    let mut selected: Vec<&'static str> = Vec::new();
+    for name in names {
+        if name == "all" {
+            selected.extend(registry.names());
+        } else {
+            selected.push(registry.get(name)?.name);
+        }
+    }
+    selected.sort_unstable();
+    selected.dedup();
+    selected
+        .into_iter()
+        .map(|name| (registry.get(name)?.build)(&config.settings_for(name)))
+        .collect()
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(path) => Config::load(path),
+        None => Ok(newslens_core::bundled::config()),
+    }
+}
+
+/// Streams documents from the corpora, a part at a time.
+struct Stream {
+    sources: Vec<PathBuf>,
+    current: Option<JsonlReader>,
+    pending: std::vec::IntoIter<Arc<Document>>,
+    skip_bad: bool,
+    skipped: Vec<LoadError>,
+}
+
+impl Stream {
+    fn next_part(&mut self, size: usize) -> Result<Vec<Arc<Document>>> {
+        let mut part = Vec::with_capacity(size);
+        while part.len() < size {
+            if let Some(doc) = self.pending.next() {
+                part.push(doc);
+                continue;
+            }
+            if let Some(reader) = &mut self.current {
+                match reader.next() {
+                    Some(Ok(doc)) => part.push(Arc::new(doc)),
+                    Some(Err(e @ LoadError::Io { .. })) => return Err(e.into()),
+                    Some(Err(e)) if self.skip_bad => {
+                        eprintln!("skipped {e}");
+                        self.skipped.push(e);
+                    }
+                    Some(Err(e)) => return Err(e.into()),
+                    None => self.current = None,
+                }
+                continue;
+            }
+            let Some(path) = (!self.sources.is_empty()).then(|| self.sources.remove(0)) else {
+                break;
+            };
+            let name = path.to_string_lossy();
+            if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") {
+                self.current = Some(JsonlReader::open(&path)?);
+            } else {
+                let loaded = newslens_core::load::load_path(
+                    &path,
+                    LoadOptions {
+                        skip_bad: self.skip_bad,
+                    },
+                )?;
+                self.skipped.extend(loaded.skipped);
+                self.pending = loaded.docs.into_iter();
+            }
+        }
+        Ok(part)
+    }
+}
+
+fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
+    let config = load_config(args.config.as_deref())?;
+    let analyzers = analyzers(&config, &args.run)?;
+    let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
+    let map_dir = args.out.join("map");
+    let mut writers: BTreeMap<(String, String), TableWriter> = BTreeMap::new();
+    let mut stream = Stream {
+        sources: args.corpora.clone(),
+        current: None,
+        pending: Vec::new().into_iter(),
+        skip_bad: args.skip_bad,
+        skipped: Vec::new(),
+    };
+    let progress = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let (mut docs_done, mut bytes_done) = (0usize, 0usize);
+    // A reader thread fills a bounded queue, so reading overlaps analysis and
+    // at most two parts are in memory.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Arc<Document>>>>(1);
+    let part_size = args.part_size;
+    let reader = std::thread::spawn(move || {
+        loop {
+            let part = stream.next_part(part_size);
+            let done = matches!(&part, Ok(p) if p.is_empty()) || part.is_err();
+            if sender.send(part).is_err() || done {
+                break;
+            }
+        }
+        stream.skipped.len()
+    });
+    for part in receiver {
+        let part = part?;
+        if part.is_empty() {
+            break;
+        }
+        if cancel.load(Ordering::Relaxed) {
+            bail!("cancelled after {docs_done} documents; no output written");
+        }
+        let annotated = newslens_core::run::annotate_all(&annotator, &part);
+        for analyzer in &analyzers {
+            let mapped = newslens_core::run::map_all(analyzer.as_ref(), &annotated, Some(cancel))?;
+            for table in mapped.tables {
+                let key = (analyzer.name().to_string(), table.name.clone());
+                let writer = match writers.entry(key) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        e.insert(TableWriter::create(&map_dir.join(analyzer.name()), &table)?)
+                    }
+                };
+                writer.append(&table)?;
+            }
+        }
+        docs_done += part.len();
+        bytes_done += part.iter().map(|d| d.text.len()).sum::<usize>();
+        if progress {
+            let seconds = started.elapsed().as_secs_f64();
+            eprint!(
+                "\r{docs_done} articles, {:.1} MB/s   ",
+                bytes_done as f64 / 1e6 / seconds.max(1e-9)
+            );
+        }
+    }
+    let skipped = reader
+        .join()
+        .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+    if progress {
+        eprintln!();
+    }
+    for writer in writers.into_values() {
+        writer.finish()?;
+    }
+    let tables = reduce_into(std::slice::from_ref(&args.out), &args.out, &analyzers, args.format)?;
+    Ok(format!(
+        "{docs_done} articles ({:.1} MB) in {:.1} s; {skipped} bad records skipped; {tables} tables in {}",
+        bytes_done as f64 / 1e6,
+        started.elapsed().as_secs_f64(),
+        args.out.display()
+    ))
+}
+
+fn reduce_command(args: &BatchArgs) -> Result<String> {
+    let config = load_config(args.config.as_deref())?;
+    let analyzers = analyzers(&config, &args.run)?;
+    let tables = reduce_into(&args.reduce_from, &args.out, &analyzers, args.format)?;
+    Ok(format!("{tables} tables in {}", args.out.display()))
+}
+
+/// Reads the map tables of `shards` and writes each analyzer's reduced tables to `out`.
+pub fn reduce_into(
+    shards: &[PathBuf],
+    out: &Path,
+    analyzers: &[Box<dyn Analyzer>],
+    format: Format,
+) -> Result<usize> {
+    let mut written = 0;
+    for analyzer in analyzers {
+        let report = reduce_shards(shards, analyzer.as_ref())?;
+        let dir = out.join(analyzer.name());
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        for table in &report.tables {
+            write_table(&dir, table, format)?;
+            written += 1;
+        }
+        // The analyzer's own table order, so a loaded folder shows its main table first.
+        let order: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+        write_atomically(
+            &dir.join("tables.txt"),
+            format!("{}\n", order.join("\n")).as_bytes(),
+        )?;
+    }
+    Ok(written)
+}
+
+/// The reduce of one analyzer over the map tables of several shards.
+pub fn reduce_shards(shards: &[PathBuf], analyzer: &dyn Analyzer) -> Result<Report> {
+    let mut mapped = Report::default();
+    for shard in shards {
+        let dir = shard.join("map").join(analyzer.name());
+        if !dir.exists() {
+            bail!(
+                "{} has no map tables for {}",
+                shard.display(),
+                analyzer.name()
+            );
+        }
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
+            .collect();
+        names.sort();
+        let mut part = Report::default();
+        for schema in names {
+            let name = schema
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .trim_end_matches(".schema.json")
+                .to_string();
+            part.tables.push(read_table(&dir, &name)?);
+        }
+        mapped.append(part);
+    }
+    analyzer.reduce(mapped)
+}
+
+/// Every reduced table in a batch folder, by analyzer, for the REPL.
+pub fn load_results(dir: &Path) -> Result<Vec<(String, Report)>> {
+    let mut out = Vec::new();
+    let mut analyzers: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir() && p.file_name().is_some_and(|n| n != "map"))
+        .collect();
+    analyzers.sort();
+    for analyzer_dir in analyzers {
+        let mut report = Report::default();
+        let order = std::fs::read_to_string(analyzer_dir.join("tables.txt")).unwrap_or_default();
+        for name in order.lines().filter(|l| !l.is_empty()) {
+            report.tables.push(read_table(&analyzer_dir, name)?);
+        }
+        out.push((
+            analyzer_dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string(),
+            report,
+        ));
+    }
+    Ok(out)
+}
+
+fn schema_json(table: &Table) -> serde_json::Value {
+    json!({
+        "table": table.name,
+        "columns": table.columns.iter().map(|c| json!({"name": c.name, "type": c.ty.name()})).collect::<Vec<_>>(),
+    })
+}
+
+fn parse_type(name: &str) -> Result<ColumnType> {
+    Ok(match name {
+        "text" => ColumnType::Text,
+        "int" => ColumnType::Int,
+        "float" => ColumnType::Float,
+        "date" => ColumnType::Date,
+        "bool" => ColumnType::Bool,
+        other => bail!("unknown column type {other}"),
+    })
+}
+
+fn row_json(table: &Table, row: &Row) -> serde_json::Value {
+    let mut object = Map::new();
+    for (column, cell) in table.columns.iter().zip(&row.cells) {
+        let value = match cell {
+            Value::Null => serde_json::Value::Null,
+            Value::Text(s) => json!(s),
+            Value::Int(i) => json!(i),
+            Value::Float(x) => json!(x),
+            Value::Date(d) => json!(d.to_string()),
+            Value::Bool(b) => json!(b),
+        };
+        object.insert(column.name.clone(), value);
+    }
+    let evidence: Vec<serde_json::Value> = row
+        .evidence
+        .iter()
+        .map(|e| json!([e.doc, e.start, e.end]))
+        .collect();
+    object.insert("_evidence".into(), serde_json::Value::Array(evidence));
+    serde_json::Value::Object(object)
+}
+
+fn cell_from(ty: ColumnType, value: &serde_json::Value) -> Result<Value> {
+    Ok(match (ty, value) {
+        (_, serde_json::Value::Null) => Value::Null,
+        (ColumnType::Text, serde_json::Value::String(s)) => Value::Text(s.clone()),
+        (ColumnType::Int, v) => Value::Int(
+            v.as_i64()
+                .ok_or_else(|| anyhow::anyhow!("not an int: {v}"))?,
+        ),
+        (ColumnType::Float, v) => match v.as_i64().filter(|_| v.is_i64() && !v.is_f64()) {
+            // Ints written into float columns stay ints, as the map made them.
+            Some(i) => Value::Int(i),
+            None => Value::Float(
+                v.as_f64()
+                    .ok_or_else(|| anyhow::anyhow!("not a number: {v}"))?,
+            ),
+        },
+        (ColumnType::Date, serde_json::Value::String(s)) => Value::Date(s.parse()?),
+        (ColumnType::Bool, serde_json::Value::Bool(b)) => Value::Bool(*b),
+        (ty, v) => bail!("a {} cell holds {v}", ty.name()),
+    })
+}
+
+/// Appends rows of one table to its JSONL file under a temporary name.
+struct TableWriter {
+    temp: PathBuf,
+    path: PathBuf,
+    out: BufWriter<File>,
+}
+
+impl TableWriter {
+    fn create(dir: &Path, table: &Table) -> Result<TableWriter> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(format!("{}.jsonl", table.name));
+        let temp = dir.join(format!(".{}.jsonl.tmp", table.name));
+        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        write_atomically(
+            &dir.join(format!("{}.schema.json", table.name)),
+            serde_json::to_string_pretty(&schema_json(table))?.as_bytes(),
+        )?;
+        Ok(TableWriter {
+            temp,
+            path,
+            out: BufWriter::new(file),
+        })
+    }
+
+    fn append(&mut self, table: &Table) -> Result<()> {
+        for row in &table.rows {
+            serde_json::to_writer(&mut self.out, &row_json(table, row))?;
+            self.out.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.out.flush()?;
+        std::fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("renaming {}", self.temp.display()))?;
+        Ok(())
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = path.with_extension("tmp");
+    std::fs::write(&temp, bytes).with_context(|| format!("writing {}", temp.display()))?;
+    std::fs::rename(&temp, path).with_context(|| format!("renaming {}", temp.display()))?;
+    Ok(())
+}
+
+/// Writes a reduced table (JSONL always, so a folder can be loaded back; CSV too when asked).
+fn write_table(dir: &Path, table: &Table, format: Format) -> Result<()> {
+    let mut writer = TableWriter::create(dir, table)?;
+    writer.append(table)?;
+    writer.finish()?;
+    if format == Format::Csv {
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
+        for row in &table.rows {
+            csv.write_record(row.cells.iter().map(Value::to_string))?;
+        }
+        let bytes = csv.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        write_atomically(&dir.join(format!("{}.csv", table.name)), &bytes)?;
+    }
+    Ok(())
+}
+
+/// Reads a table back with its schema; every value keeps its type.
+pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
+    let schema_path = dir.join(format!("{name}.schema.json"));
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .with_context(|| format!("reading {}", schema_path.display()))?,
+    )?;
+    let mut columns = Vec::new();
+    for c in schema["columns"]
+        .as_array()
+        .ok_or_else(|| anyhow::anyhow!("{}: no columns", schema_path.display()))?
+    {
+        columns.push((
+            c["name"].as_str().unwrap_or("").to_string(),
+            parse_type(c["type"].as_str().unwrap_or(""))?,
+        ));
+    }
+    let column_refs: Vec<(&str, ColumnType)> =
+        columns.iter().map(|(n, t)| (n.as_str(), *t)).collect();
+    let mut table = Table::new(name, &column_refs);
+    let path = dir.join(format!("{name}.jsonl"));
+    let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
+    for (number, line) in BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        let object: serde_json::Value = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}", path.display(), number + 1))?;
+        let mut cells = Vec::with_capacity(columns.len());
+        for (column, ty) in &columns {
+            cells.push(
+                cell_from(*ty, &object[column])
+                    .with_context(|| format!("{}:{}: {column}", path.display(), number + 1))?,
+            );
+        }
+        let mut row = Row::new(cells);
+        if let Some(evidence) = object["_evidence"].as_array() {
+            for e in evidence {
+                row.evidence.push(Evidence {
+                    doc: e[0].as_str().unwrap_or("").to_string(),
+                    start: e[1].as_u64().unwrap_or(0) as usize,
+                    end: e[2].as_u64().unwrap_or(0) as usize,
+                });
+            }
+        }
+        table.rows.push(row);
+    }
+    Ok(table)
+}
+
+/// Runs batch over in-memory documents written to a temporary JSONL file; for tests.
+pub fn write_jsonl(docs: &[Arc<Document>], path: &Path) -> Result<()> {
+    let mut out = BufWriter::new(File::create(path)?);
+    for doc in docs {
+        let record = json!({
+            "id": doc.id, "source": doc.meta.source, "published": doc.meta.published.map(|d| d.to_string()),
+            "title": doc.meta.title, "url": doc.meta.url, "text": doc.text,
+        });
+        serde_json::to_writer(&mut out, &record)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Batch-runs `corpora` into `out` with every linked analyzer; for tests and tools.
+pub fn run(corpora: &[PathBuf], out: &Path, part_size: usize) -> Result<String> {
+    let args = BatchArgs {
+        corpora: corpora.to_vec(),
+        reduce_from: Vec::new(),
+        out: out.to_path_buf(),
+        run: vec!["all".into()],
+        format: Format::Jsonl,
+        config: None,
+        skip_bad: false,
+        jobs: None,
+        part_size,
+    };
+    batch_command(&args, &AtomicBool::new(false))
+}

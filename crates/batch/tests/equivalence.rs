@@ -1,0 +1,133 @@
+//! Batch + reduce gives the same tables as the in-memory run, on the bundled
+//! corpus and on the FA-KES reports (when ../shared is there), whole or in shards.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use newslens_core::{Registry, Report};
+
+use newslens_casualty_figure as _;
+use newslens_corpus_stats as _;
+use newslens_sentiment_lexicon as _;
+use newslens_source_bias as _;
+use newslens_timeline as _;
+
+fn temp(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("newslens-batch-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn in_memory(docs: &[Arc<newslens_core::Document>]) -> Vec<(String, Report)> {
+    let config = newslens_core::bundled::config();
+    let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
+    let annotated = newslens_core::run::annotate_all(&annotator, docs);
+    Registry::linked()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let analyzer = (r.build)(&config.settings_for(r.name)).unwrap();
+            (
+                r.name.to_string(),
+                newslens_core::run::run_analyzer(analyzer.as_ref(), &annotated, None).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn assert_same(expected: &[(String, Report)], got: &[(String, Report)]) {
+    assert_eq!(expected.len(), got.len());
+    for ((name_a, a), (name_b, b)) in expected.iter().zip(got) {
+        assert_eq!(name_a, name_b);
+        let mut names_a: Vec<&str> = a.tables.iter().map(|t| t.name.as_str()).collect();
+        let mut names_b: Vec<&str> = b.tables.iter().map(|t| t.name.as_str()).collect();
+        names_a.sort_unstable();
+        names_b.sort_unstable();
+        assert_eq!(names_a, names_b, "{name_a}");
+        for table in &a.tables {
+            let other = b.table(&table.name).unwrap();
+            assert_eq!(table.columns, other.columns, "{name_a}.{}", table.name);
+            assert_eq!(
+                table.rows.len(),
+                other.rows.len(),
+                "{name_a}.{}",
+                table.name
+            );
+            for (x, y) in table.rows.iter().zip(&other.rows) {
+                assert_eq!(x, y, "{name_a}.{}", table.name);
+            }
+        }
+    }
+}
+
+fn check(docs: Vec<Arc<newslens_core::Document>>, name: &str, part_size: usize) {
+    let dir = temp(name);
+    let input = dir.join("input.jsonl");
+    newslens_batch::write_jsonl(&docs, &input).unwrap();
+    let out = dir.join("out");
+    newslens_batch::run(std::slice::from_ref(&input), &out, part_size).unwrap();
+    assert_same(
+        &in_memory(&docs),
+        &newslens_batch::load_results(&out).unwrap(),
+    );
+
+    // The same corpus in two shards, reduced together.
+    let half = docs.len() / 2;
+    let (first, second) = (dir.join("a.jsonl"), dir.join("b.jsonl"));
+    newslens_batch::write_jsonl(&docs[..half], &first).unwrap();
+    newslens_batch::write_jsonl(&docs[half..], &second).unwrap();
+    let (shard_a, shard_b) = (dir.join("shard-a"), dir.join("shard-b"));
+    newslens_batch::run(&[first], &shard_a, part_size).unwrap();
+    newslens_batch::run(&[second], &shard_b, part_size).unwrap();
+    let merged = dir.join("merged");
+    let config = newslens_core::bundled::config();
+    let analyzers: Vec<_> = Registry::linked()
+        .unwrap()
+        .iter()
+        .map(|r| (r.build)(&config.settings_for(r.name)).unwrap())
+        .collect();
+    newslens_batch::reduce_into(
+        &[shard_a, shard_b],
+        &merged,
+        &analyzers,
+        newslens_batch::Format::Jsonl,
+    )
+    .unwrap();
+    assert_same(
+        &in_memory(&docs),
+        &newslens_batch::load_results(&merged).unwrap(),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bundled_corpus_batch_equals_run_all() {
+    // Parts of two documents, so the map files are written in several appends.
+    check(newslens_core::bundled::documents(), "bundled", 2);
+}
+
+#[test]
+fn fakes_syria_batch_equals_run_all() {
+    let Some(docs) = newslens_core::testing::shared_corpus("fakes-syria.jsonl.gz") else {
+        return;
+    };
+    check(docs.into_iter().map(Arc::new).collect(), "fakes", 300);
+}
+
+#[test]
+fn a_malformed_line_is_reported_with_file_and_line() {
+    let dir = temp("bad");
+    let input = dir.join("bad.jsonl");
+    std::fs::write(
+        &input,
+        "{\"id\": \"a\", \"source\": \"X\", \"text\": \"Ten people were killed.\"}\nnot json\n",
+    )
+    .unwrap();
+    let error = newslens_batch::run(&[input], &dir.join("out"), 10)
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("bad.jsonl:2: malformed JSON"), "{error}");
+    // Nothing half-written is left under a final name.
+    assert!(!dir.join("out").join("casualty-figure").exists());
+}
