@@ -351,7 +351,12 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     for writer in writers.into_values() {
         writer.finish()?;
     }
-    let tables = reduce_into(std::slice::from_ref(&args.out), &args.out, &analyzers, args.format)?;
+    let tables = reduce_into(
+        std::slice::from_ref(&args.out),
+        &args.out,
+        &analyzers,
+        args.format,
+    )?;
     Ok(format!(
         "{docs_done} articles ({:.1} MB) in {:.1} s; {skipped} bad records skipped; {tables} tables in {}",
         bytes_done as f64 / 1e6,
