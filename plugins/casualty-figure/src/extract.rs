@@ -113,6 +113,7 @@ fn cue_after(word: &str) -> Option<Kind> {
 
 fn cue_before(word: &str) -> Option<Kind> {
     Some(match word {
+        "slew" | "slaughtered" | "slaying" => Kind::Killed,
         "killing" | "killed" | "kill" | "kills" | "claimed" | "claiming" | "executed"
         | "massacred" => Kind::Killed,
         "wounding" | "wounded" | "injuring" | "injured" | "wounds" | "injures" => Kind::Injured,
@@ -140,6 +141,7 @@ fn group_noun(word: &str) -> Option<&'static str> {
         "militants" | "militant" | "jihadists" | "jihadist" | "insurgents" | "insurgent"
         | "terrorists" | "terrorist" | "gunmen" | "extremists" => "militant",
         "rebels" | "rebel" => "rebel",
+        "mercenaries" | "mercenary" => "mercenary",
         "policemen" | "policeman" | "police" | "officers" | "officer" | "guards" | "guard" => {
             "police"
         }
@@ -177,6 +179,16 @@ fn demonym(word: &str) -> Option<String> {
 
 /// Nouns after a number that show it counts something other than people.
 const NOT_PEOPLE: &[&str] = &[
+    "airstrikes",
+    "strikes",
+    "raids",
+    "sorties",
+    "bombs",
+    "targets",
+    "attacks",
+    "explosions",
+    "barrel",
+    "rounds",
     "percent",
     "per",
     "%",
@@ -356,10 +368,23 @@ fn sentence_figures(
         let subset = start >= 1
             && matches!(ctx.word(start - 1), "including" | "includes" | "include")
             || (start >= 2 && ctx.word(start - 2) == "among" && ctx.word(start - 1) == "them");
-        let kind = if subset {
-            out[first_in_sentence..].last().map(|f| f.kind)
-        } else {
-            kind_before(&ctx, start).or_else(|| kind_after(&ctx, after_group, group.is_some()))
+        // "1,733 children 969 women and 3,110 men": a list goes on with the figure before.
+        let previous = out[first_in_sentence..].last();
+        let continues_list = previous.is_some_and(|p| {
+            let previous_end = ctx.index_after(p.span);
+            start >= previous_end
+                && start - previous_end <= 3
+                && (previous_end..start).all(|k| {
+                    group_noun(ctx.word(k)).is_some()
+                        || demonym(ctx.raw(k)).is_some()
+                        || matches!(ctx.word(k), "and" | ",")
+                })
+        });
+        let kind = match previous {
+            Some(p) if subset || continues_list => Some(p.kind),
+            _ => {
+                kind_before(&ctx, start).or_else(|| kind_after(&ctx, after_group, group.is_some()))
+            }
         };
         let Some(kind) = kind else {
             continue;
@@ -441,6 +466,15 @@ fn excluded(ctx: &Context, number: &Number, start: usize, end: usize) -> bool {
         return true;
     }
     // Clock times and scores: "10:30", "3-1".
+    if previous == ":"
+        && start >= 2
+        && ctx
+            .tokens
+            .get(start - 2)
+            .is_some_and(|t| t.kind == TokenKind::Number)
+    {
+        return true;
+    }
     if next == ":"
         || (next == "-"
             && ctx
@@ -581,7 +615,26 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
         return None;
     }
     if let Some(kind) = cue_before(ctx.word(i - 1)) {
+        // "killing and wounding several": one count of both.
+        if i >= 3
+            && ctx.word(i - 2) == "and"
+            && cue_before(ctx.word(i - 3)).is_some_and(|k| k != kind)
+        {
+            return Some(Kind::Casualties);
+        }
         return Some(kind);
+    }
+    // "the killing of 5,812 civilians", "the deaths of 12 children".
+    if i >= 2 && ctx.word(i - 1) == "of" {
+        match ctx.word(i - 2) {
+            "killing" | "killings" | "deaths" | "death" | "massacre" | "execution"
+            | "executions" => return Some(Kind::Killed),
+            "wounding" | "injuring" => return Some(Kind::Injured),
+            "displacement" => return Some(Kind::Displaced),
+            "abduction" | "kidnapping" => return Some(Kind::Kidnapped),
+            "arrest" | "arrests" | "detention" => return Some(Kind::Detained),
+            _ => {}
+        }
     }
     // "The death toll rose to 12", "toll stands at 30", "toll climbed to".
     let window = i.saturating_sub(6)..i;

@@ -25,6 +25,7 @@ pub struct Number {
 /// two dozen, "hundreds" at least two hundred, and so on.
 pub const VAGUE: &[(&str, f64)] = &[
     ("several", 3.0),
+    ("tens", 20.0),
     ("dozens", 24.0),
     ("scores", 40.0),
     ("hundreds", 200.0),

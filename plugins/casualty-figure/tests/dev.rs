@@ -1,0 +1,90 @@
+//! Scores the extractor on sentences annotated by reading (fixtures/fakes-dev.tsv):
+//! precision, recall and F1 of (kind, number), qualifier and group accuracy
+//! on the matched figures, and how often a sentence with no casualty figure
+//! gets one. The floors are the scores measured when the set was annotated.
+
+use newslens_casualty_figure::extract::figures;
+
+struct Gold {
+    kind: String,
+    qualifier: String,
+    value: f64,
+    group: String,
+}
+
+#[test]
+fn annotated_newswire_sentences() {
+    let (mut gold_n, mut found_n, mut matched, mut qualifier_ok, mut group_ok) = (0, 0, 0, 0, 0);
+    let (mut negatives, mut false_alarms) = (0, 0);
+    let mut misses = Vec::new();
+    for line in include_str!("../fixtures/fakes-dev.tsv")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+    {
+        let (text, expected) = line.split_once('\t').expect("text<TAB>figures");
+        let gold: Vec<Gold> = expected
+            .split(';')
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            .map(|f| {
+                let p: Vec<&str> = f.split(' ').collect();
+                Gold {
+                    kind: p[0].into(),
+                    qualifier: p[1].into(),
+                    value: p[2].parse().unwrap(),
+                    group: p[3].into(),
+                }
+            })
+            .collect();
+        let doc = newslens_core::testing::annotate(text, None);
+        let found = figures(&doc);
+        if gold.is_empty() {
+            negatives += 1;
+            false_alarms += usize::from(!found.is_empty());
+        }
+        gold_n += gold.len();
+        found_n += found.len();
+        let mut used = vec![false; gold.len()];
+        for f in &found {
+            let hit = (0..gold.len())
+                .find(|&k| !used[k] && gold[k].kind == f.kind.name() && gold[k].value == f.value);
+            match hit {
+                Some(k) => {
+                    used[k] = true;
+                    matched += 1;
+                    qualifier_ok += usize::from(gold[k].qualifier == f.qualifier.name());
+                    group_ok += usize::from(gold[k].group == f.group.as_deref().unwrap_or("-"));
+                }
+                None => misses.push(format!("extra {} {} in {text:?}", f.kind.name(), f.value)),
+            }
+        }
+        for (k, g) in gold.iter().enumerate().filter(|(k, _)| !used[*k]) {
+            let _ = k;
+            misses.push(format!("missed {} {} in {text:?}", g.kind, g.value));
+        }
+    }
+    let precision = matched as f64 / found_n as f64;
+    let recall = matched as f64 / gold_n as f64;
+    let f1 = 2.0 * precision * recall / (precision + recall);
+    let qualifier = qualifier_ok as f64 / matched as f64;
+    let group = group_ok as f64 / matched as f64;
+    let false_rate = false_alarms as f64 / negatives as f64;
+    println!("{gold_n} gold figures, {found_n} found, {matched} matched on kind and number");
+    println!(
+        "P {precision:.3} R {recall:.3} F1 {f1:.3}; qualifier {qualifier:.3}; group {group:.3}"
+    );
+    println!(
+        "false figures on {false_alarms} of {negatives} sentences with none ({false_rate:.3})"
+    );
+    for m in &misses {
+        println!("{m}");
+    }
+    assert!(f1 >= FLOOR_F1, "F1 {f1:.3}");
+    assert!(
+        false_rate <= CEILING_FALSE,
+        "false-figure rate {false_rate:.3}"
+    );
+}
+
+const FLOOR_F1: f64 = 0.93;
+const CEILING_FALSE: f64 = 0.04;
