@@ -3,7 +3,7 @@
 //! outlets, with the date each outlet wrote, and a flag where outlets put
 //! what looks like one event on different days.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
 use newslens_core::{ColumnType, Evidence, Row, Table};
@@ -20,13 +20,6 @@ struct Event {
     actors: BTreeSet<String>,
     terms: BTreeSet<String>,
     evidence: Vec<Evidence>,
-}
-
-impl Event {
-    fn overlap(&self, other: &Event) -> usize {
-        self.actors.intersection(&other.actors).count()
-            + self.terms.intersection(&other.terms).count()
-    }
 }
 
 struct Cluster {
@@ -63,6 +56,15 @@ fn find(parent: &mut [usize], i: usize) -> usize {
         k = next;
     }
     root
+}
+
+/// The Monday of an ISO week value ("2020-W02", "2020-W02-WE").
+fn week_start(value: &str) -> Option<Date> {
+    let (year, week) = value.split_once("-W")?;
+    let week: i8 = week.trim_end_matches("-WE").parse().ok()?;
+    jiff::civil::ISOWeekDate::new(year.parse().ok()?, week, jiff::civil::Weekday::Monday)
+        .ok()
+        .map(|w| w.date())
 }
 
 /// Does a coarse value ("2020-01", "2020-W02", "2020") cover a day ("2020-01-13")?
@@ -111,11 +113,26 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     let n = events.len();
     let mut parent: Vec<usize> = (0..n).collect();
     let days: Vec<usize> = (0..n).filter(|&i| events[i].precision == "day").collect();
-    for (a_pos, &a) in days.iter().enumerate() {
-        for &b in &days[a_pos + 1..] {
-            if events[a].date == events[b].date && events[a].overlap(&events[b]) > 0 {
-                let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
-                parent[ra] = rb;
+    // Only events of the same date can join, so compare within each date.
+    let mut by_date: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for &i in &days {
+        by_date.entry(events[i].date.as_str()).or_default().push(i);
+    }
+    // Events of a day that share a party or a word are one event: join each
+    // to the first event seen with that word, so the work is linear.
+    for same_day in by_date.values() {
+        let mut first_with: HashMap<&str, usize> = HashMap::new();
+        for &i in same_day {
+            for word in events[i].actors.iter().chain(&events[i].terms) {
+                match first_with.get(word.as_str()) {
+                    Some(&j) => {
+                        let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                        parent[ri] = rj;
+                    }
+                    None => {
+                        first_with.insert(word.as_str(), i);
+                    }
+                }
             }
         }
     }
@@ -134,19 +151,67 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     }
     // Coarser events join the day cluster they cover that they share most with,
     // or else gather by their own value.
+    // Day clusters by month, so a coarse event looks only at the days it may cover.
+    let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (&key, cluster) in &clusters {
+        by_month
+            .entry(cluster.date.chars().take(7).collect())
+            .or_default()
+            .push(key);
+    }
+    // Each day cluster's parties and words, for scoring coarse events against it.
+    let cluster_words: HashMap<usize, BTreeSet<&str>> = clusters
+        .iter()
+        .map(|(&k, c)| {
+            (
+                k,
+                c.members
+                    .iter()
+                    .flat_map(|&m| {
+                        events[m]
+                            .actors
+                            .iter()
+                            .chain(&events[m].terms)
+                            .map(String::as_str)
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut own: HashMap<(String, String), HashMap<&str, usize>> = HashMap::new();
     for i in (0..n).filter(|&i| events[i].precision != "day") {
-        let best = clusters
+        let candidates: Vec<usize> = match events[i].precision.as_str() {
+            "month" => by_month
+                .get(events[i].date.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            "week" => {
+                // A week spans at most two months.
+                let day = week_start(&events[i].date);
+                let months: BTreeSet<String> = day
+                    .iter()
+                    .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
+                    .map(|s| s.chars().take(7).collect())
+                    .collect();
+                months
+                    .iter()
+                    .flat_map(|m| by_month.get(m).cloned().unwrap_or_default())
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let best = candidates
             .iter()
-            .filter(|(_, c)| c.precision == "day" && covers(&events[i].date, &c.date))
-            .map(|(&k, c)| {
-                (
-                    c.members
-                        .iter()
-                        .map(|&m| events[m].overlap(&events[i]))
-                        .max()
-                        .unwrap_or(0),
-                    k,
-                )
+            .filter(|k| covers(&events[i].date, &clusters[k].date))
+            .map(|k| {
+                let words = &cluster_words[k];
+                let shared = events[i]
+                    .actors
+                    .iter()
+                    .chain(&events[i].terms)
+                    .filter(|w| words.contains(w.as_str()))
+                    .count();
+                (shared, *k)
             })
             // Only months and weeks are fine enough to join a day, and on more than one shared word.
             .filter(|&(score, _)| {
@@ -160,14 +225,23 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 .members
                 .push(i),
             None => {
-                let key = clusters
+                // Coarse events of one value that share a word gather in one cluster.
+                let index = own
+                    .entry((events[i].date.clone(), events[i].precision.clone()))
+                    .or_default();
+                let words: Vec<&str> = events[i]
+                    .actors
                     .iter()
-                    .find(|(_, c)| {
-                        c.date == events[i].date
-                            && c.members.iter().any(|&m| events[m].overlap(&events[i]) > 0)
-                    })
-                    .map(|(&k, _)| k)
+                    .chain(&events[i].terms)
+                    .map(String::as_str)
+                    .collect();
+                let key = words
+                    .iter()
+                    .find_map(|w| index.get(*w).copied())
                     .unwrap_or(n + i);
+                for w in words {
+                    index.entry(w).or_insert(key);
+                }
                 clusters
                     .entry(key)
                     .or_insert_with(|| Cluster {
@@ -180,14 +254,39 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             }
         }
     }
+    let key_of: Vec<usize> = clusters.keys().copied().collect();
     let clusters: Vec<Cluster> = clusters.into_values().collect();
     // Disagreements: day clusters a few days apart that share parties and
     // several words, reported by different outlets.
     let mut disagreements: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
-    for a in 0..clusters.len() {
-        for b in a + 1..clusters.len() {
+    let mut dated: Vec<(Date, usize)> = clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.precision == "day")
+        .filter_map(|(k, c)| c.date.parse::<Date>().ok().map(|d| (d, k)))
+        .collect();
+    dated.sort();
+    // Candidate pairs share a word that few clusters use, within the window.
+    let mut users: HashMap<&str, Vec<(Date, usize)>> = HashMap::new();
+    for &(date, k) in &dated {
+        for word in &cluster_words[&key_of[k]] {
+            users.entry(word).or_default().push((date, k));
+        }
+    }
+    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for list in users.values().filter(|l| l.len() <= 50) {
+        for (x, &(da, a)) in list.iter().enumerate() {
+            for &(db, b) in &list[x + 1..] {
+                if (db - da).get_days().abs() as i64 <= window_days && da != db {
+                    candidates.insert((a.min(b), a.max(b)));
+                }
+            }
+        }
+    }
+    for (a, b) in candidates {
+        {
             let (ca, cb) = (&clusters[a], &clusters[b]);
-            if ca.precision != "day" || cb.precision != "day" || ca.date == cb.date {
+            if ca.date == cb.date {
                 continue;
             }
             // An outlet that reports both dates reports two events, not one event twice.
@@ -203,18 +302,10 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             {
                 continue;
             }
-            let (Ok(da), Ok(db)) = (ca.date.parse::<Date>(), cb.date.parse::<Date>()) else {
-                continue;
-            };
-            let apart = (db - da).get_days().abs() as i64;
-            if apart > window_days {
-                continue;
-            }
             let strong = ca.members.iter().any(|&x| {
                 cb.members.iter().any(|&y| {
                     let (ex, ey) = (&events[x], &events[y]);
-                    ex.source != ey.source
-                        && ex.actors.intersection(&ey.actors).count() >= 2
+                    ex.actors.intersection(&ey.actors).count() >= 2
                         && ex.terms.intersection(&ey.terms).count() >= 3
                 })
             });
