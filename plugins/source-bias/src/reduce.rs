@@ -103,6 +103,11 @@ fn text(t: &Table, r: &Row, c: &str) -> String {
     t.cell(r, c).map(Value::to_string).unwrap_or_default()
 }
 
+/// Whether a text cell equals `value`, without copying it.
+fn is(t: &Table, r: &Row, c: &str, value: &str) -> bool {
+    t.cell(r, c).and_then(Value::as_str) == Some(value)
+}
+
 fn int(t: &Table, r: &Row, c: &str) -> i64 {
     t.cell(r, c).and_then(Value::as_i64).unwrap_or(0)
 }
@@ -394,7 +399,7 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
         let quote_evidence: Vec<Evidence> = quote_rows
             .rows
             .iter()
-            .filter(|r| &text(&quote_rows, r, "source") == source)
+            .filter(|r| is(&quote_rows, r, "source", source))
             .flat_map(|r| r.evidence.iter().take(1).cloned())
             .collect();
         push(
@@ -406,7 +411,7 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
         let sides: Vec<String> = voices_table
             .rows
             .iter()
-            .filter(|r| &text(&voices_table, r, "source") == source)
+            .filter(|r| is(&voices_table, r, "source", source))
             .map(|r| {
                 format!(
                     "{} {:.0}%",
@@ -438,8 +443,7 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
                 .rows
                 .iter()
                 .filter(|r| {
-                    &text(&loaded_table, r, "source") == source
-                        && text(&loaded_table, r, "voice") == voice
+                    is(&loaded_table, r, "source", source) && is(&loaded_table, r, "voice", voice)
                 })
                 .map(|r| {
                     (
@@ -467,8 +471,8 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
         }
         let mut verbs: BTreeMap<String, (i64, Vec<Evidence>)> = BTreeMap::new();
         for r in attribution_table.rows.iter().filter(|r| {
-            &text(&attribution_table, r, "source") == source
-                && text(&attribution_table, r, "class") != "neutral"
+            is(&attribution_table, r, "source", source)
+                && !is(&attribution_table, r, "class", "neutral")
         }) {
             let e = verbs
                 .entry(text(&attribution_table, r, "term"))
