@@ -172,6 +172,20 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
     let mut i = 0;
     while i < tokens.len() {
         let token = tokens[i];
+        // Most tokens are words that cannot start a number: decide on the first byte
+        // before slicing the text.
+        if token.kind != TokenKind::Number {
+            let first = text.as_bytes()[token.span.start as usize].to_ascii_lowercase();
+            if token.kind != TokenKind::Word
+                || !matches!(
+                    first,
+                    b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
+                )
+            {
+                i += 1;
+                continue;
+            }
+        }
         let s = token.span.slice(text);
         // Digits, "80 000" grouping, then an optional scale word.
         if token.kind == TokenKind::Number {
