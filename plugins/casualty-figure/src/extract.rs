@@ -291,27 +291,7 @@ pub fn figures(doc: &AnnotatedDoc) -> Vec<Figure> {
     out
 }
 
-struct Context<'a> {
-    doc: &'a AnnotatedDoc,
-    tokens: &'a [Token],
-    lower: Vec<String>,
-}
-
-impl Context<'_> {
-    fn word(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", String::as_str)
-    }
-    fn raw(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
-    }
-    /// The index of the first token of `span`.
-    fn index_of(&self, span: Span) -> usize {
-        self.tokens.partition_point(|t| t.span.start < span.start)
-    }
-    fn index_after(&self, span: Span) -> usize {
-        self.tokens.partition_point(|t| t.span.start < span.end)
-    }
-}
+type Context<'a> = newslens_core::text::Words<'a>;
 
 fn sentence_figures(
     doc: &AnnotatedDoc,

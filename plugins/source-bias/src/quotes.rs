@@ -1,7 +1,7 @@
 //! Voices: who is quoted, with which verb, directly or in indirect speech.
 //! Built on the core quotation spans, sentences and actor mentions.
 
-use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
+use newslens_core::text::{AnnotatedDoc, TokenKind};
 use newslens_core::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -201,31 +201,27 @@ fn speaker_word(word: &str, raw: &str, kind: TokenKind) -> bool {
         )
 }
 
-struct Sentence<'a> {
-    doc: &'a AnnotatedDoc,
-    tokens: &'a [Token],
-    lower: Vec<String>,
+type Sentence<'a> = newslens_core::text::Words<'a>;
+
+/// Speaker phrases around a reporting verb.
+trait Speakers {
+    fn speaker_before(&self, verb: usize, limit: usize) -> Option<(usize, usize)>;
+    fn speaker_after(&self, from: usize) -> Option<(usize, usize)>;
 }
 
-impl Sentence<'_> {
-    fn w(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", String::as_str)
-    }
-    fn raw(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
-    }
+impl Speakers for Sentence<'_> {
     /// The speaker phrase ending just before token `verb` (exclusive), walking back.
     fn speaker_before(&self, verb: usize, limit: usize) -> Option<(usize, usize)> {
         let mut start = verb;
         while start > limit && verb - start < 9 {
             let i = start - 1;
-            if !speaker_word(self.w(i), self.raw(i), self.tokens[i].kind)
-                && !PRONOUNS.contains(&self.w(i))
+            if !speaker_word(self.word(i), self.raw(i), self.tokens[i].kind)
+                && !PRONOUNS.contains(&self.word(i))
             {
                 break;
             }
             // A pronoun is a whole speaker on its own.
-            if PRONOUNS.contains(&self.w(i)) {
+            if PRONOUNS.contains(&self.word(i)) {
                 start = i;
                 break;
             }
@@ -234,7 +230,7 @@ impl Sentence<'_> {
         // Leading prepositions and determiners are not the speaker's head.
         while start < verb
             && matches!(
-                self.w(start),
+                self.word(start),
                 "of" | "for" | "in" | "on" | "'s" | "’s" | "." | "-"
             )
         {
@@ -247,13 +243,13 @@ impl Sentence<'_> {
         let mut end = from;
         while end < self.tokens.len()
             && end - from < 9
-            && speaker_word(self.w(end), self.raw(end), self.tokens[end].kind)
+            && speaker_word(self.word(end), self.raw(end), self.tokens[end].kind)
         {
             end += 1;
         }
         while end > from
             && matches!(
-                self.w(end - 1),
+                self.word(end - 1),
                 "of" | "for" | "in" | "on" | "the" | "a" | "." | "-"
             )
         {
@@ -274,14 +270,14 @@ struct Attribution {
 fn attribution_in(s: &Sentence, quotes: &[Span]) -> Option<Attribution> {
     let tokens = s.tokens;
     let outside = |i: usize| {
-        !quotes.iter().any(|q| q.contains(tokens[i].span)) && !matches!(s.w(i), "“" | "”" | "\"")
+        !quotes.iter().any(|q| q.contains(tokens[i].span)) && !matches!(s.word(i), "“" | "”" | "\"")
     };
     for i in 0..tokens.len() {
-        if !outside(i) || !is_reporting_verb(s.w(i)) {
+        if !outside(i) || !is_reporting_verb(s.word(i)) {
             continue;
         }
-        if s.w(i) == "according" {
-            if s.w(i + 1) == "to" {
+        if s.word(i) == "according" {
+            if s.word(i + 1) == "to" {
                 return Some(Attribution {
                     speaker: s.speaker_after(i + 2),
                     verb: i,
@@ -369,7 +365,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
             continue;
         };
         // "Russia supports Haftar …, said analyst Alexei Malashenko."
-        if a > verb && verb >= 4 && s.w(verb - 1) == "," && s.w(verb) != "according" {
+        if a > verb && verb >= 4 && s.word(verb - 1) == "," && s.word(verb) != "according" {
             let quote = s.tokens[0].span.cover(s.tokens[verb - 2].span);
             found.push((
                 quote.start,
@@ -377,14 +373,14 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
             ));
             continue;
         }
-        if verb > b && verb + 2 < s.tokens.len() && s.w(verb) != "according" {
-            let start = if s.w(verb + 1) == "that" {
+        if verb > b && verb + 2 < s.tokens.len() && s.word(verb) != "according" {
+            let start = if s.word(verb + 1) == "that" {
                 verb + 2
             } else {
                 verb + 1
             };
             let last = s.tokens.len() - 1;
-            let end = if s.w(last) == "." && last > start {
+            let end = if s.word(last) == "." && last > start {
                 last - 1
             } else {
                 last
@@ -475,7 +471,8 @@ fn quotation(
 ) -> Quotation {
     let speaker_span = speaker.map(|(a, b)| s.tokens[a].span.cover(s.tokens[b].span));
     let actor = speaker_span.and_then(|span| s.doc.mentions_in(span).last().map(|m| m.actor));
-    let words: Vec<&str> = speaker.map_or(Vec::new(), |(a, b)| (a..=b).map(|i| s.w(i)).collect());
+    let words: Vec<&str> =
+        speaker.map_or(Vec::new(), |(a, b)| (a..=b).map(|i| s.word(i)).collect());
     let anonymous = words.iter().any(|w| ANONYMOUS.contains(w)) && actor.is_none()
         || words.first().is_some_and(|w| matches!(*w, "a" | "an"));
     Quotation {

@@ -4,7 +4,7 @@
 
 use jiff::civil::Date;
 use jiff::ToSpan;
-use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
+use newslens_core::text::AnnotatedDoc;
 use newslens_core::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -177,38 +177,7 @@ fn season_of(word: &str) -> Option<&'static str> {
     })
 }
 
-struct Words<'a> {
-    doc: &'a AnnotatedDoc,
-    tokens: &'a [Token],
-    lower: Vec<String>,
-}
-
-impl Words<'_> {
-    fn w(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", |s| s.as_str())
-    }
-    fn raw(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
-    }
-    fn is_number(&self, i: usize) -> bool {
-        self.tokens
-            .get(i)
-            .is_some_and(|t| t.kind == TokenKind::Number)
-    }
-    fn capital(&self, i: usize) -> bool {
-        self.raw(i).chars().next().is_some_and(char::is_uppercase)
-    }
-    /// Token i immediately followed by token i + 1 (no space): "20-year", "Jan."
-    fn joined(&self, i: usize) -> bool {
-        match (self.tokens.get(i), self.tokens.get(i + 1)) {
-            (Some(a), Some(b)) => a.span.end == b.span.start,
-            _ => false,
-        }
-    }
-    fn span(&self, from: usize, to: usize) -> Span {
-        self.tokens[from].span.cover(self.tokens[to].span)
-    }
-}
+use newslens_core::text::Words;
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
 type Found = (usize, usize, Type, String, Precision, Option<Date>);
@@ -224,7 +193,7 @@ enum Tense {
 /// look ahead ("until Tuesday", "will meet on Tuesday", "next Tuesday"),
 /// back otherwise — news reports what happened.
 fn tense_at(words: &Words, at: usize) -> Tense {
-    let before = |k: usize| if at >= k { words.w(at - k) } else { "" };
+    let before = |k: usize| if at >= k { words.word(at - k) } else { "" };
     if (1..=2).any(|k| matches!(before(k), "until" | "till" | "by" | "next")) {
         return Tense::Future;
     }
@@ -345,13 +314,13 @@ fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
 /// "last April", "in January", "2020-02-18", "in 2015", "the 1990s", "fiscal 1989".
 fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     let dct = anchor.published;
-    let word = w.w(i);
+    let word = w.word(i);
     // ISO dates: 2020-02-18.
     if w.is_number(i)
         && w.raw(i).len() == 4
-        && w.w(i + 1) == "-"
+        && w.word(i + 1) == "-"
         && w.is_number(i + 2)
-        && w.w(i + 3) == "-"
+        && w.word(i + 3) == "-"
         && w.is_number(i + 4)
     {
         let (y, m, d) = (
@@ -364,11 +333,12 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
     }
     // Day month [year]: "18 February 2020", "19 February".
     if w.is_number(i) && w.raw(i).len() <= 2 {
-        if let Some(month) = month_of(w.w(i + 1).trim_end_matches('.')).filter(|_| w.capital(i + 1))
+        if let Some(month) =
+            month_of(w.word(i + 1).trim_end_matches('.')).filter(|_| w.capital(i + 1))
         {
             let day: i8 = w.raw(i).parse().ok()?;
             let mut to = i + 1;
-            if w.w(to + 1) == "." {
+            if w.word(to + 1) == "." {
                 to += 1;
             }
             let year = if w.is_number(to + 1) && w.raw(to + 1).len() == 4 {
@@ -404,10 +374,10 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         }
         let abbreviated = month_word.len() <= 4 && !matches!(month_word, "may" | "june" | "july");
         let mut j = i;
-        if abbreviated && w.w(j + 1) == "." {
+        if abbreviated && w.word(j + 1) == "." {
             j += 1;
         }
-        let previous = if i > 0 { w.w(i - 1) } else { "" };
+        let previous = if i > 0 { w.word(i - 1) } else { "" };
         // "Jan. 19", "February 18th", "June 20"
         let day_token = w.raw(j + 1);
         let day_digits: String = day_token.chars().take_while(char::is_ascii_digit).collect();
@@ -419,7 +389,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
             let day: i8 = day_digits.parse().ok()?;
             let mut to = j + 1;
             let mut year = None;
-            if w.w(to + 1) == "," && w.is_number(to + 2) && w.raw(to + 2).len() == 4 {
+            if w.word(to + 1) == "," && w.is_number(to + 2) && w.raw(to + 2).len() == 4 {
                 year = w.raw(to + 2).parse().ok();
                 to += 2;
             } else if w.is_number(to + 1) && w.raw(to + 1).len() == 4 {
@@ -504,7 +474,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         }
         // Not a count of something: "2,000 people" has a comma; "1989 people" is rare.
         if matches!(
-            w.w(i + 1),
+            w.word(i + 1),
             "people"
                 | "troops"
                 | "soldiers"
@@ -516,7 +486,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         ) {
             return None;
         }
-        if w.joined(i) && w.w(i + 1) == "s" {
+        if w.joined(i) && w.word(i + 1) == "s" {
             return Some((
                 i,
                 i + 1,
@@ -526,7 +496,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
                 Date::new(year, 1, 1).ok(),
             ));
         }
-        let from = if i > 0 && w.w(i - 1) == "fiscal" {
+        let from = if i > 0 && w.word(i - 1) == "fiscal" {
             i - 1
         } else {
             i
@@ -610,7 +580,7 @@ fn date_value(
 /// "last Friday", "next Monday": the nearest such day before publication in a
 /// past-tense sentence, after it in a future one.
 fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
-    let (from, target) = match (w.w(i), w.w(i + 1)) {
+    let (from, target) = match (w.word(i), w.word(i + 1)) {
         (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
             if weekday_of(d).is_some() =>
         {
@@ -622,12 +592,12 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
     if !w.capital(target) {
         return None;
     }
-    let wanted = weekday_of(w.w(target))?;
+    let wanted = weekday_of(w.word(target))?;
     let _ = tense;
     let tense = tense_at(w, start_of_phrase(w, i));
     let start = if from.is_some() { i } else { target };
     let mut to = target;
-    let part = match w.w(target + 1) {
+    let part = match w.word(target + 1) {
         "morning" => Some("MO"),
         "afternoon" => Some("AF"),
         "evening" => Some("EV"),
@@ -671,12 +641,12 @@ fn start_of_phrase(w: &Words, i: usize) -> usize {
     let mut start = i;
     while start > 0
         && matches!(
-            w.w(start - 1),
+            w.word(start - 1),
             "on" | "late" | "early" | "by" | "since" | "until" | "till" | "from" | "before"
         )
     {
         start -= 1;
-        if matches!(w.w(start), "by" | "until" | "till" | "from" | "before") {
+        if matches!(w.word(start), "by" | "until" | "till" | "from" | "before") {
             return start + 1;
         }
     }
@@ -688,7 +658,7 @@ fn start_of_phrase(w: &Words, i: usize) -> usize {
 /// the weekend", "in the coming days", "since last year", "third-quarter".
 fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     let dct = anchor.published;
-    let word = w.w(i);
+    let word = w.word(i);
     let day = |date: Option<Date>, from: usize, to: usize| -> Option<Found> {
         Some(match date {
             Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
@@ -724,7 +694,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         // "recent years" is a duration, found below.
         "recent"
             if matches!(
-                w.w(i + 1),
+                w.word(i + 1),
                 "days" | "weeks" | "months" | "years" | "decades"
             ) => {}
         "recently" | "recent" | "previously" | "formerly" | "lately" => {
@@ -748,7 +718,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     }
     // "this morning", "this evening".
     if word == "this" {
-        let part = match w.w(i + 1) {
+        let part = match w.word(i + 1) {
             "morning" => Some("MO"),
             "afternoon" => Some("AF"),
             "evening" => Some("EV"),
@@ -761,22 +731,22 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     }
     // "the future", "the past", "in the coming days", "in recent years".
     if word == "the" {
-        match w.w(i + 1) {
+        match w.word(i + 1) {
             "future" => return reference(i, i + 1, "FUTURE_REF"),
-            "past" if unit(w.w(i + 2)).is_none() && small_number(w.w(i + 2)).is_none() => {
+            "past" if unit(w.word(i + 2)).is_none() && small_number(w.word(i + 2)).is_none() => {
                 return reference(i, i + 1, "PAST_REF")
             }
-            "coming" | "next" if matches!(w.w(i + 2), "days" | "weeks" | "months" | "years") => {
+            "coming" | "next" if matches!(w.word(i + 2), "days" | "weeks" | "months" | "years") => {
                 return reference(i, i + 2, "FUTURE_REF")
             }
             _ => {}
         }
     }
     // "a day earlier", "the day before", "the previous day", "the next day", "a year ago".
-    if matches!(word, "a" | "the" | "one") && unit(w.w(i + 1)).is_some()
-        || (word == "the" && matches!(w.w(i + 1), "previous" | "next" | "following"))
+    if matches!(word, "a" | "the" | "one") && unit(w.word(i + 1)).is_some()
+        || (word == "the" && matches!(w.word(i + 1), "previous" | "next" | "following"))
     {
-        let (unit_index, direction) = match (w.w(i + 1), w.w(i + 2), w.w(i + 3)) {
+        let (unit_index, direction) = match (w.word(i + 1), w.word(i + 2), w.word(i + 3)) {
             ("previous", u, _) if unit(u).is_some() => (i + 2, -1),
             ("next" | "following", u, _) if unit(u).is_some() => (i + 2, 1),
             (u, "earlier" | "before" | "ago", _) if unit(u).is_some() => (i + 1, -1),
@@ -784,13 +754,13 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             _ => (0, 0),
         };
         if direction != 0 {
-            let to = if w.w(i + 1) == w.w(unit_index) {
+            let to = if w.word(i + 1) == w.word(unit_index) {
                 unit_index + 1
             } else {
                 unit_index
             };
-            let (letter, _) = unit(w.w(unit_index))?;
-            let base = if w.w(unit_index + 1) == "ago" {
+            let (letter, _) = unit(w.word(unit_index))?;
+            let base = if w.word(unit_index + 1) == "ago" {
                 dct
             } else {
                 anchor.last_day.or(dct)
@@ -800,10 +770,10 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     }
     // "N days/weeks/months/years ago|earlier|later".
     if let Some(n) = small_number(word).filter(|_| word != "a" && word != "an") {
-        if let Some((letter, _)) = unit(w.w(i + 1)) {
-            if matches!(w.w(i + 2), "ago" | "earlier" | "later") {
-                let direction = if w.w(i + 2) == "later" { n } else { -n };
-                let base = if w.w(i + 2) == "ago" {
+        if let Some((letter, _)) = unit(w.word(i + 1)) {
+            if matches!(w.word(i + 2), "ago" | "earlier" | "later") {
+                let direction = if w.word(i + 2) == "later" { n } else { -n };
+                let base = if w.word(i + 2) == "ago" {
                     dct
                 } else {
                     anchor.last_day.or(dct)
@@ -814,13 +784,13 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     }
     // "last week", "this month", "next year", "earlier this month", "later this month",
     // "early this month", "late last year", "since last year", "over the weekend".
-    let (from, modifier, k) = match (word, w.w(i + 1)) {
+    let (from, modifier, k) = match (word, w.word(i + 1)) {
         ("earlier" | "later" | "early" | "late", m @ ("this" | "last" | "next")) => (i, m, i + 2),
         (m @ ("this" | "last" | "next" | "past" | "coming"), _) => (i, m, i + 1),
         ("the", "weekend") => (i, "the", i + 1),
         _ => return quarter(w, i, dct),
     };
-    let what = w.w(k);
+    let what = w.word(k);
     let dct = dct?;
     let shift = match modifier {
         "last" | "past" => -1,
@@ -994,13 +964,13 @@ fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
         "fourth" => Some(4),
         _ => None,
     };
-    let word = w.w(i);
+    let word = w.word(i);
     let (from, to, q) = if let Some(n) = word.strip_suffix("-quarter").and_then(ordinal) {
         (i, i, Some(n))
-    } else if ordinal(word).is_some() && w.w(i + 1) == "quarter" {
+    } else if ordinal(word).is_some() && w.word(i + 1) == "quarter" {
         (i, i + 1, ordinal(word))
     } else if word == "the" {
-        match (w.w(i + 1), w.w(i + 2)) {
+        match (w.word(i + 1), w.word(i + 2)) {
             (n, "quarter") if ordinal(n).is_some() => (i, i + 2, ordinal(n)),
             ("quarter", _) => (i, i + 1, None),
             ("latest" | "recent" | "last", "quarter") => (i, i + 2, None),
@@ -1029,7 +999,7 @@ fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
 /// "nine months", "ten-month-long", "the first nine months", "two years",
 /// "months", "every week", "daily".
 fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
-    let word = w.w(i);
+    let word = w.word(i);
     let set = |from: usize, to: usize, value: &str| {
         Some((
             from,
@@ -1046,10 +1016,10 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         "monthly" => return set(i, i, "P1M"),
         "annually" | "yearly" => return set(i, i, "P1Y"),
         "every" | "each" => {
-            if let Some((letter, _)) = unit(w.w(i + 1)) {
+            if let Some((letter, _)) = unit(w.word(i + 1)) {
                 return set(i, i + 1, &format!("P1{letter}"));
             }
-            if weekday_of(w.w(i + 1)).is_some() {
+            if weekday_of(w.word(i + 1)).is_some() {
                 return set(i, i + 1, "P1W");
             }
         }
@@ -1084,8 +1054,8 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         }
     }
     // "20-year": digits, hyphen, unit, written as three tokens; not "76-year-old".
-    if w.is_number(i) && w.w(i + 1) == "-" && w.joined(i) && !w.w(i + 2).ends_with("-old") {
-        if let Some((letter, _)) = unit(w.w(i + 2)) {
+    if w.is_number(i) && w.word(i + 1) == "-" && w.joined(i) && !w.word(i + 2).ends_with("-old") {
+        if let Some((letter, _)) = unit(w.word(i + 2)) {
             return Some((
                 i,
                 i + 2,
@@ -1101,19 +1071,22 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     let mut k = i;
     if word == "the" {
         k += 1;
-        if matches!(w.w(k), "first" | "last" | "past" | "next" | "previous") {
+        if matches!(w.word(k), "first" | "last" | "past" | "next" | "previous") {
             k += 1;
         }
     }
-    let n = small_number(w.w(k));
-    if let (Some(n), Some((letter, _))) = (n, unit(w.w(k + 1))) {
+    let n = small_number(w.word(k));
+    if let (Some(n), Some((letter, _))) = (n, unit(w.word(k + 1))) {
         // "a day earlier" and "two years ago" are dates, handled before this.
-        if matches!(w.w(k + 2), "ago" | "earlier" | "later" | "before" | "after") {
+        if matches!(
+            w.word(k + 2),
+            "ago" | "earlier" | "later" | "before" | "after"
+        ) {
             return None;
         }
         // "a year" needs a verb of lasting; bare "the year" is left alone.
-        if matches!(w.w(k), "a" | "an") && word != "the" {
-            let previous = if i > 0 { w.w(i - 1) } else { "" };
+        if matches!(w.word(k), "a" | "an") && word != "the" {
+            let previous = if i > 0 { w.word(i - 1) } else { "" };
             if !matches!(
                 previous,
                 "for" | "than" | "about" | "nearly" | "over" | "almost" | "in" | "within"
@@ -1124,7 +1097,7 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         if word != "the" {
             from = i;
         }
-        let time_unit = matches!(w.w(k + 1).trim_end_matches('s'), "hour" | "minute");
+        let time_unit = matches!(w.word(k + 1).trim_end_matches('s'), "hour" | "minute");
         let value = if time_unit {
             format!("PT{n}{letter}")
         } else {
@@ -1133,10 +1106,10 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         return Some((from, k + 1, Type::Duration, value, Precision::None, None));
     }
     // "a few days", "several weeks".
-    if (word == "a" && w.w(i + 1) == "few") || word == "several" {
+    if (word == "a" && w.word(i + 1) == "few") || word == "several" {
         let k = if word == "a" { i + 2 } else { i + 1 };
-        if let Some((letter, _)) = unit(w.w(k)).filter(|_| w.w(k).ends_with('s')) {
-            if !matches!(w.w(k + 1), "ago" | "earlier" | "later") {
+        if let Some((letter, _)) = unit(w.word(k)).filter(|_| w.word(k).ends_with('s')) {
+            if !matches!(w.word(k + 1), "ago" | "earlier" | "later") {
                 return Some((
                     i,
                     k,
@@ -1150,11 +1123,11 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     }
     // Bare plural units as vague durations: "for months", "weeks of talks".
     if matches!(word, "days" | "weeks" | "months" | "years" | "decades") {
-        let previous = if i > 0 { w.w(i - 1) } else { "" };
+        let previous = if i > 0 { w.word(i - 1) } else { "" };
         if matches!(
             previous,
             "for" | "in" | "within" | "of" | "several" | "many" | "recent"
-        ) || w.w(i + 1) == "of"
+        ) || w.word(i + 1) == "of"
         {
             let (letter, _) = unit(word)?;
             if previous == "recent" {

@@ -7,6 +7,7 @@ pub mod numbers;
 pub mod quotes;
 pub mod sentences;
 pub mod tokens;
+pub mod words;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ pub use mentions::{Mention, MentionForm, MentionMatcher};
 pub use numbers::{Number, NumberForm};
 pub use quotes::Quote;
 pub use tokens::{Token, TokenKind};
+pub use words::Words;
 
 use crate::config::Gazetteer;
 use crate::report::Evidence;
