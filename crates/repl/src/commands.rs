@@ -124,6 +124,15 @@ pub const COMMANDS: &[CommandSpec] = &[
         pipeline: false,
     },
     CommandSpec {
+        name: "explain",
+        aliases: &[],
+        usage: "explain SENTENCE | explain N",
+        summary: "Show how the sentiment lexicon scores a sentence, or the text of row N of the last table: each word, its value and the rules that changed it.",
+        examples: &["explain \"The ceasefire is not very good.\""],
+        complete: Complete::Nothing,
+        pipeline: false,
+    },
+    CommandSpec {
         name: "kwic",
         aliases: &[],
         usage: "kwic TERM [| PIPELINE]",

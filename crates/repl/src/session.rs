@@ -66,6 +66,7 @@ struct ResultTable {
 }
 
 pub struct Session {
+    config: Config,
     registry: Registry,
     analyzers: BTreeMap<&'static str, Box<dyn Analyzer>>,
     annotator: Annotator,
@@ -115,6 +116,7 @@ impl Session {
         }
         let annotator = Annotator::new(Arc::clone(&config.gazetteer));
         let mut session = Session {
+            config: config.clone(),
             registry,
             analyzers,
             annotator,
@@ -336,6 +338,7 @@ impl Session {
                 Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
             }
             "evidence" => self.evidence(args),
+            "explain" => self.explain(args),
             "views" => {
                 use ColumnType::*;
                 let mut table = Table::new(
@@ -760,6 +763,46 @@ impl Session {
             table: table.clone(),
         }];
         Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+    }
+
+    fn explain(&self, args: &[Lexeme]) -> Result<Output, CommandError> {
+        let sentence = match args {
+            [] => {
+                return Err(anyhow!(
+                    "usage: explain SENTENCE or explain N (a row of the last table)"
+                )
+                .into())
+            }
+            [n @ Lexeme {
+                kind: Lex::Number(_),
+                ..
+            }] => {
+                let table = self
+                    .last_shown
+                    .as_ref()
+                    .ok_or_else(|| anyhow!("no table shown yet"))?;
+                let Some(column) = table.column_index("text") else {
+                    return fail(
+                        format!("`{}` has no `text` column to explain", table.name),
+                        n,
+                    );
+                };
+                let index: usize = n.raw.parse().unwrap_or(0);
+                match table.rows.get(index.wrapping_sub(1)) {
+                    Some(row) => row.cells[column].to_string(),
+                    None => return fail(format!("no row {} in `{}`", n.raw, table.name), n),
+                }
+            }
+            words => words.iter().map(word).collect::<Vec<_>>().join(" "),
+        };
+        let settings = self.config.settings_for("sentiment-lexicon");
+        let config: newslens_sentiment_lexicon::Config = settings.parse()?;
+        let scorer = newslens_sentiment_lexicon::Scorer::new(&config)?;
+        Ok(Output::Text(format!(
+            "{sentence}\n{}\n(lexicon: {})\n",
+            scorer.explain(&sentence),
+            config.lexicon
+        )))
     }
 
     fn evidence(&self, args: &[Lexeme]) -> Result<Output, CommandError> {
