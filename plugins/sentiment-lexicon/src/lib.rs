@@ -230,7 +230,7 @@ impl Scorer {
                 Some(q) => q.contains(span),
                 None => doc.quote_at(span.start).is_none(),
             };
-            let is_boundary = |i: usize| {
+            let is_boundary = |i: usize, forward: bool| {
                 let t = tokens[i];
                 let w = t.span.slice(text);
                 // "… the legitimate government and the French government is …": a
@@ -251,17 +251,18 @@ impl Scorer {
                             | "you"
                             | "this"
                             | "that"
-                            | "his"
-                            | "their"
                     );
                 if new_subject {
                     return true;
                 }
+                // What an outlet says a party called for or said is part of that
+                // party's clause: "Macron called for a “credible, lasting” truce".
+                let quote_mark = matches!(w, "“" | "”" | "\"");
+                if forward && quote.is_none() && (quote_mark || !inside(t.span)) {
+                    return false;
+                }
                 (t.kind == TokenKind::Punct
-                    && matches!(
-                        w,
-                        ";" | ":" | "—" | "–" | "(" | ")" | "," | "“" | "”" | "\""
-                    ))
+                    && (quote_mark || matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | ",")))
                     || matches!(
                         w.to_lowercase().as_str(),
                         "but"
@@ -276,12 +277,14 @@ impl Scorer {
                     || !inside(t.span)
             };
             let mut start = at;
-            while start > 0 && at - start < self.clause_window && !is_boundary(start - 1) {
+            while start > 0 && at - start < self.clause_window && !is_boundary(start - 1, false) {
                 start -= 1;
             }
             let mention_end = tokens.partition_point(|t| t.span.start < mention.span.end);
             let mut end = mention_end;
-            while end < tokens.len() && end - mention_end < self.clause_window && !is_boundary(end)
+            while end < tokens.len()
+                && end - mention_end < self.clause_window
+                && !is_boundary(end, true)
             {
                 end += 1;
             }
@@ -289,7 +292,7 @@ impl Scorer {
                 continue;
             }
             let span = tokens[start].span.cover(tokens[end - 1].span);
-            let compound = self.score(doc.slice(span)).compound;
+            let compound = self.score(&without_names(doc, span)).compound;
             let voice = if quote.is_some() {
                 Voice::Quoted
             } else {
@@ -365,6 +368,31 @@ impl Scorer {
         parts.sort_by_key(|p| p.1.start);
         parts
     }
+}
+
+/// A clause's text with the parties' names taken out: "UN Support Mission"
+/// or "Government of National Accord" say nothing about anyone. Labels stay,
+/// since "putschist" or "legitimate government" are the judgement itself.
+fn without_names(doc: &AnnotatedDoc, span: Span) -> String {
+    let mut out = String::new();
+    let mut cursor = span.start;
+    for m in doc
+        .mentions_in(span)
+        .iter()
+        .filter(|m| m.form == newslens_core::text::MentionForm::Name)
+    {
+        out.push_str(doc.slice(Span {
+            start: cursor,
+            end: m.span.start,
+        }));
+        out.push(' ');
+        cursor = m.span.end;
+    }
+    out.push_str(doc.slice(Span {
+        start: cursor,
+        end: span.end,
+    }));
+    out
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
