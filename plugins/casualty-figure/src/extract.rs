@@ -636,6 +636,32 @@ fn kind_after(ctx: &Context, from: usize, has_group: bool) -> Option<Kind> {
     let mut i = from;
     while i < limit {
         let word = ctx.word(i);
+        // Another number starts another figure unless it is coordinated with this one
+        // ("280 civilians and about 2,000 fighters have been killed").
+        if ctx.is_number(i) && i > from {
+            let before = ctx.word(i - 1);
+            let coordinated = matches!(
+                before,
+                "and"
+                    | "including"
+                    | "them"
+                    | "among"
+                    | ","
+                    | "or"
+                    | "about"
+                    | "than"
+                    | "least"
+                    | "nearly"
+                    | "some"
+                    | "over"
+                    | "around"
+                    | "to"
+                    | "almost"
+            );
+            if !coordinated {
+                return None;
+            }
+        }
         if matches!(
             word,
             ";" | "."

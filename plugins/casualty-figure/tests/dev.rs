@@ -1,7 +1,9 @@
 //! Scores the extractor on sentences annotated by reading (fixtures/fakes-dev.tsv):
 //! precision, recall and F1 of (kind, number), qualifier and group accuracy
 //! on the matched figures, and how often a sentence with no casualty figure
-//! gets one. The floors are the scores measured when the set was annotated.
+//! gets one. The first 70 sentences were used while writing the rules; the
+//! other 132 were annotated afterwards and scored as they came. The floors
+//! sit just under the scores measured on the whole set.
 
 use newslens_casualty_figure::extract::figures;
 
@@ -80,6 +82,7 @@ fn annotated_newswire_sentences() {
         println!("{m}");
     }
     assert!(f1 >= FLOOR_F1, "F1 {f1:.3}");
+    assert!(group >= FLOOR_GROUP, "group accuracy {group:.3}");
     assert!(
         false_rate <= CEILING_FALSE,
         "false-figure rate {false_rate:.3}"
@@ -87,4 +90,5 @@ fn annotated_newswire_sentences() {
 }
 
 const FLOOR_F1: f64 = 0.93;
+const FLOOR_GROUP: f64 = 0.90;
 const CEILING_FALSE: f64 = 0.04;

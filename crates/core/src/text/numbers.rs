@@ -125,6 +125,7 @@ fn may_start_number(word: &str) -> bool {
     matches!(
         lower,
         b"a" | b"an"
+            | b"half"
             | b"tens"
             | b"hundreds"
             | b"several"
@@ -264,6 +265,28 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
             });
             i += 1;
             continue;
+        }
+        // "a quarter of a million", "half a million".
+        let fraction = match (lower.as_str(), word(i + 1).to_ascii_lowercase().as_str()) {
+            ("a", "quarter")
+                if word(i + 2).eq_ignore_ascii_case("of")
+                    && word(i + 3).eq_ignore_ascii_case("a") =>
+            {
+                Some((0.25, i + 4))
+            }
+            ("half", "a") => Some((0.5, i + 2)),
+            _ => None,
+        };
+        if let Some((share, scale_at)) = fraction {
+            if let Some(scale) = lookup(SCALES, word(scale_at)).filter(|&s| s >= 1_000.0) {
+                out.push(Number {
+                    span: token.span.cover(tokens[scale_at].span),
+                    value: share * scale,
+                    form: NumberForm::Words,
+                });
+                i = scale_at + 1;
+                continue;
+            }
         }
         // "a dozen", "two dozen", "a hundred", "a thousand".
         if lower == "a" || lower == "an" {
@@ -412,6 +435,14 @@ mod tests {
         check(
             "tens of thousands displaced",
             &[("tens of thousands", 20_000.0, Vague)],
+        );
+        check(
+            "more than a quarter of a million people",
+            &[("a quarter of a million", 250_000.0, Words)],
+        );
+        check(
+            "half a million refugees",
+            &[("half a million", 500_000.0, Words)],
         );
         check(
             "Several hundred Russian mercenaries",
