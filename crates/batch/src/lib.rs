@@ -631,7 +631,7 @@ pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
     Ok(table)
 }
 
-/// Runs batch over in-memory documents written to a temporary JSONL file; for tests.
+/// Writes documents as a newslens JSONL file (the input format of `batch`).
 pub fn write_jsonl(docs: &[Arc<Document>], path: &Path) -> Result<()> {
     let mut out = BufWriter::new(File::create(path)?);
     for doc in docs {

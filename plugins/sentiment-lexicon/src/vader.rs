@@ -507,7 +507,7 @@ impl Vader {
                 }
                 if start_i == 2 {
                     let before = valence;
-                    valence = special_idioms_check(&self.boosters, valence, lowered, i);
+                    valence = special_idioms_check(valence, lowered, i);
                     if valence != before && explain {
                         rules.push("special idiom".to_string());
                     }
@@ -601,12 +601,7 @@ fn negation_check(valence: f64, w: &[Cow<'_, str>], start_i: usize, i: usize) ->
     }
 }
 
-fn special_idioms_check(
-    boosters: &FastMap<&'static str, f64>,
-    mut valence: f64,
-    w: &[Cow<'_, str>],
-    i: usize,
-) -> f64 {
+fn special_idioms_check(mut valence: f64, w: &[Cow<'_, str>], i: usize) -> f64 {
     // The reference joins words with spaces and looks the phrase up; compare
     // word by word instead, with no allocation.
     let phrase_is = |phrase: &str, words: &[&Cow<'_, str>]| {
@@ -651,7 +646,6 @@ fn special_idioms_check(
             valence = v;
         }
     }
-    let _ = boosters;
     two_word_boosters(valence, w3.as_ref(), w2.as_ref(), w1.as_ref())
 }
 

@@ -305,7 +305,7 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
 
 fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     absolute(w, i, anchor, tense)
-        .or_else(|| weekday(w, i, anchor, tense))
+        .or_else(|| weekday(w, i, anchor))
         .or_else(|| relative(w, i, anchor))
         .or_else(|| duration_or_set(w, i))
 }
@@ -579,7 +579,7 @@ fn date_value(
 /// "Tuesday", "on Tuesday", "early Tuesday", "midnight Sunday", "Wednesday night",
 /// "last Friday", "next Monday": the nearest such day before publication in a
 /// past-tense sentence, after it in a future one.
-fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+fn weekday(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     let (from, target) = match (w.word(i), w.word(i + 1)) {
         (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
             if weekday_of(d).is_some() =>
@@ -593,7 +593,7 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
         return None;
     }
     let wanted = weekday_of(w.word(target))?;
-    let _ = tense;
+    // A weekday's direction comes from the words just before it, not the sentence.
     let tense = tense_at(w, start_of_phrase(w, i));
     let start = if from.is_some() { i } else { target };
     let mut to = target;
