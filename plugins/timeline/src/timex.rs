@@ -167,6 +167,18 @@ fn unit(word: &str) -> Option<(&'static str, Precision)> {
     })
 }
 
+/// A TIMEX3 duration of `amount` units (`amount` "X" when unknown):
+/// "P9M", "PT5H" (hours, minutes and seconds go after a "T").
+fn period(amount: &str, unit_word: &str) -> Option<String> {
+    let (letter, _) = unit(unit_word)?;
+    let clock = matches!(unit_word.trim_end_matches('s'), "hour" | "minute");
+    Some(if clock {
+        format!("PT{amount}{letter}")
+    } else {
+        format!("P{amount}{letter}")
+    })
+}
+
 fn season_of(word: &str) -> Option<&'static str> {
     Some(match word {
         "spring" => "SP",
@@ -237,6 +249,11 @@ fn tense(words: &Words) -> Tense {
 struct Anchor {
     published: Option<Date>,
     last_day: Option<Date>,
+    /// The quarter the document last named (year, quarter) and the sentence
+    /// it was named in: what "the period" and "a year earlier" refer to.
+    focus_quarter: Option<(i16, i8, usize)>,
+    /// The sentence being tagged, counted from the document's start.
+    sentence: usize,
 }
 
 fn ymd(date: Date) -> String {
@@ -265,9 +282,12 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
     let mut anchor = Anchor {
         published: doc.published(),
         last_day: doc.published(),
+        focus_quarter: None,
+        sentence: 0,
     };
     let mut out = Vec::new();
-    for &sentence in &doc.sentences {
+    for (index, &sentence) in doc.sentences.iter().enumerate() {
+        anchor.sentence = index;
         let tokens = doc.tokens_in(sentence);
         let words = Words {
             doc,
@@ -287,6 +307,17 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
                             anchor.last_day = Some(day);
                         }
                     }
+                    // A quarter counted back from the focus ("a year earlier",
+                    // "the year-ago quarter") leaves the focus where it was.
+                    let counted_back = (from..=to).any(|k| {
+                        matches!(
+                            words.word(k),
+                            "ago" | "earlier" | "year-ago" | "year-earlier" | "prior-year" | "last"
+                        )
+                    });
+                    if let Some(q) = quarter_of(&value).filter(|_| !counted_back) {
+                        anchor.focus_quarter = Some((q.0, q.1, index));
+                    }
                     out.push(Timex {
                         span: words.span(from, to),
                         kind,
@@ -303,8 +334,35 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
     out
 }
 
+/// The year and quarter of a value like "1989-Q3".
+fn quarter_of(value: &str) -> Option<(i16, i8)> {
+    let (year, q) = value.split_once("-Q")?;
+    Some((year.parse().ok()?, q.parse().ok()?))
+}
+
+/// The quarter in focus, if it was named in this sentence or the one before:
+/// "a year earlier" then means that quarter a year before.
+fn near_focus(anchor: &Anchor) -> Option<(i16, i8)> {
+    anchor
+        .focus_quarter
+        .filter(|&(_, _, at)| anchor.sentence - at <= 1)
+        .map(|(y, q, _)| (y, q))
+}
+
+fn quarter_found(from: usize, to: usize, year: i16, q: i8) -> Option<Found> {
+    Some((
+        from,
+        to,
+        Type::Date,
+        format!("{year:04}-Q{q}"),
+        Precision::Quarter,
+        Date::new(year, (q - 1) * 3 + 1, 1).ok(),
+    ))
+}
+
 fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
-    absolute(w, i, anchor, tense)
+    quarter(w, i, anchor)
+        .or_else(|| absolute(w, i, anchor, tense))
         .or_else(|| weekday(w, i, anchor))
         .or_else(|| relative(w, i, anchor))
         .or_else(|| duration_or_set(w, i))
@@ -524,16 +582,26 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
     None
 }
 
-/// The year of a month named without one: this year's, unless that lies
-/// well past publication in a past-tense sentence (then last year's) or well
-/// before it in a future one (then next year's).
+/// The year of a month named without one: the nearest such month to
+/// publication, leaning back in a past-tense sentence and forward in a future
+/// one. "December" in an October report is two months ahead, not ten back
+/// ("payable Dec. 1"); "October" in an April report is last October.
 fn infer_year(dct: Option<Date>, month: i8, tense: Tense) -> Option<i16> {
     let dct = dct?;
     let year = dct.year();
-    Some(match tense {
-        Tense::Past if month > dct.month() + 1 => year - 1,
-        Tense::Future if month + 2 < dct.month() => year + 1,
-        _ => year,
+    let ahead = (month - dct.month()).rem_euclid(12);
+    if ahead == 0 {
+        return Some(year);
+    }
+    let behind = 12 - ahead;
+    let forward = match tense {
+        Tense::Past => ahead + 2 < behind,
+        Tense::Future => ahead <= behind + 2,
+    };
+    Some(match (forward, month > dct.month()) {
+        (true, true) | (false, false) => year,
+        (true, false) => year + 1,
+        (false, true) => year - 1,
     })
 }
 
@@ -690,18 +758,17 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             let value = dct.map_or("XXXX-XX-XXTNI".into(), |d| format!("{}TNI", ymd(d)));
             return Some((i, i, Type::Time, value, Precision::Day, dct));
         }
-        "now" | "currently" | "current" | "nowadays" => return reference(i, i, "PRESENT_REF"),
-        // "recent years" is a duration, found below.
-        "recent"
-            if matches!(
-                w.word(i + 1),
-                "days" | "weeks" | "months" | "years" | "decades"
-            ) => {}
-        "recently" | "recent" | "previously" | "formerly" | "lately" => {
-            return reference(i, i, "PAST_REF")
-        }
+        // The adjectives "current", "recent", "former" and the adverbs
+        // "previously", "soon" mostly go untagged in the TimeML newswire
+        // (under a fifth of their uses there): they order events rather
+        // than point at a time. "Now" and "recently" point at one.
+        "now" | "currently" | "nowadays" => return reference(i, i, "PRESENT_REF"),
+        "recently" | "lately" => return reference(i, i, "PAST_REF"),
         // "year-earlier", "year-ago": the same period a year before.
         "year-earlier" | "year-ago" => {
+            if let Some((year, q)) = near_focus(anchor) {
+                return quarter_found(i, i, year - 1, q);
+            }
             let year = dct.map(|d| d.year() - 1);
             let value = year.map_or("XXXX".into(), |y| format!("{y:04}"));
             return Some((
@@ -713,7 +780,6 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 year.and_then(|y| Date::new(y, 1, 1).ok()),
             ));
         }
-        "soon" => return reference(i, i, "FUTURE_REF"),
         _ => {}
     }
     // "this morning", "this evening".
@@ -760,6 +826,11 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 unit_index
             };
             let (letter, _) = unit(w.word(unit_index))?;
+            if letter == "Y" && direction == -1 {
+                if let Some((year, q)) = near_focus(anchor) {
+                    return quarter_found(i, to, year - 1, q);
+                }
+            }
             let base = if w.word(unit_index + 1) == "ago" {
                 dct
             } else {
@@ -788,7 +859,10 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         ("earlier" | "later" | "early" | "late", m @ ("this" | "last" | "next")) => (i, m, i + 2),
         (m @ ("this" | "last" | "next" | "past" | "coming"), _) => (i, m, i + 1),
         ("the", "weekend") => (i, "the", i + 1),
-        _ => return quarter(w, i, dct),
+        // "the current quarter", "the current fiscal year": this one.
+        ("the", "current") if w.word(i + 2) == "fiscal" => (i, "this", i + 3),
+        ("the", "current") => (i, "this", i + 2),
+        _ => return None,
     };
     let what = w.word(k);
     let dct = dct?;
@@ -953,10 +1027,30 @@ fn shifted(base: Option<Date>, letter: &str, n: i64, from: usize, to: usize) -> 
     })
 }
 
-/// "the third quarter", "third-quarter", "the first quarter", "the quarter",
-/// "the latest quarter": quarters of the publication year, the latest being
-/// the last one completed.
-fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
+/// Which year a quarter or half belongs to, as the words say it.
+#[derive(Clone, Copy, PartialEq)]
+enum QuarterYear {
+    /// "the third quarter of 1984", "the 1988 quarter", "fiscal 1989's".
+    Named(i16),
+    /// "this year's", "last year's", "next year's": counted from publication.
+    Deictic(i16),
+    /// "the year-ago quarter", "the quarter a year earlier": a year before
+    /// the quarter the report is about.
+    YearBefore,
+    Unsaid,
+}
+
+/// "the third quarter", "third-quarter", "the 1988 third quarter", "the third
+/// quarter of 1984", "this year's third quarter", "next year's first quarter",
+/// "the year-ago quarter", "the year-earlier period", "the quarter a year
+/// ago", "the first half", "the last half of 1989", "the quarter".
+///
+/// Earnings reports are about one quarter: "the quarter", "the period" and
+/// "a year earlier" refer to the quarter the report last named (its focus).
+/// A quarter named by number alone is the latest such quarter to have begun
+/// by publication ("the fourth quarter" in January is last year's), or the
+/// one the sentence names with a year.
+fn quarter(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     let ordinal = |s: &str| match s {
         "first" => Some(1),
         "second" => Some(2),
@@ -964,35 +1058,155 @@ fn quarter(w: &Words, i: usize, dct: Option<Date>) -> Option<Found> {
         "fourth" => Some(4),
         _ => None,
     };
-    let word = w.word(i);
-    let (from, to, q) = if let Some(n) = word.strip_suffix("-quarter").and_then(ordinal) {
-        (i, i, Some(n))
-    } else if ordinal(word).is_some() && w.word(i + 1) == "quarter" {
-        (i, i + 1, ordinal(word))
-    } else if word == "the" {
-        match (w.word(i + 1), w.word(i + 2)) {
-            (n, "quarter") if ordinal(n).is_some() => (i, i + 2, ordinal(n)),
-            ("quarter", _) => (i, i + 1, None),
-            ("latest" | "recent" | "last", "quarter") => (i, i + 2, None),
+    let four_digit_year = |k: usize| -> Option<i16> {
+        (w.is_number(k) && w.raw(k).len() == 4)
+            .then(|| w.raw(k).parse().ok())
+            .flatten()
+            .filter(|y| (1900..=2100).contains(y))
+    };
+    let mut k = i;
+    let the = w.word(k) == "the";
+    if the {
+        k += 1;
+        if matches!(w.word(k), "comparable" | "corresponding" | "same") {
+            k += 1;
+        }
+    }
+    let mut year = QuarterYear::Unsaid;
+    match w.word(k) {
+        "year-ago" | "year-earlier" | "prior-year" if the => {
+            year = QuarterYear::YearBefore;
+            k += 1;
+        }
+        m @ ("this" | "last" | "next") if w.word(k + 1) == "year" && w.word(k + 2) == "'s" => {
+            year = QuarterYear::Deictic(match m {
+                "last" => -1,
+                "next" => 1,
+                _ => 0,
+            });
+            k += 3;
+        }
+        "fiscal" if four_digit_year(k + 1).is_some() && w.word(k + 2) == "'s" => {
+            year = QuarterYear::Named(four_digit_year(k + 1)?);
+            k += 3;
+        }
+        _ if the && four_digit_year(k).is_some() => {
+            year = QuarterYear::Named(four_digit_year(k)?);
+            k += 1;
+        }
+        _ => {}
+    }
+    if w.word(k) == "fiscal" && year == QuarterYear::Unsaid {
+        k += 1;
+    }
+    let word = w.word(k);
+    let spelled = |suffix: &str| word.strip_suffix(suffix).and_then(ordinal);
+    // (number, is a half, last token)
+    let (number, half, mut to) = if let Some(n) = spelled("-quarter") {
+        (Some(n), false, k)
+    } else if let Some(n) = spelled("-half") {
+        (Some(n), true, k)
+    } else if let Some(n) = ordinal(word) {
+        match w.word(k + 1) {
+            "quarter" => (Some(n), false, k + 1),
+            "half" if n <= 2 => (Some(n), true, k + 1),
+            _ => return None,
+        }
+    } else if the && word == "last" && w.word(k + 1) == "half" {
+        (Some(2), true, k + 1)
+    } else if the || year != QuarterYear::Unsaid {
+        match (word, w.word(k + 1)) {
+            ("quarter", _) => (None, false, k),
+            ("latest" | "recent", "quarter" | "period") => (None, false, k + 1),
+            ("period", _) if year != QuarterYear::Unsaid => (None, false, k),
             _ => return None,
         }
     } else {
         return None;
     };
-    let dct = dct?;
+    // "of 1984", "of this year", "of fiscal 1990".
+    if w.word(to + 1) == "of" {
+        let mut at = to + 2;
+        if w.word(at) == "fiscal" {
+            at += 1;
+        }
+        if let Some(y) = four_digit_year(at) {
+            year = QuarterYear::Named(y);
+            to = at;
+        } else if w.word(at + 1) == "year" {
+            if let Some(shift) = match w.word(at) {
+                "this" => Some(0),
+                "last" => Some(-1),
+                "next" => Some(1),
+                _ => None,
+            } {
+                year = QuarterYear::Deictic(shift);
+                to = at + 1;
+            }
+        }
+    }
+    // "the quarter a year ago": one timex, a year before the focus.
+    let mut year_before = year == QuarterYear::YearBefore;
+    if number.is_none()
+        && w.word(to + 1) == "a"
+        && w.word(to + 2) == "year"
+        && matches!(w.word(to + 3), "ago" | "earlier")
+    {
+        year_before = true;
+        to += 3;
+    }
+    let Some(dct) = anchor.published else {
+        let value = match (number, half) {
+            (Some(n), true) => format!("XXXX-H{n}"),
+            (Some(n), false) => format!("XXXX-Q{n}"),
+            (None, _) => "XXXX-QX".to_string(),
+        };
+        return Some((i, to, Type::Date, value, Precision::Quarter, None));
+    };
     let current = (dct.month() - 1) / 3 + 1;
-    let (year, q) = match q {
-        Some(q) => (dct.year(), q),
-        None if current == 1 => (dct.year() - 1, 4),
-        None => (dct.year(), current - 1),
+    let focus = anchor.focus_quarter.map(|(y, q, _)| (y, q));
+    // The latest quarter completed before publication.
+    let completed = if current == 1 {
+        (dct.year() - 1, 4)
+    } else {
+        (dct.year(), current - 1)
+    };
+    let (default_year, q) = match number {
+        Some(n) if half => (dct.year() - i16::from(n == 2 && current <= 2), n),
+        Some(n) => {
+            // Earnings of a past quarter are still "will be" news, so the
+            // tense does not move a numbered quarter forward.
+            let begun = if n <= current {
+                dct.year()
+            } else {
+                dct.year() - 1
+            };
+            (begun, n)
+        }
+        None => focus.unwrap_or(completed),
+    };
+    let mut year = match year {
+        QuarterYear::Named(y) => y,
+        QuarterYear::Deictic(shift) => dct.year() + shift,
+        QuarterYear::YearBefore | QuarterYear::Unsaid => focus
+            .filter(|_| number.is_none())
+            .map_or(default_year, |f| f.0),
+    };
+    if year_before {
+        year -= 1;
+    }
+    let (value, first_month) = if half {
+        (format!("{year:04}-H{q}"), (q - 1) * 6 + 1)
+    } else {
+        (format!("{year:04}-Q{q}"), (q - 1) * 3 + 1)
     };
     Some((
-        from,
+        i,
         to,
         Type::Date,
-        format!("{year:04}-Q{q}"),
+        value,
         Precision::Quarter,
-        Date::new(year, (q - 1) * 3 + 1, 1).ok(),
+        Date::new(year, first_month, 1).ok(),
     ))
 }
 
@@ -1028,42 +1242,24 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     // A hyphenated compound: "ten-month-long", "20-year", "nine-month"; not an age ("six-year-old").
     if let Some((number, rest)) = word.split_once('-').filter(|_| !word.ends_with("-old")) {
         let mut parts = rest.split('-');
-        if let (Some(n), Some(u)) = (small_number(number), parts.next().and_then(unit)) {
-            if n > 0 {
-                return Some((
-                    i,
-                    i,
-                    Type::Duration,
-                    format!("P{n}{}", u.0),
-                    Precision::None,
-                    None,
-                ));
+        let unit_word = parts.next().unwrap_or("");
+        if let Some(n) = small_number(number).filter(|&n| n > 0) {
+            if let Some(value) = period(&n.to_string(), unit_word) {
+                return Some((i, i, Type::Duration, value, Precision::None, None));
             }
         }
-        if let Some(u) = unit(number) {
-            if rest == "long" {
-                return Some((
-                    i,
-                    i,
-                    Type::Duration,
-                    format!("PX{}", u.0),
-                    Precision::None,
-                    None,
-                ));
+        // "day-long" lasts a day, "decades-long" some decades.
+        if rest == "long" {
+            let amount = if number.ends_with('s') { "X" } else { "1" };
+            if let Some(value) = period(amount, number) {
+                return Some((i, i, Type::Duration, value, Precision::None, None));
             }
         }
     }
     // "20-year": digits, hyphen, unit, written as three tokens; not "76-year-old".
     if w.is_number(i) && w.word(i + 1) == "-" && w.joined(i) && !w.word(i + 2).ends_with("-old") {
-        if let Some((letter, _)) = unit(w.word(i + 2)) {
-            return Some((
-                i,
-                i + 2,
-                Type::Duration,
-                format!("P{}{letter}", w.raw(i)),
-                Precision::None,
-                None,
-            ));
+        if let Some(value) = period(w.raw(i), w.word(i + 2)) {
+            return Some((i, i + 2, Type::Duration, value, Precision::None, None));
         }
     }
     // "the first nine months", "the nine months", "nine months", "two years", "a year".
@@ -1130,18 +1326,9 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         ) || w.word(i + 1) == "of"
         {
             let (letter, _) = unit(word)?;
-            if previous == "recent" {
-                return Some((
-                    i - 1,
-                    i,
-                    Type::Date,
-                    "PAST_REF".into(),
-                    Precision::None,
-                    None,
-                ));
-            }
+            // "recent weeks": a stretch of unknown length up to now.
             return Some((
-                i,
+                if previous == "recent" { i - 1 } else { i },
                 i,
                 Type::Duration,
                 format!("PX{letter}"),
