@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::config::AnalyzerSettings;
-use crate::report::Report;
+use crate::report::{Report, Row, Table};
 use crate::text::AnnotatedDoc;
 
 /// An analysis over a corpus, split into a per-document map and a
@@ -26,6 +26,75 @@ pub trait Analyzer: Send + Sync {
     fn reduce(&self, mapped: Report) -> Result<Report> {
         Ok(mapped)
     }
+
+    /// The reduce as a fold over map rows, for a batch run whose map tables
+    /// do not fit in memory. `None` (the default) makes a batch run read the
+    /// analyzer's map tables whole and call [`reduce`](Analyzer::reduce).
+    /// An analyzer that returns a plan must give the same tables from
+    /// [`fold_report`] over its map as from `reduce`; the simplest way is
+    /// for `reduce` to call `fold_report`.
+    fn streaming_reduce(&self) -> Option<StreamingReduce> {
+        None
+    }
+}
+
+/// A reduce that keeps compact state instead of the map tables: map tables
+/// that pass unchanged into the result are written by the caller row by row,
+/// and the rows of the tables it `reads` are folded one at a time.
+pub struct StreamingReduce {
+    /// Map tables that are also reduced tables, unchanged (`figures`), as
+    /// empty tables with their columns, for when there are no map rows.
+    pub keep: Vec<Table>,
+    /// The map tables the fold reads, in the order it wants them; each
+    /// table's rows arrive in corpus order.
+    pub reads: Vec<&'static str>,
+    pub fold: Box<dyn Fold>,
+    /// Every reduced table's name, in the order `reduce` returns them.
+    pub order: Vec<&'static str>,
+}
+
+/// The state of a [`StreamingReduce`].
+pub trait Fold: Send {
+    /// One map row; `table` gives the name and columns (its own rows may be empty).
+    fn add(&mut self, table: &Table, row: &Row) -> Result<()>;
+    /// The reduced tables that are not kept map tables.
+    fn finish(self: Box<Self>) -> Result<Report>;
+}
+
+/// Runs a streaming reduce over map tables held in memory, so the REPL and a
+/// batch run share one reduce.
+pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> {
+    let StreamingReduce {
+        keep,
+        reads,
+        mut fold,
+        order,
+    } = plan;
+    for name in &reads {
+        if let Some(table) = mapped.table(name) {
+            for row in &table.rows {
+                fold.add(table, row)?;
+            }
+        }
+    }
+    let mut folded = fold.finish()?;
+    let mut kept: Vec<Table> = keep
+        .into_iter()
+        .map(|empty| mapped.take_table(&empty.name).unwrap_or(empty))
+        .collect();
+    let mut tables = Vec::with_capacity(order.len());
+    for name in order {
+        if let Some(i) = kept.iter().position(|t| t.name == name) {
+            tables.push(kept.remove(i));
+        } else if let Some(table) = folded.take_table(name) {
+            tables.push(table);
+        } else {
+            bail!("the reduce gave no table {name:?}");
+        }
+    }
+    let mut notes = mapped.notes;
+    notes.append(&mut folded.notes);
+    Ok(Report { tables, notes })
 }
 
 /// How a plugin makes itself known; submitted with [`register_analyzer!`](crate::register_analyzer).
@@ -135,7 +204,7 @@ impl Registry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{ColumnType, Row, Table};
+    use crate::report::{ColumnType, Value};
 
     struct Toy;
     impl Analyzer for Toy {
@@ -195,5 +264,45 @@ mod tests {
         let empty = crate::run::run_analyzer(analyzer.as_ref(), &[], None).unwrap();
         assert_eq!(empty.tables.len(), 1);
         assert!(empty.tables[0].rows.is_empty());
+    }
+
+    /// Sums the byte counts of the toy's map as a fold.
+    struct Total(i64);
+    impl Fold for Total {
+        fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+            self.0 += table
+                .cell(row, "bytes")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            let mut t = Table::new("total", &[("bytes", ColumnType::Int)]);
+            t.push(Row::new(vec![self.0.into()]));
+            Ok(Report::new(vec![t]))
+        }
+    }
+
+    #[test]
+    fn a_fold_keeps_map_tables_and_adds_its_own_in_order() {
+        let docs = crate::testing::bundled_corpus();
+        let mapped = crate::run::map_all(&Toy, &docs, None).unwrap();
+        let lengths = mapped.tables[0].clone();
+        let plan = || StreamingReduce {
+            keep: vec![lengths.empty_like()],
+            reads: vec!["lengths"],
+            fold: Box::new(Total(0)),
+            order: vec!["total", "lengths"],
+        };
+        let report = fold_report(plan(), mapped).unwrap();
+        let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["total", "lengths"]);
+        assert_eq!(report.tables[1], lengths);
+        let sum: usize = docs.iter().map(|d| d.text().len()).sum();
+        assert_eq!(report.tables[0].rows[0].cells[0], Value::Int(sum as i64));
+        // No map tables at all: the kept table is there, empty.
+        let empty = fold_report(plan(), Report::default()).unwrap();
+        assert!(empty.tables[1].rows.is_empty());
+        assert_eq!(empty.tables[0].rows[0].cells[0], Value::Int(0));
     }
 }

@@ -17,6 +17,7 @@ pub mod compare;
 pub mod extract;
 
 use anyhow::Result;
+use newslens_core::analyzer::{Fold, StreamingReduce};
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table, Value};
 use serde::Deserialize;
 
@@ -114,13 +115,36 @@ impl newslens_core::Analyzer for CasualtyFigure {
         Report::new(vec![table])
     }
 
-    fn reduce(&self, mut mapped: Report) -> Result<Report> {
-        let figures = mapped.take_table("figures").unwrap_or_else(figures_table);
-        let compare = compare::compare(&figures);
-        Ok(Report {
-            tables: vec![figures, compare],
-            notes: mapped.notes,
-        })
+    fn reduce(&self, mapped: Report) -> Result<Report> {
+        newslens_core::analyzer::fold_report(reduce_plan(), mapped)
+    }
+
+    fn streaming_reduce(&self) -> Option<StreamingReduce> {
+        Some(reduce_plan())
+    }
+}
+
+/// `figures` passes through; `compare` folds the figures, keeping a few
+/// fields of each.
+fn reduce_plan() -> StreamingReduce {
+    StreamingReduce {
+        keep: vec![figures_table()],
+        reads: vec!["figures"],
+        fold: Box::new(CompareFold(compare::Compare::default())),
+        order: vec!["figures", "compare"],
+    }
+}
+
+struct CompareFold(compare::Compare);
+
+impl Fold for CompareFold {
+    fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+        self.0.add(table, row);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Report> {
+        Ok(Report::new(vec![self.0.finish()]))
     }
 }
 

@@ -14,8 +14,11 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
+use newslens_core::analyzer::{Fold, StreamingReduce};
 use newslens_core::text::TokenKind;
-use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Span, Table, Value};
+use newslens_core::{
+    AnalyzerSettings, AnnotatedDoc, ColumnType, Evidence, Report, Row, Span, Table, Value,
+};
 use serde::Deserialize;
 
 newslens_core::register_analyzer!(
@@ -138,35 +141,79 @@ impl newslens_core::Analyzer for CorpusStats {
         Report::new(vec![documents, doc_actors])
     }
 
-    fn reduce(&self, mut mapped: Report) -> Result<Report> {
-        let documents = mapped
-            .take_table("documents")
-            .unwrap_or_else(documents_table);
-        let doc_actors = mapped
-            .take_table("doc_actors")
-            .unwrap_or_else(doc_actors_table);
-        let text = |t: &Table, r: &Row, c: &str| {
-            t.cell(r, c)
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string()
-        };
-        let int = |t: &Table, r: &Row, c: &str| t.cell(r, c).and_then(Value::as_i64).unwrap_or(0);
+    fn reduce(&self, mapped: Report) -> Result<Report> {
+        newslens_core::analyzer::fold_report(reduce_plan(), mapped)
+    }
 
-        // Per source: documents, words, sentences, quotes, mentions.
-        let mut sources: BTreeMap<String, ([i64; 5], Vec<newslens_core::Evidence>)> =
-            BTreeMap::new();
-        for row in &documents.rows {
-            let entry = sources.entry(text(&documents, row, "source")).or_default();
+    fn streaming_reduce(&self) -> Option<StreamingReduce> {
+        Some(reduce_plan())
+    }
+}
+
+/// `documents` passes through; `sources` and `actors` are sums over the
+/// `documents` and `doc_actors` rows, so the fold keeps only the sums and
+/// the evidence.
+fn reduce_plan() -> StreamingReduce {
+    StreamingReduce {
+        keep: vec![documents_table()],
+        reads: vec!["documents", "doc_actors"],
+        fold: Box::new(Sums::default()),
+        order: vec!["documents", "sources", "actors"],
+    }
+}
+
+#[derive(Default)]
+struct Sums {
+    /// Per source: documents, words, sentences, quotes, mentions.
+    sources: BTreeMap<String, ([i64; 5], Vec<Evidence>)>,
+    /// Per source and actor: mentions and the documents they occur in.
+    actors: BTreeMap<(String, String), (i64, i64, Vec<Evidence>)>,
+}
+
+/// The cell of `row` in `column` as text, or "" when it is empty.
+fn text<'a>(table: &Table, row: &'a Row, column: &str) -> &'a str {
+    table
+        .cell(row, column)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
+fn int(table: &Table, row: &Row, column: &str) -> i64 {
+    table.cell(row, column).and_then(Value::as_i64).unwrap_or(0)
+}
+
+impl Fold for Sums {
+    fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+        if table.name == "documents" {
+            let source = text(table, row, "source");
+            if !self.sources.contains_key(source) {
+                self.sources.insert(source.to_string(), Default::default());
+            }
+            let Some(entry) = self.sources.get_mut(source) else {
+                return Ok(());
+            };
             entry.0[0] += 1;
             for (i, column) in ["words", "sentences", "quotes", "mentions"]
                 .iter()
                 .enumerate()
             {
-                entry.0[i + 1] += int(&documents, row, column);
+                entry.0[i + 1] += int(table, row, column);
             }
             entry.1.extend(row.evidence.iter().cloned());
+        } else {
+            let key = (
+                text(table, row, "source").to_string(),
+                text(table, row, "actor").to_string(),
+            );
+            let entry = self.actors.entry(key).or_default();
+            entry.0 += int(table, row, "mentions");
+            entry.1 += 1;
+            entry.2.extend(row.evidence.iter().cloned());
         }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Report> {
         use ColumnType::*;
         let mut source_table = Table::new(
             "sources",
@@ -179,7 +226,7 @@ impl newslens_core::Analyzer for CorpusStats {
                 ("mentions", Int),
             ],
         );
-        for (source, (counts, evidence)) in sources {
+        for (source, (counts, evidence)) in self.sources {
             let mut row = Row::new(
                 std::iter::once(Value::from(source))
                     .chain(counts.iter().map(|&c| c.into()))
@@ -187,20 +234,6 @@ impl newslens_core::Analyzer for CorpusStats {
             );
             row.evidence = evidence;
             source_table.push(row);
-        }
-
-        // Per source and actor: mentions and the documents they occur in.
-        let mut actors: BTreeMap<(String, String), (i64, i64, Vec<newslens_core::Evidence>)> =
-            BTreeMap::new();
-        for row in &doc_actors.rows {
-            let key = (
-                text(&doc_actors, row, "source"),
-                text(&doc_actors, row, "actor"),
-            );
-            let entry = actors.entry(key).or_default();
-            entry.0 += int(&doc_actors, row, "mentions");
-            entry.1 += 1;
-            entry.2.extend(row.evidence.iter().cloned());
         }
         let mut actor_table = Table::new(
             "actors",
@@ -211,7 +244,7 @@ impl newslens_core::Analyzer for CorpusStats {
                 ("documents", Int),
             ],
         );
-        for ((source, actor), (mentions, docs, evidence)) in actors {
+        for ((source, actor), (mentions, docs, evidence)) in self.actors {
             let mut row = Row::new(vec![
                 source.into(),
                 actor.into(),
@@ -221,10 +254,7 @@ impl newslens_core::Analyzer for CorpusStats {
             row.evidence = evidence;
             actor_table.push(row);
         }
-        Ok(Report {
-            tables: vec![documents, source_table, actor_table],
-            notes: mapped.notes,
-        })
+        Ok(Report::new(vec![source_table, actor_table]))
     }
 }
 
