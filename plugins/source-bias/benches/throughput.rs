@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 
-use newslens_core::Analyzer;
 use newslens_sentiment_lexicon::Scorer;
 
 fn main() {
