@@ -204,9 +204,18 @@ enum Tense {
 /// The tense a weekday is read in: forward when the words just before it
 /// look ahead ("until Tuesday", "will meet on Tuesday", "next Tuesday"),
 /// back otherwise — news reports what happened.
-fn tense_at(words: &Words, at: usize) -> Tense {
+fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
     let before = |k: usize| if at >= k { words.word(at - k) } else { "" };
+    // "had been due to expire Friday", "Until Thursday, they had not called
+    // him": the past perfect looks back even past a future word.
+    if (1..=6).any(|k| before(k) == "had") || (1..=4).any(|k| words.word(day + k) == "had") {
+        return Tense::Past;
+    }
     if (1..=2).any(|k| matches!(before(k), "until" | "till" | "by" | "next")) {
+        return Tense::Future;
+    }
+    // "as soon as Tuesday", "as early as Tuesday".
+    if before(1) == "as" && matches!(before(2), "soon" | "early") {
         return Tense::Future;
     }
     // "will be held on Thursday": a future marker shortly before wins over
@@ -221,6 +230,12 @@ fn tense_at(words: &Words, at: usize) -> Tense {
                 | "due"
                 | "expected"
                 | "planned"
+                | "plans"
+                | "plan"
+                | "planning"
+                | "would"
+                | "could"
+                | "might"
                 | "upcoming"
                 | "set"
         )
@@ -252,6 +267,8 @@ struct Anchor {
     /// The quarter the document last named (year, quarter) and the sentence
     /// it was named in: what "the period" and "a year earlier" refer to.
     focus_quarter: Option<(i16, i8, usize)>,
+    /// The year of the last calendar date named: what "that year" means.
+    last_year: Option<i16>,
     /// The sentence being tagged, counted from the document's start.
     sentence: usize,
 }
@@ -283,6 +300,7 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
         published: doc.published(),
         last_day: doc.published(),
         focus_quarter: None,
+        last_year: None,
         sentence: 0,
     };
     let mut out = Vec::new();
@@ -302,6 +320,18 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
         while i < tokens.len() {
             match find_at(&words, i, &anchor, tense) {
                 Some((from, to, kind, value, precision, date)) => {
+                    // TimeML puts "at least", "nearly", "about" inside the
+                    // timex of a length or of an "ago".
+                    let from = if kind == Type::Duration || words.word(to) == "ago" {
+                        with_modifier(&words, from)
+                    } else {
+                        from
+                    };
+                    if precision <= Precision::Year {
+                        if let Some(day) = date {
+                            anchor.last_year = Some(day.year());
+                        }
+                    }
                     if precision == Precision::Day {
                         if let Some(day) = date {
                             anchor.last_day = Some(day);
@@ -334,6 +364,26 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
     out
 }
 
+/// Where a timex begins once the modifier before it is counted in:
+/// "at least 30 days", "more than four decades ago", "nearly two months".
+fn with_modifier(w: &Words, from: usize) -> usize {
+    let before = |k: usize| if from >= k { w.word(from - k) } else { "" };
+    match (before(2), before(1)) {
+        ("at", "least" | "most") => from - 2,
+        (_, "nearly" | "almost" | "about" | "roughly" | "approximately" | "some" | "over") => {
+            from - 1
+        }
+        ("more" | "less" | "fewer", "than") => {
+            if from >= 3 && w.word(from - 3) == "no" {
+                from - 3
+            } else {
+                from - 2
+            }
+        }
+        _ => from,
+    }
+}
+
 /// The year and quarter of a value like "1989-Q3".
 fn quarter_of(value: &str) -> Option<(i16, i8)> {
     let (year, q) = value.split_once("-Q")?;
@@ -360,10 +410,84 @@ fn quarter_found(from: usize, to: usize, year: i16, q: i8) -> Option<Found> {
     ))
 }
 
+/// "10 p.m. Wednesday", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6",
+/// "noon Saturday", "around 7:15 p.m.": a clock time on the day that
+/// follows it, or on the day the narrative last set.
+fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    let (hour, minute, mut to) = match w.word(i) {
+        "noon" | "midday" => (12, 0, i),
+        _ if w.is_number(i) && w.raw(i).len() <= 2 => {
+            let hour: i8 = w.raw(i).parse().ok()?;
+            let (minute, at) =
+                if w.word(i + 1) == ":" && w.is_number(i + 2) && w.raw(i + 2).len() == 2 {
+                    (w.raw(i + 2).parse().ok()?, i + 3)
+                } else {
+                    (0, i + 1)
+                };
+            let afternoon = match w.word(at) {
+                "a.m." | "a.m" | "am" => false,
+                "p.m." | "p.m" | "pm" => true,
+                _ => return None,
+            };
+            if !(1..=12).contains(&hour) || minute > 59 {
+                return None;
+            }
+            let hour = match (hour, afternoon) {
+                (12, false) => 0,
+                (12, true) => 12,
+                (h, true) => h + 12,
+                (h, false) => h,
+            };
+            (hour, minute, at)
+        }
+        _ => return None,
+    };
+    if matches!(
+        w.word(to + 1),
+        "est"
+            | "edt"
+            | "cst"
+            | "cdt"
+            | "mst"
+            | "mdt"
+            | "pst"
+            | "pdt"
+            | "gmt"
+            | "utc"
+            | "bst"
+            | "cet"
+    ) {
+        to += 1;
+    }
+    let day_at = if w.word(to + 1) == "," {
+        to + 2
+    } else {
+        to + 1
+    };
+    let day = weekday(w, day_at, anchor, tense)
+        .or_else(|| absolute(w, day_at, anchor, tense))
+        .or_else(|| relative(w, day_at, anchor))
+        .filter(|f| f.0 == day_at && f.4 == Precision::Day && f.5.is_some());
+    // "noon" alone is too often a figure of speech to tag.
+    if day.is_none() && w.word(i) == "noon" {
+        return None;
+    }
+    let (to, date) = match &day {
+        Some(found) => (found.1, found.5),
+        None => (to, anchor.last_day.or(anchor.published)),
+    };
+    let value = match date {
+        Some(d) => format!("{}T{hour:02}:{minute:02}", ymd(d)),
+        None => format!("XXXX-XX-XXT{hour:02}:{minute:02}"),
+    };
+    Some((i, to, Type::Time, value, Precision::Day, date))
+}
+
 fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
-    quarter(w, i, anchor)
+    clock(w, i, anchor, tense)
+        .or_else(|| quarter(w, i, anchor))
         .or_else(|| absolute(w, i, anchor, tense))
-        .or_else(|| weekday(w, i, anchor))
+        .or_else(|| weekday(w, i, anchor, tense))
         .or_else(|| relative(w, i, anchor))
         .or_else(|| duration_or_set(w, i))
 }
@@ -524,6 +648,20 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         let date = year.and_then(|y| Date::new(y, month, 1).ok());
         return Some((from, j, Type::Date, value, Precision::Month, date));
     }
+    // Years said aloud in broadcast transcripts: "nineteen ninety-six".
+    if word == "nineteen" {
+        if let Some(rest) = spelled_tens(w.word(i + 1)) {
+            let year = 1900 + rest;
+            return Some((
+                i,
+                i + 1,
+                Type::Date,
+                format!("{year:04}"),
+                Precision::Year,
+                Date::new(year, 1, 1).ok(),
+            ));
+        }
+    }
     // Years: "2011", "in 2015", "fiscal 1989", "the 1990s", "mid-1990s".
     if w.is_number(i) && w.raw(i).len() == 4 {
         let year: i16 = w.raw(i).parse().ok()?;
@@ -580,6 +718,23 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         ));
     }
     None
+}
+
+/// 20 to 99 written out: "ninety-six", "eighty", "seventy-nine".
+fn spelled_tens(word: &str) -> Option<i16> {
+    const TENS: &[&str] = &[
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    const UNITS: &[&str] = &[
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    let (tens, unit) = word.split_once('-').unwrap_or((word, ""));
+    let tens = TENS.iter().position(|t| *t == tens)? as i16 * 10 + 20;
+    let unit = match unit {
+        "" => 0,
+        u => UNITS.iter().position(|x| *x == u)? as i16 + 1,
+    };
+    Some(tens + unit)
 }
 
 /// The year of a month named without one: the nearest such month to
@@ -647,7 +802,7 @@ fn date_value(
 /// "Tuesday", "on Tuesday", "early Tuesday", "midnight Sunday", "Wednesday night",
 /// "last Friday", "next Monday": the nearest such day before publication in a
 /// past-tense sentence, after it in a future one.
-fn weekday(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
+fn weekday(w: &Words, i: usize, anchor: &Anchor, sentence_tense: Tense) -> Option<Found> {
     let (from, target) = match (w.word(i), w.word(i + 1)) {
         (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
             if weekday_of(d).is_some() =>
@@ -662,7 +817,7 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     }
     let wanted = weekday_of(w.word(target))?;
     // A weekday's direction comes from the words just before it, not the sentence.
-    let tense = tense_at(w, start_of_phrase(w, i));
+    let tense = tense_at(w, start_of_phrase(w, i), target);
     let start = if from.is_some() { i } else { target };
     let mut to = target;
     let part = match w.word(target + 1) {
@@ -674,6 +829,17 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     };
     if part.is_some() {
         to += 1;
+    }
+    // "Saturday, April 25", "Friday Oct. 13": the date says which one.
+    let date_at = if w.word(to + 1) == "," {
+        to + 2
+    } else {
+        to + 1
+    };
+    if let Some(found) = absolute(w, date_at, anchor, sentence_tense)
+        .filter(|f| f.0 == date_at && f.4 == Precision::Day && f.5.is_some())
+    {
+        return Some((start, found.1, Type::Date, found.3, Precision::Day, found.5));
     }
     let Some(dct) = anchor.published else {
         let value = "XXXX-XX-XX".to_string();
@@ -750,7 +916,64 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             None,
         ))
     };
+    // "yesterday morning", "last night", "this evening": a part of a day.
+    let part_of_day = |k: usize| match w.word(k) {
+        "morning" => Some("MO"),
+        "afternoon" => Some("AF"),
+        "evening" => Some("EV"),
+        "night" => Some("NI"),
+        _ => None,
+    };
+    let day_shift = match word {
+        "today" | "this" => Some(0),
+        "yesterday" => Some(-1),
+        "tomorrow" => Some(1),
+        "last" if w.word(i + 1) == "night" => Some(-1),
+        _ => None,
+    };
+    if let (Some(shift), Some(part)) = (day_shift, part_of_day(i + 1)) {
+        if word != "this" || part != "NI" {
+            let date = dct.and_then(|d| add_days(d, shift));
+            let value = date.map_or(format!("XXXX-XX-XXT{part}"), |d| {
+                format!("{}T{part}", ymd(d))
+            });
+            return Some((i, i + 1, Type::Time, value, Precision::Day, date));
+        }
+    }
+    // "that day", "that same day", "that year", "that quarter": the last one named.
+    if word == "that" {
+        let k = if w.word(i + 1) == "same" {
+            i + 2
+        } else {
+            i + 1
+        };
+        match w.word(k) {
+            "day" => return day(anchor.last_day, i, k),
+            "year" => {
+                if let Some(year) = anchor.last_year {
+                    return Some((
+                        i,
+                        k,
+                        Type::Date,
+                        format!("{year:04}"),
+                        Precision::Year,
+                        Date::new(year, 1, 1).ok(),
+                    ));
+                }
+            }
+            "quarter" => {
+                if let Some((year, q, _)) = anchor.focus_quarter {
+                    return quarter_found(i, k, year, q);
+                }
+            }
+            _ => {}
+        }
+    }
     match word {
+        // "in coming weeks".
+        "coming" if matches!(w.word(i + 1), "days" | "weeks" | "months" | "years") => {
+            return reference(i, i + 1, "FUTURE_REF")
+        }
         "today" => return day(dct, i, i),
         "yesterday" => return day(dct.and_then(|d| add_days(d, -1)), i, i),
         "tomorrow" => return day(dct.and_then(|d| add_days(d, 1)), i, i),
@@ -799,6 +1022,9 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     if word == "the" {
         match w.word(i + 1) {
             "future" => return reference(i, i + 1, "FUTURE_REF"),
+            "near" | "short" | "long" if matches!(w.word(i + 2), "future" | "term") => {
+                return reference(i, i + 2, "FUTURE_REF")
+            }
             "past" if unit(w.word(i + 2)).is_none() && small_number(w.word(i + 2)).is_none() => {
                 return reference(i, i + 1, "PAST_REF")
             }
@@ -850,6 +1076,61 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                     anchor.last_day.or(dct)
                 };
                 return shifted(base, letter, direction, i, i + 2);
+            }
+        }
+    }
+    // "the year", "the full year", "the fiscal year": the year of the report,
+    // unless a year of accounts is being measured ("the year ended Sept. 30").
+    if word == "the" {
+        let k = if matches!(w.word(i + 1), "full" | "fiscal") {
+            i + 2
+        } else {
+            i + 1
+        };
+        if w.word(k) == "year" {
+            let after = w.word(k + 1);
+            if matches!(after, "ended" | "ending") {
+                return Some((i, k, Type::Duration, "P1Y".into(), Precision::None, None));
+            }
+            // "the year two thousand".
+            if after == "two" && w.word(k + 2) == "thousand" {
+                return Some((
+                    i,
+                    k + 2,
+                    Type::Date,
+                    "2000".into(),
+                    Precision::Year,
+                    Date::new(2000, 1, 1).ok(),
+                ));
+            }
+            let anaphoric = matches!(
+                after,
+                "before"
+                    | "after"
+                    | "earlier"
+                    | "later"
+                    | "ago"
+                    | "when"
+                    | "that"
+                    | "in"
+                    | "since"
+                    | "of"
+                    | "-"
+                    | "which"
+                    | "following"
+                    | "old"
+            ) || w.is_number(k + 1);
+            if !anaphoric {
+                if let Some(d) = dct {
+                    return Some((
+                        i,
+                        k,
+                        Type::Date,
+                        format!("{:04}", d.year()),
+                        Precision::Year,
+                        Date::new(d.year(), 1, 1).ok(),
+                    ));
+                }
             }
         }
     }
@@ -1210,6 +1491,38 @@ fn quarter(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     ))
 }
 
+/// Whether the words before `i` count something that "a year" then makes a
+/// rate of: "$1 billion a year", "10,000 units annually", "interviews a day".
+fn counted_before(w: &Words, i: usize) -> bool {
+    const MAGNITUDES: &[&str] = &[
+        "hundred",
+        "thousand",
+        "million",
+        "billion",
+        "trillion",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "percent",
+        "%",
+        "times",
+        "once",
+        "twice",
+    ];
+    if i == 0 {
+        return false;
+    }
+    let previous = w.word(i - 1);
+    if w.is_number(i - 1) || MAGNITUDES.contains(&previous) {
+        return true;
+    }
+    // A plural noun after a number: "fifty thousand CDs a year".
+    previous.len() > 3
+        && previous.ends_with('s')
+        && (i.saturating_sub(4)..i - 1).any(|k| w.is_number(k) || MAGNITUDES.contains(&w.word(k)))
+}
+
 /// "nine months", "ten-month-long", "the first nine months", "two years",
 /// "months", "every week", "daily".
 fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
@@ -1262,8 +1575,8 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
             return Some((i, i + 2, Type::Duration, value, Precision::None, None));
         }
     }
-    // "the first nine months", "the nine months", "nine months", "two years", "a year".
-    let mut from = i;
+    // "the first nine months", "nine months", "two more weeks", "a year",
+    // "$1 billion a year".
     let mut k = i;
     if word == "the" {
         k += 1;
@@ -1272,34 +1585,52 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         }
     }
     let n = small_number(w.word(k));
-    if let (Some(n), Some((letter, _))) = (n, unit(w.word(k + 1))) {
-        // "a day earlier" and "two years ago" are dates, handled before this.
-        if matches!(
-            w.word(k + 2),
-            "ago" | "earlier" | "later" | "before" | "after"
-        ) {
+    let mut unit_at = k + 1;
+    if matches!(
+        w.word(unit_at),
+        "more" | "additional" | "straight" | "consecutive"
+    ) {
+        unit_at += 1;
+    }
+    if let (Some(n), Some((letter, _))) = (n, unit(w.word(unit_at))) {
+        let after = w.word(unit_at + 1);
+        // An age: "52 years old", "55 years of age".
+        if after == "old" || (after == "of" && w.word(unit_at + 2) == "age") {
             return None;
         }
-        // "a year" needs a verb of lasting; bare "the year" is left alone.
+        // "a day earlier" and "two years ago" are dates, found before this;
+        // "the day before." too. "30 days before closing" is a stretch of time.
+        if matches!(after, "ago" | "earlier" | "later")
+            || (matches!(after, "before" | "after")
+                && !w
+                    .tokens
+                    .get(unit_at + 2)
+                    .is_some_and(|t| t.kind == newslens_core::text::TokenKind::Word))
+        {
+            return None;
+        }
         if matches!(w.word(k), "a" | "an") && word != "the" {
+            // "$1 billion a year", "hundreds of interviews a day": a rate.
+            if unit_at == k + 1 && counted_before(w, i) {
+                return set(i, unit_at, &format!("P1{letter}"));
+            }
+            // Otherwise "a year" needs a word of lasting before it.
             let previous = if i > 0 { w.word(i - 1) } else { "" };
             if !matches!(
                 previous,
-                "for" | "than" | "about" | "nearly" | "over" | "almost" | "in" | "within"
+                "for" | "than" | "about" | "nearly" | "over" | "almost" | "in" | "within" | "least"
             ) {
                 return None;
             }
         }
-        if word != "the" {
-            from = i;
+        let value = period(&n.to_string(), w.word(unit_at))?;
+        return Some((i, unit_at, Type::Duration, value, Precision::None, None));
+    }
+    // "the next few days", "the past several weeks".
+    if word == "the" && matches!(w.word(k), "few" | "several") {
+        if let Some(value) = period("X", w.word(k + 1)).filter(|_| w.word(k + 1).ends_with('s')) {
+            return Some((i, k + 1, Type::Duration, value, Precision::None, None));
         }
-        let time_unit = matches!(w.word(k + 1).trim_end_matches('s'), "hour" | "minute");
-        let value = if time_unit {
-            format!("PT{n}{letter}")
-        } else {
-            format!("P{n}{letter}")
-        };
-        return Some((from, k + 1, Type::Duration, value, Precision::None, None));
     }
     // "a few days", "several weeks".
     if (word == "a" && w.word(i + 1) == "few") || word == "several" {
