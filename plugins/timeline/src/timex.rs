@@ -171,6 +171,13 @@ fn unit(word: &str) -> Option<(&'static str, Precision)> {
 /// "P9M", "PT5H" (hours, minutes and seconds go after a "T").
 fn period(amount: &str, unit_word: &str) -> Option<String> {
     let (letter, _) = unit(unit_word)?;
+    // The newswire annotation counts decades in years: "two decades" = P20Y.
+    if letter == "DE" {
+        return Some(match amount.parse::<i64>() {
+            Ok(n) => format!("P{}Y", n * 10),
+            Err(_) => "PXY".to_string(),
+        });
+    }
     let clock = matches!(unit_word.trim_end_matches('s'), "hour" | "minute");
     Some(if clock {
         format!("PT{amount}{letter}")
@@ -248,10 +255,23 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
 
 /// The tense of a sentence, for a month named without a year.
 fn tense(words: &Words) -> Tense {
-    let future = words
-        .lower
-        .iter()
-        .any(|w| matches!(w.as_str(), "will" | "'ll" | "shall" | "next" | "upcoming"));
+    let future = words.lower.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "will"
+                | "'ll"
+                | "shall"
+                | "next"
+                | "upcoming"
+                | "expected"
+                | "expects"
+                | "scheduled"
+                | "payable"
+                | "due"
+                | "would"
+                | "effective"
+        )
+    });
     if future {
         Tense::Future
     } else {
@@ -464,7 +484,7 @@ fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     } else {
         to + 1
     };
-    let day = weekday(w, day_at, anchor, tense)
+    let day = weekday(w, day_at, i, anchor, tense)
         .or_else(|| absolute(w, day_at, anchor, tense))
         .or_else(|| relative(w, day_at, anchor))
         .filter(|f| f.0 == day_at && f.4 == Precision::Day && f.5.is_some());
@@ -487,7 +507,7 @@ fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
     clock(w, i, anchor, tense)
         .or_else(|| quarter(w, i, anchor))
         .or_else(|| absolute(w, i, anchor, tense))
-        .or_else(|| weekday(w, i, anchor, tense))
+        .or_else(|| weekday(w, i, i, anchor, tense))
         .or_else(|| relative(w, i, anchor))
         .or_else(|| duration_or_set(w, i))
 }
@@ -642,11 +662,28 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
             ),
             "this" => (i - 1, dct.map(|d| d.year())),
             "early" | "late" | "mid" => (i - 1, infer_year(dct, month, tense)),
+            // "since March" looks back: the last March.
+            "since" => (i, dct.map(|d| d.year() - i16::from(month > d.month()))),
             _ => (i, infer_year(dct, month, tense)),
+        };
+        // "February this year", "April next year".
+        let (to, year) = match (w.word(j + 1), w.word(j + 2)) {
+            (m @ ("this" | "last" | "next"), "year") => (
+                j + 2,
+                dct.map(|d| {
+                    d.year()
+                        + match m {
+                            "last" => -1,
+                            "next" => 1,
+                            _ => 0,
+                        }
+                }),
+            ),
+            _ => (j, year),
         };
         let value = year.map_or(format!("XXXX-{month:02}"), |y| ym(y, month));
         let date = year.and_then(|y| Date::new(y, month, 1).ok());
-        return Some((from, j, Type::Date, value, Precision::Month, date));
+        return Some((from, to, Type::Date, value, Precision::Month, date));
     }
     // Years said aloud in broadcast transcripts: "nineteen ninety-six".
     if word == "nineteen" {
@@ -737,10 +774,11 @@ fn spelled_tens(word: &str) -> Option<i16> {
     Some(tens + unit)
 }
 
-/// The year of a month named without one: the nearest such month to
-/// publication, leaning back in a past-tense sentence and forward in a future
-/// one. "December" in an October report is two months ahead, not ten back
-/// ("payable Dec. 1"); "October" in an April report is last October.
+/// The year of a month named without one. In a sentence about the future,
+/// the nearest such month (leaning forward); otherwise the last such month,
+/// unless it lies at most two months ahead: "December" in an October report
+/// is two months ahead, not ten back; "October" in an April report is last
+/// October.
 fn infer_year(dct: Option<Date>, month: i8, tense: Tense) -> Option<i16> {
     let dct = dct?;
     let year = dct.year();
@@ -750,7 +788,7 @@ fn infer_year(dct: Option<Date>, month: i8, tense: Tense) -> Option<i16> {
     }
     let behind = 12 - ahead;
     let forward = match tense {
-        Tense::Past => ahead + 2 < behind,
+        Tense::Past => ahead <= 2,
         Tense::Future => ahead <= behind + 2,
     };
     Some(match (forward, month > dct.month()) {
@@ -802,7 +840,15 @@ fn date_value(
 /// "Tuesday", "on Tuesday", "early Tuesday", "midnight Sunday", "Wednesday night",
 /// "last Friday", "next Monday": the nearest such day before publication in a
 /// past-tense sentence, after it in a future one.
-fn weekday(w: &Words, i: usize, anchor: &Anchor, sentence_tense: Tense) -> Option<Found> {
+/// `lead` is where the phrase that holds the weekday begins: the weekday
+/// itself, or the clock time before it ("until 9 a.m. Tuesday").
+fn weekday(
+    w: &Words,
+    i: usize,
+    lead: usize,
+    anchor: &Anchor,
+    sentence_tense: Tense,
+) -> Option<Found> {
     let (from, target) = match (w.word(i), w.word(i + 1)) {
         (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
             if weekday_of(d).is_some() =>
@@ -817,7 +863,7 @@ fn weekday(w: &Words, i: usize, anchor: &Anchor, sentence_tense: Tense) -> Optio
     }
     let wanted = weekday_of(w.word(target))?;
     // A weekday's direction comes from the words just before it, not the sentence.
-    let tense = tense_at(w, start_of_phrase(w, i), target);
+    let tense = tense_at(w, start_of_phrase(w, lead.min(i)), target);
     let start = if from.is_some() { i } else { target };
     let mut to = target;
     let part = match w.word(target + 1) {
@@ -1543,11 +1589,16 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         "monthly" => return set(i, i, "P1M"),
         "annually" | "yearly" => return set(i, i, "P1Y"),
         "every" | "each" => {
-            if let Some((letter, _)) = unit(w.word(i + 1)) {
-                return set(i, i + 1, &format!("P1{letter}"));
+            let next = w.word(i + 1);
+            if let Some(value) = period("1", next).filter(|_| !next.ends_with('s')) {
+                return set(i, i + 1, &value);
             }
-            if weekday_of(w.word(i + 1)).is_some() {
-                return set(i, i + 1, "P1W");
+            // "each Thursday", "every July": that day of every week, that month of every year.
+            if let Some(day) = weekday_of(next) {
+                return set(i, i + 1, &format!("XXXX-WXX-{}", day + 1));
+            }
+            if let Some(month) = month_of(next).filter(|_| w.capital(i + 1)) {
+                return set(i, i + 1, &format!("XXXX-{month:02}"));
             }
         }
         _ => {}
@@ -1635,16 +1686,9 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     // "a few days", "several weeks".
     if (word == "a" && w.word(i + 1) == "few") || word == "several" {
         let k = if word == "a" { i + 2 } else { i + 1 };
-        if let Some((letter, _)) = unit(w.word(k)).filter(|_| w.word(k).ends_with('s')) {
+        if let Some(value) = period("X", w.word(k)).filter(|_| w.word(k).ends_with('s')) {
             if !matches!(w.word(k + 1), "ago" | "earlier" | "later") {
-                return Some((
-                    i,
-                    k,
-                    Type::Duration,
-                    format!("PX{letter}"),
-                    Precision::None,
-                    None,
-                ));
+                return Some((i, k, Type::Duration, value, Precision::None, None));
             }
         }
     }
@@ -1656,13 +1700,12 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
             "for" | "in" | "within" | "of" | "several" | "many" | "recent"
         ) || w.word(i + 1) == "of"
         {
-            let (letter, _) = unit(word)?;
             // "recent weeks": a stretch of unknown length up to now.
             return Some((
                 if previous == "recent" { i - 1 } else { i },
                 i,
                 Type::Duration,
-                format!("PX{letter}"),
+                period("X", word)?,
                 Precision::None,
                 None,
             ));
