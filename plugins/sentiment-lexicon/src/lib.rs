@@ -88,7 +88,6 @@ pub struct ActorTone {
 /// Scores text; built once per configuration.
 pub struct Scorer {
     vader: Vader,
-    news: bool,
     clause_window: usize,
 }
 
@@ -118,26 +117,6 @@ const REMOVAL: &[&str] = &[
     "routed",
 ];
 
-/// The news layer's one rule: a negative word within six words after a verb
-/// of removal ("purged … of terrorist elements") counts half as much, positive.
-fn removal_rule(
-    words: &[std::borrow::Cow<'_, str>],
-    i: usize,
-    valence: f64,
-) -> (f64, Option<String>) {
-    if valence >= 0.0 {
-        return (valence, None);
-    }
-    let from = i.saturating_sub(6);
-    match words[from..i]
-        .iter()
-        .find(|w| REMOVAL.contains(&w.as_ref()))
-    {
-        Some(verb) => (-valence * 0.5, Some(format!("removed (\"{verb}\"): x-0.5"))),
-        None => (valence, None),
-    }
-}
-
 fn news_overlay() -> Vec<(String, f64)> {
     include_str!("../data/news_lexicon.tsv")
         .lines()
@@ -159,13 +138,14 @@ impl Scorer {
             other => bail!("lexicon = {other:?}: expected \"news\" or \"vader\""),
         };
         let vader = if news {
-            Vader::with_overlay(&news_overlay())
+            // The news layer's one rule: a negative word within six words after a verb of
+            // removal ("purged … of terrorist elements") counts half as much, positive.
+            Vader::with_overlay(&news_overlay()).with_removal_rule(REMOVAL, 6)
         } else {
             Vader::new()
         };
         Ok(Scorer {
             vader,
-            news,
             clause_window: config.clause_window.max(1),
         })
     }
@@ -185,31 +165,12 @@ impl Scorer {
     }
 
     pub fn score(&self, text: &str) -> Scores {
-        if self.news {
-            self.vader.score_with(text, &removal_rule)
-        } else {
-            self.vader.polarity_scores(text)
-        }
+        self.vader.polarity_scores(text)
     }
 
     /// Each scored word, its lexicon value, the rules that changed it, and the scores.
     pub fn explain(&self, text: &str) -> Explanation {
-        if !self.news {
-            return self.vader.explain(text);
-        }
-        self.vader.explain_with(text, &|words, i, valence| {
-            if valence >= 0.0 {
-                return (valence, None);
-            }
-            let from = i.saturating_sub(6);
-            match words[from..i]
-                .iter()
-                .find(|w| REMOVAL.contains(&w.as_ref()))
-            {
-                Some(verb) => (-valence * 0.5, Some(format!("removed (\"{verb}\"): x-0.5"))),
-                None => (valence, None),
-            }
-        })
+        self.vader.explain(text)
     }
 
     /// The tone toward every party a document mentions: each mention's

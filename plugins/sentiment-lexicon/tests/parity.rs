@@ -63,7 +63,7 @@ fn thousands_of_news_sentences_match_the_reference() {
         })
         .collect();
     let vader = Scorer::vader();
-    let (mut n, mut agree) = (0, 0);
+    let (mut n, mut agree, mut identical) = (0, 0, 0);
     let mut disagreements = Vec::new();
     for (hash, origin, text) in fixture_sentences(&shared) {
         if origin != "shared" {
@@ -73,14 +73,18 @@ fn thousands_of_news_sentences_match_the_reference() {
             continue;
         };
         n += 1;
-        let ours = vader.score(&text).compound;
+        let scores = vader.score(&text);
+        let ours = scores.compound;
+        if [scores.compound, scores.pos, scores.neu, scores.neg] == *expected {
+            identical += 1;
+        }
         if (ours - expected[0]).abs() <= TOLERANCE {
             agree += 1;
         } else {
             disagreements.push(format!("{text:?}: ours {ours}, reference {}", expected[0]));
         }
     }
-    println!("parity: {agree} of {n} news sentences within {TOLERANCE}");
+    println!("parity: {agree} of {n} news sentences within {TOLERANCE}; {identical} with all four scores identical");
     assert!(
         n >= 5_000,
         "only {n} fixture sentences matched the shared corpora"
@@ -88,5 +92,10 @@ fn thousands_of_news_sentences_match_the_reference() {
     assert!(
         agree as f64 >= 0.999 * n as f64,
         "{agree}/{n}: {disagreements:#?}"
+    );
+    // pos, neu and neg too, rounded as the reference rounds them.
+    assert!(
+        identical as f64 >= 0.999 * n as f64,
+        "{identical}/{n} with all four scores identical"
     );
 }
