@@ -503,8 +503,138 @@ fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     Some((i, to, Type::Time, value, Precision::Day, date))
 }
 
+/// The day of a holiday in `year`: fixed dates, and the movable feasts
+/// news mentions most (United States federal holidays, Easter).
+fn holiday_date(name: &str, year: i16) -> Option<Date> {
+    use jiff::civil::Weekday;
+    let nth = |month: i8, weekday: Weekday, n: i8| -> Option<Date> {
+        Date::new(year, month, 1)
+            .ok()?
+            .nth_weekday_of_month(n, weekday)
+            .ok()
+    };
+    match name {
+        "christmas" => Date::new(year, 12, 25).ok(),
+        "christmas eve" => Date::new(year, 12, 24).ok(),
+        "new year's day" => Date::new(year, 1, 1).ok(),
+        "new year's eve" => Date::new(year, 12, 31).ok(),
+        "valentine's day" => Date::new(year, 2, 14).ok(),
+        "independence day" => Date::new(year, 7, 4).ok(),
+        "halloween" => Date::new(year, 10, 31).ok(),
+        "thanksgiving" => nth(11, Weekday::Thursday, 4),
+        "memorial day" => nth(5, Weekday::Monday, -1),
+        "labor day" => nth(9, Weekday::Monday, 1),
+        // The Tuesday after the first Monday of November.
+        "election day" => add_days(nth(11, Weekday::Monday, 1)?, 1),
+        "easter" => easter(year),
+        "good friday" => add_days(easter(year)?, -2),
+        _ => None,
+    }
+}
+
+/// Easter Sunday (Gregorian; the anonymous algorithm).
+fn easter(year: i16) -> Option<Date> {
+    let y = i32::from(year);
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (d, e) = (b / 4, b % 4);
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    Date::new(year, month as i8, day as i8).ok()
+}
+
+/// "Thanksgiving Day", "on Christmas", "Easter 2020", "last Thanksgiving",
+/// "New Year's Eve", "Memorial Day weekend" (the day): the holiday before
+/// publication in a past-tense sentence, the next one in a future one.
+fn holiday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    if !w.capital(i) {
+        return None;
+    }
+    let (name, mut to) = match (w.word(i), w.word(i + 1), w.word(i + 2), w.word(i + 3)) {
+        ("new", "year", "'s", d @ ("day" | "eve")) => (
+            if d == "day" {
+                "new year's day"
+            } else {
+                "new year's eve"
+            },
+            i + 3,
+        ),
+        ("valentine", "'s", "day", _) => ("valentine's day", i + 2),
+        ("christmas", "eve", _, _) => ("christmas eve", i + 1),
+        ("christmas" | "thanksgiving" | "easter", "day" | "sunday", _, _) => (w.word(i), i + 1),
+        ("christmas" | "thanksgiving" | "easter" | "halloween", _, _, _) => (w.word(i), i),
+        ("good", "friday", _, _) => ("good friday", i + 1),
+        ("memorial", "day", _, _) => ("memorial day", i + 1),
+        ("labor" | "labour", "day", _, _) => ("labor day", i + 1),
+        ("election", "day", _, _) => ("election day", i + 1),
+        ("independence", "day", _, _) if w.capital(i + 1) => ("independence day", i + 1),
+        _ => return None,
+    };
+    if to > i && !w.capital(to) {
+        return None;
+    }
+    let previous = if i > 0 { w.word(i - 1) } else { "" };
+    let from = if matches!(previous, "last" | "next" | "this") {
+        i - 1
+    } else {
+        i
+    };
+    let explicit = (w.is_number(to + 1) && w.raw(to + 1).len() == 4)
+        .then(|| w.raw(to + 1).parse::<i16>().ok())
+        .flatten();
+    let date = match (explicit, anchor.published) {
+        (Some(year), _) => {
+            to += 1;
+            holiday_date(name, year)
+        }
+        (None, Some(dct)) => {
+            let this_year = holiday_date(name, dct.year())?;
+            let forward = match previous {
+                "next" => true,
+                "last" => false,
+                _ => tense == Tense::Future,
+            };
+            match (forward, this_year <= dct) {
+                (true, true) => holiday_date(name, dct.year() + 1),
+                (false, false) => holiday_date(name, dct.year() - 1),
+                _ => Some(this_year),
+            }
+        }
+        (None, None) => None,
+    };
+    // "Easter week": the week that Easter Sunday ends, as the newswire annotates it.
+    if name == "easter" && w.word(to + 1) == "week" {
+        let date = date?;
+        return Some((
+            from,
+            to + 1,
+            Type::Date,
+            week_value(date),
+            Precision::Week,
+            Some(date),
+        ));
+    }
+    Some(match date {
+        Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
+        None => (
+            from,
+            to,
+            Type::Date,
+            "XXXX-XX-XX".into(),
+            Precision::Day,
+            None,
+        ),
+    })
+}
+
 fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     clock(w, i, anchor, tense)
+        .or_else(|| holiday(w, i, anchor, tense))
         .or_else(|| quarter(w, i, anchor))
         .or_else(|| absolute(w, i, anchor, tense))
         .or_else(|| weekday(w, i, i, anchor, tense))
@@ -567,6 +697,24 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
                 year.and_then(|y| Date::new(y, month, 1).ok()),
             ));
         }
+        if let Some(decade) = decade_of(rest) {
+            return Some(decade_found(i, i, decade));
+        }
+    }
+    // "the '80s", "the nineties": decades of the last century.
+    let decade = match (word, w.word(i + 1)) {
+        ("'", tens) if w.joined(i) => tens
+            .strip_suffix('s')
+            .filter(|t| t.len() == 2)
+            .and_then(|t| t.parse::<i16>().ok()),
+        ("the", tens) => tens
+            .strip_suffix("ies")
+            .and_then(|t| spelled_tens(&format!("{t}y")))
+            .filter(|t| t % 10 == 0),
+        _ => None,
+    };
+    if let Some(tens) = decade {
+        return Some(decade_found(i, i + 1, 1900 + tens));
     }
     // Month-led: MONTH [DAY[th]] [, YEAR] | MONTH YEAR | MONTH alone in context.
     let month_word = word.trim_end_matches('.');
@@ -755,6 +903,25 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         ));
     }
     None
+}
+
+/// The first year of "1990s".
+fn decade_of(word: &str) -> Option<i16> {
+    let digits = word.strip_suffix('s')?;
+    (digits.len() == 4 && digits.ends_with('0'))
+        .then(|| digits.parse().ok())
+        .flatten()
+}
+
+fn decade_found(from: usize, to: usize, year: i16) -> Found {
+    (
+        from,
+        to,
+        Type::Date,
+        format!("{}", year / 10),
+        Precision::Decade,
+        Date::new(year, 1, 1).ok(),
+    )
 }
 
 /// 20 to 99 written out: "ninety-six", "eighty", "seventy-nine".
