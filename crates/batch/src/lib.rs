@@ -6,14 +6,21 @@
 //!
 //! Layout of an output folder:
 //! ```text
-//! OUT/map/<analyzer>/<table>.jsonl     map rows, one JSON object a line
-//! OUT/<analyzer>/<table>.jsonl|.csv    the reduced tables
-//! OUT/<analyzer>/<table>.schema.json   column names and types of a table
+//! OUT/map/<analyzer>/<table>.jsonl            map rows, one JSON object a line
+//! OUT/map/<analyzer>/<table>.parquet          the same, with --format parquet
+//! OUT/<analyzer>/<table>.jsonl|.csv|.parquet  the reduced tables
+//! OUT/<analyzer>/<table>.schema.json          column names and types of a table
 //! ```
 //! Each JSONL row holds the table's columns (ints and floats as numbers,
 //! dates as `YYYY-MM-DD`, empty cells as null) and `_evidence`: a list of
-//! `[doc, start, end]` character spans. Files are written under a temporary
-//! name and renamed when complete, so an interrupted run leaves no half file.
+//! `[doc, start, end]` character spans; [`parquet_file`] gives the Parquet
+//! schema. Files are written under a temporary name and renamed when
+//! complete, so an interrupted run leaves no half file.
+//!
+//! An analyzer whose [`streaming_reduce`](Analyzer::streaming_reduce) gives a
+//! plan is reduced as its map rows are read back, one at a time, so the
+//! reduce holds only the plan's state; the others read their map tables
+//! whole and call `reduce`.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -24,33 +31,43 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use newslens_core::analyzer::StreamingReduce;
 use newslens_core::load::{JsonlReader, LoadError, LoadOptions};
 use newslens_core::{
     Analyzer, ColumnType, Config, Document, Evidence, Registry, Report, Row, Table, Value,
 };
+
+#[cfg(feature = "parquet")]
+pub mod parquet_file;
 use serde_json::{json, Map};
 
 pub const HELP: &str = "\
-Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv]
+Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet]
                       [--config PATH] [--skip-bad] [--jobs N] [--part-size N]
-       newslens reduce DIR... --out DIR [--run all|NAME...] [--format jsonl|csv] [--config PATH]
+       newslens reduce DIR... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet] [--config PATH]
 
 batch   streams the corpora (.jsonl, .jsonl.gz, directories) through every named
         analyzer, writes each analyzer's per-document tables to DIR/map/ and the
         reduced tables to DIR/<analyzer>/.
 reduce  reduces the map tables of one or more batch folders (shards) into DIR.
 
+Every table is written as JSONL with a <table>.schema.json; --format csv adds
+a CSV file per reduced table, --format parquet a Parquet file per map and
+reduced table (fixed schema: one column per table column, typed Utf8, Int64,
+Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
+
 Progress goes to standard error when it is a terminal. Ctrl-C stops between
 parts and leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
-Parquet output is not built in yet; JSONL files load into DuckDB, Polars and
-pandas as they are (read_json_auto, pl.read_ndjson, pd.read_json(lines=True)).
 ";
 
-/// Output formats of the reduced tables (map tables are always JSONL).
+/// Output formats of the tables. JSONL is always written, since the reduce
+/// and `load` read it; CSV (reduced tables) or Parquet (map and reduced
+/// tables) go beside it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Jsonl,
     Csv,
+    Parquet,
 }
 
 #[derive(Debug)]
@@ -107,8 +124,9 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
                 parsed.format = match value(i)?.as_str() {
                     "jsonl" => Format::Jsonl,
                     "csv" => Format::Csv,
-                    "parquet" => bail!("--format parquet is not built in yet; use jsonl (DuckDB reads it with read_json_auto)"),
-                    other => bail!("unknown format `{other}` (formats: jsonl, csv)"),
+                    "parquet" if cfg!(feature = "parquet") => Format::Parquet,
+                    "parquet" => bail!("this newslens was built without Parquet (cargo feature `parquet`); use jsonl"),
+                    other => bail!("unknown format `{other}` (formats: jsonl, csv, parquet)"),
                 };
                 list = None;
                 i += 1;
@@ -285,7 +303,13 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
     let map_dir = args.out.join("map");
-    let mut writers: BTreeMap<(String, String), TableWriter> = BTreeMap::new();
+    let mut writers: BTreeMap<(String, String), TableFiles> = BTreeMap::new();
+    // Map tables are JSONL for the reduce, and Parquet too when asked; CSV
+    // is for the reduced tables only.
+    let map_format = match args.format {
+        Format::Parquet => Format::Parquet,
+        Format::Jsonl | Format::Csv => Format::Jsonl,
+    };
     let mut stream = Stream {
         sources: args.corpora.clone(),
         current: None,
@@ -323,13 +347,14 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
             let mapped = newslens_core::run::map_all(analyzer.as_ref(), &annotated, Some(cancel))?;
             for table in mapped.tables {
                 let key = (analyzer.name().to_string(), table.name.clone());
-                let writer = match writers.entry(key) {
-                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::btree_map::Entry::Vacant(e) => {
-                        e.insert(TableWriter::create(&map_dir.join(analyzer.name()), &table)?)
-                    }
-                };
-                writer.append(&table)?;
+                let writer =
+                    match writers.entry(key) {
+                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::btree_map::Entry::Vacant(e) => e.insert(
+                            TableFiles::create(&map_dir.join(analyzer.name()), &table, map_format)?,
+                        ),
+                    };
+                writer.append(&table.rows)?;
             }
         }
         docs_done += part.len();
@@ -381,15 +406,23 @@ pub fn reduce_into(
 ) -> Result<usize> {
     let mut written = 0;
     for analyzer in analyzers {
-        let report = reduce_shards(shards, analyzer.as_ref())?;
         let dir = out.join(analyzer.name());
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        for table in &report.tables {
-            write_table(&dir, table, format)?;
-            written += 1;
-        }
         // The analyzer's own table order, so a loaded folder shows its main table first.
-        let order: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+        let order: Vec<String> = match analyzer.streaming_reduce() {
+            Some(plan) => {
+                let maps = map_dirs(shards, analyzer.name())?;
+                reduce_streaming(&maps, plan, &dir, format)?
+            }
+            None => {
+                let report = reduce_shards(shards, analyzer.as_ref())?;
+                for table in &report.tables {
+                    write_table(&dir, table, format)?;
+                }
+                report.tables.into_iter().map(|t| t.name).collect()
+            }
+        };
+        written += order.len();
         write_atomically(
             &dir.join("tables.txt"),
             format!("{}\n", order.join("\n")).as_bytes(),
@@ -398,18 +431,92 @@ pub fn reduce_into(
     Ok(written)
 }
 
-/// The reduce of one analyzer over the map tables of several shards.
+/// Each shard's folder of map tables for `analyzer`.
+fn map_dirs(shards: &[PathBuf], analyzer: &str) -> Result<Vec<PathBuf>> {
+    shards
+        .iter()
+        .map(|shard| {
+            let dir = shard.join("map").join(analyzer);
+            if !dir.exists() {
+                bail!("{} has no map tables for {analyzer}", shard.display());
+            }
+            Ok(dir)
+        })
+        .collect()
+}
+
+/// A reduce that folds map rows as they are read: memory holds the fold's
+/// state and one row, whatever the size of the map tables. Kept map tables
+/// are written out row by row on the way.
+fn reduce_streaming(
+    maps: &[PathBuf],
+    plan: StreamingReduce,
+    dir: &Path,
+    format: Format,
+) -> Result<Vec<String>> {
+    let StreamingReduce {
+        keep,
+        reads,
+        mut fold,
+        order,
+    } = plan;
+    let mut kept_written = vec![false; keep.len()];
+    let mut tables: Vec<(&str, Option<usize>)> = reads
+        .iter()
+        .map(|name| (*name, keep.iter().position(|t| t.name == *name)))
+        .collect();
+    for (i, table) in keep.iter().enumerate() {
+        if !reads.contains(&table.name.as_str()) {
+            tables.push((table.name.as_str(), Some(i)));
+        }
+    }
+    for (name, kept) in tables {
+        let folded = reads.contains(&name);
+        let mut files = match kept {
+            Some(i) => {
+                kept_written[i] = true;
+                Some(TableFiles::create(dir, &keep[i], format)?)
+            }
+            None => None,
+        };
+        for map in maps {
+            if !map.join(format!("{name}.schema.json")).exists() {
+                continue;
+            }
+            let schema = read_schema(map, name)?;
+            if let Some(i) = kept {
+                if schema.columns != keep[i].columns {
+                    bail!(
+                        "{}: the columns of {name} are not the ones this version writes; rerun the batch",
+                        map.display()
+                    );
+                }
+            }
+            for_each_row(map, &schema, |row| {
+                if folded {
+                    fold.add(&schema, &row)?;
+                }
+                if let Some(files) = &mut files {
+                    files.append(std::slice::from_ref(&row))?;
+                }
+                Ok(())
+            })?;
+        }
+        if let Some(files) = files {
+            files.finish()?;
+        }
+    }
+    let folded = fold.finish()?;
+    for table in &folded.tables {
+        write_table(dir, table, format)?;
+    }
+    Ok(order.into_iter().map(String::from).collect())
+}
+
+/// The reduce of one analyzer over the map tables of several shards, held in memory.
 pub fn reduce_shards(shards: &[PathBuf], analyzer: &dyn Analyzer) -> Result<Report> {
     let mut mapped = Report::default();
-    for shard in shards {
-        let dir = shard.join("map").join(analyzer.name());
-        if !dir.exists() {
-            bail!(
-                "{} has no map tables for {}",
-                shard.display(),
-                analyzer.name()
-            );
-        }
+    for dir in map_dirs(shards, analyzer.name())? {
         let mut names: Vec<PathBuf> = std::fs::read_dir(&dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.to_string_lossy().ends_with(".schema.json"))
@@ -519,6 +626,60 @@ fn cell_from(ty: ColumnType, value: &serde_json::Value) -> Result<Value> {
     })
 }
 
+/// The files of one table, written a few rows at a time: JSONL (with the
+/// schema file) always, CSV or Parquet beside it when asked.
+struct TableFiles {
+    schema: Table,
+    jsonl: TableWriter,
+    csv: Option<CsvWriter>,
+    #[cfg(feature = "parquet")]
+    parquet: Option<parquet_file::ParquetWriter>,
+}
+
+impl TableFiles {
+    fn create(dir: &Path, table: &Table, format: Format) -> Result<TableFiles> {
+        Ok(TableFiles {
+            schema: table.empty_like(),
+            jsonl: TableWriter::create(dir, table)?,
+            csv: match format {
+                Format::Csv => Some(CsvWriter::create(dir, table)?),
+                _ => None,
+            },
+            #[cfg(feature = "parquet")]
+            parquet: match format {
+                Format::Parquet => Some(parquet_file::ParquetWriter::create(dir, table)?),
+                _ => None,
+            },
+        })
+    }
+
+    fn append(&mut self, rows: &[Row]) -> Result<()> {
+        self.jsonl.append(&self.schema, rows)?;
+        if let Some(csv) = &mut self.csv {
+            csv.append(rows)?;
+        }
+        #[cfg(feature = "parquet")]
+        if let Some(parquet) = &mut self.parquet {
+            for row in rows {
+                parquet.append(row)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        self.jsonl.finish()?;
+        if let Some(csv) = self.csv {
+            csv.finish()?;
+        }
+        #[cfg(feature = "parquet")]
+        if let Some(parquet) = self.parquet {
+            parquet.finish()?;
+        }
+        Ok(())
+    }
+}
+
 /// Appends rows of one table to its JSONL file under a temporary name.
 struct TableWriter {
     temp: PathBuf,
@@ -543,9 +704,9 @@ impl TableWriter {
         })
     }
 
-    fn append(&mut self, table: &Table) -> Result<()> {
-        for row in &table.rows {
-            serde_json::to_writer(&mut self.out, &row_json(table, row))?;
+    fn append(&mut self, schema: &Table, rows: &[Row]) -> Result<()> {
+        for row in rows {
+            serde_json::to_writer(&mut self.out, &row_json(schema, row))?;
             self.out.write_all(b"\n")?;
         }
         Ok(())
@@ -559,6 +720,40 @@ impl TableWriter {
     }
 }
 
+/// A table as CSV: a header of column names, cells as the REPL prints them.
+struct CsvWriter {
+    temp: PathBuf,
+    path: PathBuf,
+    out: csv::Writer<BufWriter<File>>,
+}
+
+impl CsvWriter {
+    fn create(dir: &Path, table: &Table) -> Result<CsvWriter> {
+        let path = dir.join(format!("{}.csv", table.name));
+        let temp = dir.join(format!(".{}.csv.tmp", table.name));
+        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let mut out = csv::Writer::from_writer(BufWriter::new(file));
+        out.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
+        Ok(CsvWriter { temp, path, out })
+    }
+
+    fn append(&mut self, rows: &[Row]) -> Result<()> {
+        for row in rows {
+            self.out
+                .write_record(row.cells.iter().map(Value::to_string))?;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> Result<()> {
+        let mut out = self.out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.flush()?;
+        std::fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("renaming {}", self.temp.display()))?;
+        Ok(())
+    }
+}
+
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let temp = path.with_extension("tmp");
     std::fs::write(&temp, bytes).with_context(|| format!("writing {}", temp.display()))?;
@@ -566,25 +761,15 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// Writes a reduced table (JSONL always, so a folder can be loaded back; CSV too when asked).
+/// Writes a whole reduced table in `format` (and JSONL).
 fn write_table(dir: &Path, table: &Table, format: Format) -> Result<()> {
-    let mut writer = TableWriter::create(dir, table)?;
-    writer.append(table)?;
-    writer.finish()?;
-    if format == Format::Csv {
-        let mut csv = csv::Writer::from_writer(Vec::new());
-        csv.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
-        for row in &table.rows {
-            csv.write_record(row.cells.iter().map(Value::to_string))?;
-        }
-        let bytes = csv.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        write_atomically(&dir.join(format!("{}.csv", table.name)), &bytes)?;
-    }
-    Ok(())
+    let mut files = TableFiles::create(dir, table, format)?;
+    files.append(&table.rows)?;
+    files.finish()
 }
 
-/// Reads a table back with its schema; every value keeps its type.
-pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
+/// The name and columns of the table `name` in `dir`, from its schema file.
+pub fn read_schema(dir: &Path, name: &str) -> Result<Table> {
     let schema_path = dir.join(format!("{name}.schema.json"));
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(&schema_path)
@@ -602,18 +787,30 @@ pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
     }
     let column_refs: Vec<(&str, ColumnType)> =
         columns.iter().map(|(n, t)| (n.as_str(), *t)).collect();
-    let mut table = Table::new(name, &column_refs);
-    let path = dir.join(format!("{name}.jsonl"));
+    Ok(Table::new(name, &column_refs))
+}
+
+/// Reads the JSONL rows of `schema`'s table in `dir` one at a time, each
+/// value typed by its column.
+fn for_each_row(dir: &Path, schema: &Table, mut f: impl FnMut(Row) -> Result<()>) -> Result<()> {
+    let path = dir.join(format!("{}.jsonl", schema.name));
     let file = File::open(&path).with_context(|| format!("opening {}", path.display()))?;
-    for (number, line) in BufReader::new(file).lines().enumerate() {
-        let line = line?;
-        let object: serde_json::Value = serde_json::from_str(&line)
-            .with_context(|| format!("{}:{}", path.display(), number + 1))?;
-        let mut cells = Vec::with_capacity(columns.len());
-        for (column, ty) in &columns {
+    let mut reader = BufReader::new(file);
+    let mut line = String::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let object: serde_json::Value =
+            serde_json::from_str(&line).with_context(|| format!("{}:{number}", path.display()))?;
+        let mut cells = Vec::with_capacity(schema.columns.len());
+        for column in &schema.columns {
             cells.push(
-                cell_from(*ty, &object[column])
-                    .with_context(|| format!("{}:{}: {column}", path.display(), number + 1))?,
+                cell_from(column.ty, &object[&column.name])
+                    .with_context(|| format!("{}:{number}: {}", path.display(), column.name))?,
             );
         }
         let mut row = Row::new(cells);
@@ -626,8 +823,19 @@ pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
                 });
             }
         }
-        table.rows.push(row);
+        f(row)?;
     }
+}
+
+/// Reads a table back with its schema; every value keeps its type.
+pub fn read_table(dir: &Path, name: &str) -> Result<Table> {
+    let mut table = read_schema(dir, name)?;
+    let mut rows = Vec::new();
+    for_each_row(dir, &table, |row| {
+        rows.push(row);
+        Ok(())
+    })?;
+    table.rows = rows;
     Ok(table)
 }
 
@@ -648,12 +856,23 @@ pub fn write_jsonl(docs: &[Arc<Document>], path: &Path) -> Result<()> {
 
 /// Batch-runs `corpora` into `out` with every linked analyzer; for tests and tools.
 pub fn run(corpora: &[PathBuf], out: &Path, part_size: usize) -> Result<String> {
+    run_with(corpora, out, part_size, &["all"], Format::Jsonl)
+}
+
+/// Batch-runs `corpora` into `out` with the named analyzers (or `all`), in `format`.
+pub fn run_with(
+    corpora: &[PathBuf],
+    out: &Path,
+    part_size: usize,
+    analyzers: &[&str],
+    format: Format,
+) -> Result<String> {
     let args = BatchArgs {
         corpora: corpora.to_vec(),
         reduce_from: Vec::new(),
         out: out.to_path_buf(),
-        run: vec!["all".into()],
-        format: Format::Jsonl,
+        run: analyzers.iter().map(|a| a.to_string()).collect(),
+        format,
         config: None,
         skip_bad: false,
         jobs: None,
