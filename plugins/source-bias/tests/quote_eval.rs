@@ -86,7 +86,11 @@ struct Score {
 fn prf(right: usize, predicted: usize, gold: usize) -> (f64, f64, f64) {
     let p = right as f64 / predicted.max(1) as f64;
     let r = right as f64 / gold.max(1) as f64;
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -95,7 +99,11 @@ impl Score {
         prf(self.matched, self.predicted, self.gold)
     }
     fn speakers(&self) -> (f64, f64, f64) {
-        prf(self.right_speakers, self.predicted_speakers, self.gold_speakers)
+        prf(
+            self.right_speakers,
+            self.predicted_speakers,
+            self.gold_speakers,
+        )
     }
     fn print(&self, name: &str) {
         let (p, r, f) = self.spans();
@@ -178,7 +186,9 @@ fn quote_spans_and_speakers_on_annotated_news() {
     for g in &gold {
         by_doc.entry(g.doc.as_str()).or_default().push(g);
     }
-    let verbose = std::env::var_os("NEWSLENS_VERBOSE").is_some();
+    // NEWSLENS_VERBOSE=dev lists the development half's misses; the held-out
+    // half is for measuring, so its misses are not read while tuning.
+    let verbose = std::env::var("NEWSLENS_VERBOSE").ok();
     let mut scores: BTreeMap<&str, Score> = BTreeMap::new();
     for doc in docs {
         let Some(gold) = by_doc.get(doc.id.as_str()) else {
@@ -194,7 +204,8 @@ fn quote_spans_and_speakers_on_annotated_news() {
             }
         }
         let split = gold[0].split.as_str();
-        score_doc(&annotated, gold, scores.entry(split).or_default(), verbose);
+        let show = verbose.as_deref() == Some(split);
+        score_doc(&annotated, gold, scores.entry(split).or_default(), show);
     }
     let dev = &scores["dev"];
     let held = &scores["held"];
@@ -206,12 +217,16 @@ fn quote_spans_and_speakers_on_annotated_news() {
         predicted_speakers: dev.predicted_speakers + held.predicted_speakers,
         right_speakers: dev.right_speakers + held.right_speakers,
     };
-    assert_eq!(all.gold, gold.len(), "every annotated article is in the corpora");
+    assert_eq!(
+        all.gold,
+        gold.len(),
+        "every annotated article is in the corpora"
+    );
     dev.print("development half");
     held.print("held-out half");
     all.print("all");
     // Floors just under the measured values.
-    let floors = [(dev, 0.64, 0.48), (held, 0.57, 0.40)];
+    let floors = [(dev, 0.95, 0.93), (held, 0.89, 0.87)];
     for (score, span_f1, speaker_f1) in floors {
         assert!(score.spans().2 >= span_f1, "{score:?}");
         assert!(score.speakers().2 >= speaker_f1, "{score:?}");
