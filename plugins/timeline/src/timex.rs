@@ -36,6 +36,7 @@ pub enum Precision {
     Season,
     Year,
     Decade,
+    Century,
     /// PAST_REF, PRESENT_REF, FUTURE_REF, durations and sets.
     None,
 }
@@ -50,6 +51,7 @@ impl Precision {
             Precision::Season => "season",
             Precision::Year => "year",
             Precision::Decade => "decade",
+            Precision::Century => "century",
             Precision::None => "none",
         }
     }
@@ -324,6 +326,7 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
         sentence: 0,
     };
     let mut out = Vec::new();
+    let mut resume_at = 0;
     for (index, &sentence) in doc.sentences.iter().enumerate() {
         anchor.sentence = index;
         let tokens = doc.tokens_in(sentence);
@@ -338,7 +341,29 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
         let tense = tense(&words);
         let mut i = 0;
         while i < tokens.len() {
-            match find_at(&words, i, &anchor, tense) {
+            // A timex that ran on past the sentence the splitter cut.
+            if tokens[i].span.start < resume_at {
+                i += 1;
+                continue;
+            }
+            if let Some((date, end)) = dotted_date(&words, i) {
+                anchor.last_day = Some(date);
+                anchor.last_year = Some(date.year());
+                resume_at = end;
+                out.push(Timex {
+                    span: Span {
+                        start: tokens[i].span.start,
+                        end,
+                    },
+                    kind: Type::Date,
+                    value: ymd(date),
+                    precision: Precision::Day,
+                    date: Some(date),
+                });
+                i += 1;
+                continue;
+            }
+            match find_at(&words, i, &anchor, tense).map(|found| with_clock(&words, found)) {
                 Some((from, to, kind, value, precision, date)) => {
                     // TimeML puts "at least", "nearly", "about" inside the
                     // timex of a length or of an "ago".
@@ -382,6 +407,76 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
         }
     }
     out
+}
+
+/// "Memorial Day, 9 a.m.", "Tuesday, 10 p.m.": a day and the clock time
+/// after it are one TIME.
+fn with_clock(w: &Words, found: Found) -> Found {
+    let (from, to, kind, value, precision, date) = found;
+    let Some(day) = date.filter(|_| kind == Type::Date && precision == Precision::Day) else {
+        return (from, to, kind, value, precision, date);
+    };
+    match clock_time(w, to + 2).filter(|_| w.word(to + 1) == ",") {
+        Some((hour, minute, end)) => (
+            from,
+            end,
+            Type::Time,
+            format!("{}T{hour:02}:{minute:02}", ymd(day)),
+            precision,
+            date,
+        ),
+        None => (from, to, kind, value, precision, date),
+    }
+}
+
+/// "16-11-2014", "01.02.2015": day first, as the outlets that write dates
+/// so (in Europe and the Middle East) do; and where the byte after it ends,
+/// since the splitter may have cut "01.02." from "2015".
+fn dotted_date(w: &Words, i: usize) -> Option<(Date, u32)> {
+    let token = w.tokens.get(i)?;
+    if token.kind != newslens_core::text::TokenKind::Number {
+        return None;
+    }
+    let two_digits =
+        |s: &str| s.len() <= 2 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (day, month, year_text) = if let Some((d, m)) = w.raw(i).split_once('.') {
+        // "01.02" read as a decimal, then ".2015" in the text.
+        let rest = w.doc.text().get(token.span.end as usize..)?;
+        let year = rest.strip_prefix('.')?.get(..4)?;
+        let after = rest.as_bytes().get(5);
+        if after.is_some_and(u8::is_ascii_digit) {
+            return None;
+        }
+        (d, m, year)
+    } else if w.word(i + 1) == "-"
+        && w.word(i + 3) == "-"
+        && w.is_number(i + 2)
+        && w.is_number(i + 4)
+        && (i..i + 4).all(|k| w.joined(k))
+    {
+        let year = w.raw(i + 4);
+        let end = w.tokens[i + 4].span.end;
+        let date = Date::new(
+            year.parse().ok()?,
+            w.raw(i + 2).parse().ok()?,
+            w.raw(i).parse().ok()?,
+        )
+        .ok()?;
+        return (two_digits(w.raw(i)) && two_digits(w.raw(i + 2)) && year.len() == 4)
+            .then_some((date, end));
+    } else {
+        return None;
+    };
+    if !(two_digits(day) && two_digits(month) && year_text.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    let date = Date::new(
+        year_text.parse().ok()?,
+        month.parse().ok()?,
+        day.parse().ok()?,
+    )
+    .ok()?;
+    Some((date, token.span.end + 5))
 }
 
 /// Where a timex begins once the modifier before it is counted in:
@@ -430,12 +525,10 @@ fn quarter_found(from: usize, to: usize, year: i16, q: i8) -> Option<Found> {
     ))
 }
 
-/// "10 p.m. Wednesday", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6",
-/// "noon Saturday", "around 7:15 p.m.": a clock time on the day that
-/// follows it, or on the day the narrative last set.
-fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
-    let (hour, minute, mut to) = match w.word(i) {
-        "noon" | "midday" => (12, 0, i),
+/// "10 p.m.", "7:15 p.m.", "noon": the hour and minute, and the last token.
+fn clock_time(w: &Words, i: usize) -> Option<(i8, i8, usize)> {
+    match w.word(i) {
+        "noon" | "midday" => Some((12, 0, i)),
         _ if w.is_number(i) && w.raw(i).len() <= 2 => {
             let hour: i8 = w.raw(i).parse().ok()?;
             let (minute, at) =
@@ -458,10 +551,17 @@ fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
                 (h, true) => h + 12,
                 (h, false) => h,
             };
-            (hour, minute, at)
+            Some((hour, minute, at))
         }
-        _ => return None,
-    };
+        _ => None,
+    }
+}
+
+/// "10 p.m. Wednesday", "9 a.m. EST Tuesday", "5 p.m. EST, Nov. 6",
+/// "noon Saturday", "around 7:15 p.m.": a clock time on the day that
+/// follows it, or on the day the narrative last set.
+fn clock(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
+    let (hour, minute, mut to) = clock_time(w, i)?;
     if matches!(
         w.word(to + 1),
         "est"
@@ -550,7 +650,8 @@ fn easter(year: i16) -> Option<Date> {
 
 /// "Thanksgiving Day", "on Christmas", "Easter 2020", "last Thanksgiving",
 /// "New Year's Eve", "Memorial Day weekend" (the day): the holiday before
-/// publication in a past-tense sentence, the next one in a future one.
+/// publication in a past-tense sentence (unless this year's is at most two
+/// months ahead), the next one in a future one.
 fn holiday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     if !w.capital(i) {
         return None;
@@ -597,7 +698,12 @@ fn holiday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
             let forward = match previous {
                 "next" => true,
                 "last" => false,
-                _ => tense == Tense::Future,
+                // As for months: a holiday at most two months ahead is this
+                // year's even in a past-tense sentence.
+                _ => {
+                    tense == Tense::Future
+                        || (this_year > dct && (this_year - dct).get_days() <= 61)
+                }
             };
             match (forward, this_year <= dct) {
                 (true, true) => holiday_date(name, dct.year() + 1),
@@ -686,6 +792,11 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
     // "mid-November", "mid-1990s" as one token.
     if let Some(rest) = word.strip_prefix("mid-") {
         if let Some(month) = month_of(rest) {
+            // "mid-March 2011".
+            if w.is_number(i + 1) && w.raw(i + 1).len() == 4 {
+                let year: i16 = w.raw(i + 1).parse().ok()?;
+                return date_value(i, i + 1, Some(year), month, None);
+            }
             let year = infer_year(dct, month, tense);
             let value = year.map_or(format!("XXXX-{month:02}"), |y| ym(y, month));
             return Some((
@@ -833,6 +944,31 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         let date = year.and_then(|y| Date::new(y, month, 1).ok());
         return Some((from, to, Type::Date, value, Precision::Month, date));
     }
+    // "the 16th century": its value is the hundreds, "15".
+    if w.word(i + 1) == "century" {
+        let number = word
+            .strip_suffix("st")
+            .or_else(|| word.strip_suffix("nd"))
+            .or_else(|| word.strip_suffix("rd"))
+            .or_else(|| word.strip_suffix("th"))
+            .and_then(|n| n.parse::<i16>().ok())
+            .filter(|n| (1..=30).contains(n));
+        if let Some(n) = number {
+            let from = if i > 0 && w.word(i - 1) == "the" {
+                i - 1
+            } else {
+                i
+            };
+            return Some((
+                from,
+                i + 1,
+                Type::Date,
+                format!("{:02}", n - 1),
+                Precision::Century,
+                Date::new((n - 1) * 100, 1, 1).ok(),
+            ));
+        }
+    }
     // Years said aloud in broadcast transcripts: "nineteen ninety-six".
     if word == "nineteen" {
         if let Some(rest) = spelled_tens(w.word(i + 1)) {
@@ -853,7 +989,15 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         if !(1900..=2100).contains(&year) {
             return None;
         }
-        // Not a count of something: "2,000 people" has a comma; "1989 people" is rare.
+        // Not a count of something: "2,000 people" has a comma; "1989 people"
+        // is rare; "more than 2000 tankers" where the comma was lost.
+        let previous = if i > 0 { w.word(i - 1) } else { "" };
+        if matches!(
+            previous,
+            "than" | "least" | "nearly" | "almost" | "approximately"
+        ) {
+            return None;
+        }
         if matches!(
             w.word(i + 1),
             "people"
@@ -1017,7 +1161,7 @@ fn weekday(
     sentence_tense: Tense,
 ) -> Option<Found> {
     let (from, target) = match (w.word(i), w.word(i + 1)) {
-        (m @ ("early" | "late" | "midnight" | "last" | "next" | "this"), d)
+        (m @ ("early" | "late" | "midnight" | "overnight" | "last" | "next" | "this"), d)
             if weekday_of(d).is_some() =>
         {
             (Some(m), i + 1)
@@ -1043,6 +1187,12 @@ fn weekday(
     if part.is_some() {
         to += 1;
     }
+    // "overnight Wednesday": that day's night.
+    let part = part.or(if from == Some("overnight") {
+        Some("NI")
+    } else {
+        None
+    });
     // "Saturday, April 25", "Friday Oct. 13": the date says which one.
     let date_at = if w.word(to + 1) == "," {
         to + 2
@@ -1238,7 +1388,11 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             "near" | "short" | "long" if matches!(w.word(i + 2), "future" | "term") => {
                 return reference(i, i + 2, "FUTURE_REF")
             }
-            "past" if unit(w.word(i + 2)).is_none() && small_number(w.word(i + 2)).is_none() => {
+            "past"
+                if unit(w.word(i + 2)).is_none()
+                    && small_number(w.word(i + 2)).is_none()
+                    && !matches!(w.word(i + 2), "few" | "several" | "couple") =>
+            {
                 return reference(i, i + 1, "PAST_REF")
             }
             "coming" | "next" if matches!(w.word(i + 2), "days" | "weeks" | "months" | "years") => {
@@ -1276,6 +1430,18 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 anchor.last_day.or(dct)
             };
             return shifted(base, letter, direction, i, to);
+        }
+    }
+    // "decades ago", "a few years ago", "several months ago": some time back.
+    let vague_unit = match (word, w.word(i + 1)) {
+        ("a", "few") => Some(i + 2),
+        ("several" | "many", _) => Some(i + 1),
+        _ => Some(i),
+    };
+    if let Some(k) = vague_unit {
+        let plural = matches!(w.word(k), "days" | "weeks" | "months" | "years" | "decades");
+        if plural && w.word(k + 1) == "ago" {
+            return reference(i, k + 1, "PAST_REF");
         }
     }
     // "N days/weeks/months/years ago|earlier|later".
@@ -1860,12 +2026,23 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         }
     }
     // Bare plural units as vague durations: "for months", "weeks of talks".
-    if matches!(word, "days" | "weeks" | "months" | "years" | "decades") {
+    let plural_unit = |word: &str| {
+        matches!(
+            word,
+            "days" | "weeks" | "months" | "years" | "decades" | "centuries"
+        )
+    };
+    if plural_unit(word) {
         let previous = if i > 0 { w.word(i - 1) } else { "" };
+        // "days or weeks", "for weeks and months".
+        let coordinated = (matches!(w.word(i + 1), "or" | "and") && plural_unit(w.word(i + 2)))
+            || (matches!(previous, "or" | "and") && i >= 2 && plural_unit(w.word(i - 2)));
+        // "weeks of talks" lasts; "the days of sandlot games" is an era.
         if matches!(
             previous,
             "for" | "in" | "within" | "of" | "several" | "many" | "recent"
-        ) || w.word(i + 1) == "of"
+        ) || (w.word(i + 1) == "of" && previous != "the")
+            || coordinated
         {
             // "recent weeks": a stretch of unknown length up to now.
             return Some((
