@@ -485,7 +485,10 @@ fn with_modifier(w: &Words, from: usize) -> usize {
     let before = |k: usize| if from >= k { w.word(from - k) } else { "" };
     match (before(2), before(1)) {
         ("at", "least" | "most") => from - 2,
-        (_, "nearly" | "almost" | "about" | "roughly" | "approximately" | "some" | "over") => {
+        // "over two days" is a modifier; "over the past months" a preposition.
+        (_, "nearly" | "almost" | "about" | "roughly" | "approximately" | "some" | "over")
+            if w.word(from) != "the" =>
+        {
             from - 1
         }
         ("more" | "less" | "fewer", "than") => {
