@@ -178,45 +178,45 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             )
         })
         .collect();
-    let mut own: HashMap<(String, String), HashMap<&str, usize>> = HashMap::new();
-    for i in (0..n).filter(|&i| events[i].precision != "day") {
-        let candidates: Vec<usize> = match events[i].precision.as_str() {
-            "month" => by_month
-                .get(events[i].date.as_str())
-                .cloned()
-                .unwrap_or_default(),
-            "week" => {
-                // A week spans at most two months.
-                let day = week_start(&events[i].date);
-                let months: BTreeSet<String> = day
-                    .iter()
-                    .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
-                    .map(|s| s.chars().take(7).collect())
-                    .collect();
-                months
-                    .iter()
-                    .flat_map(|m| by_month.get(m).cloned().unwrap_or_default())
-                    .collect()
+    // Each month's day clusters under every party and word they hold: a
+    // coarse event counts what it shares with each cluster from the lists of
+    // its own words, instead of comparing itself with every day of the month.
+    let mut month_index: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+    for (month, keys) in &by_month {
+        let index = month_index.entry(month.as_str()).or_default();
+        for key in keys {
+            for &word in &cluster_words[key] {
+                index.entry(word).or_default().push(*key);
             }
-            _ => Vec::new(),
+        }
+    }
+    let mut own: HashMap<(String, String), HashMap<&str, usize>> = HashMap::new();
+    let mut shared: HashMap<usize, usize> = HashMap::new();
+    for i in (0..n).filter(|&i| events[i].precision != "day") {
+        let months: BTreeSet<String> = match events[i].precision.as_str() {
+            "month" => BTreeSet::from([events[i].date.clone()]),
+            // A week spans at most two months.
+            "week" => week_start(&events[i].date)
+                .iter()
+                .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
+                .map(|s| s.chars().take(7).collect())
+                .collect(),
+            _ => BTreeSet::new(),
         };
-        let best = candidates
+        shared.clear();
+        for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
+            for word in events[i].actors.iter().chain(&events[i].terms) {
+                for &key in index.get(word.as_str()).into_iter().flatten() {
+                    *shared.entry(key).or_default() += 1;
+                }
+            }
+        }
+        // Months and weeks join the day they cover that they share most with,
+        // on more than one shared word.
+        let best = shared
             .iter()
-            .filter(|k| covers(&events[i].date, &clusters[k].date))
-            .map(|k| {
-                let words = &cluster_words[k];
-                let shared = events[i]
-                    .actors
-                    .iter()
-                    .chain(&events[i].terms)
-                    .filter(|w| words.contains(w.as_str()))
-                    .count();
-                (shared, *k)
-            })
-            // Only months and weeks are fine enough to join a day, and on more than one shared word.
-            .filter(|&(score, _)| {
-                score > 1 && matches!(events[i].precision.as_str(), "month" | "week")
-            })
+            .filter(|&(key, &score)| score > 1 && covers(&events[i].date, &clusters[key].date))
+            .map(|(&key, &score)| (score, key))
             .max();
         match best {
             Some((_, key)) => clusters
@@ -275,9 +275,13 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     }
     let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
     for list in users.values().filter(|l| l.len() <= 50) {
+        // Each list is in date order, so the window ends at the first later day past it.
         for (x, &(da, a)) in list.iter().enumerate() {
             for &(db, b) in &list[x + 1..] {
-                if (db - da).get_days().abs() as i64 <= window_days && da != db {
+                if (db - da).get_days() as i64 > window_days {
+                    break;
+                }
+                if da != db {
                     candidates.insert((a.min(b), a.max(b)));
                 }
             }

@@ -1,0 +1,118 @@
+//! MB of article text per second on one core for the timeline analyzer over
+//! ../shared/corpora/recovery-covid19.jsonl.gz (1,888 articles, 10.0 MB):
+//! the TIMEX3 tagger alone, and the whole analyzer (map per document, then
+//! the reduce), on documents the text layer has already annotated (that is
+//! not timed, as in the batch bench's per-analyzer rows).
+//! `cargo bench -p newslens-timeline --bench throughput`; says "skipped"
+//! without the corpus. Rates are of the scoring thread's CPU time
+//! (/proc/thread-self/stat), since on a shared machine wall time also counts
+//! the time other processes held the core; wall-clock rates beside them.
+//! Median of `NEWSLENS_BENCH_ROUNDS` rounds (5 by default).
+
+use std::time::Instant;
+
+/// CPU seconds the calling thread has used (user + system).
+fn thread_cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    // The command name is in parentheses and may hold spaces: count after it.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |k: usize| {
+        fields
+            .get(k)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(f64::NAN)
+    };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after ")".
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// (CPU seconds, wall seconds) of `work`, repeated until a second of CPU has
+/// passed (the tick is 10 ms), divided by the repetitions.
+fn time(mut work: impl FnMut()) -> (f64, f64) {
+    let (cpu, wall) = (thread_cpu_seconds(), Instant::now());
+    let mut repetitions = 0;
+    while repetitions == 0 || thread_cpu_seconds() - cpu < 1.0 {
+        work();
+        repetitions += 1;
+    }
+    let n = f64::from(repetitions);
+    (
+        (thread_cpu_seconds() - cpu) / n,
+        wall.elapsed().as_secs_f64() / n,
+    )
+}
+
+fn main() {
+    let Some(docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
+        return;
+    };
+    let mb = docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
+    let annotated: Vec<_> = docs
+        .into_iter()
+        .map(newslens_core::testing::annotate_doc)
+        .collect();
+    let analyzer =
+        newslens_timeline::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+    let rounds: usize = std::env::var("NEWSLENS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let mut timexes = 0;
+    let mut stages: [(&str, Vec<f64>, Vec<f64>); 3] = [
+        ("TIMEX3 tagger", vec![], vec![]),
+        ("map (tagger, events, tables)", vec![], vec![]),
+        ("reduce (the merged timeline)", vec![], vec![]),
+    ];
+    for _ in 0..rounds {
+        let (cpu, wall) = time(|| {
+            timexes = annotated
+                .iter()
+                .map(|doc| newslens_timeline::timex::timexes(doc).len())
+                .sum::<usize>();
+        });
+        stages[0].1.push(cpu);
+        stages[0].2.push(wall);
+        // As core's map_all does, on this thread alone.
+        let map = || {
+            let mut maps = annotated.iter().map(|doc| analyzer.map(doc));
+            let mut mapped = maps.next().expect("the corpus has articles");
+            for map in maps {
+                mapped.append(map);
+            }
+            mapped
+        };
+        let (cpu, wall) = time(|| {
+            std::hint::black_box(map());
+        });
+        stages[1].1.push(cpu);
+        stages[1].2.push(wall);
+        let mapped = map();
+        let (cpu, wall) = time(|| {
+            std::hint::black_box(analyzer.reduce(mapped.clone()).unwrap());
+        });
+        stages[2].1.push(cpu);
+        stages[2].2.push(wall);
+    }
+    println!(
+        "recovery-covid19: {} articles, {mb:.1} MB, {timexes} timexes; median of {rounds} rounds, one core",
+        annotated.len()
+    );
+    println!("| stage | MB/s (CPU time) | MB/s (wall) |");
+    println!("|---|---:|---:|");
+    let mut total = 0.0;
+    for (name, cpu, wall) in stages.iter().cloned() {
+        let cpu = median(cpu);
+        if name != "TIMEX3 tagger" {
+            total += cpu;
+        }
+        println!("| {name} | {:.1} | {:.1} |", mb / cpu, mb / median(wall));
+    }
+    println!("| timeline analyzer (map + reduce) | {:.1} | |", mb / total);
+}
