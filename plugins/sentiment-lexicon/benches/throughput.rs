@@ -4,8 +4,12 @@
 //! for the reference; says what it skipped.
 //!
 //! Both sides score the same strings already in memory (no I/O is timed), each
-//! after one untimed warm-up pass, and their rounds alternate, so a busy
-//! shared machine slows both alike. The ratio is of the medians.
+//! after one untimed warm-up pass, and their rounds alternate. Rates are per
+//! second of the scoring thread's CPU time (Rust: /proc/thread-self/stat,
+//! whose ticks are 10 ms, so a Rust round repeats the sentences for about a
+//! second; Python: `time.thread_time()`), since on a shared machine wall time
+//! also counts the time other processes held the core. Wall-clock rates are
+//! printed beside them. The ratio is of the medians.
 //! `NEWSLENS_BENCH_ROUNDS=N` sets the rounds (5 by default);
 //! `NEWSLENS_BENCH_PYTHON=0` leaves the reference out (for profilers).
 
@@ -24,9 +28,9 @@ a = A()
 for s in lines: a.polarity_scores(s)
 print('ready', flush=True)
 for _ in sys.stdin:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.thread_time()
     for s in lines: a.polarity_scores(s)
-    print(time.perf_counter() - t, flush=True)
+    print(time.thread_time() - c, time.perf_counter() - t, flush=True)
 ";
 
 struct Reference {
@@ -71,12 +75,17 @@ impl Reference {
         })
     }
 
-    /// Seconds for one pass.
-    fn pass(&mut self) -> Option<f64> {
+    /// One pass over the sentences.
+    fn pass(&mut self) -> Option<Timing> {
         writeln!(self.input).ok()?;
         let mut line = String::new();
         self.output.read_line(&mut line).ok()?;
-        line.trim().parse().ok()
+        let mut fields = line.split_whitespace().map(str::parse::<f64>);
+        Some(Timing {
+            passes: 1,
+            cpu: fields.next()?.ok()?,
+            wall: fields.next()?.ok()?,
+        })
     }
 }
 
@@ -88,24 +97,64 @@ impl Drop for Reference {
     }
 }
 
-fn pass(scorer: &Scorer, sentences: &[String]) -> f64 {
+/// Seconds of CPU time and of wall time for `passes` passes over the sentences.
+#[derive(Clone, Copy)]
+struct Timing {
+    passes: usize,
+    cpu: f64,
+    wall: f64,
+}
+
+/// This thread's user and system CPU time, when Linux says.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    // USER_HZ is 100 on every Linux ABI in use.
+    Some((utime + stime) / 100.0)
+}
+
+fn run(scorer: &Scorer, sentences: &[String], passes: usize) -> Timing {
+    let cpu = thread_cpu_seconds();
     let started = Instant::now();
     let mut total = 0.0;
-    for s in sentences {
-        total += scorer.score(std::hint::black_box(s)).compound;
+    for _ in 0..passes {
+        for s in sentences {
+            total += scorer.score(std::hint::black_box(s)).compound;
+        }
     }
     std::hint::black_box(total);
-    started.elapsed().as_secs_f64()
+    let wall = started.elapsed().as_secs_f64();
+    Timing {
+        passes,
+        cpu: match (cpu, thread_cpu_seconds()) {
+            (Some(a), Some(b)) => b - a,
+            _ => wall,
+        },
+        wall,
+    }
 }
 
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-fn best(v: &[f64]) -> f64 {
-    v.iter().copied().fold(f64::INFINITY, f64::min)
+/// Median and best sentences per second of CPU time and of wall time.
+fn rates(timings: &[Timing], n: f64) -> [f64; 4] {
+    let mut cpu: Vec<f64> = timings
+        .iter()
+        .map(|t| n * t.passes as f64 / t.cpu)
+        .collect();
+    let mut wall: Vec<f64> = timings
+        .iter()
+        .map(|t| n * t.passes as f64 / t.wall)
+        .collect();
+    cpu.sort_by(f64::total_cmp);
+    wall.sort_by(f64::total_cmp);
+    [
+        cpu[cpu.len() / 2],
+        cpu[cpu.len() - 1],
+        wall[wall.len() / 2],
+        wall[wall.len() - 1],
+    ]
 }
 
 fn main() {
@@ -140,38 +189,43 @@ fn main() {
     };
 
     let scorers = [("vader", Scorer::vader()), ("news", Scorer::news())];
+    // Warm-up, which also sizes a round to about a second.
+    let mut passes = 1;
     for (_, scorer) in &scorers {
-        pass(scorer, &sentences);
+        let warm = run(scorer, &sentences, 1);
+        passes = passes.max((1.0 / warm.wall.max(1e-6)).ceil() as usize);
     }
     let mut ours = vec![Vec::new(); scorers.len()];
     let mut theirs = Vec::new();
     for _ in 0..rounds {
         for (k, (_, scorer)) in scorers.iter().enumerate() {
-            ours[k].push(pass(scorer, &sentences));
+            ours[k].push(run(scorer, &sentences, passes));
         }
-        if let Some(seconds) = reference.as_mut().and_then(Reference::pass) {
-            theirs.push(seconds);
+        if let Some(timing) = reference.as_mut().and_then(Reference::pass) {
+            theirs.push(timing);
         }
     }
-    for (k, (name, _)) in scorers.iter().enumerate() {
+    let report = |name: &str, timings: &[Timing]| {
+        let [cpu, cpu_best, wall, wall_best] = rates(timings, n);
         println!(
-            "newslens {name}: {:.0} sentences/s on one core, {:.1} MB/s (median of {rounds}; best {:.0}/s)",
-            n / median(&ours[k]),
-            bytes as f64 / 1e6 / median(&ours[k]),
-            n / best(&ours[k]),
+            "{name}: {cpu:.0} sentences/s per core, {:.1} MB/s (CPU time, median of {}; best {cpu_best:.0}); wall clock {wall:.0}/s (best {wall_best:.0})",
+            cpu * bytes as f64 / n / 1e6,
+            timings.len(),
         );
+        cpu
+    };
+    let mut vader = 0.0;
+    for (k, (name, _)) in scorers.iter().enumerate() {
+        let rate = report(&format!("newslens {name}"), &ours[k]);
+        if k == 0 {
+            vader = rate;
+        }
     }
     if !theirs.is_empty() {
+        let python = report("python vaderSentiment 3.3.2", &theirs);
         println!(
-            "python vaderSentiment 3.3.2: {:.0} sentences/s on one core (median of {}; best {:.0}/s)",
-            n / median(&theirs),
-            theirs.len(),
-            n / best(&theirs),
-        );
-        println!(
-            "newslens vader is {:.1}x the reference (medians; {:.1}x best against best)",
-            median(&theirs) / median(&ours[0]),
-            best(&theirs) / best(&ours[0]),
+            "newslens vader is {:.1}x the reference, sentences per second per core (medians)",
+            vader / python
         );
     }
 }

@@ -37,9 +37,7 @@ impl Hasher for WordHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            hash = fold(hash ^ u64::from_le_bytes(word) ^ ((rest.len() as u64) << 56));
+            hash = fold(hash ^ load_short(rest) ^ ((rest.len() as u64) << 56));
         }
         self.0 = hash;
     }
@@ -49,7 +47,180 @@ impl Hasher for WordHasher {
     }
 }
 
+/// One to seven bytes as an integer, from two overlapping fixed-size reads
+/// (a copy of variable length would call memcpy).
+fn load_short(rest: &[u8]) -> u64 {
+    let n = rest.len();
+    if n >= 4 {
+        let low = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
+        let high = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
+        u64::from(low) | (u64::from(high) << ((n - 4) * 8))
+    } else {
+        u64::from(rest[0]) | (u64::from(rest[n / 2]) << 8) | (u64::from(rest[n - 1]) << 16)
+    }
+}
+
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// A word's first eight bytes as an integer; with the length, the whole of a
+/// word of eight bytes or fewer (most words), so most comparisons are one.
+fn key_prefix(word: &[u8]) -> u64 {
+    match word.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None if word.is_empty() => 0,
+        None => load_short(word),
+    }
+}
+
+/// ASCII capitals among the eight bytes of `x` made small, all at once;
+/// other bytes, non-ASCII ones included, stay as they are.
+fn ascii_lower_bytes(x: u64) -> u64 {
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & LOW_SEVEN;
+    // A byte's high bit is set where it is at least 'A' (0x41), and where it is past 'Z' (0x5a).
+    let from_a = low + 0x3f3f_3f3f_3f3f_3f3f;
+    let past_z = low + 0x2525_2525_2525_2525;
+    let capitals = from_a & !past_z & !x & HIGH;
+    x | (capitals >> 2)
+}
+
+fn word_hash(word: &[u8], prefix: u64) -> u64 {
+    if word.len() <= 8 {
+        fold(prefix ^ ((word.len() as u64) << 56))
+    } else {
+        let mut hasher = WordHasher::default();
+        hasher.write(word);
+        hasher.finish()
+    }
+}
+
+/// The word table: open addressing with linear probing, kept at most a
+/// quarter full, keyed by a word's bytes. The std map spends most of a lookup in its
+/// generic probing; this one compares the prefix and length stored in the slot.
+#[derive(Clone, Default)]
+struct WordTable {
+    /// A power of two of them.
+    slots: Vec<Slot>,
+    /// Every key's bytes, one after another.
+    keys: Vec<u8>,
+    /// Where each entry's key starts in `keys`.
+    starts: Vec<u32>,
+    entries: Vec<Entry>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    prefix: u64,
+    /// The key's length plus one; 0 for an empty slot.
+    len: u32,
+    /// Into `entries` and `starts`.
+    index: u32,
+}
+
+impl WordTable {
+    #[inline]
+    fn slot_of(&self, word: &[u8]) -> (usize, Option<usize>) {
+        let prefix = key_prefix(word);
+        let mask = self.slots.len() - 1;
+        let mut at = word_hash(word, prefix) as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot.len == 0 {
+                return (at, None);
+            }
+            if slot.prefix == prefix
+                && slot.len as usize == word.len() + 1
+                && (word.len() <= 8 || self.key(slot.index as usize) == word)
+            {
+                return (at, Some(slot.index as usize));
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    fn key(&self, index: usize) -> &[u8] {
+        let start = self.starts[index] as usize;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.keys.len(), |&e| e as usize);
+        &self.keys[start..end]
+    }
+
+    /// The entry of a word of at most eight bytes, given its [`key_prefix`].
+    #[inline]
+    fn get_short(&self, prefix: u64, len: usize) -> Option<&Entry> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut at = fold(prefix ^ ((len as u64) << 56)) as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot.len == 0 {
+                return None;
+            }
+            if slot.prefix == prefix && slot.len as usize == len + 1 {
+                return self.entries.get(slot.index as usize);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get(&self, word: &[u8]) -> Option<&Entry> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        self.slot_of(word).1.map(|index| &self.entries[index])
+    }
+
+    /// The entry of `word`, added (default) if it has none.
+    fn entry(&mut self, word: &[u8]) -> &mut Entry {
+        // At most a quarter full: a miss (most words of a sentence) then probes
+        // little more than one slot.
+        if self.slots.len() < 4 * (self.entries.len() + 1) {
+            self.grow();
+        }
+        let index = match self.slot_of(word) {
+            (_, Some(index)) => index,
+            (at, None) => {
+                let index = self.entries.len();
+                self.slots[at] = Slot {
+                    prefix: key_prefix(word),
+                    len: word.len() as u32 + 1,
+                    index: index as u32,
+                };
+                self.starts.push(self.keys.len() as u32);
+                self.keys.extend_from_slice(word);
+                self.entries.push(Entry::default());
+                index
+            }
+        };
+        &mut self.entries[index]
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
+        for slot in old.into_iter().filter(|s| s.len != 0) {
+            let word = self.key(slot.index as usize).to_vec();
+            let (at, _) = self.slot_of(&word);
+            self.slots[at] = slot;
+        }
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&[u8], &mut Entry)> {
+        let keys = &self.keys;
+        let starts = &self.starts;
+        self.entries
+            .iter_mut()
+            .enumerate()
+            .map(move |(index, entry)| {
+                let start = starts[index] as usize;
+                let end = starts.get(index + 1).map_or(keys.len(), |&e| e as usize);
+                (&keys[start..end], entry)
+            })
+    }
+}
 
 const B_INCR: f64 = 0.293;
 const B_DECR: f64 = -0.293;
@@ -353,6 +524,9 @@ struct Entry {
     negation: bool,
     /// A verb of removal, for the optional removal rule.
     removal: bool,
+    /// The longest word of a special idiom or booster phrase: no phrase
+    /// matches where none of these is near.
+    anchor: bool,
 }
 
 /// One word of the sentence as the reference splits it.
@@ -420,7 +594,7 @@ impl fmt::Display for Explanation {
 
 /// The lexicons, loaded once.
 pub struct Vader {
-    entries: FastMap<Box<[u8]>, Entry>,
+    entries: WordTable,
     emojis: FastMap<char, String>,
     special_cases: Vec<Phrase>,
     booster_phrases: Vec<Phrase>,
@@ -432,7 +606,11 @@ pub struct Vader {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
-    sentiments: Vec<f64>,
+    /// The union of the classes of the tokens' bytes.
+    classes: u8,
+    /// The words' valences that are not zero, with the words' positions:
+    /// zeros count only as neutral words, and no rule ever changes one.
+    sentiments: Vec<(usize, f64)>,
     replaced: String,
     lowered: String,
 }
@@ -459,38 +637,75 @@ fn is_upper(word: &str) -> bool {
     cased
 }
 
-/// Python's `str.split()` on each first byte: 1 for an ASCII space (space,
-/// \t \n \v \f \r and \x1c to \x1f), 2 for a byte that starts a non-ASCII
-/// space (U+0085, U+00A0, U+1680, U+2000 to U+3000), else 0.
-const fn space_table() -> [u8; 256] {
+/// What one byte can tell the tokenizer, as bits.
+const SPACE: u8 = 1;
+/// The first byte of a non-ASCII space (U+0085, U+00A0, U+1680, U+2000 to
+/// U+3000), or of another character starting with the same byte.
+const MAYBE_SPACE: u8 = 2;
+const UPPER: u8 = 4;
+const LOWER: u8 = 8;
+const NON_ASCII: u8 = 16;
+const APOSTROPHE: u8 = 32;
+/// Python's `string.punctuation`: ASCII punctuation.
+const PUNCTUATION: u8 = 64;
+/// "!" or "?", which add emphasis.
+const MARK: u8 = 128;
+
+/// Python's `str.split()` spaces on ASCII are space, \t \n \v \f \r and
+/// \x1c to \x1f.
+const fn byte_classes() -> [u8; 256] {
     let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_uppercase() {
+            UPPER
+        } else if c.is_ascii_lowercase() {
+            LOWER
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else if c.is_ascii_punctuation() {
+            PUNCTUATION
+        } else {
+            0
+        };
+        b += 1;
+    }
     let spaces = [
         b' ', b'\t', b'\n', 0x0b, 0x0c, b'\r', 0x1c, 0x1d, 0x1e, 0x1f,
     ];
     let mut k = 0;
     while k < spaces.len() {
-        table[spaces[k] as usize] = 1;
+        table[spaces[k] as usize] = SPACE;
         k += 1;
     }
-    table[0xc2] = 2;
-    table[0xe1] = 2;
-    table[0xe2] = 2;
-    table[0xe3] = 2;
+    table[b'\'' as usize] = APOSTROPHE | PUNCTUATION;
+    table[b'!' as usize] = MARK | PUNCTUATION;
+    table[b'?' as usize] = MARK | PUNCTUATION;
+    let maybe = [0xc2, 0xe1, 0xe2, 0xe3];
+    let mut k = 0;
+    while k < maybe.len() {
+        table[maybe[k]] |= MAYBE_SPACE;
+        k += 1;
+    }
     table
 }
 
-const SPACE: [u8; 256] = space_table();
+const CLASS: [u8; 256] = byte_classes();
 
 /// The length of the whitespace character at byte `at`, or 0 (also inside
 /// a multi-byte character, whose bytes never start a space).
 fn space_at(text: &str, at: usize) -> usize {
-    match SPACE[usize::from(text.as_bytes()[at])] {
-        0 => 0,
-        1 => 1,
-        _ => match text.get(at..).and_then(|rest| rest.chars().next()) {
+    let class = CLASS[usize::from(text.as_bytes()[at])];
+    if class & SPACE != 0 {
+        1
+    } else if class & MAYBE_SPACE != 0 {
+        match text.get(at..).and_then(|rest| rest.chars().next()) {
             Some(c) if python_is_space(c) => c.len_utf8(),
             _ => 0,
-        },
+        }
+    } else {
+        0
     }
 }
 
@@ -507,7 +722,7 @@ impl Vader {
 
     /// VADER's lexicon with `overlay` entries added or replacing its values.
     pub fn with_overlay(overlay: &[(String, f64)]) -> Vader {
-        let mut entries: FastMap<Box<[u8]>, Entry> = FastMap::default();
+        let mut entries = WordTable::default();
         for line in include_str!("../data/vader_lexicon.txt")
             .trim_end_matches('\n')
             .split('\n')
@@ -518,22 +733,41 @@ impl Vader {
             let mut fields = line.trim_matches(python_is_space).split('\t');
             if let (Some(word), Some(value)) = (fields.next(), fields.next()) {
                 if let Ok(value) = value.parse::<f64>() {
-                    entries.entry(word.as_bytes().into()).or_default().lexicon = Some(value);
+                    entries.entry(word.as_bytes()).lexicon = Some(value);
                 }
             }
         }
         for (word, value) in overlay {
-            entries.entry(word.as_bytes().into()).or_default().lexicon = Some(*value);
+            entries.entry(word.as_bytes()).lexicon = Some(*value);
         }
         // A token never holds a space, so only one-word boosters are looked up by token.
         for &(word, value) in BOOSTERS.iter().filter(|(w, _)| !w.contains(' ')) {
-            entries.entry(word.as_bytes().into()).or_default().booster = Some(value);
+            entries.entry(word.as_bytes()).booster = Some(value);
         }
         for &word in NEGATE {
-            entries.entry(word.as_bytes().into()).or_default().negation = true;
+            entries.entry(word.as_bytes()).negation = true;
         }
         for &(word, text) in &Word::ALL {
-            entries.entry(text.as_bytes().into()).or_default().word = word;
+            entries.entry(text.as_bytes()).word = word;
+        }
+        let special_cases: Vec<Phrase> = SPECIAL_CASES
+            .iter()
+            .filter_map(|&(p, v)| Phrase::parse(p, v))
+            .collect();
+        let booster_phrases: Vec<Phrase> = BOOSTERS
+            .iter()
+            .filter(|(w, _)| w.contains(' '))
+            .filter_map(|&(p, v)| Phrase::parse(p, v))
+            .collect();
+        for (phrase, _) in SPECIAL_CASES.iter().chain(BOOSTERS) {
+            if Phrase::parse(phrase, 0.0).is_some() {
+                let longest = phrase
+                    .split(' ')
+                    .rev()
+                    .max_by_key(|w| w.len())
+                    .unwrap_or_default();
+                entries.entry(longest.as_bytes()).anchor = true;
+            }
         }
         for (word, e) in entries.iter_mut() {
             e.negation |= holds_nt(word);
@@ -556,15 +790,8 @@ impl Vader {
         Vader {
             entries,
             emojis,
-            special_cases: SPECIAL_CASES
-                .iter()
-                .filter_map(|&(p, v)| Phrase::parse(p, v))
-                .collect(),
-            booster_phrases: BOOSTERS
-                .iter()
-                .filter(|(w, _)| w.contains(' '))
-                .filter_map(|&(p, v)| Phrase::parse(p, v))
-                .collect(),
+            special_cases,
+            booster_phrases,
             removal_window: 0,
         }
     }
@@ -574,10 +801,9 @@ impl Vader {
     /// half as much, positive. Not part of VADER.
     pub fn with_removal_rule(mut self, verbs: &[&str], window: usize) -> Vader {
         for &verb in verbs {
-            self.entries
-                .entry(verb.as_bytes().into())
-                .or_default()
-                .removal = true;
+            let entry = self.entries.entry(verb.as_bytes());
+            entry.removal = true;
+            entry.negation |= holds_nt(verb.as_bytes());
         }
         self.removal_window = window;
         self
@@ -607,9 +833,7 @@ impl Vader {
     fn run<const EXPLAIN: bool>(&self, text: &str, scratch: &mut Scratch) -> Explanation {
         // Emojis become their descriptions. Every emoji is outside ASCII, and most
         // non-ASCII text holds none (curly quotes, accents).
-        let first_emoji = text
-            .char_indices()
-            .find(|&(_, c)| !c.is_ascii() && self.emojis.contains_key(&c));
+        let first_emoji = self.first_emoji(text);
         let Some((at, _)) = first_emoji else {
             return self.score_text::<EXPLAIN>(text, scratch);
         };
@@ -637,18 +861,47 @@ impl Vader {
         explanation
     }
 
-    /// The entry of a word as written, lower-cased the way Python's
-    /// `str.lower()` does, and whether the word is all capitals.
-    fn look_up(&self, word: &str, lowered: &mut String) -> (Entry, bool) {
-        let bytes = word.as_bytes();
-        let (mut has_upper, mut has_lower, mut ascii, mut apostrophe) = (false, false, true, false);
-        for &b in bytes {
-            has_upper |= b.is_ascii_uppercase();
-            has_lower |= b.is_ascii_lowercase();
-            ascii &= b.is_ascii();
-            apostrophe |= b == b'\'';
+    fn first_emoji(&self, text: &str) -> Option<(usize, char)> {
+        if text.is_ascii() {
+            return None;
         }
-        if !ascii {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0x80) {
+            at += offset;
+            let c = text.get(at..).and_then(|rest| rest.chars().next())?;
+            if self.emojis.contains_key(&c) {
+                return Some((at, c));
+            }
+            at += c.len_utf8();
+        }
+        None
+    }
+
+    /// The entry of a word as written, lower-cased the way Python's
+    /// `str.lower()` does, and whether the word is all capitals; `classes`
+    /// is the union of its bytes' classes.
+    fn look_up(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        classes: u8,
+        lowered: &mut String,
+    ) -> (Entry, bool) {
+        let apostrophe = classes & APOSTROPHE != 0;
+        let bytes = &text.as_bytes()[start..end];
+        if classes & NON_ASCII == 0 {
+            return self.look_up_ascii(bytes, classes, apostrophe, lowered);
+        }
+        let word = text.get(start..end).unwrap_or_default();
+        // Curly quotes and dashes (U+2000 to U+206F) have no case: a word whose only
+        // non-ASCII characters are those lowers as ASCII does.
+        if classes & NON_ASCII != 0
+            && !word
+                .chars()
+                .all(|c| c.is_ascii() || ('\u{2000}'..='\u{206f}').contains(&c))
+        {
             // `str::to_lowercase`, as Python's, lowers a final sigma to "ς".
             *lowered = word.to_lowercase();
             return (
@@ -656,19 +909,45 @@ impl Vader {
                 is_upper(word),
             );
         }
-        let upper = has_upper && !has_lower;
-        if !has_upper {
-            return (self.entry_of(bytes, apostrophe), upper);
+        self.look_up_ascii(bytes, classes, apostrophe, lowered)
+    }
+
+    /// As [`Vader::look_up`], for a word whose cased characters are all ASCII.
+    fn look_up_ascii(
+        &self,
+        bytes: &[u8],
+        classes: u8,
+        apostrophe: bool,
+        lowered: &mut String,
+    ) -> (Entry, bool) {
+        let upper = classes & UPPER != 0 && classes & LOWER == 0;
+        if bytes.len() <= 8 {
+            // Most words: lower-cased and compared as one integer.
+            let prefix = ascii_lower_bytes(key_prefix(bytes));
+            return match self.entries.get_short(prefix, bytes.len()) {
+                Some(&entry) => (entry, upper),
+                None => {
+                    let lowered = prefix.to_le_bytes();
+                    let negation = apostrophe && holds_nt(&lowered[..bytes.len()]);
+                    (
+                        Entry {
+                            negation,
+                            ..Entry::default()
+                        },
+                        upper,
+                    )
+                }
+            };
         }
-        let mut buffer = [0u8; 32];
-        if let Some(key) = buffer.get_mut(..bytes.len()) {
-            for (slot, b) in key.iter_mut().zip(bytes) {
-                *slot = b.to_ascii_lowercase();
-            }
-            return (self.entry_of(key, apostrophe), upper);
+        if classes & UPPER == 0 {
+            return (self.entry_of(bytes, apostrophe), false);
         }
-        *lowered = word.to_ascii_lowercase();
-        (self.entry_of(lowered.as_bytes(), apostrophe), upper)
+        let mut long = std::mem::take(lowered).into_bytes();
+        long.clear();
+        long.extend(bytes.iter().map(u8::to_ascii_lowercase));
+        let found = self.entry_of(&long, apostrophe);
+        *lowered = String::from_utf8(long).unwrap_or_default();
+        (found, upper)
     }
 
     fn entry_of(&self, lowered: &[u8], apostrophe: bool) -> Entry {
@@ -686,7 +965,7 @@ impl Vader {
     fn tokenize(&self, text: &str, scratch: &mut Scratch) {
         let tokens = &mut scratch.tokens;
         tokens.clear();
-        let ascii_text = text.is_ascii();
+        scratch.classes = 0;
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -696,27 +975,35 @@ impl Vader {
                 continue;
             }
             let start = at;
-            // Inside a word every byte is looked at, but only a whitespace
-            // character's first byte can start one, so continuation bytes pass.
-            at += 1;
-            while at < bytes.len() && space_at(text, at) == 0 {
+            let mut classes = 0u8;
+            while let Some(&b) = bytes.get(at) {
+                let class = CLASS[usize::from(b)];
+                // Only a space's first byte is marked, so continuation bytes pass.
+                if class & (SPACE | MAYBE_SPACE) != 0 && space_at(text, at) > 0 {
+                    break;
+                }
+                classes |= class;
                 at += 1;
             }
-            // Python's string.punctuation is exactly ASCII punctuation, and
-            // no byte of a multi-byte character is ASCII.
+            scratch.classes |= classes;
+            // No byte of a multi-byte character is ASCII, so stripping bytes
+            // strips characters.
             let (mut s, mut e) = (start, at);
-            while s < e && bytes[s].is_ascii_punctuation() {
-                s += 1;
+            if classes & PUNCTUATION != 0 {
+                while s < e && CLASS[usize::from(bytes[s])] & PUNCTUATION != 0 {
+                    s += 1;
+                }
+                while e > s && CLASS[usize::from(bytes[e - 1])] & PUNCTUATION != 0 {
+                    e -= 1;
+                }
             }
-            while e > s && bytes[e - 1].is_ascii_punctuation() {
-                e -= 1;
-            }
-            let stripped = &text[s..e];
             // Python counts characters: two bytes or fewer are two characters or fewer.
-            let short = stripped.len() <= 2
-                || (!ascii_text && stripped.len() <= 8 && stripped.chars().count() <= 2);
+            let short = e - s <= 2
+                || (classes & NON_ASCII != 0
+                    && e - s <= 8
+                    && text.get(s..e).is_some_and(|w| w.chars().count() <= 2));
             let (s, e) = if short { (start, at) } else { (s, e) };
-            let (entry, upper) = self.look_up(&text[s..e], &mut scratch.lowered);
+            let (entry, upper) = self.look_up(text, s, e, classes, &mut scratch.lowered);
             tokens.push(Token {
                 entry,
                 upper,
@@ -749,7 +1036,6 @@ impl Vader {
                 .lexicon
                 .filter(|_| entry.booster.is_none() && !kind_of)
             else {
-                sentiments.push(0.0);
                 continue;
             };
             let mut rules = Vec::new();
@@ -775,7 +1061,9 @@ impl Vader {
                     valence,
                 });
             }
-            sentiments.push(valence);
+            if valence != 0.0 {
+                sentiments.push((i, valence));
+            }
         }
         if let Some(but) = tokens.iter().position(|t| t.entry.word == Word::But) {
             but_check(but, sentiments);
@@ -786,7 +1074,7 @@ impl Vader {
         }
         Explanation {
             words: explained,
-            scores: score_valence(sentiments, text),
+            scores: score_valence(sentiments, tokens.len(), text, scratch.classes & MARK != 0),
         }
     }
 
@@ -867,6 +1155,13 @@ impl Vader {
     }
 
     fn special_idioms_check(&self, mut valence: f64, w: &[Token], i: usize) -> f64 {
+        // Every phrase holds its anchor word; most stretches of text hold none.
+        if !w[i - 3..(i + 3).min(w.len())]
+            .iter()
+            .any(|t| t.entry.anchor)
+        {
+            return valence;
+        }
         let special = |tokens: &[Token]| {
             let key = phrase_key(tokens);
             self.special_cases
@@ -978,22 +1273,31 @@ fn least_check(valence: f64, w: &[Token], i: usize) -> f64 {
 
 /// The reference's "but" rule, including its use of `list.index`, which finds
 /// the first equal value rather than the current position.
-fn but_check(bi: usize, sentiments: &mut [f64]) {
+/// On the valences that are not zero alone: a zero only ever finds another
+/// zero, which halving leaves zero, and no other value finds a zero.
+fn but_check(bi: usize, sentiments: &mut [(usize, f64)]) {
     for k in 0..sentiments.len() {
-        let sentiment = sentiments[k];
-        let Some(si) = sentiments.iter().position(|&s| s == sentiment) else {
+        let sentiment = sentiments[k].1;
+        let Some(first) = sentiments.iter().position(|&(_, s)| s == sentiment) else {
             continue;
         };
+        let (si, _) = sentiments[first];
         if si < bi {
-            sentiments[si] = sentiment * 0.5;
+            sentiments[first].1 = sentiment * 0.5;
         } else if si > bi {
-            sentiments[si] = sentiment * 1.5;
+            sentiments[first].1 = sentiment * 1.5;
         }
     }
 }
 
 fn punctuation_emphasis(text: &str) -> f64 {
-    let count = |mark: u8| text.bytes().filter(|&b| b == mark).count();
+    // Byte counters over short runs vectorise; one usize per byte does not.
+    let count = |mark: u8| {
+        text.as_bytes()
+            .chunks(255)
+            .map(|run| usize::from(run.iter().map(|&b| u8::from(b == mark)).sum::<u8>()))
+            .sum::<usize>()
+    };
     let ep = count(b'!').min(4) as f64 * 0.292;
     let questions = count(b'?');
     let qm = match questions {
@@ -1013,24 +1317,45 @@ fn normalize(score: f64) -> f64 {
 /// value. Away from a tie, `(x * 10^d).round() / 10^d` is that decimal's
 /// nearest double (an exact integer over an exact power of ten, divided once);
 /// near a tie only the exact decimal expansion decides.
-fn round(x: f64, digits: i32) -> f64 {
-    let scale = 10f64.powi(digits);
-    let scaled = x * scale;
-    let fraction = (scaled - scaled.trunc()).abs();
-    if (fraction - 0.5).abs() > 1e-6 && scaled.abs() < 1e15 {
-        return scaled.round() / scale;
+fn round(x: f64, digits: usize) -> f64 {
+    const SCALES: [f64; 5] = [1.0, 10.0, 100.0, 1000.0, 10000.0];
+    if let Some(&scale) = SCALES.get(digits) {
+        let scaled = x * scale;
+        if scaled.abs() < 1e15 {
+            // Integer conversion, not f64::round, which baseline x86-64 calls libm for.
+            let whole = scaled as i64;
+            let fraction = scaled - whole as f64;
+            if (fraction.abs() - 0.5).abs() > 1e-6 {
+                let nearest = whole
+                    + if fraction > 0.5 {
+                        1
+                    } else if fraction < -0.5 {
+                        -1
+                    } else {
+                        0
+                    };
+                // Python keeps the sign of a value that rounds to zero.
+                return (nearest as f64 / scale).copysign(x);
+            }
+        }
     }
-    let digits = digits as usize;
     format!("{x:.digits$}").parse().unwrap_or(x)
 }
 
-fn score_valence(sentiments: &[f64], text: &str) -> Scores {
-    if sentiments.is_empty() {
+/// `marks`: whether the text holds "!" or "?" at all.
+/// `sentiments`: the valences that are not zero, of `words` words in all.
+fn score_valence(sentiments: &[(usize, f64)], words: usize, text: &str, marks: bool) -> Scores {
+    if words == 0 {
         return Scores::default();
     }
-    // Python's sum starts from the integer 0, so an all-zero list sums to 0.0, not -0.0.
-    let mut sum: f64 = sentiments.iter().fold(0.0, |a, b| a + b);
-    let emphasis = punctuation_emphasis(text);
+    // Python's sum starts from the integer 0, so an all-zero list sums to 0.0,
+    // not -0.0; adding the zeros left out changes no other sum.
+    let mut sum: f64 = sentiments.iter().fold(0.0, |a, &(_, b)| a + b);
+    let emphasis = if marks {
+        punctuation_emphasis(text)
+    } else {
+        0.0
+    };
     if sum > 0.0 {
         sum += emphasis;
     } else if sum < 0.0 {
@@ -1039,18 +1364,15 @@ fn score_valence(sentiments: &[f64], text: &str) -> Scores {
     let compound = normalize(sum);
     let mut pos_sum = 0.0;
     let mut neg_sum = 0.0;
-    let mut neu_count = 0.0;
-    for &s in sentiments {
+    for &(_, s) in sentiments {
         if s > 0.0 {
             pos_sum += s + 1.0;
         }
         if s < 0.0 {
             neg_sum += s - 1.0;
         }
-        if s == 0.0 {
-            neu_count += 1.0;
-        }
     }
+    let neu_count = (words - sentiments.len()) as f64;
     if pos_sum > neg_sum.abs() {
         pos_sum += emphasis;
     } else if pos_sum < neg_sum.abs() {
