@@ -123,9 +123,50 @@ fn is_verb(word: &str) -> bool {
     VERBS.contains(&word) || (word.len() > 4 && word.ends_with("ed"))
 }
 
+/// The words of one sentence, worked out once for all the timexes in it.
+struct SentenceWords<'a> {
+    index: usize,
+    /// Each token lower-cased.
+    lower: Vec<String>,
+    /// The parties the sentence names.
+    actors: BTreeSet<&'a str>,
+    /// The key words that tie reports together, with the token each comes from.
+    terms: Vec<(Span, String)>,
+}
+
+impl<'a> SentenceWords<'a> {
+    fn new(doc: &'a AnnotatedDoc, index: usize) -> SentenceWords<'a> {
+        let sentence = doc.sentences[index];
+        let tokens = doc.tokens_in(sentence);
+        let lower: Vec<String> = tokens
+            .iter()
+            .map(|tok| doc.slice(tok.span).to_lowercase())
+            .collect();
+        let actors = doc
+            .mentions_in(sentence)
+            .iter()
+            .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
+            .collect();
+        let terms = tokens
+            .iter()
+            .zip(&lower)
+            .filter(|(tok, _)| tok.kind == TokenKind::Word)
+            .map(|(tok, word)| (tok.span, word.replace(['-', '\u{2010}', '\u{2011}'], "")))
+            .filter(|(_, w)| w.chars().count() >= 4 && !STOP.contains(&w.as_str()))
+            .collect();
+        SentenceWords {
+            index,
+            lower,
+            actors,
+            terms,
+        }
+    }
+}
+
 /// One event per dated clause: DATE and TIME expressions with a calendar value.
 pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
     let mut table = events_table();
+    let mut words: Option<SentenceWords> = None;
     for t in timexes {
         if !matches!(t.kind, Type::Date | Type::Time)
             || t.precision == Precision::None
@@ -136,23 +177,17 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
         let Some(index) = doc.sentence_index(t.span.start) else {
             continue;
         };
+        if words.as_ref().is_none_or(|w| w.index != index) {
+            words = Some(SentenceWords::new(doc, index));
+        }
+        let words = words.as_ref().expect("set just above");
         let sentence = doc.sentences[index];
-        let summary = summary(doc, sentence, t.span);
-        let actors: BTreeSet<&str> = doc
-            .mentions_in(sentence)
+        let summary = summary(doc, sentence, &words.lower, t.span);
+        let terms: BTreeSet<&str> = words
+            .terms
             .iter()
-            .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
-            .collect();
-        let terms: BTreeSet<String> = doc
-            .tokens_in(sentence)
-            .iter()
-            .filter(|tok| tok.kind == TokenKind::Word && !t.span.contains(tok.span))
-            .map(|tok| {
-                doc.slice(tok.span)
-                    .to_lowercase()
-                    .replace(['-', '\u{2010}', '\u{2011}'], "")
-            })
-            .filter(|w| w.chars().count() >= 4 && !STOP.contains(&w.as_str()))
+            .filter(|(span, _)| !t.span.contains(*span))
+            .map(|(_, term)| term.as_str())
             .collect();
         let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
         table.push(
@@ -162,7 +197,13 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
                 value.into(),
                 t.precision.name().into(),
                 summary.into(),
-                actors.into_iter().collect::<Vec<_>>().join(",").into(),
+                words
+                    .actors
+                    .iter()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
+                    .into(),
                 doc.char_offset(sentence.start).into(),
                 doc.char_offset(sentence.end).into(),
                 doc.slice(t.span).into(),
@@ -178,21 +219,21 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
 /// Who did what: the verb nearest the date expression, the words before it
 /// back to the clause's start (its subject), and a few after it (its object),
 /// without the date expression itself.
-fn summary(doc: &AnnotatedDoc, sentence: Span, timex: Span) -> String {
+fn summary(doc: &AnnotatedDoc, sentence: Span, lower: &[String], timex: Span) -> String {
     let tokens = doc.tokens_in(sentence);
     let word = |i: usize| doc.slice(tokens[i].span);
-    let lower = |i: usize| word(i).to_lowercase();
+    let lower = |i: usize| lower[i].as_str();
     let inside = |i: usize| timex.contains(tokens[i].span);
     // Prepositions that only introduce the date belong to it.
     let attached = |i: usize| {
         matches!(
-            lower(i).as_str(),
+            lower(i),
             "on" | "in" | "at" | "since" | "until" | "by" | "during" | "over" | "late" | "early"
         ) && (i + 1..tokens.len()).take(2).any(inside)
     };
     let at = tokens.partition_point(|t| t.span.start < timex.start);
     let verbs: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !inside(i) && is_verb(&lower(i)))
+        .filter(|&i| !inside(i) && is_verb(lower(i)))
         .collect();
     let Some(&verb) = verbs
         .iter()
@@ -205,7 +246,7 @@ fn summary(doc: &AnnotatedDoc, sentence: Span, timex: Span) -> String {
             word(i),
             "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–"
         ) || matches!(
-            lower(i).as_str(),
+            lower(i),
             "that" | "after" | "before" | "while" | "when" | "because" | "which" | "who"
         )
     };

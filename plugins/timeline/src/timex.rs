@@ -327,22 +327,31 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
     };
     let mut out = Vec::new();
     let mut resume_at = 0;
+    // Lower-cased tokens: the strings are reused from sentence to sentence.
+    let mut lower: Vec<String> = Vec::new();
+    let mut spare: Vec<String> = Vec::new();
     for (index, &sentence) in doc.sentences.iter().enumerate() {
         anchor.sentence = index;
         let tokens = doc.tokens_in(sentence);
-        let words = Words {
-            doc,
-            tokens,
-            lower: tokens
-                .iter()
-                .map(|t| doc.slice(t.span).to_lowercase())
-                .collect(),
-        };
+        spare.append(&mut lower);
+        for token in tokens {
+            let raw = doc.slice(token.span);
+            let mut word = spare.pop().unwrap_or_default();
+            word.clear();
+            if raw.is_ascii() {
+                word.push_str(raw);
+                word.make_ascii_lowercase();
+            } else {
+                word.push_str(&raw.to_lowercase());
+            }
+            lower.push(word);
+        }
+        let words = Words { doc, tokens, lower };
         let tense = tense(&words);
         let mut i = 0;
         while i < tokens.len() {
             // A timex that ran on past the sentence the splitter cut.
-            if tokens[i].span.start < resume_at {
+            if tokens[i].span.start < resume_at || !may_start(&words, i) {
                 i += 1;
                 continue;
             }
@@ -405,8 +414,76 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
                 None => i += 1,
             }
         }
+        lower = words.lower;
     }
     out
+}
+
+/// Whether a timex can begin at token `i`: the first words of every rule
+/// below. Most tokens are none of them, and skip the rules altogether.
+fn may_start(w: &Words, i: usize) -> bool {
+    let word = w.word(i);
+    w.is_number(i)
+        || word.starts_with(|c: char| c.is_ascii_digit())
+        || word.contains('-')
+        || small_number(word).is_some()
+        || unit(word).is_some()
+        || month_of(word.trim_end_matches('.')).is_some()
+        || weekday_of(word).is_some()
+        || w.word(i + 1) == "century"
+        || matches!(
+            word,
+            "'" | "noon"
+                | "midday"
+                | "new"
+                | "valentine"
+                | "christmas"
+                | "thanksgiving"
+                | "easter"
+                | "halloween"
+                | "good"
+                | "memorial"
+                | "labor"
+                | "labour"
+                | "election"
+                | "independence"
+                | "the"
+                | "this"
+                | "last"
+                | "next"
+                | "fiscal"
+                | "first"
+                | "second"
+                | "third"
+                | "fourth"
+                | "early"
+                | "late"
+                | "midnight"
+                | "overnight"
+                | "today"
+                | "yesterday"
+                | "tomorrow"
+                | "tonight"
+                | "that"
+                | "coming"
+                | "now"
+                | "currently"
+                | "nowadays"
+                | "recently"
+                | "lately"
+                | "several"
+                | "many"
+                | "earlier"
+                | "later"
+                | "past"
+                | "daily"
+                | "weekly"
+                | "monthly"
+                | "annually"
+                | "yearly"
+                | "every"
+                | "each"
+        )
 }
 
 /// "Memorial Day, 9 a.m.", "Tuesday, 10 p.m.": a day and the clock time
