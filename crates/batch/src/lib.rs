@@ -57,7 +57,7 @@ reduced table (fixed schema: one column per table column, typed Utf8, Int64,
 Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 
 Progress goes to standard error when it is a terminal. Ctrl-C stops between
-parts and leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
+parts or within a reduce and leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
 ";
 
 /// Output formats of the tables. JSONL is always written, since the reduce
@@ -203,10 +203,11 @@ pub fn main(command: &str, args: &[String]) -> i32 {
     }
     let cancel = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&cancel);
-    // Ctrl-C stops between parts; what was written stays under temporary names.
+    // Ctrl-C stops between parts or during a reduce; what was written stays
+    // under temporary names.
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed));
     let outcome = if command == "reduce" {
-        reduce_command(&parsed)
+        reduce_command(&parsed, &cancel)
     } else {
         batch_command(&parsed, &cancel)
     };
@@ -376,11 +377,12 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     for writer in writers.into_values() {
         writer.finish()?;
     }
-    let tables = reduce_into(
+    let tables = reduce_until(
         std::slice::from_ref(&args.out),
         &args.out,
         &analyzers,
         args.format,
+        cancel,
     )?;
     Ok(format!(
         "{docs_done} articles ({:.1} MB) in {:.1} s; {skipped} bad records skipped; {tables} tables in {}",
@@ -390,10 +392,16 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     ))
 }
 
-fn reduce_command(args: &BatchArgs) -> Result<String> {
+fn reduce_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     let config = load_config(args.config.as_deref())?;
     let analyzers = analyzers(&config, &args.run)?;
-    let tables = reduce_into(&args.reduce_from, &args.out, &analyzers, args.format)?;
+    let tables = reduce_until(
+        &args.reduce_from,
+        &args.out,
+        &analyzers,
+        args.format,
+        cancel,
+    )?;
     Ok(format!("{tables} tables in {}", args.out.display()))
 }
 
@@ -404,15 +412,30 @@ pub fn reduce_into(
     analyzers: &[Box<dyn Analyzer>],
     format: Format,
 ) -> Result<usize> {
+    reduce_until(shards, out, analyzers, format, &AtomicBool::new(false))
+}
+
+/// [`reduce_into`], stopping when `cancel` is set (between analyzers, and
+/// every few thousand rows of a streaming reduce).
+fn reduce_until(
+    shards: &[PathBuf],
+    out: &Path,
+    analyzers: &[Box<dyn Analyzer>],
+    format: Format,
+    cancel: &AtomicBool,
+) -> Result<usize> {
     let mut written = 0;
     for analyzer in analyzers {
+        if cancel.load(Ordering::Relaxed) {
+            bail!("cancelled before the reduce of {}", analyzer.name());
+        }
         let dir = out.join(analyzer.name());
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         // The analyzer's own table order, so a loaded folder shows its main table first.
         let order: Vec<String> = match analyzer.streaming_reduce() {
             Some(plan) => {
                 let maps = map_dirs(shards, analyzer.name())?;
-                reduce_streaming(&maps, plan, &dir, format)?
+                reduce_streaming(&maps, plan, &dir, format, cancel)?
             }
             None => {
                 let report = reduce_shards(shards, analyzer.as_ref())?;
@@ -453,6 +476,7 @@ fn reduce_streaming(
     plan: StreamingReduce,
     dir: &Path,
     format: Format,
+    cancel: &AtomicBool,
 ) -> Result<Vec<String>> {
     let StreamingReduce {
         keep,
@@ -492,7 +516,12 @@ fn reduce_streaming(
                     );
                 }
             }
+            let mut rows = 0usize;
             for_each_row(map, &schema, |row| {
+                rows += 1;
+                if rows % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+                    bail!("cancelled in the reduce of {name}");
+                }
                 if folded {
                     fold.add(&schema, &row)?;
                 }

@@ -131,3 +131,38 @@ fn a_malformed_line_is_reported_with_file_and_line() {
     // Nothing half-written is left under a final name.
     assert!(!dir.join("out").join("casualty-figure").exists());
 }
+
+#[test]
+fn a_shard_written_with_other_columns_is_refused() {
+    let dir = temp("columns");
+    let input = dir.join("input.jsonl");
+    newslens_batch::write_jsonl(&newslens_core::bundled::documents(), &input).unwrap();
+    let shard = dir.join("shard");
+    newslens_batch::run(std::slice::from_ref(&input), &shard, 10).unwrap();
+    // As if an older version had written the figures without `value`.
+    let schema = shard.join("map/casualty-figure/figures.schema.json");
+    let text = std::fs::read_to_string(&schema).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut columns = json["columns"].as_array().unwrap().clone();
+    columns.retain(|c| c["name"] != "value");
+    let changed = serde_json::json!({"table": "figures", "columns": columns});
+    std::fs::write(&schema, changed.to_string()).unwrap();
+    let config = newslens_core::bundled::config();
+    let registry = Registry::linked().unwrap();
+    let casualty = registry.get("casualty-figure").unwrap();
+    let analyzers = vec![(casualty.build)(&config.settings_for("casualty-figure")).unwrap()];
+    let error = newslens_batch::reduce_into(
+        &[shard],
+        &dir.join("merged"),
+        &analyzers,
+        newslens_batch::Format::Jsonl,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("the columns of figures are not the ones"),
+        "{error}"
+    );
+    assert!(!dir.join("merged/casualty-figure/figures.jsonl").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
