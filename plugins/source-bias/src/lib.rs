@@ -17,14 +17,12 @@
 pub mod quotes;
 pub mod reduce;
 
-use std::collections::BTreeSet;
-
-use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::Result;
 use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
 use newslens_core::{AnalyzerSettings, ColumnType, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 newslens_core::register_analyzer!(
     "source-bias",
@@ -84,9 +82,18 @@ pub const HEDGES: &[&str] = &[
 pub struct SourceBias {
     config: Config,
     scorer: Scorer,
-    loaded: AhoCorasick,
+    /// The loaded terms, each one word of the text layer ("so-called" included).
     loaded_terms: Vec<String>,
-    hedges: AhoCorasick,
+    /// Lower-cased loaded term to its index in `loaded_terms`.
+    loaded_index: HashMap<String, usize>,
+    /// A hedge's first word to the hedges that start with it, as words.
+    hedge_starts: HashMap<String, Vec<(&'static str, Vec<String>)>>,
+}
+
+/// The loaded terms (by index) and the hedges in one document.
+struct TermMatches {
+    loaded: Vec<(Span, usize)>,
+    hedges: Vec<(Span, &'static str)>,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
@@ -100,20 +107,29 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| l.split('\t').next().map(str::to_string))
         .collect();
-    let loaded = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(&loaded_terms)?;
-    let hedges = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::LeftmostLongest)
-        .build(HEDGES)?;
+    // Every loaded term is one token of the text layer (hyphenated words
+    // are one token), so matching is a hash lookup per token: linear in the
+    // text, with the set built once. Hedges are short word sequences, found
+    // from their first word.
+    let loaded_index: HashMap<String, usize> = loaded_terms
+        .iter()
+        .enumerate()
+        .map(|(i, term)| (term.to_ascii_lowercase(), i))
+        .collect();
+    let mut hedge_starts: HashMap<String, Vec<(&'static str, Vec<String>)>> = HashMap::new();
+    for &hedge in HEDGES {
+        let words: Vec<String> = hedge.split(' ').map(str::to_string).collect();
+        hedge_starts
+            .entry(words[0].clone())
+            .or_default()
+            .push((hedge, words[1..].to_vec()));
+    }
     Ok(Box::new(SourceBias {
         config,
         scorer,
-        loaded,
         loaded_terms,
-        hedges,
+        loaded_index,
+        hedge_starts,
     }))
 }
 
@@ -171,6 +187,7 @@ impl SourceBias {
     /// Labels: the label-form mention itself ("the strongman"), titles just
     /// before a name ("Field Marshal"), hyphenated descriptors
     /// ("UN-backed"), and appositives (", a former Kadhafi army commander,").
+    #[inline(never)]
     fn labels(&self, doc: &AnnotatedDoc, table: &mut Table) {
         let text = doc.text();
         for mention in &doc.mentions {
@@ -267,8 +284,16 @@ impl SourceBias {
         }
     }
 
-    fn quotes(&self, doc: &AnnotatedDoc, quotes: &mut Table, attribution: &mut Table) {
-        for q in quotes::quotations(doc) {
+    #[inline(never)]
+    fn quotes(
+        &self,
+        doc: &AnnotatedDoc,
+        lower: &str,
+        terms: &TermMatches,
+        quotes: &mut Table,
+        attribution: &mut Table,
+    ) {
+        for q in quotes::quotations_in(doc, lower) {
             let words = doc
                 .tokens_in(q.quote)
                 .iter()
@@ -324,9 +349,8 @@ impl SourceBias {
             }
         }
         // Hedges in the outlet's own voice.
-        for m in self.hedges.find_iter(doc.text()) {
-            let span = Span::new(m.start(), m.end());
-            if !whole_words(doc.text(), span) || voice_of(doc, span) == Voice::Quoted {
+        for &(span, hedge) in &terms.hedges {
+            if voice_of(doc, span) == Voice::Quoted {
                 continue;
             }
             attribution.push(
@@ -335,24 +359,71 @@ impl SourceBias {
                     doc.source().into(),
                     "-".into(),
                     "hedge".into(),
-                    HEDGES[m.pattern().as_usize()].into(),
+                    hedge.into(),
                 ])
                 .with_evidence(doc.evidence(span)),
             );
         }
     }
 
-    fn loaded(&self, doc: &AnnotatedDoc, table: &mut Table) {
-        for m in self.loaded.find_iter(doc.text()) {
-            let span = Span::new(m.start(), m.end());
-            if !whole_words(doc.text(), span) {
+    /// Loaded terms and hedges, word by word over the text layer's tokens.
+    /// A hyphenated word also counts its parts ("anti-terrorism").
+    fn scan_terms(&self, doc: &AnnotatedDoc, lower: &str) -> TermMatches {
+        let mut matches = TermMatches {
+            loaded: Vec::new(),
+            hedges: Vec::new(),
+        };
+        let word_at =
+            |t: &newslens_core::text::Token| &lower[t.span.start as usize..t.span.end as usize];
+        for (i, t) in doc.tokens.iter().enumerate() {
+            if t.kind != TokenKind::Word {
                 continue;
             }
+            let word = word_at(t);
+            if let Some(&term) = self.loaded_index.get(word) {
+                matches.loaded.push((t.span, term));
+            } else if word.contains('-') {
+                let mut offset = t.span.start as usize;
+                for part in word.split('-') {
+                    if let Some(&term) = self.loaded_index.get(part) {
+                        matches
+                            .loaded
+                            .push((Span::new(offset, offset + part.len()), term));
+                    }
+                    offset += part.len() + 1;
+                }
+            }
+            let Some(hedges) = self.hedge_starts.get(word) else {
+                continue;
+            };
+            // The longest hedge that starts here ("is said to", not "is").
+            let found = hedges
+                .iter()
+                .filter(|(_, rest)| {
+                    rest.iter().enumerate().all(|(k, w)| {
+                        doc.tokens
+                            .get(i + 1 + k)
+                            .is_some_and(|next| word_at(next) == w)
+                    })
+                })
+                .max_by_key(|(_, rest)| rest.len());
+            if let Some((hedge, rest)) = found {
+                let last = doc.tokens[i + rest.len()].span;
+                matches.hedges.push((t.span.cover(last), hedge));
+            }
+        }
+        matches
+    }
+
+    #[inline(never)]
+    fn loaded(&self, doc: &AnnotatedDoc, terms: &TermMatches, table: &mut Table) {
+        for &(span, term) in &terms.loaded {
+            let term = &self.loaded_terms[term];
             table.push(
                 Row::new(vec![
                     doc.id().into(),
                     doc.source().into(),
-                    self.loaded_terms[m.pattern().as_usize()].as_str().into(),
+                    term.as_str().into(),
                     voice_of(doc, span).name().into(),
                     doc.char_offset(span.start).into(),
                     doc.char_offset(span.end).into(),
@@ -363,10 +434,17 @@ impl SourceBias {
     }
 
     /// Word counts by voice, for rates per 1,000 words.
+    #[inline(never)]
     fn words(&self, doc: &AnnotatedDoc, table: &mut Table) {
         let (mut authorial, mut quoted) = (0usize, 0usize);
+        // Tokens and outer quotes are both in text order: one walk over each.
+        let mut outer = doc.quotes.iter().filter(|q| q.depth == 0).peekable();
         for t in doc.tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
-            if voice_of(doc, t.span) == Voice::Quoted {
+            while outer.next_if(|q| q.inner.end <= t.span.start).is_some() {}
+            let inside = outer
+                .peek()
+                .is_some_and(|q| q.inner.start <= t.span.start && t.span.start < q.inner.end);
+            if inside {
                 quoted += 1;
             } else {
                 authorial += 1;
@@ -380,6 +458,7 @@ impl SourceBias {
         ]));
     }
 
+    #[inline(never)]
     fn tone(&self, doc: &AnnotatedDoc, table: &mut Table) {
         for tone in self.scorer.actor_tones(doc) {
             table.push(
@@ -397,34 +476,61 @@ impl SourceBias {
 
     /// Sampled shingle hashes per sentence: the reduce finds sentences that two
     /// outlets share by grouping on these, in one pass over the corpus.
+    #[inline(never)]
     fn shingles(&self, doc: &AnnotatedDoc, table: &mut Table) {
         let k = self.config.shingle_words.max(2);
+        // Each word is folded and hashed once; a shingle's hash mixes its
+        // words' hashes, so it costs k steps, not k words' bytes.
+        let mut words: Vec<u64> = Vec::new();
+        let mut sampled: Vec<u64> = Vec::new();
         for (index, &sentence) in doc.sentences.iter().enumerate() {
-            let words: Vec<String> = doc
-                .tokens_in(sentence)
-                .iter()
-                .filter(|t| t.kind != TokenKind::Punct)
-                .map(|t| newslens_core::text::fold(doc.slice(t.span)))
-                .collect();
+            words.clear();
+            for t in doc.tokens_in(sentence) {
+                if t.kind == TokenKind::Punct {
+                    continue;
+                }
+                let word = doc.slice(t.span);
+                // Plain ASCII folds to its lower case; the rest (accents,
+                // curly apostrophes, acronym dots) goes through core's fold.
+                let hash = if word.bytes().all(|b| b.is_ascii() && b != b'.') {
+                    word.bytes()
+                        .fold(FNV_OFFSET, |h, b| fnv_step(h, b.to_ascii_lowercase()))
+                } else {
+                    newslens_core::text::fold(word)
+                        .bytes()
+                        .fold(FNV_OFFSET, fnv_step)
+                };
+                words.push(hash);
+            }
             if words.len() < k + 3 {
                 continue;
             }
-            let sampled: BTreeSet<u64> = words
-                .windows(k)
-                .map(|w| fnv(w.join(" ").as_bytes()))
-                .filter(|h| h % 4 == 0)
-                .collect();
+            sampled.clear();
+            for window in words.windows(k) {
+                let hash = shingle_hash(window);
+                if hash.is_multiple_of(4) {
+                    sampled.push(hash);
+                }
+            }
             if sampled.is_empty() {
                 continue;
             }
-            let hashes: Vec<String> = sampled.iter().map(|h| format!("{h:016x}")).collect();
+            sampled.sort_unstable();
+            sampled.dedup();
+            let mut hashes = String::with_capacity(sampled.len() * 17);
+            for (i, &h) in sampled.iter().enumerate() {
+                if i > 0 {
+                    hashes.push(' ');
+                }
+                push_hex(&mut hashes, h);
+            }
             table.push(
                 Row::new(vec![
                     doc.id().into(),
                     doc.source().into(),
                     (index + 1).into(),
                     words.len().into(),
-                    hashes.join(" ").into(),
+                    hashes.into(),
                     doc.slice(sentence).into(),
                 ])
                 .with_evidence(doc.evidence(sentence)),
@@ -433,21 +539,33 @@ impl SourceBias {
     }
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The hash of a shingle from its words' hashes: order matters, and the
+/// final mix (SplitMix64's) spreads every word into the low bits the
+/// sampling reads.
+fn shingle_hash(words: &[u64]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for &w in words {
+        hash = (hash ^ w).wrapping_mul(0x0100_0000_01b3).rotate_left(23);
     }
-    hash
+    hash ^= hash >> 30;
+    hash = hash.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    hash ^= hash >> 27;
+    hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
+    hash ^ (hash >> 31)
 }
 
-/// A match that starts and ends at word boundaries.
-fn whole_words(text: &str, span: Span) -> bool {
-    let bytes = text.as_bytes();
-    let (s, e) = (span.start as usize, span.end as usize);
-    (s == 0 || !bytes[s - 1].is_ascii_alphanumeric())
-        && (e >= bytes.len() || !bytes[e].is_ascii_alphanumeric())
+/// `h` as 16 lower-case hex digits.
+fn push_hex(out: &mut String, h: u64) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for shift in (0..16).rev() {
+        out.push(DIGITS[((h >> (shift * 4)) & 0xf) as usize] as char);
+    }
+}
+
+fn fnv_step(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
 }
 
 impl newslens_core::Analyzer for SourceBias {
@@ -459,8 +577,12 @@ impl newslens_core::Analyzer for SourceBias {
         let mut tables = reduce::map_tables();
         let [labels, quote_rows, attribution, loaded, words, tone, shingles] = &mut tables;
         self.labels(doc, labels);
-        self.quotes(doc, quote_rows, attribution);
-        self.loaded(doc, loaded);
+        // One lower-cased copy of the text (ASCII only, so offsets hold) for
+        // every word comparison of the map.
+        let lower = doc.text().to_ascii_lowercase();
+        let terms = self.scan_terms(doc, &lower);
+        self.quotes(doc, &lower, &terms, quote_rows, attribution);
+        self.loaded(doc, &terms, loaded);
         self.words(doc, words);
         self.tone(doc, tone);
         self.shingles(doc, shingles);

@@ -14,6 +14,10 @@
 //! continues that speaker; a short one with none is a title or a scare quote,
 //! not a voice.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
+
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
 use newslens_core::Span;
 
@@ -163,8 +167,33 @@ pub const LOADED_VERBS: &[&str] = &[
     "pledged",
 ];
 
+/// Whether `word` (lower case) is a reporting verb. It runs on every word of
+/// the text, so the lists go into one hash set with a hash cheap on short words.
 pub fn is_reporting_verb(word: &str) -> bool {
-    NEUTRAL_VERBS.contains(&word) || LOADED_VERBS.contains(&word)
+    static VERBS: OnceLock<HashSet<&'static str, BuildHasherDefault<WordHasher>>> = OnceLock::new();
+    let verbs = VERBS.get_or_init(|| NEUTRAL_VERBS.iter().chain(LOADED_VERBS).copied().collect());
+    (3..=12).contains(&word.len()) && verbs.contains(word)
+}
+
+/// FNV-1a: a few instructions a byte, and words are a few bytes.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
 }
 
 /// How a reporting verb takes its speaker.
@@ -1375,19 +1404,23 @@ fn subject_round_appositive(s: &Clause, comma: usize, limit: usize) -> Option<(u
 /// Finds the quotations of one document, resolving "he"/"it" to the nearest
 /// earlier speaker that fits.
 pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
-    let lower = doc.text().to_ascii_lowercase();
+    quotations_in(doc, &doc.text().to_ascii_lowercase())
+}
+
+/// [`quotations`] with the document's text already lower-cased (ASCII only).
+pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
     let outer: Vec<Span> = doc
         .quotes
         .iter()
         .filter(|q| q.depth == 0)
         .map(|q| q.span)
         .collect();
-    let inner_of = |span: Span| {
-        doc.quotes
-            .iter()
-            .find(|q| q.depth == 0 && q.span == span)
-            .map_or(span, |q| q.inner)
-    };
+    let inners: Vec<Span> = doc
+        .quotes
+        .iter()
+        .filter(|q| q.depth == 0)
+        .map(|q| q.inner)
+        .collect();
     // Quotes reported by an attribution, by index into `outer`.
     let mut assigned = vec![false; outer.len()];
     // (start, quotation, None if attributed or Some(whether it may continue the quote before)).
@@ -1400,6 +1433,13 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
         }
         while next_quote < outer.len() && outer[next_quote].end <= sentence.start {
             next_quote += 1;
+        }
+        let candidate = tokens.iter().any(|t| {
+            t.kind == TokenKind::Word
+                && verb_form(&lower[t.span.start as usize..t.span.end as usize]).is_some()
+        });
+        if !candidate {
+            continue;
         }
         let nearby = &outer[next_quote..];
         let quoted: Vec<bool> = tokens
@@ -1414,7 +1454,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
         let s = Clause {
             doc,
             tokens,
-            lower: &lower,
+            lower,
             quoted,
         };
         if !(0..s.len()).any(|k| !s.quoted[k] && verb_form(s.word(k)).is_some()) {
@@ -1450,7 +1490,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
             let mut push = |kind: Kind, quote: Span| {
                 found.push((
                     quote.start,
-                    quotation(doc, &lower, kind, quote, speaker, verb),
+                    quotation(doc, lower, kind, quote, speaker, verb),
                     None,
                 ));
             };
@@ -1472,7 +1512,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
                 for &q in &touched {
                     if !assigned[q] {
                         assigned[q] = true;
-                        push(Kind::Direct, inner_of(outer[q]));
+                        push(Kind::Direct, inners[q]);
                     }
                 }
             } else {
@@ -1490,7 +1530,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
         if assigned[q] {
             continue;
         }
-        let inner = inner_of(span);
+        let inner = inners[q];
         let words = doc
             .tokens_in(inner)
             .iter()
@@ -1515,7 +1555,7 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
         found.push((span.start, quotation, Some(continues)));
     }
     found.sort_by_key(|(start, _, _)| *start);
-    resolve(doc, &lower, found)
+    resolve(doc, lower, found)
 }
 
 /// Whether reported words with no "that" before them read as a clause: a

@@ -200,10 +200,17 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
             ("named", Bool),
         ],
     );
-    quotes.rows = quote_rows.rows.clone();
     let mut voices: BTreeMap<(String, String), (i64, i64, Vec<Evidence>)> = BTreeMap::new();
     let mut totals: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    // Each outlet's quotes, for the profile's evidence.
+    let mut quote_evidence_by: HashMap<String, Vec<Evidence>> = HashMap::new();
     for r in &quote_rows.rows {
+        if let Some(e) = r.evidence.first() {
+            quote_evidence_by
+                .entry(text(&quote_rows, r, "source"))
+                .or_default()
+                .push(e.clone());
+        }
         let source = text(&quote_rows, r, "source");
         let words = int(&quote_rows, r, "words");
         let e = voices
@@ -396,12 +403,7 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
             profile.push(row);
         };
         let (quotes_n, quoted_words, named) = totals.get(source).copied().unwrap_or_default();
-        let quote_evidence: Vec<Evidence> = quote_rows
-            .rows
-            .iter()
-            .filter(|r| is(&quote_rows, r, "source", source))
-            .flat_map(|r| r.evidence.iter().take(1).cloned())
-            .collect();
+        let quote_evidence = quote_evidence_by.remove(source).unwrap_or_default();
         push(
             "quotes",
             format!("{quotes_n} quotes, {quoted_words} quoted words, {named} from named sources"),
@@ -533,6 +535,7 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
         );
     }
 
+    quotes.rows = quote_rows.rows;
     Report {
         tables: vec![
             labels_table,
@@ -548,52 +551,52 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
     }
 }
 
+/// A text cell by column index, "" when absent.
+fn cell_str(r: &Row, at: Option<usize>) -> &str {
+    at.and_then(|i| r.cells.get(i))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+}
+
 /// Sentences of two outlets' documents that share `min_shared` sampled
 /// shingles: grouped by hash, so the work grows with the corpus, not its square.
 fn shared_copy(shingles: &Table, min_shared: usize) -> Table {
     use ColumnType::*;
-    let mut by_hash: HashMap<&str, Vec<usize>> = HashMap::new();
-    let hashes: Vec<Vec<String>> = shingles
-        .rows
-        .iter()
-        .map(|r| {
-            text(shingles, r, "hashes")
-                .split(' ')
-                .map(String::from)
-                .collect()
-        })
-        .collect();
-    for (i, hs) in hashes.iter().enumerate() {
-        for h in hs {
-            by_hash.entry(h.as_str()).or_default().push(i);
+    let column = |name: &str| shingles.column_index(name);
+    let (doc_at, hashes_at) = (column("doc"), column("hashes"));
+    let mut by_hash: HashMap<u64, Vec<u32>> = HashMap::new();
+    for (i, r) in shingles.rows.iter().enumerate() {
+        for h in cell_str(r, hashes_at).split(' ') {
+            if let Ok(h) = u64::from_str_radix(h, 16) {
+                by_hash.entry(h).or_default().push(i as u32);
+            }
         }
     }
-    let mut pair_counts: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut pair_counts: HashMap<(u32, u32), usize> = HashMap::new();
     for rows in by_hash.values() {
         // A shingle in very many sentences is boilerplate, not shared copy.
         if rows.len() > 50 {
             continue;
         }
         for (x, &a) in rows.iter().enumerate() {
+            let doc_a = cell_str(&shingles.rows[a as usize], doc_at);
             for &b in &rows[x + 1..] {
-                if text(shingles, &shingles.rows[a], "doc")
-                    != text(shingles, &shingles.rows[b], "doc")
-                {
+                if doc_a != cell_str(&shingles.rows[b as usize], doc_at) {
                     *pair_counts.entry((a.min(b), a.max(b))).or_default() += 1;
                 }
             }
         }
     }
     // One row per shared passage (a sentence of doc_a and its copy in doc_b).
-    let mut pairs: Vec<((usize, usize), usize)> = pair_counts
+    let mut pairs: Vec<((u32, u32), usize)> = pair_counts
         .into_iter()
         .filter(|&(_, n)| n >= min_shared)
         .collect();
     pairs.sort();
     let mut rows: Vec<((String, String, i64), Row)> = Vec::new();
     for ((a, b), _) in pairs {
-        let (ra, rb) = (&shingles.rows[a], &shingles.rows[b]);
-        let (first, second) = if text(shingles, ra, "doc") <= text(shingles, rb, "doc") {
+        let (ra, rb) = (&shingles.rows[a as usize], &shingles.rows[b as usize]);
+        let (first, second) = if cell_str(ra, doc_at) <= cell_str(rb, doc_at) {
             (ra, rb)
         } else {
             (rb, ra)

@@ -227,3 +227,76 @@ fn no_panic_on_arbitrary_text() {
         let _ = analyzer.map(&doc);
     }
 }
+
+/// The map's rows of one table for `text`, as (term, voice) or (class, term).
+fn map_cells(text: &str, table: &str, columns: &[&str]) -> Vec<Vec<String>> {
+    let analyzer =
+        crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
+    let report = analyzer.map(&testing::annotate(text, None));
+    let t = report.table(table).unwrap();
+    t.rows
+        .iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| t.cell(r, c).unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn loaded_words_whole_and_inside_hyphenated_words_by_voice() {
+    let found = map_cells(
+        "The so-called anti-terrorism law hit Regime critics. “It is a massacre,” he said. The terrorists' camp was empty.",
+        "loaded_rows",
+        &["term", "voice"],
+    );
+    let pairs: Vec<(&str, &str)> = found
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("so-called", "authorial"),
+            ("terrorism", "authorial"),
+            ("regime", "authorial"),
+            ("massacre", "quoted"),
+            ("terrorists", "authorial"),
+        ]
+    );
+}
+
+#[test]
+fn hedges_of_several_words_in_the_outlet_s_voice_only() {
+    let found = map_cells(
+        "The commander is said to have fled. He reportedly left Sirte. “They allegedly lied,” she said.",
+        "attribution_rows",
+        &["class", "term"],
+    );
+    let hedges: Vec<&str> = found
+        .iter()
+        .filter(|r| r[0] == "hedge")
+        .map(|r| r[1].as_str())
+        .collect();
+    assert_eq!(hedges, ["is said to", "reportedly"]);
+}
+
+#[test]
+fn a_shingle_hash_depends_on_every_word_and_its_place() {
+    use crate::shingle_hash;
+    let words = [1u64, 2, 3, 4, 5];
+    let base = shingle_hash(&words);
+    for i in 0..words.len() {
+        let mut changed = words;
+        changed[i] = 9;
+        assert_ne!(shingle_hash(&changed), base, "word {i}");
+    }
+    assert_ne!(shingle_hash(&[2, 1, 3, 4, 5]), base);
+    // The sampling keeps hashes divisible by 4: about a quarter of them.
+    let kept = (0..4000u64)
+        .filter(|&i| shingle_hash(&[i, i + 1, i + 2, i + 3, i + 4]).is_multiple_of(4))
+        .count();
+    assert!((800..1200).contains(&kept), "{kept}");
+}
