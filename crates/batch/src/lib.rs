@@ -516,10 +516,10 @@ fn reduce_streaming(
                     );
                 }
             }
-            let mut rows = 0usize;
+            let mut until_check = 0u16;
             for_each_row(map, &schema, |row| {
-                rows += 1;
-                if rows % 4096 == 0 && cancel.load(Ordering::Relaxed) {
+                until_check = until_check.wrapping_sub(1);
+                if until_check == 0 && cancel.load(Ordering::Relaxed) {
                     bail!("cancelled in the reduce of {name}");
                 }
                 if folded {
