@@ -6,8 +6,10 @@
 //! `cargo bench -p newslens-batch --bench throughput`. Settings:
 //! - `NEWSLENS_BENCH_ARTICLES` (100000): articles in the repeated corpus; 0 skips it.
 //! - `NEWSLENS_BENCH_THREADS` (`1,2`): thread counts of the batch runs.
-//! - `NEWSLENS_BENCH_RUNS` (`each,all`): `each` runs every analyzer alone,
-//!   `all` all of them together.
+//! - `NEWSLENS_BENCH_RUNS` (`each,all`): the batch runs, comma-separated:
+//!   `each` runs every analyzer alone, `all` all of them together, a name
+//!   that analyzer; `NEWSLENS_BENCH_REPEATED_RUNS` (the same) for the
+//!   repeated corpus, whose reduces may not all fit in memory.
 //! - `NEWSLENS_BENCH_PYTHON` (`python3`), `NEWSLENS_BENCH_DATEPARSER_SECONDS` (20).
 //!
 //! Each batch run is a child process (this binary again), so its peak RSS
@@ -271,15 +273,23 @@ fn main() {
         .split(',')
         .filter_map(|t| t.trim().parse().ok())
         .collect();
-    let runs_setting = env_or("NEWSLENS_BENCH_RUNS", "each,all");
-    let mut runs: Vec<&str> = Vec::new();
-    if runs_setting.contains("each") {
-        runs.extend(registry.names());
-    }
-    if runs_setting.contains("all") {
-        runs.push("all");
-    }
-    let mut corpora = vec![(path.clone(), docs.len(), mb)];
+    let names: Vec<&str> = registry.names().collect();
+    let runs_of = |setting: &str| -> Vec<String> {
+        let mut runs = Vec::new();
+        for item in setting.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            match item {
+                "each" => runs.extend(names.iter().map(|n| n.to_string())),
+                other => runs.push(other.to_string()),
+            }
+        }
+        runs
+    };
+    let runs = runs_of(&env_or("NEWSLENS_BENCH_RUNS", "each,all"));
+    let repeated_runs = runs_of(&env_or(
+        "NEWSLENS_BENCH_REPEATED_RUNS",
+        &env_or("NEWSLENS_BENCH_RUNS", "each,all"),
+    ));
+    let mut corpora = vec![(path.clone(), docs.len(), mb, runs)];
     if target > 0 {
         let input = dir.join("repeated.jsonl");
         let mut repeated = Vec::with_capacity(target);
@@ -291,14 +301,14 @@ fn main() {
         }
         newslens_batch::write_jsonl(&repeated, &input).unwrap();
         let repeated_mb = repeated.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
-        corpora.push((input, target, repeated_mb));
+        corpora.push((input, target, repeated_mb, repeated_runs));
     }
     drop(docs);
     println!("\n| batch run (text layer included) | articles | threads | s | CPU s | MB/s per core | MB per CPU-second | articles/s | peak RSS MB |");
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (input, articles, corpus_mb) in &corpora {
+    for (input, articles, corpus_mb, runs) in &corpora {
         for &t in &threads {
-            for run in &runs {
+            for run in runs {
                 let (seconds, cpu, rss) = batch_in_child(input, run, t);
                 println!(
                     "| {run} | {articles} | {t} | {seconds:.1} | {cpu:.1} | {:.2} | {:.2} | {:.0} | {rss:.0} |",
