@@ -377,6 +377,42 @@ fn lengths_rates_and_vague_times() {
         "1989-10-30",
         "recent",
     );
+    check(
+        "The company will complete the transaction by year-end.",
+        "1989-11-02",
+        "year-end",
+        "1989",
+    );
+    check(
+        "Rival brewers offered discounts over the summer.",
+        "1989-10-26",
+        "the summer",
+        "1989-SU",
+    );
+    check(
+        "Harassment had become routine over the past decade.",
+        "1998-10-25",
+        "the past decade",
+        "P10Y",
+    );
+    check(
+        "They hurt market makers more painfully these days.",
+        "1989-10-30",
+        "these days",
+        "PRESENT_REF",
+    );
+    check(
+        "They will have to live without power for a while.",
+        "1998-01-11",
+        "a while",
+        "PXX",
+    );
+    check_none(
+        "Iraq imports about three-quarters of its food.",
+        "1990-08-16",
+        "three-quarters",
+    );
+    check_none("It is the case for today's youth.", "2000-01-07", "today");
 }
 
 #[test]

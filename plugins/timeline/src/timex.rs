@@ -477,6 +477,8 @@ fn may_start(w: &Words, i: usize) -> bool {
                 | "later"
                 | "past"
                 | "daily"
+                | "hourly"
+                | "these"
                 | "weekly"
                 | "monthly"
                 | "annually"
@@ -1417,6 +1419,9 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         "coming" if matches!(w.word(i + 1), "days" | "weeks" | "months" | "years") => {
             return reference(i, i + 1, "FUTURE_REF")
         }
+        // "in today's world", "for today's youth": the present age, untagged.
+        "today"
+            if w.word(i + 1) == "'s" && i > 0 && matches!(w.word(i - 1), "of" | "in" | "for") => {}
         "today" => return day(dct, i, i),
         "yesterday" => return day(dct.and_then(|d| add_days(d, -1)), i, i),
         "tomorrow" => return day(dct.and_then(|d| add_days(d, 1)), i, i),
@@ -1429,6 +1434,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         // (under a fifth of their uses there): they order events rather
         // than point at a time. "Now" and "recently" point at one.
         "now" | "currently" | "nowadays" => return reference(i, i, "PRESENT_REF"),
+        "these" if w.word(i + 1) == "days" => return reference(i, i + 1, "PRESENT_REF"),
         "recently" | "lately" => return reference(i, i, "PAST_REF"),
         // "year-earlier", "year-ago": the same period a year before.
         "year-earlier" | "year-ago" => {
@@ -1538,6 +1544,44 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
             }
         }
     }
+    // "year-end", "year end", "year's end", "the end of the year": the end of
+    // this year (of last year after "since"); "the end of the month".
+    let end_of = match (
+        word,
+        w.word(i + 1),
+        w.word(i + 2),
+        w.word(i + 3),
+        w.word(i + 4),
+    ) {
+        ("year-end", ..) => Some(("year", i)),
+        ("year", "end", ..) => Some(("year", i + 1)),
+        ("year", "'s", "end", ..) => Some(("year", i + 2)),
+        ("the", "end", "of", "the", u @ ("year" | "month")) => Some((u, i + 4)),
+        _ => None,
+    };
+    if let (Some((what, to)), Some(d)) = (end_of, dct) {
+        let previous = if i > 0 { w.word(i - 1) } else { "" };
+        let back = i16::from(previous == "since");
+        return Some(if what == "year" {
+            (
+                i,
+                to,
+                Type::Date,
+                format!("{:04}", d.year() - back),
+                Precision::Year,
+                Date::new(d.year() - back, 1, 1).ok(),
+            )
+        } else {
+            (
+                i,
+                to,
+                Type::Date,
+                ym(d.year(), d.month()),
+                Precision::Month,
+                Date::new(d.year(), d.month(), 1).ok(),
+            )
+        });
+    }
     // "the year", "the full year", "the fiscal year": the year of the report,
     // unless a year of accounts is being measured ("the year ended Sept. 30").
     if word == "the" {
@@ -1599,6 +1643,14 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         ("earlier" | "later" | "early" | "late", m @ ("this" | "last" | "next")) => (i, m, i + 2),
         (m @ ("this" | "last" | "next" | "past" | "coming"), _) => (i, m, i + 1),
         ("the", "weekend") => (i, "the", i + 1),
+        // "the summer", "the winter of 1994".
+        ("the", season) if season_of(season).is_some() => (i, "the", i + 1),
+        // "the past year", "the last decade".
+        ("the", m @ ("past" | "last"))
+            if unit(w.word(i + 2)).is_some() && !w.word(i + 2).ends_with('s') =>
+        {
+            (i, m, i + 2)
+        }
         // "the current quarter", "the current fiscal year": this one.
         ("the", "current") if w.word(i + 2) == "fiscal" => (i, "this", i + 3),
         ("the", "current") => (i, "this", i + 2),
@@ -1612,6 +1664,26 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         _ => 0,
     };
     if let Some(season) = season_of(what) {
+        // "the winter of 1994", "the winter of nineteen ninety-four".
+        if w.word(k + 1) == "of" {
+            let named = if w.is_number(k + 2) && w.raw(k + 2).len() == 4 {
+                w.raw(k + 2).parse::<i16>().ok().map(|y| (y, k + 2))
+            } else if w.word(k + 2) == "nineteen" {
+                spelled_tens(w.word(k + 3)).map(|t| (1900 + t, k + 3))
+            } else {
+                None
+            };
+            if let Some((year, to)) = named {
+                return Some((
+                    from,
+                    to,
+                    Type::Date,
+                    format!("{year:04}-{season}"),
+                    Precision::Season,
+                    Date::new(year, 1, 1).ok(),
+                ));
+            }
+        }
         let year = dct.year()
             + if shift < 0 && season_code(dct) <= season_rank(season) {
                 -1
@@ -1690,6 +1762,20 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 Precision::Quarter,
                 Date::new(year, (q - 1) * 3 + 1, 1).ok(),
             ))
+        }
+        // "the past decade" is ten years up to now; "the last decade" the
+        // decade before this one, as "last year" is the year before.
+        "decade" if what == "decade" && modifier == "past" => Some((
+            from,
+            k,
+            Type::Duration,
+            "P10Y".into(),
+            Precision::None,
+            None,
+        )),
+        "decade" if what == "decade" => {
+            let year = (dct.year() / 10 + shift as i16) * 10;
+            Some(decade_found(from, k, year))
         }
         _ => None,
     }
@@ -1998,6 +2084,7 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     };
     match word {
         "daily" => return set(i, i, "P1D"),
+        "hourly" => return set(i, i, "PT1H"),
         "weekly" => return set(i, i, "P1W"),
         "monthly" => return set(i, i, "P1M"),
         "annually" | "yearly" => return set(i, i, "P1Y"),
@@ -2020,7 +2107,9 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     if let Some((number, rest)) = word.split_once('-').filter(|_| !word.ends_with("-old")) {
         let mut parts = rest.split('-');
         let unit_word = parts.next().unwrap_or("");
-        if let Some(n) = small_number(number).filter(|&n| n > 0) {
+        // "three-quarters of its food" is a share, not a length.
+        let share = unit_word.starts_with("quarter") && w.word(i + 1) == "of";
+        if let Some(n) = small_number(number).filter(|&n| n > 0 && !share) {
             if let Some(value) = period(&n.to_string(), unit_word) {
                 return Some((i, i, Type::Duration, value, Precision::None, None));
             }
@@ -2058,8 +2147,11 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     }
     if let (Some(n), Some((letter, _))) = (n, unit(w.word(unit_at))) {
         let after = w.word(unit_at + 1);
-        // An age: "52 years old", "55 years of age".
-        if after == "old" || (after == "of" && w.word(unit_at + 2) == "age") {
+        // An age: "52 years old", "55 years of age"; a share: "a quarter of".
+        if after == "old"
+            || (after == "of" && w.word(unit_at + 2) == "age")
+            || (after == "of" && w.word(unit_at).starts_with("quarter"))
+        {
             return None;
         }
         // "a day earlier" and "two years ago" are dates, found before this;
@@ -2089,6 +2181,21 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
         }
         let value = period(&n.to_string(), w.word(unit_at))?;
         return Some((i, unit_at, Type::Duration, value, Precision::None, None));
+    }
+    // "for a while": some time, of no stated length.
+    if word == "a"
+        && w.word(i + 1) == "while"
+        && i > 0
+        && matches!(w.word(i - 1), "for" | "in" | "after")
+    {
+        return Some((
+            i,
+            i + 1,
+            Type::Duration,
+            "PXX".into(),
+            Precision::None,
+            None,
+        ));
     }
     // "the next few days", "the past several weeks".
     if word == "the" && matches!(w.word(k), "few" | "several") {
