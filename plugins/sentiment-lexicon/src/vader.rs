@@ -149,7 +149,7 @@ impl WordTable {
     }
 
     /// The entry of a word of at most eight bytes, given its [`key_prefix`].
-    #[inline]
+    #[inline(always)]
     fn get_short(&self, prefix: u64, len: usize) -> Option<&Entry> {
         let mask = self.slots.len().checked_sub(1)?;
         let mut at = fold(prefix ^ ((len as u64) << 56)) as usize & mask;
@@ -512,34 +512,78 @@ fn phrase_key(tokens: &[Token]) -> u32 {
     })
 }
 
-/// What the rules need to know about one lower-cased word.
+/// What the rules need to know about one lower-cased word, in 24 bytes:
+/// a sentence's words are copied once each, and small copies are cheap.
 #[derive(Clone, Copy, Debug, Default)]
 struct Entry {
-    /// VADER's lexicon value (or the overlay's), when the word has one.
-    lexicon: Option<f64>,
-    /// Booster or dampener value, when the word is one.
-    booster: Option<f64>,
+    /// VADER's lexicon value (or the overlay's), when `flags` has [`IN_LEXICON`].
+    lexicon: f64,
+    /// Booster or dampener value, when `flags` has [`BOOSTER`].
+    booster: f64,
     word: Word,
-    /// In VADER's negation list, or holds "n't".
-    negation: bool,
-    /// A verb of removal, for the optional removal rule.
-    removal: bool,
-    /// The longest word of a special idiom or booster phrase: no phrase
-    /// matches where none of these is near.
-    anchor: bool,
+    flags: u8,
+}
+
+const IN_LEXICON: u8 = 1;
+const BOOSTER: u8 = 2;
+/// In VADER's negation list, or holds "n't".
+const NEGATION: u8 = 4;
+/// A verb of removal, for the optional removal rule.
+const REMOVAL: u8 = 8;
+/// The longest word of a special idiom or booster phrase: no phrase matches
+/// where none of these is near.
+const ANCHOR: u8 = 16;
+/// Set on a token, not in the table: Python's `str.isupper()` of the word as written.
+const ALL_CAPS: u8 = 32;
+/// Set on a token: the word holds a character outside ASCII.
+const NON_ASCII_WORD: u8 = 64;
+
+impl Entry {
+    fn has(&self, flag: u8) -> bool {
+        self.flags & flag != 0
+    }
+    fn lexicon(&self) -> Option<f64> {
+        self.has(IN_LEXICON).then_some(self.lexicon)
+    }
+    fn booster(&self) -> Option<f64> {
+        self.has(BOOSTER).then_some(self.booster)
+    }
+    fn set_lexicon(&mut self, value: f64) {
+        self.lexicon = value;
+        self.flags |= IN_LEXICON;
+    }
+    /// A word not in the table.
+    fn unknown(negation: bool) -> Entry {
+        Entry {
+            flags: if negation { NEGATION } else { 0 },
+            ..Entry::default()
+        }
+    }
+    fn with_caps(mut self, all_caps: bool) -> Entry {
+        if all_caps {
+            self.flags |= ALL_CAPS;
+        }
+        self
+    }
+    fn set_booster(&mut self, value: f64) {
+        self.booster = value;
+        self.flags |= BOOSTER;
+    }
 }
 
 /// One word of the sentence as the reference splits it.
 #[derive(Clone, Copy, Debug)]
 struct Token {
     entry: Entry,
-    /// Python's `str.isupper()` of the word as written.
-    upper: bool,
     start: u32,
     end: u32,
 }
 
 impl Token {
+    fn upper(&self) -> bool {
+        self.entry.has(ALL_CAPS)
+    }
+
     fn text<'a>(&self, text: &'a str) -> &'a str {
         &text[self.start as usize..self.end as usize]
     }
@@ -596,6 +640,9 @@ impl fmt::Display for Explanation {
 pub struct Vader {
     entries: WordTable,
     emojis: FastMap<char, String>,
+    /// One bit per code point below [`EMOJI_BITS`]: set where `emojis` may
+    /// hold it. Checks a curly quote without hashing it.
+    emoji_bits: Vec<u64>,
     special_cases: Vec<Phrase>,
     booster_phrases: Vec<Phrase>,
     /// How many words before a negative word the removal rule looks back; 0: off.
@@ -608,6 +655,10 @@ struct Scratch {
     tokens: Vec<Token>,
     /// The union of the classes of the tokens' bytes.
     classes: u8,
+    /// How many tokens are all capitals.
+    all_caps: usize,
+    /// The first "but" among the tokens.
+    first_but: Option<usize>,
     /// The words' valences that are not zero, with the words' positions:
     /// zeros count only as neutral words, and no rule ever changes one.
     sentiments: Vec<(usize, f64)>,
@@ -733,19 +784,19 @@ impl Vader {
             let mut fields = line.trim_matches(python_is_space).split('\t');
             if let (Some(word), Some(value)) = (fields.next(), fields.next()) {
                 if let Ok(value) = value.parse::<f64>() {
-                    entries.entry(word.as_bytes()).lexicon = Some(value);
+                    entries.entry(word.as_bytes()).set_lexicon(value);
                 }
             }
         }
         for (word, value) in overlay {
-            entries.entry(word.as_bytes()).lexicon = Some(*value);
+            entries.entry(word.as_bytes()).set_lexicon(*value);
         }
         // A token never holds a space, so only one-word boosters are looked up by token.
         for &(word, value) in BOOSTERS.iter().filter(|(w, _)| !w.contains(' ')) {
-            entries.entry(word.as_bytes()).booster = Some(value);
+            entries.entry(word.as_bytes()).set_booster(value);
         }
         for &word in NEGATE {
-            entries.entry(word.as_bytes()).negation = true;
+            entries.entry(word.as_bytes()).flags |= NEGATION;
         }
         for &(word, text) in &Word::ALL {
             entries.entry(text.as_bytes()).word = word;
@@ -766,11 +817,13 @@ impl Vader {
                     .rev()
                     .max_by_key(|w| w.len())
                     .unwrap_or_default();
-                entries.entry(longest.as_bytes()).anchor = true;
+                entries.entry(longest.as_bytes()).flags |= ANCHOR;
             }
         }
         for (word, e) in entries.iter_mut() {
-            e.negation |= holds_nt(word);
+            if holds_nt(word) {
+                e.flags |= NEGATION;
+            }
         }
 
         let mut emojis = FastMap::default();
@@ -789,6 +842,7 @@ impl Vader {
         }
         Vader {
             entries,
+            emoji_bits: emoji_bits(&emojis),
             emojis,
             special_cases,
             booster_phrases,
@@ -802,15 +856,17 @@ impl Vader {
     pub fn with_removal_rule(mut self, verbs: &[&str], window: usize) -> Vader {
         for &verb in verbs {
             let entry = self.entries.entry(verb.as_bytes());
-            entry.removal = true;
-            entry.negation |= holds_nt(verb.as_bytes());
+            entry.flags |= REMOVAL;
+            if holds_nt(verb.as_bytes()) {
+                entry.flags |= NEGATION;
+            }
         }
         self.removal_window = window;
         self
     }
 
     pub fn lexicon_value(&self, word: &str) -> Option<f64> {
-        self.entries.get(word.as_bytes()).and_then(|e| e.lexicon)
+        self.entries.get(word.as_bytes()).and_then(Entry::lexicon)
     }
 
     pub fn polarity_scores(&self, text: &str) -> Scores {
@@ -831,11 +887,25 @@ impl Vader {
     }
 
     fn run<const EXPLAIN: bool>(&self, text: &str, scratch: &mut Scratch) -> Explanation {
-        // Emojis become their descriptions. Every emoji is outside ASCII, and most
-        // non-ASCII text holds none (curly quotes, accents).
-        let first_emoji = self.first_emoji(text);
-        let Some((at, _)) = first_emoji else {
-            return self.score_text::<EXPLAIN>(text, scratch);
+        if text.len() > u32::MAX as usize {
+            // Spans are u32; no sentence is 4 GB, but no text may panic.
+            return Explanation::default();
+        }
+        // Emojis become their descriptions. Every emoji is outside ASCII and
+        // inside a word, and most text holds none, so the tokenizer looks for
+        // them and only a text with one is tokenized again.
+        self.tokenize(text, scratch);
+        let first_emoji = if scratch.classes & NON_ASCII == 0 {
+            None
+        } else {
+            scratch
+                .tokens
+                .iter()
+                .filter(|t| t.entry.has(NON_ASCII_WORD))
+                .find_map(|t| self.first_emoji(text, t.start as usize, t.end as usize))
+        };
+        let Some(at) = first_emoji else {
+            return self.score_tokens::<EXPLAIN>(text, scratch);
         };
         let mut replaced = std::mem::take(&mut scratch.replaced);
         replaced.clear();
@@ -856,26 +926,29 @@ impl Vader {
                 }
             }
         }
-        let explanation = self.score_text::<EXPLAIN>(&replaced, scratch);
+        let explanation = if replaced.len() > u32::MAX as usize {
+            Explanation::default()
+        } else {
+            self.tokenize(&replaced, scratch);
+            self.score_tokens::<EXPLAIN>(&replaced, scratch)
+        };
         scratch.replaced = replaced;
         explanation
     }
 
-    fn first_emoji(&self, text: &str) -> Option<(usize, char)> {
-        if text.is_ascii() {
-            return None;
-        }
-        let bytes = text.as_bytes();
-        let mut at = 0;
-        while let Some(offset) = bytes[at..].iter().position(|&b| b >= 0x80) {
-            at += offset;
-            let c = text.get(at..).and_then(|rest| rest.chars().next())?;
-            if self.emojis.contains_key(&c) {
-                return Some((at, c));
-            }
-            at += c.len_utf8();
-        }
-        None
+    /// The offset of the first emoji in `text[start..end]`.
+    fn first_emoji(&self, text: &str, start: usize, end: usize) -> Option<usize> {
+        text.get(start..end)?
+            .char_indices()
+            .find(|&(_, c)| !c.is_ascii() && self.may_be_emoji(c) && self.emojis.contains_key(&c))
+            .map(|(offset, _)| start + offset)
+    }
+
+    fn may_be_emoji(&self, c: char) -> bool {
+        let c = c as usize;
+        self.emoji_bits
+            .get(c / 64)
+            .is_none_or(|bits| bits & (1 << (c % 64)) != 0)
     }
 
     /// The entry of a word as written, lower-cased the way Python's
@@ -888,7 +961,7 @@ impl Vader {
         end: usize,
         classes: u8,
         lowered: &mut String,
-    ) -> (Entry, bool) {
+    ) -> Entry {
         let apostrophe = classes & APOSTROPHE != 0;
         let bytes = &text.as_bytes()[start..end];
         if classes & NON_ASCII == 0 {
@@ -904,59 +977,50 @@ impl Vader {
         {
             // `str::to_lowercase`, as Python's, lowers a final sigma to "ς".
             *lowered = word.to_lowercase();
-            return (
-                self.entry_of(lowered.as_bytes(), apostrophe),
-                is_upper(word),
-            );
+            return self
+                .entry_of(lowered.as_bytes(), apostrophe)
+                .with_caps(is_upper(word));
         }
         self.look_up_ascii(bytes, classes, apostrophe, lowered)
     }
 
     /// As [`Vader::look_up`], for a word whose cased characters are all ASCII.
+    #[inline(always)]
     fn look_up_ascii(
         &self,
         bytes: &[u8],
         classes: u8,
         apostrophe: bool,
         lowered: &mut String,
-    ) -> (Entry, bool) {
+    ) -> Entry {
         let upper = classes & UPPER != 0 && classes & LOWER == 0;
         if bytes.len() <= 8 {
             // Most words: lower-cased and compared as one integer.
             let prefix = ascii_lower_bytes(key_prefix(bytes));
             return match self.entries.get_short(prefix, bytes.len()) {
-                Some(&entry) => (entry, upper),
+                Some(&entry) => entry.with_caps(upper),
                 None => {
                     let lowered = prefix.to_le_bytes();
                     let negation = apostrophe && holds_nt(&lowered[..bytes.len()]);
-                    (
-                        Entry {
-                            negation,
-                            ..Entry::default()
-                        },
-                        upper,
-                    )
+                    Entry::unknown(negation).with_caps(upper)
                 }
             };
         }
         if classes & UPPER == 0 {
-            return (self.entry_of(bytes, apostrophe), false);
+            return self.entry_of(bytes, apostrophe);
         }
         let mut long = std::mem::take(lowered).into_bytes();
         long.clear();
         long.extend(bytes.iter().map(u8::to_ascii_lowercase));
         let found = self.entry_of(&long, apostrophe);
         *lowered = String::from_utf8(long).unwrap_or_default();
-        (found, upper)
+        found.with_caps(upper)
     }
 
     fn entry_of(&self, lowered: &[u8], apostrophe: bool) -> Entry {
         match self.entries.get(lowered) {
             Some(&entry) => entry,
-            None => Entry {
-                negation: apostrophe && holds_nt(lowered),
-                ..Entry::default()
-            },
+            None => Entry::unknown(apostrophe && holds_nt(lowered)),
         }
     }
 
@@ -966,6 +1030,8 @@ impl Vader {
         let tokens = &mut scratch.tokens;
         tokens.clear();
         scratch.classes = 0;
+        scratch.all_caps = 0;
+        scratch.first_but = None;
         let bytes = text.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
@@ -1003,25 +1069,28 @@ impl Vader {
                     && e - s <= 8
                     && text.get(s..e).is_some_and(|w| w.chars().count() <= 2));
             let (s, e) = if short { (start, at) } else { (s, e) };
-            let (entry, upper) = self.look_up(text, s, e, classes, &mut scratch.lowered);
+            let mut entry = self.look_up(text, s, e, classes, &mut scratch.lowered);
+            if classes & NON_ASCII != 0 {
+                entry.flags |= NON_ASCII_WORD;
+            }
+            scratch.all_caps += usize::from(entry.has(ALL_CAPS));
+            if entry.word == Word::But && scratch.first_but.is_none() {
+                scratch.first_but = Some(tokens.len());
+            }
             tokens.push(Token {
                 entry,
-                upper,
                 start: s as u32,
                 end: e as u32,
             });
         }
     }
 
-    fn score_text<const EXPLAIN: bool>(&self, text: &str, scratch: &mut Scratch) -> Explanation {
-        let text = text.trim_matches(python_is_space);
-        if text.len() > u32::MAX as usize {
-            // Spans are u32; no sentence is 4 GB, but no text may panic.
-            return Explanation::default();
-        }
-        self.tokenize(text, scratch);
+    /// Scores the tokens of `text` that [`Vader::tokenize`] left in `scratch`.
+    /// The reference strips the text first; splitting on whitespace ignores
+    /// it at the ends anyway, and "!" and "?" are counted the same.
+    fn score_tokens<const EXPLAIN: bool>(&self, text: &str, scratch: &mut Scratch) -> Explanation {
         let tokens = &scratch.tokens;
-        let all_caps = tokens.iter().filter(|t| t.upper).count();
+        let all_caps = scratch.all_caps;
         let differential = tokens.len() - all_caps;
         let is_cap_diff = 0 < differential && differential < tokens.len();
 
@@ -1030,20 +1099,21 @@ impl Vader {
         let mut explained: Vec<ScoredWord> = Vec::new();
         for (i, token) in tokens.iter().enumerate() {
             let entry = token.entry;
-            let kind_of = entry.word == Word::Kind
-                && tokens.get(i + 1).is_some_and(|t| t.entry.word == Word::Of);
-            let Some(base) = entry
-                .lexicon
-                .filter(|_| entry.booster.is_none() && !kind_of)
-            else {
+            // Most words are in no lexicon: decide that first.
+            let Some(base) = entry.lexicon() else {
                 continue;
             };
+            let kind_of = entry.word == Word::Kind
+                && tokens.get(i + 1).is_some_and(|t| t.entry.word == Word::Of);
+            if entry.has(BOOSTER) || kind_of {
+                continue;
+            }
             let mut rules = Vec::new();
             let mut valence =
                 self.sentiment_valence::<EXPLAIN>(text, tokens, i, base, is_cap_diff, &mut rules);
             if valence < 0.0 && self.removal_window > 0 {
                 let from = i.saturating_sub(self.removal_window);
-                if let Some(verb) = tokens[from..i].iter().find(|t| t.entry.removal) {
+                if let Some(verb) = tokens[from..i].iter().find(|t| t.entry.has(REMOVAL)) {
                     valence *= -0.5;
                     if EXPLAIN {
                         rules.push(format!(
@@ -1065,7 +1135,7 @@ impl Vader {
                 sentiments.push((i, valence));
             }
         }
-        if let Some(but) = tokens.iter().position(|t| t.entry.word == Word::But) {
+        if let Some(but) = scratch.first_but {
             but_check(but, sentiments);
             for word in explained.iter_mut().filter(|w| w.valence != 0.0) {
                 word.rules
@@ -1089,7 +1159,7 @@ impl Vader {
     ) -> f64 {
         let is = |k: usize, word: Word| w[k].entry.word == word;
         let mut valence = base;
-        if is(i, Word::No) && i != w.len() - 1 && w[i + 1].entry.lexicon.is_some() {
+        if is(i, Word::No) && i != w.len() - 1 && w[i + 1].entry.has(IN_LEXICON) {
             valence = 0.0;
             if EXPLAIN {
                 rules.push("\"no\" negates the next word instead".to_string());
@@ -1104,7 +1174,7 @@ impl Vader {
                 rules.push("negated by \"no\"".to_string());
             }
         }
-        if w[i].upper && is_cap_diff {
+        if w[i].upper() && is_cap_diff {
             valence += if valence > 0.0 { C_INCR } else { -C_INCR };
             if EXPLAIN {
                 rules.push("ALL CAPS emphasis".to_string());
@@ -1115,7 +1185,7 @@ impl Vader {
                 break;
             }
             let before_word = &w[i - (start_i + 1)];
-            if before_word.entry.lexicon.is_some() {
+            if before_word.entry.has(IN_LEXICON) {
                 continue;
             }
             let mut s = scalar_inc_dec(before_word, valence, is_cap_diff);
@@ -1158,7 +1228,7 @@ impl Vader {
         // Every phrase holds its anchor word; most stretches of text hold none.
         if !w[i - 3..(i + 3).min(w.len())]
             .iter()
-            .any(|t| t.entry.anchor)
+            .any(|t| t.entry.has(ANCHOR))
         {
             return valence;
         }
@@ -1201,6 +1271,19 @@ impl Vader {
     }
 }
 
+/// The code points the emoji bit set covers; above, the map is asked.
+const EMOJI_BITS: usize = 0x2_0000;
+
+fn emoji_bits(emojis: &FastMap<char, String>) -> Vec<u64> {
+    let mut bits = vec![0u64; EMOJI_BITS / 64];
+    for &c in emojis.keys() {
+        if let Some(word) = bits.get_mut(c as usize / 64) {
+            *word |= 1 << (c as usize % 64);
+        }
+    }
+    bits
+}
+
 impl Default for Vader {
     fn default() -> Vader {
         Vader::new()
@@ -1208,13 +1291,13 @@ impl Default for Vader {
 }
 
 fn scalar_inc_dec(word: &Token, valence: f64, is_cap_diff: bool) -> f64 {
-    let Some(mut scalar) = word.entry.booster else {
+    let Some(mut scalar) = word.entry.booster() else {
         return 0.0;
     };
     if valence < 0.0 {
         scalar *= -1.0;
     }
-    if word.upper && is_cap_diff {
+    if word.upper() && is_cap_diff {
         if valence > 0.0 {
             scalar += C_INCR;
         } else {
@@ -1227,7 +1310,7 @@ fn scalar_inc_dec(word: &Token, valence: f64, is_cap_diff: bool) -> f64 {
 fn negation_check(valence: f64, w: &[Token], start_i: usize, i: usize) -> f64 {
     let is = |k: usize, word: Word| w[k].entry.word == word;
     let so_this = |k: usize| is(k, Word::So) || is(k, Word::This);
-    let negated = |k: usize| w[k].entry.negation;
+    let negated = |k: usize| w[k].entry.has(NEGATION);
     match start_i {
         0 if negated(i - 1) => valence * N_SCALAR,
         1 => {
@@ -1260,7 +1343,7 @@ fn negation_check(valence: f64, w: &[Token], start_i: usize, i: usize) -> f64 {
 
 fn least_check(valence: f64, w: &[Token], i: usize) -> f64 {
     let least_before =
-        |i: usize| w[i - 1].entry.lexicon.is_none() && w[i - 1].entry.word == Word::Least;
+        |i: usize| !w[i - 1].entry.has(IN_LEXICON) && w[i - 1].entry.word == Word::Least;
     if i > 1 && least_before(i) {
         if w[i - 2].entry.word != Word::At && w[i - 2].entry.word != Word::Very {
             return valence * N_SCALAR;
