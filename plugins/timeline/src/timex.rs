@@ -229,7 +229,7 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
     }
     // "will be held on Thursday": a future marker shortly before wins over
     // the participle between.
-    let future = (1..=6).any(|k| {
+    let future = (1..=8).any(|k| {
         matches!(
             before(k),
             "will"
@@ -246,6 +246,7 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
                 | "could"
                 | "might"
                 | "upcoming"
+                | "soon"
                 | "set"
         )
     });
@@ -592,7 +593,7 @@ fn quarter_of(value: &str) -> Option<(i16, i8)> {
 fn near_focus(anchor: &Anchor) -> Option<(i16, i8)> {
     anchor
         .focus_quarter
-        .filter(|&(_, _, at)| anchor.sentence - at <= 1)
+        .filter(|&(_, _, at)| anchor.sentence - at <= 3)
         .map(|(y, q, _)| (y, q))
 }
 
