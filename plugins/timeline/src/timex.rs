@@ -588,7 +588,7 @@ fn quarter_of(value: &str) -> Option<(i16, i8)> {
     Some((year.parse().ok()?, q.parse().ok()?))
 }
 
-/// The quarter in focus, if it was named in this sentence or the one before:
+/// The quarter in focus, if it was named in this sentence or the three before:
 /// "a year earlier" then means that quarter a year before.
 fn near_focus(anchor: &Anchor) -> Option<(i16, i8)> {
     anchor
