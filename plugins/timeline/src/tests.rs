@@ -534,7 +534,13 @@ fn no_panic_on_arbitrary_text() {
                 '\u{a0}'
             });
         }
-        for published in [Some("2020-02-29"), None] {
+        // The calendar's edges too: "next year" after 9999 has no date.
+        for published in [
+            Some("2020-02-29"),
+            Some("0001-01-01"),
+            Some("9999-12-31"),
+            None,
+        ] {
             let doc = testing::annotate(&text, published);
             let _ = timexes(&doc);
         }
