@@ -23,6 +23,7 @@ use newslens_core::{AnalyzerSettings, ColumnType, Report, Row, Span, Table, Valu
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
 newslens_core::register_analyzer!(
     "source-bias",
@@ -84,11 +85,15 @@ pub struct SourceBias {
     scorer: Scorer,
     /// The loaded terms, each one word of the text layer ("so-called" included).
     loaded_terms: Vec<String>,
-    /// Lower-cased loaded term to its index in `loaded_terms`.
-    loaded_index: HashMap<String, usize>,
-    /// A hedge's first word to the hedges that start with it, as words.
-    hedge_starts: HashMap<String, Vec<(&'static str, Vec<String>)>>,
+    /// A lower-cased word to the loaded term it is (an index into
+    /// `loaded_terms`) and the hedges that start with it (an index into `hedges`).
+    word_roles: FastMap<String, (Option<usize>, Option<usize>)>,
+    /// Hedges by first word: each hedge and its words after the first.
+    hedges: Vec<Vec<(&'static str, Vec<String>)>>,
 }
+
+/// Maps looked up once per word of the text, with a hash cheap on short keys.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<quotes::WordHasher>>;
 
 /// The loaded terms (by index) and the hedges in one document.
 struct TermMatches {
@@ -111,25 +116,26 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
     // are one token), so matching is a hash lookup per token: linear in the
     // text, with the set built once. Hedges are short word sequences, found
     // from their first word.
-    let loaded_index: HashMap<String, usize> = loaded_terms
-        .iter()
-        .enumerate()
-        .map(|(i, term)| (term.to_ascii_lowercase(), i))
-        .collect();
-    let mut hedge_starts: HashMap<String, Vec<(&'static str, Vec<String>)>> = HashMap::new();
+    let mut word_roles: FastMap<String, (Option<usize>, Option<usize>)> = FastMap::default();
+    for (i, term) in loaded_terms.iter().enumerate() {
+        word_roles.entry(term.to_ascii_lowercase()).or_default().0 = Some(i);
+    }
+    let mut hedges: Vec<Vec<(&'static str, Vec<String>)>> = Vec::new();
     for &hedge in HEDGES {
         let words: Vec<String> = hedge.split(' ').map(str::to_string).collect();
-        hedge_starts
-            .entry(words[0].clone())
-            .or_default()
-            .push((hedge, words[1..].to_vec()));
+        let role = word_roles.entry(words[0].clone()).or_default();
+        let list = *role.1.get_or_insert_with(|| {
+            hedges.push(Vec::new());
+            hedges.len() - 1
+        });
+        hedges[list].push((hedge, words[1..].to_vec()));
     }
     Ok(Box::new(SourceBias {
         config,
         scorer,
         loaded_terms,
-        loaded_index,
-        hedge_starts,
+        word_roles,
+        hedges,
     }))
 }
 
@@ -380,12 +386,13 @@ impl SourceBias {
                 continue;
             }
             let word = word_at(t);
-            if let Some(&term) = self.loaded_index.get(word) {
+            let (loaded, hedges) = self.word_roles.get(word).copied().unwrap_or_default();
+            if let Some(term) = loaded {
                 matches.loaded.push((t.span, term));
             } else if word.contains('-') {
                 let mut offset = t.span.start as usize;
                 for part in word.split('-') {
-                    if let Some(&term) = self.loaded_index.get(part) {
+                    if let Some(&(Some(term), _)) = self.word_roles.get(part) {
                         matches
                             .loaded
                             .push((Span::new(offset, offset + part.len()), term));
@@ -393,7 +400,7 @@ impl SourceBias {
                     offset += part.len() + 1;
                 }
             }
-            let Some(hedges) = self.hedge_starts.get(word) else {
+            let Some(hedges) = hedges.map(|list| &self.hedges[list]) else {
                 continue;
             };
             // The longest hedge that starts here ("is said to", not "is").

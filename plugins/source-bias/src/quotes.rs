@@ -177,7 +177,7 @@ pub fn is_reporting_verb(word: &str) -> bool {
 
 /// FNV-1a: a few instructions a byte, and words are a few bytes.
 #[derive(Default)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
 
 impl Hasher for WordHasher {
     fn finish(&self) -> u64 {

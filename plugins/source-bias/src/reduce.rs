@@ -100,7 +100,12 @@ fn take(mapped: &mut Report, index: usize) -> Table {
 }
 
 fn text(t: &Table, r: &Row, c: &str) -> String {
-    t.cell(r, c).map(Value::to_string).unwrap_or_default()
+    // Text cells copy straight across; `to_string` would format them.
+    match t.cell(r, c) {
+        Some(Value::Text(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 /// Whether a text cell equals `value`, without copying it.
@@ -551,6 +556,34 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
     }
 }
 
+/// `pairs` ordered so that equal hashes are adjacent: a counting sort on the
+/// top bits, then each bucket (a few entries on average) sorted on its own.
+pub(crate) fn group_by_hash(pairs: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+    if pairs.is_empty() {
+        return pairs;
+    }
+    let bits = (usize::BITS - pairs.len().leading_zeros()).clamp(1, 24);
+    let bucket = |h: u64| (h >> (64 - bits)) as usize;
+    let mut starts = vec![0usize; (1 << bits) + 1];
+    for &(h, _) in &pairs {
+        starts[bucket(h) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut out = vec![(0u64, 0u32); pairs.len()];
+    for pair in pairs {
+        let b = bucket(pair.0);
+        out[next[b]] = pair;
+        next[b] += 1;
+    }
+    for w in starts.windows(2) {
+        out[w[0]..w[1]].sort_unstable();
+    }
+    out
+}
+
 /// A text cell by column index, "" when absent.
 fn cell_str(r: &Row, at: Option<usize>) -> &str {
     at.and_then(|i| r.cells.get(i))
@@ -564,23 +597,27 @@ fn shared_copy(shingles: &Table, min_shared: usize) -> Table {
     use ColumnType::*;
     let column = |name: &str| shingles.column_index(name);
     let (doc_at, hashes_at) = (column("doc"), column("hashes"));
-    let mut by_hash: HashMap<u64, Vec<u32>> = HashMap::new();
+    // Every (hash, sentence) pair, grouped by hash with one counting pass
+    // over the hashes' top bits (the hashes are uniform), then a sort of
+    // each small bucket: linear in the number of shingles.
+    let mut pairs_by_hash: Vec<(u64, u32)> = Vec::new();
     for (i, r) in shingles.rows.iter().enumerate() {
         for h in cell_str(r, hashes_at).split(' ') {
             if let Ok(h) = u64::from_str_radix(h, 16) {
-                by_hash.entry(h).or_default().push(i as u32);
+                pairs_by_hash.push((h, i as u32));
             }
         }
     }
-    let mut pair_counts: HashMap<(u32, u32), usize> = HashMap::new();
-    for rows in by_hash.values() {
+    let grouped = group_by_hash(pairs_by_hash);
+    let mut pair_counts: crate::FastMap<(u32, u32), usize> = crate::FastMap::default();
+    for rows in grouped.chunk_by(|a, b| a.0 == b.0) {
         // A shingle in very many sentences is boilerplate, not shared copy.
-        if rows.len() > 50 {
+        if rows.len() < 2 || rows.len() > 50 {
             continue;
         }
-        for (x, &a) in rows.iter().enumerate() {
+        for (x, &(_, a)) in rows.iter().enumerate() {
             let doc_a = cell_str(&shingles.rows[a as usize], doc_at);
-            for &b in &rows[x + 1..] {
+            for &(_, b) in &rows[x + 1..] {
                 if doc_a != cell_str(&shingles.rows[b as usize], doc_at) {
                     *pair_counts.entry((a.min(b), a.max(b))).or_default() += 1;
                 }
@@ -592,7 +629,7 @@ fn shared_copy(shingles: &Table, min_shared: usize) -> Table {
         .into_iter()
         .filter(|&(_, n)| n >= min_shared)
         .collect();
-    pairs.sort();
+    pairs.sort_unstable();
     let mut rows: Vec<((String, String, i64), Row)> = Vec::new();
     for ((a, b), _) in pairs {
         let (ra, rb) = (&shingles.rows[a as usize], &shingles.rows[b as usize]);

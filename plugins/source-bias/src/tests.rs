@@ -300,3 +300,24 @@ fn a_shingle_hash_depends_on_every_word_and_its_place() {
         .count();
     assert!((800..1200).contains(&kept), "{kept}");
 }
+
+#[test]
+fn shingles_group_by_hash_whatever_their_order() {
+    use crate::reduce::group_by_hash;
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut pairs = Vec::new();
+    for i in 0..5000u32 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        // Every hash three times, in scattered places.
+        pairs.push((state, i));
+        pairs.push((state, i + 10_000));
+        pairs.push((state, i + 20_000));
+    }
+    pairs.reverse();
+    let mut expected = pairs.clone();
+    expected.sort_unstable();
+    assert_eq!(group_by_hash(pairs), expected);
+    assert!(group_by_hash(Vec::new()).is_empty());
+}
