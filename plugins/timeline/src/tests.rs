@@ -413,6 +413,30 @@ fn lengths_rates_and_vague_times() {
         "three-quarters",
     );
     check_none("It is the case for today's youth.", "2000-01-07", "today");
+    // A length counted from an event is a length; from a date, a date.
+    check(
+        "The strikes came a day after the coalition opened an inquiry.",
+        "2016-07-30",
+        "a day",
+        "P1D",
+    );
+    check(
+        "Sales fell by 75 percent since the fall.",
+        "2020-05-17",
+        "the fall",
+        "2019-FA",
+    );
+    check(
+        "Schools are not sure they will reopen in the fall.",
+        "2020-05-17",
+        "the fall",
+        "2020-FA",
+    );
+    check_none(
+        "After the fall of the Soviet Union, the orthodoxy changed.",
+        "2020-05-17",
+        "the fall",
+    );
 }
 
 #[test]

@@ -1506,6 +1506,16 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 unit_index
             };
             let (letter, _) = unit(w.word(unit_index))?;
+            // "a day after the coalition opened an inquiry": counted from an
+            // event, not a date; what the words give is the length.
+            let event_follows = matches!(w.word(unit_index + 1), "before" | "after")
+                && w.tokens
+                    .get(unit_index + 2)
+                    .is_some_and(|t| t.kind == newslens_core::text::TokenKind::Word);
+            if word != "the" && event_follows {
+                let value = period("1", w.word(unit_index))?;
+                return Some((i, unit_index, Type::Duration, value, Precision::None, None));
+            }
             if letter == "Y" && direction == -1 {
                 if let Some((year, q)) = near_focus(anchor) {
                     return quarter_found(i, to, year - 1, q);
@@ -1665,7 +1675,8 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
         _ => 0,
     };
     if let Some(season) = season_of(what) {
-        // "the winter of 1994", "the winter of nineteen ninety-four".
+        // "the winter of 1994", "the winter of nineteen ninety-four"; but "the
+        // fall of the Soviet Union" is no season.
         if w.word(k + 1) == "of" {
             let named = if w.is_number(k + 2) && w.raw(k + 2).len() == 4 {
                 w.raw(k + 2).parse::<i16>().ok().map(|y| (y, k + 2))
@@ -1684,6 +1695,22 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                     Date::new(year, 1, 1).ok(),
                 ));
             }
+            if modifier == "the" {
+                return None;
+            }
+        }
+        // "since the fall": the last one.
+        let previous = if from > 0 { w.word(from - 1) } else { "" };
+        if modifier == "the" && previous == "since" && season_code(dct) < season_rank(season) {
+            let year = dct.year() - 1;
+            return Some((
+                from,
+                k,
+                Type::Date,
+                format!("{year:04}-{season}"),
+                Precision::Season,
+                Date::new(year, 1, 1).ok(),
+            ));
         }
         let year = dct.year()
             + if shift < 0 && season_code(dct) <= season_rank(season) {
