@@ -1034,27 +1034,39 @@ impl Vader {
         scratch.first_but = None;
         let bytes = text.as_bytes();
         let mut at = 0;
-        while at < bytes.len() {
-            let space = space_at(text, at);
-            if space > 0 {
+        loop {
+            let mut space = 0;
+            while at < bytes.len() {
+                space = space_at(text, at);
+                if space == 0 {
+                    break;
+                }
                 at += space;
-                continue;
+            }
+            if at >= bytes.len() {
+                break;
             }
             let start = at;
             let mut classes = 0u8;
             while let Some(&b) = bytes.get(at) {
                 let class = CLASS[usize::from(b)];
                 // Only a space's first byte is marked, so continuation bytes pass.
-                if class & (SPACE | MAYBE_SPACE) != 0 && space_at(text, at) > 0 {
-                    break;
+                if class & (SPACE | MAYBE_SPACE) != 0 {
+                    space = space_at(text, at);
+                    if space > 0 {
+                        break;
+                    }
                 }
                 classes |= class;
                 at += 1;
             }
+            let end = at;
+            // The space that ended the word is skipped here, not looked at again.
+            at += space;
             scratch.classes |= classes;
             // No byte of a multi-byte character is ASCII, so stripping bytes
             // strips characters.
-            let (mut s, mut e) = (start, at);
+            let (mut s, mut e) = (start, end);
             if classes & PUNCTUATION != 0 {
                 while s < e && CLASS[usize::from(bytes[s])] & PUNCTUATION != 0 {
                     s += 1;
@@ -1068,7 +1080,7 @@ impl Vader {
                 || (classes & NON_ASCII != 0
                     && e - s <= 8
                     && text.get(s..e).is_some_and(|w| w.chars().count() <= 2));
-            let (s, e) = if short { (start, at) } else { (s, e) };
+            let (s, e) = if short { (start, end) } else { (s, e) };
             let mut entry = self.look_up(text, s, e, classes, &mut scratch.lowered);
             if classes & NON_ASCII != 0 {
                 entry.flags |= NON_ASCII_WORD;

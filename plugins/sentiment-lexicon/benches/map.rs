@@ -1,0 +1,124 @@
+//! MB/s per core of this analyzer's map (`cargo bench -p newslens-sentiment-lexicon --bench map`):
+//! ReCOVery's articles are annotated first by newslens_core, untimed; then
+//! the map runs on one thread over every document, timed alone, and its
+//! parts (sentence scoring by voice, tone toward parties) are timed on their
+//! own so the share of each is visible. Rates are per second of the
+//! thread's CPU time (wall clock beside them), as in the throughput bench.
+//! Needs ../shared/corpora/recovery-covid19.jsonl.gz; says "skipped" without it.
+//! `NEWSLENS_BENCH_ROUNDS=N` sets the rounds (5 by default).
+
+use std::time::Instant;
+
+use newslens_core::text::AnnotatedDoc;
+use newslens_core::Analyzer;
+use newslens_sentiment_lexicon::Scorer;
+
+/// This thread's user and system CPU time, when Linux says.
+fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// (CPU seconds, wall seconds) of `f`.
+fn time(f: impl FnOnce()) -> (f64, f64) {
+    let cpu = thread_cpu_seconds();
+    let started = Instant::now();
+    f();
+    let wall = started.elapsed().as_secs_f64();
+    match (cpu, thread_cpu_seconds()) {
+        (Some(a), Some(b)) => (b - a, wall),
+        _ => (wall, wall),
+    }
+}
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    let Some(docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
+        return;
+    };
+    let annotated: Vec<AnnotatedDoc> = docs
+        .into_iter()
+        .map(newslens_core::testing::annotate_doc)
+        .collect();
+    let bytes: usize = annotated.iter().map(|d| d.text().len()).sum();
+    let mb = bytes as f64 / 1e6;
+    println!("{} articles, {mb:.2} MB of text", annotated.len());
+    let rounds: usize = std::env::var("NEWSLENS_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5)
+        .max(1);
+    let analyzer = newslens_sentiment_lexicon::build(&newslens_core::AnalyzerSettings::for_tests(
+        "sentiment-lexicon",
+    ))
+    .expect("the default configuration builds");
+    let scorer = Scorer::news();
+
+    // Warm-up.
+    let rows: usize = annotated
+        .iter()
+        .map(|d| {
+            analyzer
+                .map(d)
+                .tables
+                .iter()
+                .map(|t| t.rows.len())
+                .sum::<usize>()
+        })
+        .sum();
+    println!("{rows} rows per map of the corpus");
+
+    let (mut map, mut map_wall, mut voices, mut tones) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..rounds {
+        let (cpu, wall) = time(|| {
+            for d in &annotated {
+                std::hint::black_box(analyzer.map(d));
+            }
+        });
+        map.push(cpu);
+        map_wall.push(wall);
+        voices.push(
+            time(|| {
+                for d in &annotated {
+                    for &sentence in &d.sentences {
+                        for (_, _, text) in Scorer::voice_parts(d, sentence) {
+                            std::hint::black_box(scorer.score(&text));
+                        }
+                    }
+                }
+            })
+            .0,
+        );
+        tones.push(
+            time(|| {
+                for d in &annotated {
+                    std::hint::black_box(scorer.actor_tones(d));
+                }
+            })
+            .0,
+        );
+    }
+    let (map, wall, voices, tones) = (
+        median(&mut map),
+        median(&mut map_wall),
+        median(&mut voices),
+        median(&mut tones),
+    );
+    println!(
+        "map, one thread: {:.1} MB/s per core (CPU time, median of {rounds}; wall clock {:.1} MB/s)",
+        mb / map,
+        mb / wall
+    );
+    println!(
+        "  sentences by voice, scored: {:.0}% of the map; tone toward parties: {:.0}%",
+        100.0 * voices / map,
+        100.0 * tones / map
+    );
+}
