@@ -10,7 +10,6 @@
 use std::time::Instant;
 
 use newslens_core::text::AnnotatedDoc;
-use newslens_core::Analyzer;
 use newslens_sentiment_lexicon::Scorer;
 
 /// This thread's user and system CPU time, when Linux says.
