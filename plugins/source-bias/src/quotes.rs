@@ -833,8 +833,9 @@ impl Clause<'_> {
                 continue;
             }
             if is_phrase_preposition(word) {
-                // Only into another name or noun phrase: "of the fight", "for Human Rights".
-                if !(is_determiner(self.word(end + 1)) || self.capital(end + 1)) {
+                // Only into another name or noun phrase: "of the fight", "for
+                // Human Rights"; "on" after a name is a time or place ("on Wednesday").
+                if word == "on" || !(is_determiner(self.word(end + 1)) || self.capital(end + 1)) {
                     break;
                 }
                 end += 1;
@@ -1056,7 +1057,16 @@ fn attributions(s: &Clause) -> Vec<Attribution> {
                         a > 0 && matches!(s.word(a - 1), "quoted" | "quoting" | "cited" | "citing")
                     });
                 // ", adding that …", "… said stressing that …": the same speaker goes on.
-                let speaker = quoted_as.or(previous_speaker);
+                // "The Mission on Wednesday condemned the attack, saying …":
+                // with no reporting verb before it, the clause's subject speaks.
+                let subject = || {
+                    (s.raw(at.wrapping_sub(1)) == ","
+                        && (s.capital(taken) || is_determiner(s.word(taken))))
+                    .then(|| s.phrase_after(taken))
+                    .flatten()
+                    .filter(|&(_, b)| b < at)
+                };
+                let speaker = quoted_as.or(previous_speaker).or_else(subject);
                 if speaker.is_none() && out.is_empty() {
                     continue;
                 }

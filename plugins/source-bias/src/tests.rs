@@ -56,6 +56,48 @@ fn speakers_of_the_seed_quotes() {
     check("004", "Haftar did not heed", "cavusoglu");
     check("004", "In Libya, we are", "kalin");
     check("004", "He has been unreliable", "kalin");
+    // "…, saying it could have led to a “real catastrophe” …": the Mission's
+    // words, and so is the "it" of the statement that follows.
+    check("002", "it could have led", "unsmil");
+    check("002", "The Mission calls for", "unsmil");
+    check("002", "there must first be", "sarraj");
+}
+
+#[test]
+fn split_mixed_and_continued_quotes() {
+    let doc = testing::annotate(
+        "“We have known that for years,” he said, “and we will act.” Hahn said the data “were very robust” \
+         in March. “That being said, the test is on the market.”\n\nThe film “Long Game” opened.",
+        None,
+    );
+    let found: Vec<(Kind, String, String)> = quotations(&doc)
+        .into_iter()
+        .map(|q| {
+            (
+                q.kind,
+                doc.slice(q.quote).to_string(),
+                q.speaker
+                    .map(|s| doc.slice(s).to_string())
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    let expected = [
+        (Kind::Direct, "We have known that for years,", "he"),
+        (Kind::Direct, "and we will act.", "he"),
+        (Kind::Mixed, "the data “were very robust” in March", "Hahn"),
+        (
+            Kind::Direct,
+            "That being said, the test is on the market.",
+            "Hahn",
+        ),
+    ];
+    let expected: Vec<(Kind, String, String)> = expected
+        .iter()
+        .map(|(k, q, s)| (*k, q.to_string(), s.to_string()))
+        .collect();
+    // The film title is no one's voice.
+    assert_eq!(found, expected);
 }
 
 #[test]
