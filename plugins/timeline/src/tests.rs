@@ -297,6 +297,13 @@ fn clock_times_holidays_and_datelines() {
         "2015-02-01",
     );
     check(
+        "Tue 05 Jul 2016 Suicide bombing kills at least 16 in northeast Syria.",
+        "2016-07-05",
+        "Tue 05 Jul 2016",
+        "2016-07-05",
+    );
+    check_none("The Sun reported the raid.", "2016-07-05", "Sun");
+    check(
         "16-11-2014 title: ISIL Claims Beheading of 18 Syrians US Aid Worker.",
         "2014-11-16",
         "16-11-2014",

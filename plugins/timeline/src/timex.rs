@@ -109,6 +109,13 @@ fn month_of(word: &str) -> Option<i8> {
     MONTHS.iter().find(|(m, _)| *m == word).map(|&(_, n)| n)
 }
 
+fn weekday_abbreviation(word: &str) -> bool {
+    matches!(
+        word,
+        "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun"
+    )
+}
+
 fn weekday_of(word: &str) -> Option<i8> {
     WEEKDAYS.iter().position(|d| *d == word).map(|i| i as i8)
 }
@@ -431,6 +438,7 @@ fn may_start(w: &Words, i: usize) -> bool {
         || unit(word).is_some()
         || month_of(word.trim_end_matches('.')).is_some()
         || weekday_of(word).is_some()
+        || weekday_abbreviation(word.trim_end_matches('.'))
         || w.word(i + 1) == "century"
         || matches!(
             word,
@@ -1250,6 +1258,15 @@ fn weekday(
             (Some(m), i + 1)
         }
         (d, _) if weekday_of(d).is_some() => (None, i),
+        // "Tue 05 Jul 2016", "Thu May 26 2016": an abbreviated weekday, only
+        // before a date, as in a dateline ("Sun" and "Sat" are words too).
+        (d, _) if w.capital(i) && weekday_abbreviation(d.trim_end_matches('.')) => {
+            let at = if w.word(i + 1) == "." { i + 2 } else { i + 1 };
+            let at = if w.word(at) == "," { at + 1 } else { at };
+            let found = absolute(w, at, anchor, sentence_tense)
+                .filter(|f| f.0 == at && f.4 == Precision::Day && f.5.is_some())?;
+            return Some((i, found.1, Type::Date, found.3, Precision::Day, found.5));
+        }
         _ => return None,
     };
     if !w.capital(target) {

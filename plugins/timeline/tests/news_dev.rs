@@ -216,9 +216,9 @@ fn annotated_news_sentences() {
 // relaxed F1 0.937, type accuracy 0.913, value accuracy 0.833. After the
 // rules its errors pointed to (day-first dotted dates, holidays near
 // publication, "the past several months", "decades ago", "Day, 9 a.m.",
-// centuries, "over" before "the past"): strict 0.914, relaxed 0.974, type
-// 0.939, value 0.924.
-const FLOOR_STRICT_F1: f64 = 0.905;
+// centuries, "over" before "the past", abbreviated weekdays in datelines):
+// strict 0.922, relaxed 0.974, type 0.939, value 0.924.
+const FLOOR_STRICT_F1: f64 = 0.915;
 const FLOOR_RELAXED_F1: f64 = 0.965;
 const FLOOR_TYPE_ACCURACY: f64 = 0.93;
 const FLOOR_VALUE_ACCURACY: f64 = 0.915;
