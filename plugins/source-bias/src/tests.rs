@@ -229,45 +229,133 @@ fn the_unsmil_statement_is_shared_copy() {
     }
 }
 
+/// A xorshift generator: the same "random" texts on every run.
+struct Xorshift(u64);
+
+impl Xorshift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// Map and reduce over texts built from the words and marks attribution is
+/// made of, glued with and without spaces, and over random characters:
+/// nothing may panic, and every span must lie on character boundaries.
 #[test]
 fn no_panic_on_arbitrary_text() {
     let analyzer =
         crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
-    let mut state = 0xdead_beef_cafe_f00du64;
+    let mut rng = Xorshift(0xdead_beef_cafe_f00d);
     let pieces = [
         "“",
         "”",
         "\"",
         "'",
+        "‘",
+        "’",
+        "’s",
+        "'s",
         "said",
+        "says",
+        "saying",
+        "adding",
+        "told",
         "he",
+        "she",
+        "it",
+        "who",
+        "which",
         "Haftar",
+        "Mr",
+        "Dr.",
+        "U.N.",
         ",",
         ".",
+        ":",
+        ";",
+        "(",
+        ")",
+        "—",
+        "-",
         "according",
         "to",
         "the",
+        "a",
+        "an",
+        "and",
+        "but",
+        "not",
+        "would",
+        "was",
+        "asked",
+        "as",
+        "quoted",
         "reportedly",
+        "is said to",
+        "so-called",
+        "anti-terrorism",
         "putschist",
         " ",
         "\n",
+        "\n\n",
         "Çavuşoğlu",
+        "İstanbul",
         "🙂",
+        "\u{301}",
         "claimed",
         "that",
+        "73",
+        "1,000",
+        "al-Hajj",
+        "States",
+        "reports",
+        "of",
     ];
-    for _ in 0..1_500 {
+    let mut docs = Vec::new();
+    for round in 0..2_000 {
         let mut text = String::new();
-        for _ in 0..(state % 30) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            text.push(' ');
+        // Mostly short texts; every tenth a long one, with paragraphs.
+        let n = if round % 10 == 0 {
+            rng.below(600)
+        } else {
+            rng.below(40)
+        };
+        for _ in 0..n {
+            if round % 4 == 3 {
+                // Any character at all, control and combining ones included.
+                let c = char::from_u32(rng.below(0x3000) as u32).unwrap_or('\u{fffd}');
+                text.push(c);
+            } else {
+                text.push_str(pieces[rng.below(pieces.len())]);
+                if rng.below(3) > 0 {
+                    text.push(' ');
+                }
+            }
         }
         let doc = testing::annotate(&text, None);
-        let _ = analyzer.map(&doc);
+        for q in quotations(&doc) {
+            for span in [Some(q.quote), q.speaker, q.verb].into_iter().flatten() {
+                assert!(
+                    span.start <= span.end && span.end as usize <= text.len(),
+                    "{text:?}"
+                );
+                assert!(
+                    text.is_char_boundary(span.start as usize)
+                        && text.is_char_boundary(span.end as usize),
+                    "{text:?}"
+                );
+            }
+        }
+        docs.push(doc);
     }
+    let report = newslens_core::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
+    assert!(report.table("profile").is_some());
 }
 
 /// The map's rows of one table for `text`, as (term, voice) or (class, term).
