@@ -518,53 +518,32 @@ fn with_clock(w: &Words, found: Found) -> Found {
 }
 
 /// "16-11-2014", "01.02.2015": day first, as the outlets that write dates
-/// so (in Europe and the Middle East) do; and where the byte after it ends,
-/// since the splitter may have cut "01.02." from "2015".
+/// so (in Europe and the Middle East) do; and where it ends. The text layer
+/// keeps a dotted date as one token.
 fn dotted_date(w: &Words, i: usize) -> Option<(Date, u32)> {
     let token = w.tokens.get(i)?;
-    if token.kind != newslens_core::text::TokenKind::Number {
-        return None;
-    }
     let two_digits =
         |s: &str| s.len() <= 2 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let (day, month, year_text) = if let Some((d, m)) = w.raw(i).split_once('.') {
-        // "01.02" read as a decimal, then ".2015" in the text.
-        let rest = w.doc.text().get(token.span.end as usize..)?;
-        let year = rest.strip_prefix('.')?.get(..4)?;
-        let after = rest.as_bytes().get(5);
-        if after.is_some_and(u8::is_ascii_digit) {
-            return None;
-        }
-        (d, m, year)
+    let four_digits = |s: &str| s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit());
+    let raw = w.raw(i);
+    let (day, month, year, end) = if let Some((d, rest)) = raw.split_once('.') {
+        let (m, y) = rest.split_once('.')?;
+        (d, m, y, token.span.end)
     } else if w.word(i + 1) == "-"
         && w.word(i + 3) == "-"
         && w.is_number(i + 2)
         && w.is_number(i + 4)
         && (i..i + 4).all(|k| w.joined(k))
     {
-        let year = w.raw(i + 4);
-        let end = w.tokens[i + 4].span.end;
-        let date = Date::new(
-            year.parse().ok()?,
-            w.raw(i + 2).parse().ok()?,
-            w.raw(i).parse().ok()?,
-        )
-        .ok()?;
-        return (two_digits(w.raw(i)) && two_digits(w.raw(i + 2)) && year.len() == 4)
-            .then_some((date, end));
+        (raw, w.raw(i + 2), w.raw(i + 4), w.tokens[i + 4].span.end)
     } else {
         return None;
     };
-    if !(two_digits(day) && two_digits(month) && year_text.bytes().all(|b| b.is_ascii_digit())) {
+    if !(two_digits(day) && two_digits(month) && four_digits(year)) {
         return None;
     }
-    let date = Date::new(
-        year_text.parse().ok()?,
-        month.parse().ok()?,
-        day.parse().ok()?,
-    )
-    .ok()?;
-    Some((date, token.span.end + 5))
+    let date = Date::new(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?).ok()?;
+    Some((date, end))
 }
 
 /// Where a timex begins once the modifier before it is counted in:

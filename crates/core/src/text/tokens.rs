@@ -56,6 +56,9 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         }
         if b.is_ascii_digit() {
             let end = scan_number(bytes, start);
+            // "01.02.2015" (a day-first date) is one word, not the number
+            // "01.02" and a sentence that starts "2015".
+            let end = dotted_date_end(bytes, start, end).unwrap_or(end);
             // "19th", "3D", "G7" are words.
             let mut end_word = end;
             while let Some(ch) = text[end_word..]
@@ -65,7 +68,8 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             {
                 end_word += ch.len_utf8();
             }
-            let (end, kind) = if end_word > end {
+            let dotted = bytes[start..end].iter().filter(|&&b| b == b'.').count() == 2;
+            let (end, kind) = if end_word > end || dotted {
                 (end_word, TokenKind::Word)
             } else {
                 (end, TokenKind::Number)
@@ -142,6 +146,25 @@ fn scan_number(bytes: &[u8], start: usize) -> usize {
         }
     }
     i
+}
+
+/// The end of "D.M.YYYY" (one or two digits, a dot, one or two digits, a dot,
+/// two or four digits) when the number scanned from `start` to `end` is its
+/// first two parts.
+fn dotted_date_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    let number = &bytes[start..end];
+    let dot = number.iter().position(|&b| b == b'.')?;
+    let (day, month) = (&number[..dot], &number[dot + 1..]);
+    if !(1..=2).contains(&day.len()) || !(1..=2).contains(&month.len()) {
+        return None;
+    }
+    let rest = bytes.get(end..)?;
+    let year = rest
+        .iter()
+        .skip(1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    (rest.first() == Some(&b'.') && matches!(year, 2 | 4)).then_some(end + 1 + year)
 }
 
 /// A word: word characters, joined by single inner hyphens or apostrophes,
@@ -229,6 +252,14 @@ mod tests {
             ["1,000", "people", ",", "2.5", "million"]
         );
         assert_eq!(words("February 19th."), ["February", "19th", "."]);
+        assert_eq!(
+            words("Sun 01.02.2015 Ten killed"),
+            ["Sun", "01.02.2015", "Ten", "killed"]
+        );
+        assert_eq!(words("on 5.10.16."), ["on", "5.10.16", "."]);
+        // A decimal stays a number, and a dotted run that is no date is not joined.
+        assert_eq!(words("2.5."), ["2.5", "."]);
+        assert_eq!(words("1.5.300"), ["1.5", ".", "300"]);
         assert_eq!(words("a 76-year-old"), ["a", "76", "-", "year-old"]);
         assert_eq!(words("don't stop"), ["don't", "stop"]);
         assert_eq!(
