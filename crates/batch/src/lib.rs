@@ -33,13 +33,12 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::StreamingReduce;
 use newslens_core::load::{JsonlReader, LoadError, LoadOptions};
-use newslens_core::{
-    Analyzer, ColumnType, Config, Document, Evidence, Registry, Report, Row, Table, Value,
-};
+use newslens_core::{Analyzer, ColumnType, Config, Document, Registry, Report, Row, Table, Value};
 
+mod json_rows;
 #[cfg(feature = "parquet")]
 pub mod parquet_file;
-use serde_json::{json, Map};
+use serde_json::json;
 
 pub const HELP: &str = "\
 Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet]
@@ -611,50 +610,6 @@ fn parse_type(name: &str) -> Result<ColumnType> {
     })
 }
 
-fn row_json(table: &Table, row: &Row) -> serde_json::Value {
-    let mut object = Map::new();
-    for (column, cell) in table.columns.iter().zip(&row.cells) {
-        let value = match cell {
-            Value::Null => serde_json::Value::Null,
-            Value::Text(s) => json!(s),
-            Value::Int(i) => json!(i),
-            Value::Float(x) => json!(x),
-            Value::Date(d) => json!(d.to_string()),
-            Value::Bool(b) => json!(b),
-        };
-        object.insert(column.name.clone(), value);
-    }
-    let evidence: Vec<serde_json::Value> = row
-        .evidence
-        .iter()
-        .map(|e| json!([e.doc, e.start, e.end]))
-        .collect();
-    object.insert("_evidence".into(), serde_json::Value::Array(evidence));
-    serde_json::Value::Object(object)
-}
-
-fn cell_from(ty: ColumnType, value: &serde_json::Value) -> Result<Value> {
-    Ok(match (ty, value) {
-        (_, serde_json::Value::Null) => Value::Null,
-        (ColumnType::Text, serde_json::Value::String(s)) => Value::Text(s.clone()),
-        (ColumnType::Int, v) => Value::Int(
-            v.as_i64()
-                .ok_or_else(|| anyhow::anyhow!("not an int: {v}"))?,
-        ),
-        (ColumnType::Float, v) => match v.as_i64().filter(|_| v.is_i64() && !v.is_f64()) {
-            // Ints written into float columns stay ints, as the map made them.
-            Some(i) => Value::Int(i),
-            None => Value::Float(
-                v.as_f64()
-                    .ok_or_else(|| anyhow::anyhow!("not a number: {v}"))?,
-            ),
-        },
-        (ColumnType::Date, serde_json::Value::String(s)) => Value::Date(s.parse()?),
-        (ColumnType::Bool, serde_json::Value::Bool(b)) => Value::Bool(*b),
-        (ty, v) => bail!("a {} cell holds {v}", ty.name()),
-    })
-}
-
 /// The files of one table, written a few rows at a time: JSONL (with the
 /// schema file) always, CSV or Parquet beside it when asked.
 struct TableFiles {
@@ -735,7 +690,13 @@ impl TableWriter {
 
     fn append(&mut self, schema: &Table, rows: &[Row]) -> Result<()> {
         for row in rows {
-            serde_json::to_writer(&mut self.out, &row_json(schema, row))?;
+            serde_json::to_writer(
+                &mut self.out,
+                &json_rows::RowOut {
+                    columns: &schema.columns,
+                    row,
+                },
+            )?;
             self.out.write_all(b"\n")?;
         }
         Ok(())
@@ -833,25 +794,15 @@ fn for_each_row(dir: &Path, schema: &Table, mut f: impl FnMut(Row) -> Result<()>
             return Ok(());
         }
         number += 1;
-        let object: serde_json::Value =
-            serde_json::from_str(&line).with_context(|| format!("{}:{number}", path.display()))?;
-        let mut cells = Vec::with_capacity(schema.columns.len());
-        for column in &schema.columns {
-            cells.push(
-                cell_from(column.ty, &object[&column.name])
-                    .with_context(|| format!("{}:{number}: {}", path.display(), column.name))?,
-            );
-        }
-        let mut row = Row::new(cells);
-        if let Some(evidence) = object["_evidence"].as_array() {
-            for e in evidence {
-                row.evidence.push(Evidence {
-                    doc: e[0].as_str().unwrap_or("").to_string(),
-                    start: e[1].as_u64().unwrap_or(0) as usize,
-                    end: e[2].as_u64().unwrap_or(0) as usize,
-                });
-            }
-        }
+        let mut parser = serde_json::Deserializer::from_str(&line);
+        let row = serde::de::DeserializeSeed::deserialize(
+            json_rows::RowIn {
+                columns: &schema.columns,
+            },
+            &mut parser,
+        )
+        .and_then(|row| parser.end().map(|()| row))
+        .with_context(|| format!("{}:{number}", path.display()))?;
         f(row)?;
     }
 }
