@@ -484,7 +484,7 @@ impl SourceBias {
     /// Sampled shingle hashes per sentence: the reduce finds sentences that two
     /// outlets share by grouping on these, in one pass over the corpus.
     #[inline(never)]
-    fn shingles(&self, doc: &AnnotatedDoc, table: &mut Table) {
+    fn shingles(&self, doc: &AnnotatedDoc, lower: &str, table: &mut Table) {
         let k = self.config.shingle_words.max(2);
         // Each word is folded and hashed once; a shingle's hash mixes its
         // words' hashes, so it costs k steps, not k words' bytes.
@@ -496,17 +496,23 @@ impl SourceBias {
                 if t.kind == TokenKind::Punct {
                     continue;
                 }
-                let word = doc.slice(t.span);
+                let range = t.span.start as usize..t.span.end as usize;
                 // Plain ASCII folds to its lower case; the rest (accents,
                 // curly apostrophes, acronym dots) goes through core's fold.
-                let hash = if word.bytes().all(|b| b.is_ascii() && b != b'.') {
-                    word.bytes()
-                        .fold(FNV_OFFSET, |h, b| fnv_step(h, b.to_ascii_lowercase()))
-                } else {
-                    newslens_core::text::fold(word)
+                let mut hash = FNV_OFFSET;
+                let mut plain = true;
+                for &b in &lower.as_bytes()[range.clone()] {
+                    if b >= 0x80 || b == b'.' {
+                        plain = false;
+                        break;
+                    }
+                    hash = fnv_step(hash, b);
+                }
+                if !plain {
+                    hash = newslens_core::text::fold(&doc.text()[range])
                         .bytes()
-                        .fold(FNV_OFFSET, fnv_step)
-                };
+                        .fold(FNV_OFFSET, fnv_step);
+                }
                 words.push(hash);
             }
             if words.len() < k + 3 {
@@ -592,7 +598,7 @@ impl newslens_core::Analyzer for SourceBias {
         self.loaded(doc, &terms, loaded);
         self.words(doc, words);
         self.tone(doc, tone);
-        self.shingles(doc, shingles);
+        self.shingles(doc, &lower, shingles);
         Report::new(tables.into())
     }
 
