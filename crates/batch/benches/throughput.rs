@@ -8,7 +8,7 @@
 //! - `NEWSLENS_BENCH_THREADS` (`1,2`): thread counts of the batch runs.
 //! - `NEWSLENS_BENCH_RUNS` (`each,all`): the batch runs, comma-separated:
 //!   `each` runs every analyzer alone, `all` all of them together, a name
-//!   that analyzer; `NEWSLENS_BENCH_REPEATED_RUNS` (the same) for the
+//!   that analyzer, `a+b` those two together; `NEWSLENS_BENCH_REPEATED_RUNS` (the same) for the
 //!   repeated corpus, whose reduces may not all fit in memory.
 //! - `NEWSLENS_BENCH_PYTHON` (`python3`), `NEWSLENS_BENCH_DATEPARSER_SECONDS` (20).
 //!
@@ -72,12 +72,13 @@ fn child(spec: &str) {
         .expect("a thread pool");
     let started = Instant::now();
     let cpu = cpu_seconds();
+    let names: Vec<&str> = run.split('+').collect();
     pool.install(|| {
         newslens_batch::run_with(
             &[PathBuf::from(input)],
             Path::new(out),
             2_000,
-            &[run],
+            &names,
             newslens_batch::Format::Jsonl,
         )
     })
