@@ -4,14 +4,17 @@
 //! for the reference; says what it skipped.
 //!
 //! Both sides score the same strings already in memory (no I/O is timed), each
-//! after one untimed warm-up pass, and their rounds alternate. Rates are per
+//! after one untimed warm-up pass, and their rounds alternate; a round's
+//! ratio compares the two timings taken one after the other. Rates are per
 //! second of the scoring thread's CPU time (Rust: /proc/thread-self/stat,
 //! whose ticks are 10 ms, so a Rust round repeats the sentences for about a
 //! second; Python: `time.thread_time()`), since on a shared machine wall time
 //! also counts the time other processes held the core. Wall-clock rates are
 //! printed beside them. The ratio is of the medians.
 //! `NEWSLENS_BENCH_ROUNDS=N` sets the rounds (5 by default);
-//! `NEWSLENS_BENCH_PYTHON=0` leaves the reference out (for profilers).
+//! `NEWSLENS_BENCH_PYTHON=0` leaves the reference out and
+//! `NEWSLENS_BENCH_PASSES=N` fixes a round's passes over the sentences (for
+//! profilers: with one round and one pass, every sentence is scored four times).
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
@@ -20,16 +23,18 @@ use std::time::Instant;
 use newslens_sentiment_lexicon::parity::{fixture_sentences, SHARED};
 use newslens_sentiment_lexicon::Scorer;
 
-/// Reads the sentences, then times one pass over them for every line it is sent.
+/// Reads the sentences, then for every line it is sent, a number, times that
+/// many passes over them.
 const REFERENCE: &str = "import sys, time
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer as A
 lines = open(sys.argv[1], encoding='utf-8').read().split('\\n')[:-1]
 a = A()
 for s in lines: a.polarity_scores(s)
 print('ready', flush=True)
-for _ in sys.stdin:
+for passes in sys.stdin:
     t, c = time.perf_counter(), time.thread_time()
-    for s in lines: a.polarity_scores(s)
+    for _ in range(int(passes)):
+        for s in lines: a.polarity_scores(s)
     print(time.thread_time() - c, time.perf_counter() - t, flush=True)
 ";
 
@@ -75,14 +80,14 @@ impl Reference {
         })
     }
 
-    /// One pass over the sentences.
-    fn pass(&mut self) -> Option<Timing> {
-        writeln!(self.input).ok()?;
+    /// `passes` passes over the sentences.
+    fn run(&mut self, passes: usize) -> Option<Timing> {
+        writeln!(self.input, "{passes}").ok()?;
         let mut line = String::new();
         self.output.read_line(&mut line).ok()?;
         let mut fields = line.split_whitespace().map(str::parse::<f64>);
         Some(Timing {
-            passes: 1,
+            passes,
             cpu: fields.next()?.ok()?,
             wall: fields.next()?.ok()?,
         })
@@ -116,13 +121,20 @@ fn thread_cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// One sentence's score, never inlined, so a profiler can count exactly this
+/// (`valgrind --tool=callgrind '--toggle-collect=*score_one*'` with NEWSLENS_BENCH_PYTHON=0).
+#[inline(never)]
+fn score_one(scorer: &Scorer, sentence: &str) -> f64 {
+    scorer.score(sentence).compound
+}
+
 fn run(scorer: &Scorer, sentences: &[String], passes: usize) -> Timing {
     let cpu = thread_cpu_seconds();
     let started = Instant::now();
     let mut total = 0.0;
     for _ in 0..passes {
         for s in sentences {
-            total += scorer.score(std::hint::black_box(s)).compound;
+            total += score_one(scorer, std::hint::black_box(s));
         }
     }
     std::hint::black_box(total);
@@ -195,14 +207,31 @@ fn main() {
         let warm = run(scorer, &sentences, 1);
         passes = passes.max((1.0 / warm.wall.max(1e-6)).ceil() as usize);
     }
+    if let Some(fixed) = std::env::var("NEWSLENS_BENCH_PASSES")
+        .ok()
+        .and_then(|p| p.parse().ok())
+    {
+        passes = fixed;
+    }
+    let reference_passes = reference
+        .as_mut()
+        .and_then(|r| r.run(1))
+        .map_or(1, |warm| (1.0 / warm.wall.max(1e-6)).ceil() as usize);
+    // Each round times pure VADER, then the reference, then the news layer, about a
+    // second each; the ratio of a round is of its two neighbouring timings.
     let mut ours = vec![Vec::new(); scorers.len()];
     let mut theirs = Vec::new();
+    let mut ratios = Vec::new();
     for _ in 0..rounds {
-        for (k, (_, scorer)) in scorers.iter().enumerate() {
-            ours[k].push(run(scorer, &sentences, passes));
-        }
-        if let Some(timing) = reference.as_mut().and_then(Reference::pass) {
+        let vader = run(&scorers[0].1, &sentences, passes);
+        ours[0].push(vader);
+        if let Some(timing) = reference.as_mut().and_then(|r| r.run(reference_passes)) {
             theirs.push(timing);
+            let rate = |t: &Timing| t.passes as f64 / t.cpu;
+            ratios.push(rate(&vader) / rate(&timing));
+        }
+        for (k, (_, scorer)) in scorers.iter().enumerate().skip(1) {
+            ours[k].push(run(scorer, &sentences, passes));
         }
     }
     let report = |name: &str, timings: &[Timing]| {
@@ -223,8 +252,13 @@ fn main() {
     }
     if !theirs.is_empty() {
         let python = report("python vaderSentiment 3.3.2", &theirs);
+        ratios.sort_by(f64::total_cmp);
         println!(
-            "newslens vader is {:.1}x the reference, sentences per second per core (medians)",
+            "newslens vader is {:.1}x the reference, sentences per second per core \
+             (median of the rounds' ratios; {:.1}x to {:.1}x; {:.1}x of the medians)",
+            ratios[ratios.len() / 2],
+            ratios[0],
+            ratios[ratios.len() - 1],
             vader / python
         );
     }

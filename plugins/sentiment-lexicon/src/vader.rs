@@ -95,13 +95,17 @@ fn word_hash(word: &[u8], prefix: u64) -> u64 {
     }
 }
 
-/// The word table: open addressing with linear probing, kept at most a
-/// quarter full, keyed by a word's bytes. The std map spends most of a lookup in its
-/// generic probing; this one compares the prefix and length stored in the slot.
+/// The word table: open addressing with linear probing, at most half full,
+/// keyed by a word's bytes. The std map spends most of a lookup in its
+/// generic probing; this one compares the prefix and length stored in the
+/// slot. The slots' prefixes are an array of their own (128 KB for VADER's
+/// lexicon), probed first, so a miss (most words) reads eight bytes.
 #[derive(Clone, Default)]
 struct WordTable {
-    /// A power of two of them.
-    slots: Vec<Slot>,
+    /// A power of two of them; [`EMPTY`] marks an empty slot.
+    prefixes: Vec<u64>,
+    /// Per slot, the key's length (at most 255) above the entry's index.
+    metas: Vec<u32>,
     /// Every key's bytes, one after another.
     keys: Vec<u8>,
     /// Where each entry's key starts in `keys`.
@@ -109,31 +113,31 @@ struct WordTable {
     entries: Vec<Entry>,
 }
 
-#[derive(Clone, Copy, Default)]
-struct Slot {
-    prefix: u64,
-    /// The key's length plus one; 0 for an empty slot.
-    len: u32,
-    /// Into `entries` and `starts`.
-    index: u32,
+/// No word's prefix: 0xff is never a byte of UTF-8.
+const EMPTY: u64 = u64::MAX;
+
+fn meta(len: usize, index: usize) -> u32 {
+    ((len.min(255) as u32) << 24) | (index as u32 & 0x00ff_ffff)
 }
 
 impl WordTable {
-    #[inline]
+    /// The slot that holds `word`, or the empty slot where it would go.
     fn slot_of(&self, word: &[u8]) -> (usize, Option<usize>) {
         let prefix = key_prefix(word);
-        let mask = self.slots.len() - 1;
+        let mask = self.prefixes.len() - 1;
         let mut at = word_hash(word, prefix) as usize & mask;
         loop {
-            let slot = self.slots[at];
-            if slot.len == 0 {
+            let found = self.prefixes[at];
+            if found == EMPTY {
                 return (at, None);
             }
-            if slot.prefix == prefix
-                && slot.len as usize == word.len() + 1
-                && (word.len() <= 8 || self.key(slot.index as usize) == word)
+            let meta = self.metas[at];
+            let index = (meta & 0x00ff_ffff) as usize;
+            if found == prefix
+                && (meta >> 24) as usize == word.len().min(255)
+                && (word.len() <= 8 || self.key(index) == word)
             {
-                return (at, Some(slot.index as usize));
+                return (at, Some(index));
             }
             at = (at + 1) & mask;
         }
@@ -151,23 +155,25 @@ impl WordTable {
     /// The entry of a word of at most eight bytes, given its [`key_prefix`].
     #[inline(always)]
     fn get_short(&self, prefix: u64, len: usize) -> Option<&Entry> {
-        let mask = self.slots.len().checked_sub(1)?;
+        let mask = self.prefixes.len().checked_sub(1)?;
         let mut at = fold(prefix ^ ((len as u64) << 56)) as usize & mask;
         loop {
-            let slot = self.slots[at];
-            if slot.len == 0 {
+            let found = self.prefixes[at];
+            if found == EMPTY {
                 return None;
             }
-            if slot.prefix == prefix && slot.len as usize == len + 1 {
-                return self.entries.get(slot.index as usize);
+            if found == prefix {
+                let meta = self.metas[at];
+                if (meta >> 24) as usize == len {
+                    return self.entries.get((meta & 0x00ff_ffff) as usize);
+                }
             }
             at = (at + 1) & mask;
         }
     }
 
-    #[inline]
     fn get(&self, word: &[u8]) -> Option<&Entry> {
-        if self.slots.is_empty() {
+        if self.prefixes.is_empty() {
             return None;
         }
         self.slot_of(word).1.map(|index| &self.entries[index])
@@ -175,20 +181,15 @@ impl WordTable {
 
     /// The entry of `word`, added (default) if it has none.
     fn entry(&mut self, word: &[u8]) -> &mut Entry {
-        // At most a quarter full: a miss (most words of a sentence) then probes
-        // little more than one slot.
-        if self.slots.len() < 4 * (self.entries.len() + 1) {
+        if self.prefixes.len() < 2 * (self.entries.len() + 1) {
             self.grow();
         }
         let index = match self.slot_of(word) {
             (_, Some(index)) => index,
             (at, None) => {
                 let index = self.entries.len();
-                self.slots[at] = Slot {
-                    prefix: key_prefix(word),
-                    len: word.len() as u32 + 1,
-                    index: index as u32,
-                };
+                self.prefixes[at] = key_prefix(word);
+                self.metas[at] = meta(word.len(), index);
                 self.starts.push(self.keys.len() as u32);
                 self.keys.extend_from_slice(word);
                 self.entries.push(Entry::default());
@@ -199,12 +200,14 @@ impl WordTable {
     }
 
     fn grow(&mut self) {
-        let size = (self.slots.len() * 2).max(16);
-        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); size]);
-        for slot in old.into_iter().filter(|s| s.len != 0) {
-            let word = self.key(slot.index as usize).to_vec();
+        let size = (self.prefixes.len() * 2).max(16);
+        self.prefixes = vec![EMPTY; size];
+        self.metas = vec![0; size];
+        for index in 0..self.entries.len() {
+            let word = self.key(index).to_vec();
             let (at, _) = self.slot_of(&word);
-            self.slots[at] = slot;
+            self.prefixes[at] = key_prefix(&word);
+            self.metas[at] = meta(word.len(), index);
         }
     }
 
