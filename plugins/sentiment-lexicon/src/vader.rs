@@ -1484,3 +1484,101 @@ fn score_valence(sentiments: &[(usize, f64)], words: usize, text: &str, marks: b
         neg: round((neg_sum / total).abs(), 3),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_table_finds_what_was_put_in_and_nothing_else() {
+        let mut table = WordTable::default();
+        let words: Vec<String> = (0..3000)
+            .map(|i| format!("w{i}"))
+            .chain(
+                [
+                    "",
+                    "a",
+                    "ab",
+                    "abc",
+                    "abcdefgh",
+                    "abcdefghi",
+                    "abcdefghij-long-word",
+                ]
+                .map(String::from),
+            )
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            table.entry(w.as_bytes()).set_lexicon(i as f64);
+        }
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(
+                table.get(w.as_bytes()).and_then(Entry::lexicon),
+                Some(i as f64),
+                "{w}"
+            );
+            if w.len() <= 8 && !w.is_empty() {
+                let short = table.get_short(key_prefix(w.as_bytes()), w.len());
+                assert_eq!(short.and_then(Entry::lexicon), Some(i as f64), "{w}");
+            }
+        }
+        for missing in [
+            "w3000",
+            "abcd",
+            "abcdefg",
+            "abcdefghk",
+            "abcdefghij-long-wore",
+            "b",
+        ] {
+            assert!(table.get(missing.as_bytes()).is_none(), "{missing}");
+        }
+        // Same prefix and length as "ab" once lowered, but not the same word.
+        assert!(table.get_short(key_prefix(b"ba"), 2).is_none());
+    }
+
+    #[test]
+    fn capitals_are_lowered_eight_bytes_at_a_time_and_nothing_else_changes() {
+        let all: Vec<u8> = (0..=255).collect();
+        for chunk in all.chunks(8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap());
+            let lowered: Vec<u8> = chunk.iter().map(u8::to_ascii_lowercase).collect();
+            assert_eq!(
+                ascii_lower_bytes(x),
+                u64::from_le_bytes(lowered.try_into().unwrap()),
+                "{chunk:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn rounding_is_python_s_on_either_side_of_a_tie() {
+        // Python: round(0.12345, 4) == 0.1235 (the double is above the tie),
+        // round(0.125, 2) == 0.12 (an exact tie goes to even), round(-0.00004, 4) == -0.0.
+        assert_eq!(round(0.12345, 4), 0.1235);
+        assert_eq!(round(0.125, 2), 0.12);
+        assert_eq!(round(0.4404, 4), 0.4404);
+        assert_eq!(round(0.6666666, 3), 0.667);
+        let negative_zero = round(-0.00004, 4);
+        assert!(negative_zero == 0.0 && negative_zero.is_sign_negative());
+    }
+
+    #[test]
+    fn a_phrase_matches_only_its_own_words() {
+        let vader = Vader::new();
+        let compound = |text: &str| vader.polarity_scores(text).compound;
+        // vaderSentiment 3.3.2: -0.5563 for both, -0.5106 without "sort of": the
+        // phrase dampens once. "sort of a" is three words, not the phrase "sort of".
+        assert_eq!(compound("The truce is sort of a failure."), -0.5563);
+        assert_eq!(compound("The truce is sort of failure."), -0.5563);
+        assert_eq!(compound("The truce is a failure."), -0.5106);
+        assert_eq!(
+            vader.special_cases.len(),
+            8,
+            "every multi-word special case but none of one word"
+        );
+        assert_eq!(
+            vader.booster_phrases.len(),
+            3,
+            "kind of, sort of, just enough"
+        );
+    }
+}
