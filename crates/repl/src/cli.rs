@@ -16,8 +16,9 @@ newslens — read the news critically: timelines, sentiment, casualty figures an
 source bias across outlets, every number traced to its sentence.
 
 Usage: newslens [OPTIONS]
-       newslens batch --corpus PATH... --out DIR [--run all|NAME...]   (see newslens batch --help)
-       newslens reduce DIR... --out DIR                                  (see newslens reduce --help)
+       newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet]
+                                                          (see newslens batch --help)
+       newslens reduce DIR... --out DIR [--format jsonl|csv|parquet]  (see newslens reduce --help)
 
 With no -c or -f and a terminal on standard input, opens the REPL on the
 corpus. Otherwise runs the commands given (-c, -f, or standard input) and exits.
