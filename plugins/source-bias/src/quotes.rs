@@ -536,6 +536,28 @@ fn starts_clause(word: &str) -> bool {
         )
 }
 
+/// Days and other times that an adjunct between a subject and its verb names.
+fn is_time_word(word: &str) -> bool {
+    matches!(
+        word,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "week"
+            | "weekend"
+            | "month"
+            | "year"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+    )
+}
+
 /// Words of the adjuncts between a reporting verb and its "that": "said in
 /// a statement on Friday that", "told reporters last week that".
 fn is_adjunct_word(word: &str) -> bool {
@@ -845,6 +867,11 @@ impl Clause<'_> {
                 break;
             }
             if !self.capital(end) && word.ends_with("ed") && !word.contains('-') {
+                // "a statement issued by the ministry": the source goes on.
+                if self.word(end + 1) == "by" && last_word.is_some() {
+                    end += 2;
+                    continue;
+                }
                 break;
             }
             if self.is_number(end) {
@@ -958,8 +985,8 @@ impl Clause<'_> {
                 | "inside"
                 | "ahead"
                 | "for"
-        ) || self.capital(start)
-            && newslens_core::text::fold(self.raw(start)).ends_with("day");
+        ) || first.ends_with("ed") && self.word(start + 1) == "by"
+            || self.capital(start) && newslens_core::text::fold(self.raw(start)).ends_with("day");
         adjunct_opening
             && words <= 8
             && !(start..stop).any(|k| starts_clause(self.word(k)) && !self.quoted[k])
@@ -996,7 +1023,15 @@ fn attributions(s: &Clause) -> Vec<Attribution> {
         if let Some(k) = last {
             let found = finite(s, k, 0, None);
             if let (Some(a), None) = (found.backward, found.forward) {
-                if a.content.0 == 0 {
+                // "…, said he had asked the physician.": a subject right after
+                // a reporting verb or its "that" belongs to the reported words.
+                let embedded = a.speaker.is_none_or(|(start, _)| {
+                    start > 0 && {
+                        let before = s.word(start - 1);
+                        before == "that" || is_reporting_verb(before)
+                    }
+                });
+                if a.content.0 == 0 && !embedded {
                     last_speaker = a.speaker;
                     out.push(a);
                     taken = k.max(a.speaker.map_or(0, |(_, b)| b)) + 1;
@@ -1156,10 +1191,20 @@ fn finite(
     previous_speaker: Option<(usize, usize)>,
 ) -> Found {
     let n = s.len();
-    // The subject's last token, past auxiliaries and adverbs.
+    // The subject's last token, past auxiliaries, adverbs and a time
+    // ("Erdogan on Monday reiterated", "the ministry last week said").
     let mut left = verb;
-    while left > taken && is_auxiliary_or_adverb(s.word(left - 1)) && !s.quoted[left - 1] {
-        left -= 1;
+    loop {
+        if left > taken && is_auxiliary_or_adverb(s.word(left - 1)) && !s.quoted[left - 1] {
+            left -= 1;
+        } else if left > taken + 1
+            && is_time_word(s.word(left - 1))
+            && matches!(s.word(left - 2), "on" | "last" | "this" | "early" | "late")
+        {
+            left -= 2;
+        } else {
+            break;
+        }
     }
     let left_token = left.checked_sub(1).filter(|&l| l >= taken);
     let after_punct = left_token.is_some_and(|l| s.raw(l) == "," || s.quoted[l]);

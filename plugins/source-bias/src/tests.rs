@@ -451,3 +451,57 @@ fn shingles_group_by_hash_whatever_their_order() {
     assert_eq!(group_by_hash(pairs), expected);
     assert!(group_by_hash(Vec::new()).is_empty());
 }
+
+/// The speaker as written of the quotation starting with `opening`.
+fn speaker_of(id: &str, opening: &str) -> String {
+    let found = voices(id);
+    match found.iter().find(|q| q.3.starts_with(opening)) {
+        Some(q) => q.0.clone(),
+        None => panic!("{id}: no quotation opens {opening:?}: {found:#?}"),
+    }
+}
+
+#[test]
+fn speakers_as_written_without_their_time_and_with_their_source() {
+    // "Erdogan on Monday reiterated …": the day is no part of the speaker.
+    assert_eq!(speaker_of("003", "the “urgent necessity” for"), "Erdogan");
+    assert_eq!(
+        speaker_of("003", "thousands of fighters have"),
+        "King Abdullah of Jordan"
+    );
+    // "“…,” read a statement issued by the Russian Foreign Ministry on June 20."
+    assert_eq!(
+        speaker_of("004", "During the conversation, an"),
+        "a statement issued by the Russian Foreign Ministry"
+    );
+    // "Caitlin Oakley, an HHS spokeswoman, said:" and "Trump, 73, who …, said".
+    for (text, speaker) in [
+        (
+            "In an emailed statement, Caitlin Oakley, an HHS spokeswoman, said: “It was Dr. Bright who asked.”",
+            "Caitlin Oakley",
+        ),
+        (
+            "Trump, 73, who is tested daily for the virus, said he had asked the physician if it was OK.",
+            "Trump",
+        ),
+    ] {
+        let doc = testing::annotate(text, None);
+        let speakers: Vec<&str> = quotations(&doc)
+            .iter()
+            .filter_map(|q| q.speaker.map(|s| doc.slice(s)))
+            .collect();
+        assert_eq!(speakers, [speaker], "{text}");
+    }
+}
+
+#[test]
+fn a_closing_verb_does_not_take_over_the_words_another_verb_reports() {
+    let doc = testing::annotate(
+        "Trump, 73, who is tested daily for the virus, said he had asked the physician.",
+        None,
+    );
+    let q = quotations(&doc);
+    assert_eq!(q.len(), 1);
+    assert_eq!(doc.slice(q[0].speaker.unwrap()), "Trump");
+    assert_eq!(doc.slice(q[0].quote), "he had asked the physician");
+}
