@@ -67,6 +67,20 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
                 if has_double && (!after_space || before_space) {
                     close(&mut open, Mark::Double, offset, len, out);
                 } else {
+                    // English nests quotes in single marks, so a straight mark
+                    // opening a new sentence while another straight quote is
+                    // open means that one lost its closing mark: it ends with
+                    // the sentence before.
+                    if let Some(&(Mark::Double, start, 1)) = open.last() {
+                        if let Some(stop) = sentence_end_before(body, i) {
+                            open.pop();
+                            out.push(Quote {
+                                span: Span::new(start, base + stop),
+                                inner: Span::new(start + 1, base + stop),
+                                depth: open.len().min(1) as u8,
+                            });
+                        }
+                    }
                     open.push((Mark::Double, offset, len));
                 }
             }
@@ -106,6 +120,13 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
             });
         }
     }
+}
+
+/// Where a sentence ends before the white space that precedes byte `i`:
+/// just after its '.', '!' or '?'.
+fn sentence_end_before(body: &str, i: usize) -> Option<usize> {
+    let before = body[..i].trim_end();
+    (before.len() < i && before.ends_with(['.', '!', '?'])).then_some(before.len())
 }
 
 fn close(
@@ -170,6 +191,21 @@ mod tests {
         );
         // Seed 003: a stray closing mark is not a quote.
         assert_eq!(inner("Calls for ‘credible’ truce’"), [("credible", 0)]);
+    }
+
+    #[test]
+    fn a_straight_quote_that_lost_its_closing_mark_ends_with_its_sentence() {
+        let text = "said: \"Our position will not change. \"This targeting is a crime,\" he added.";
+        assert_eq!(
+            inner(text),
+            [
+                ("Our position will not change.", 0),
+                ("This targeting is a crime,", 0)
+            ]
+        );
+        // A closed quote followed by a new one is unaffected.
+        let text = "\"We agree.\" Then: \"We leave.\"";
+        assert_eq!(inner(text), [("We agree.", 0), ("We leave.", 0)]);
     }
 
     #[test]
