@@ -277,18 +277,26 @@ impl Scorer {
             start: s.start.max(sentence.start),
             end: s.end.min(sentence.end),
         };
-        let outer: Vec<&newslens_core::text::Quote> = doc
-            .quotes
-            .iter()
-            .filter(|q| q.depth == 0 && q.inner.overlaps(sentence))
-            .collect();
+        let outermost =
+            |q: &&newslens_core::text::Quote| q.depth == 0 && q.inner.overlaps(sentence);
+        let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
+        if !doc.quotes.iter().any(|q| outermost(&q)) {
+            // Most sentences quote no one: all of it is the outlet's, as the general
+            // case below would find, without its buffers.
+            let text = doc.slice(sentence);
+            return if has_letters(text) {
+                vec![(Voice::Authorial, sentence, text.trim().to_string())]
+            } else {
+                Vec::new()
+            };
+        }
+        let outer: Vec<&newslens_core::text::Quote> = doc.quotes.iter().filter(outermost).collect();
         let quoted: Vec<Span> = outer.iter().map(|q| clip(q.inner)).collect();
         // The marks themselves belong to neither voice.
         let marked: Vec<Span> = outer.iter().map(|q| clip(q.span)).collect();
         let mut parts = Vec::new();
-        let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
         let quoted_text: Vec<&str> = quoted.iter().map(|q| doc.slice(*q)).collect();
-        if !quoted.is_empty() && has_letters(&quoted_text.concat()) {
+        if !quoted.is_empty() && quoted_text.iter().any(|t| has_letters(t)) {
             let span = quoted[0].cover(*quoted.last().expect("not empty"));
             parts.push((Voice::Quoted, span, quoted_text.join(" ")));
         }
@@ -411,6 +419,8 @@ impl newslens_core::Analyzer for SentimentLexicon {
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
         let mut sentences = sentences_table();
+        // About one row a sentence; growing the table row by row reallocates it often.
+        sentences.rows.reserve(doc.sentences.len());
         for (index, &sentence) in doc.sentences.iter().enumerate() {
             for (voice, span, text) in Scorer::voice_parts(doc, sentence) {
                 let s = self.scorer.score(&text);
