@@ -530,11 +530,15 @@ pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
         }
         push(
             "shared copy",
-            shares
-                .iter()
-                .map(|(other, (n, _))| format!("{n} words with {other}"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            if shares.is_empty() {
+                "none found".to_string()
+            } else {
+                shares
+                    .iter()
+                    .map(|(other, (n, _))| format!("{n} words with {other}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
             shares.values().map(|v| v.0).sum(),
             shares.into_values().flat_map(|v| v.1).collect(),
         );

@@ -229,6 +229,27 @@ fn the_unsmil_statement_is_shared_copy() {
     }
 }
 
+#[test]
+fn an_outlet_that_shares_no_copy_says_so_in_its_profile() {
+    // Hürriyet (004) writes its own story; the UNSMIL statement is not in it.
+    let report = run();
+    let profile = report.table("profile").unwrap();
+    let value = |source: &str| {
+        profile
+            .rows
+            .iter()
+            .find(|r| {
+                profile.cell(r, "source").unwrap().to_string() == source
+                    && profile.cell(r, "dimension").unwrap().to_string() == "shared copy"
+            })
+            .map(|r| profile.cell(r, "value").unwrap().to_string())
+    };
+    assert_eq!(value("Hürriyet Daily News").as_deref(), Some("none found"));
+    assert!(value("The National")
+        .unwrap()
+        .contains("words with South Front"));
+}
+
 /// A xorshift generator: the same "random" texts on every run.
 struct Xorshift(u64);
 
