@@ -107,22 +107,6 @@ const STOP: &[&str] = &[
     "because",
 ];
 
-/// Verbs in past and present forms that anchor an event, beyond regular "-ed".
-const VERBS: &[&str] = &[
-    "met", "meet", "meets", "left", "leave", "leaves", "said", "says", "told", "held", "hold",
-    "holds", "began", "begin", "begins", "took", "take", "fell", "went", "came", "made", "hit",
-    "won", "lost", "fled", "led", "sent", "saw", "gave", "got", "ran", "kept", "broke", "struck",
-    "shot", "fought", "sought", "brought", "bought", "sold", "built", "spoke", "wrote", "rose",
-    "drew", "chose", "threw", "knew", "grew", "paid", "put", "set", "cut", "quit", "split", "read",
-    "become", "became", "sign", "signs", "launch", "launches", "visit", "visits", "attack",
-    "attacks", "kill", "kills", "resume", "resumes", "start", "starts", "end", "ends", "call",
-    "calls", "warn", "warns", "agree", "agrees",
-];
-
-fn is_verb(word: &str) -> bool {
-    VERBS.contains(&word) || (word.len() > 4 && word.ends_with("ed"))
-}
-
 /// The words of one sentence, worked out once for all the timexes in it.
 struct SentenceWords<'a> {
     index: usize,
@@ -182,7 +166,12 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
         }
         let words = words.as_ref().expect("set just above");
         let sentence = doc.sentences[index];
-        let summary = summary(doc, sentence, &words.lower, t.span);
+        let others: Vec<Span> = timexes
+            .iter()
+            .map(|o| o.span)
+            .filter(|o| sentence.contains(*o) && *o != t.span)
+            .collect();
+        let summary = summary(doc, sentence, &words.lower, t.span, &others);
         let terms: BTreeSet<&str> = words
             .terms
             .iter()
@@ -216,60 +205,924 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
     table
 }
 
-/// Who did what: the verb nearest the date expression, the words before it
-/// back to the clause's start (its subject), and a few after it (its object),
-/// without the date expression itself.
-fn summary(doc: &AnnotatedDoc, sentence: Span, lower: &[String], timex: Span) -> String {
-    let tokens = doc.tokens_in(sentence);
-    let word = |i: usize| doc.slice(tokens[i].span);
-    let lower = |i: usize| lower[i].as_str();
-    let inside = |i: usize| timex.contains(tokens[i].span);
-    // Prepositions that only introduce the date belong to it.
-    let attached = |i: usize| {
-        matches!(
-            lower(i),
-            "on" | "in" | "at" | "since" | "until" | "by" | "during" | "over" | "late" | "early"
-        ) && (i + 1..tokens.len()).take(2).any(inside)
-    };
-    let at = tokens.partition_point(|t| t.span.start < timex.start);
-    let verbs: Vec<usize> = (0..tokens.len())
-        .filter(|&i| !inside(i) && is_verb(lower(i)))
-        .collect();
-    let Some(&verb) = verbs
+// Word classes for the summary's rules: a closed-class lexicon of English,
+// so a clause's parts can be found without a tagger.
+const VERB: u16 = 1;
+const AUX: u16 = 1 << 1;
+const SPEECH: u16 = 1 << 2;
+const PREP: u16 = 1 << 3;
+const DET: u16 = 1 << 4;
+const CONJ: u16 = 1 << 5;
+const SUB: u16 = 1 << 6;
+const REL: u16 = 1 << 7;
+const ADV: u16 = 1 << 8;
+const TIME_MOD: u16 = 1 << 9;
+const PRON: u16 = 1 << 10;
+/// Words in "-ed" that are no verbs.
+const NOT_VERB: u16 = 1 << 11;
+/// Prepositions that can introduce a date ("on Tuesday", "for later this month").
+const DATE_PREP: u16 = 1 << 12;
+/// Time zones after a clock time ("at 1900 GMT").
+const ZONE: u16 = 1 << 13;
+
+const LEXICON: &[(u16, &str)] = &[
+    (
+        VERB,
+        "met meet meets left leave leaves held hold holds began begin begins took take takes \
+         fell falls went goes came comes made makes hit won lost fled led sent saw gave got ran \
+         kept broke struck shot fought sought brought bought sold built spoke rose drew chose \
+         threw knew grew paid put set cut quit split read reads became become becomes sign signs launch \
+         launches visit visits kill kills resume resumes starts ends calls warn warns agree \
+         agrees found felt heard stood thought understood withdrew meant lay laid lent let \
+         slid spent swore swept taught tore wore woke arose flew beat bore bid bound dug fed \
+         hung shook shut sank stole stuck spun rang sang sat slept remain remains threatens \
+         continue continues wants supports seeks condemns denies urges plans expects hopes \
+         killed stop stops opened begun taken given gone seen known shown done sprang sprung \
+         arisen awoke bent bled blew blown bred caught clung crept dealt drove driven drank \
+         drunk ate eaten fought forbade forgave forgiven froze frozen ground hid hidden hurt \
+         leapt lit meant mistook overcame overran overthrew overturned rode ridden rang rung \
+         sank sunk shone shrank slew sped spun spat spread sprang stank stung strode strove \
+         swam swung tore torn trod undertook underwent upheld upset wept withheld withstood \
+         won wound wrung",
+    ),
+    (
+        AUX,
+        "is are was were be been being am has have had do does did will would can could may \
+         might must shall should",
+    ),
+    (
+        SPEECH | VERB,
+        "said says say told tells tell announced added stated warned noted stressed reiterated \
+         confirmed insisted claimed argued reported declared explained urged wrote asserted \
+         acknowledged admitted denied revealed suggested predicted disclosed mentioned indicated \
+         emphasised emphasized",
+    ),
+    (
+        PREP,
+        "of into onto under about against between among through without within toward towards \
+         across around near despite amid amidst per via upon off out up down along behind beyond \
+         beside besides like than including",
+    ),
+    (
+        PREP | DATE_PREP,
+        "on in at by for with from to over during since until till throughout after before",
+    ),
+    (
+        DET,
+        "the a an his its their our my your every",
+    ),
+    (CONJ, "and or but yet nor"),
+    (
+        SUB,
+        "while when whereas because although though if unless once whether whilst",
+    ),
+    (REL, "who which that whom whose where"),
+    (
+        ADV,
+        "also again still now never already just then not reportedly allegedly jointly \
+         repeatedly quickly recently finally only even however meanwhile too",
+    ),
+    (
+        TIME_MOD,
+        "late early earlier later around about approximately roughly sometime",
+    ),
+    (DATE_PREP, "to"),
+    (ZONE, "gmt utc edt est pdt pst cet cest bst edt"),
+    (PRON, "he she it they we i you"),
+    (
+        NOT_VERB,
+        "hundred need needed speed seed bed red shed united indeed naked wicked sacred kindred \
+         beloved alleged proceed exceed succeed feed breed greed",
+    ),
+];
+
+static CLASSES: std::sync::LazyLock<std::collections::HashMap<&'static str, u16>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = std::collections::HashMap::new();
+        for (class, words) in LEXICON {
+            for word in words.split_whitespace() {
+                *map.entry(word).or_insert(0) |= class;
+            }
+        }
+        map
+    });
+
+fn class(word: &str) -> u16 {
+    CLASSES.get(word).copied().unwrap_or(0)
+}
+
+/// Subordinators that can also be prepositions ("after rapid advances"): a
+/// clause boundary only when no date follows them.
+const SUB_OR_PREP: &[&str] = &["after", "before", "since", "until"];
+
+/// The parts of one sentence that a summary is cut from.
+struct Clauses<'a> {
+    doc: &'a AnnotatedDoc,
+    tokens: &'a [newslens_core::text::Token],
+    lower: &'a [String],
+    class: Vec<u16>,
+    /// Token indices outside parentheses, dash asides and quote marks.
+    kept: Vec<usize>,
+    /// Per token: the anchoring date or the preposition that belongs to it.
+    removed: Vec<bool>,
+    /// Per token: inside another temporal expression.
+    other_timex: Vec<bool>,
+    /// Per kept position: a finite verb or an auxiliary.
+    verb: Vec<bool>,
+    /// Segments over kept positions, [start, end): split at punctuation and
+    /// before words that open a clause.
+    segments: Vec<(usize, usize)>,
+    /// Per kept position: its segment.
+    segment_of: Vec<usize>,
+}
+
+fn is_dash(s: &str) -> bool {
+    matches!(s, "-" | "—" | "–")
+}
+
+fn is_stop_punct(s: &str) -> bool {
+    matches!(s, "," | ";" | ":" | "." | "?" | "!" | "…") || is_dash(s)
+}
+
+impl<'a> Clauses<'a> {
+    fn new(
+        doc: &'a AnnotatedDoc,
+        sentence: Span,
+        lower: &'a [String],
+        timex: Span,
+        others: &[Span],
+    ) -> Clauses<'a> {
+        let tokens = doc.tokens_in(sentence);
+        let n = tokens.len();
+        let raw = |i: usize| doc.slice(tokens[i].span);
+        let class: Vec<u16> = lower.iter().map(|w| class(w)).collect();
+        let mut removed: Vec<bool> = tokens.iter().map(|t| timex.contains(t.span)).collect();
+        let other_timex: Vec<bool> = tokens
+            .iter()
+            .map(|t| others.iter().any(|o| o.contains(t.span)))
+            .collect();
+        // The preposition and "late"/"earlier" before the date belong to it;
+        // so does a date joined to it by "of" ("January 13 of this year").
+        if let Some(first) = removed.iter().position(|&r| r) {
+            let last = removed.iter().rposition(|&r| r).unwrap_or(first);
+            // A date inside a noun phrase ("the 2011 NATO-backed ouster")
+            // keeps the phrase's article and preposition.
+            let modifier = first > 0
+                && matches!(lower[first - 1].as_str(), "the" | "a" | "an")
+                && last + 1 < n
+                && tokens[last + 1].kind == TokenKind::Word
+                && class[last + 1] & (PREP | CONJ | SUB | REL | AUX | ADV | VERB) == 0
+                && (!lower[last + 1].ends_with("ed") || lower[last + 1].contains('-'))
+                && !other_timex[last + 1];
+            let mut i = first;
+            // "at the end of last year": the part of the period goes with it.
+            if i >= 3
+                && lower[i - 1] == "of"
+                && matches!(
+                    lower[i - 2].as_str(),
+                    "end"
+                        | "beginning"
+                        | "start"
+                        | "middle"
+                        | "turn"
+                        | "close"
+                        | "rest"
+                        | "remainder"
+                )
+                && lower[i - 3] == "the"
+            {
+                i -= 3;
+                removed[i..first].iter_mut().for_each(|r| *r = true);
+            }
+            if i > 1 && !modifier && lower[i - 1] == "the" && class[i - 2] & DATE_PREP != 0 {
+                // "since the 1980s": the article goes with the date.
+                i -= 1;
+                removed[i] = true;
+            }
+            // "late on Tuesday", "at around 3 a.m.", "to sometime in May":
+            // right to left, a modifier, a preposition, a modifier, and a
+            // preposition before that modifier.
+            let is = |i: usize, class_bit: u16| i > 0 && class[i - 1] & class_bit != 0;
+            if !modifier {
+                let mut modified = false;
+                if is(i, TIME_MOD) {
+                    i -= 1;
+                    removed[i] = true;
+                    modified = true;
+                }
+                if is(i, DATE_PREP) && !is(i, TIME_MOD) {
+                    i -= 1;
+                    removed[i] = true;
+                    modified = false;
+                    if is(i, TIME_MOD) {
+                        i -= 1;
+                        removed[i] = true;
+                        modified = true;
+                    }
+                }
+                if modified && is(i, DATE_PREP) && !is(i, TIME_MOD) {
+                    removed[i - 1] = true;
+                }
+            }
+            if last + 1 < n && class[last + 1] & ZONE != 0 {
+                removed[last + 1] = true;
+            }
+            if last + 2 < n && lower[last + 1] == "of" && other_timex[last + 2] {
+                removed[last + 1] = true;
+                for j in last + 2..n {
+                    if !other_timex[j] {
+                        break;
+                    }
+                    removed[j] = true;
+                }
+            }
+            if first >= 2 && lower[first - 1] == "of" && other_timex[first - 2] {
+                removed[first - 1] = true;
+                let mut j = first - 1;
+                while j > 0 && other_timex[j - 1] {
+                    j -= 1;
+                    removed[j] = true;
+                }
+                if j > 0 && class[j - 1] & DATE_PREP != 0 {
+                    removed[j - 1] = true;
+                }
+            }
+        }
+        let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
+        let quotes_here: Vec<Span> = doc.quotes[from..]
+            .iter()
+            .take_while(|q| q.span.start < sentence.end)
+            .map(|q| q.span)
+            .collect();
+        // Asides: "(GNA)", "- as well as the two warring sides -".
+        let mut skip = vec![false; n];
+        let mut i = 0;
+        while i < n {
+            let r = raw(i);
+            let close = match r {
+                "(" => (i + 1..n)
+                    .find(|&j| raw(j) == ")")
+                    .filter(|&j| !(i..=j).any(|k| removed[k])),
+                _ if is_dash(r) => (i + 1..n.min(i + 16))
+                    .find(|&j| is_dash(raw(j)))
+                    .filter(|&j| !(i..=j).any(|k| removed[k])),
+                _ => None,
+            };
+            match close {
+                Some(j) => {
+                    skip[i..=j].iter_mut().for_each(|s| *s = true);
+                    i = j + 1;
+                }
+                None => {
+                    // Quote marks go; an apostrophe ("the United Nations’
+                    // talks") stays unless it opens or closes a quotation.
+                    let t = tokens[i];
+                    let mark = match r {
+                        "“" | "”" | "\"" | "«" | "»" => true,
+                        "‘" | "’" => quotes_here
+                            .iter()
+                            .any(|q| q.start == t.span.start || q.end == t.span.end),
+                        _ => false,
+                    };
+                    if mark && t.kind == TokenKind::Punct {
+                        skip[i] = true;
+                    }
+                    i += 1;
+                }
+            }
+        }
+        let kept: Vec<usize> = (0..n).filter(|&i| !skip[i]).collect();
+        // A comma inside a short quotation ("a “credible, lasting and
+        // verifiable” truce") lists words; it does not end a clause.
+        let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
+        let short_quotes: Vec<Span> = doc.quotes[from..]
+            .iter()
+            .take_while(|q| q.span.start < sentence.end)
+            .filter(|q| q.inner.len() < 60)
+            .map(|q| q.inner)
+            .collect();
+        let word = |p: usize| lower[kept[p]].as_str();
+        let cls = |p: usize| class[kept[p]];
+        let mut verb = vec![false; kept.len()];
+        for p in 0..kept.len() {
+            let i = kept[p];
+            if removed[i] || other_timex[i] || tokens[i].kind != TokenKind::Word {
+                continue;
+            }
+            let w = word(p);
+            let c = cls(p);
+            let before = if p > 0 { cls(p - 1) } else { 0 };
+            // After an article a verb form is a noun or an adjective ("the
+            // attack", "the disregarded embargo"); after "to", an infinitive.
+            if (before & DET != 0 || (p > 0 && word(p - 1) == "to")) && c & AUX == 0 {
+                continue;
+            }
+            let capital_inside = p > 0 && raw(i).chars().next().is_some_and(char::is_uppercase);
+            verb[p] = c & (AUX | VERB) != 0
+                || (c & NOT_VERB == 0
+                    && !capital_inside
+                    && w.len() > 4
+                    && w.ends_with("ed")
+                    && !w.contains(['-', '\u{2010}', '\u{2011}']));
+        }
+        let mut segments = Vec::new();
+        let mut start = 0;
+        for p in 0..kept.len() {
+            let i = kept[p];
+            let r = raw(i);
+            // "3:00" and "1,000" hold their marks inside; a clause mark has space after it.
+            let inner = i + 1 < n
+                && tokens[i + 1].span.start == tokens[i].span.end
+                && tokens[i + 1].kind != TokenKind::Punct
+                && i > 0
+                && tokens[i - 1].span.end == tokens[i].span.start;
+            if tokens[i].kind == TokenKind::Punct
+                && (is_stop_punct(r) || matches!(r, "(" | ")"))
+                && !inner
+                && !(r == "," && short_quotes.iter().any(|q| q.contains(tokens[i].span)))
+            {
+                if start < p {
+                    segments.push((start, p));
+                }
+                start = p + 1;
+                continue;
+            }
+            if removed[i] || other_timex[i] || p == start {
+                continue;
+            }
+            let c = cls(p);
+            let w = word(p);
+            let next_is_date =
+                p + 1 < kept.len() && (removed[kept[p + 1]] || other_timex[kept[p + 1]]);
+            let opens = c & (SUB | REL) != 0
+                || (SUB_OR_PREP.contains(&w) && !next_is_date)
+                || matches!(w, "but" | "yet")
+                || (matches!(w, "and" | "or") && {
+                    // "and" opens a clause when a subject pronoun or a verb follows.
+                    let mut q = p + 1;
+                    while q < kept.len() && cls(q) & ADV != 0 {
+                        q += 1;
+                    }
+                    q < kept.len() && (cls(q) & PRON != 0 || verb[q])
+                });
+            if opens {
+                segments.push((start, p));
+                start = p;
+            }
+        }
+        if start < kept.len() {
+            segments.push((start, kept.len()));
+        }
+        let mut segment_of = vec![usize::MAX; kept.len()];
+        for (s, &(a, b)) in segments.iter().enumerate() {
+            segment_of[a..b].iter_mut().for_each(|x| *x = s);
+        }
+        Clauses {
+            doc,
+            tokens,
+            lower,
+            class,
+            kept,
+            removed,
+            other_timex,
+            verb,
+            segments,
+            segment_of,
+        }
+    }
+
+    fn cls(&self, p: usize) -> u16 {
+        self.class[self.kept[p]]
+    }
+
+    fn word(&self, p: usize) -> &str {
+        &self.lower[self.kept[p]]
+    }
+
+    fn gone(&self, p: usize) -> bool {
+        self.removed[self.kept[p]]
+    }
+
+    /// A form that is only a participle, or one in "-ing" or "-ed": what
+    /// opens a clause with no subject ("..., originally planned for March").
+    fn opens_participle_clause(&self, p: usize) -> bool {
+        let w = self.word(p);
+        (w.len() > 4 && w.ends_with("ing"))
+            || (self.verb[p] && w.ends_with("ed"))
+            || matches!(
+                w,
+                "taken"
+                    | "given"
+                    | "gone"
+                    | "seen"
+                    | "known"
+                    | "shown"
+                    | "done"
+                    | "begun"
+                    | "written"
+                    | "spoken"
+                    | "driven"
+                    | "broken"
+                    | "chosen"
+                    | "fallen"
+                    | "risen"
+                    | "stolen"
+                    | "thrown"
+                    | "drawn"
+                    | "grown"
+                    | "beaten"
+                    | "forgotten"
+                    | "hidden"
+                    | "held"
+                    | "brought"
+                    | "built"
+                    | "caught"
+                    | "sent"
+                    | "led"
+                    | "left"
+                    | "kept"
+                    | "found"
+            )
+    }
+
+    fn is_participle(&self, p: usize) -> bool {
+        let w = self.word(p);
+        self.verb[p] && self.cls(p) & AUX == 0 && (w.ends_with("ed") || self.cls(p) & VERB != 0)
+    }
+
+    /// The start of the verb group ending at `v`: auxiliaries, adverbs and
+    /// the date's own words before it.
+    fn group_start(&self, v: usize, floor: usize) -> usize {
+        let mut g = v;
+        while g > floor {
+            let c = self.cls(g - 1);
+            let w = self.word(g - 1);
+            let adverb = c & ADV != 0 || (w.len() > 4 && w.ends_with("ly"));
+            // "that’s been": the clitic is "has" or "is" before a verb.
+            let clitic = matches!(w, "’s" | "'s") && (self.verb[g] || self.cls(g) & ADV != 0);
+            if c & AUX != 0 || adverb || clitic || self.gone(g - 1) {
+                g -= 1;
+            } else {
+                break;
+            }
+        }
+        // "was ... subjected": the group starts at its auxiliary, not at a dropped date before it.
+        while g < v && (self.gone(g) || self.cls(g) & AUX == 0 && !self.verb[g]) && {
+            let c = self.cls(g);
+            self.gone(g) || c & ADV != 0
+        } {
+            if (g..v).any(|q| self.cls(q) & AUX != 0) {
+                break;
+            }
+            g += 1;
+        }
+        g
+    }
+
+    /// The noun phrase a relative pronoun at `p` stands for: the words
+    /// before it back to a preposition, a verb or a boundary.
+    fn antecedent(&self, p: usize) -> Vec<usize> {
+        let mut q = p;
+        if q > 0 && self.word(q - 1) == "," {
+            q -= 1;
+        }
+        let end = q;
+        while q > 0 && end - q < 10 {
+            let collected = end - q;
+            let c = self.cls(q - 1);
+            let t = self.tokens[self.kept[q - 1]];
+            let w = self.word(q - 1);
+            // A preposition after a noun belongs to the noun phrase ("the war
+            // in Syria, which"); after a verb, it ends it ("launched by X, who").
+            let after_verb = q < 2 || self.verb[q - 2] || self.cls(q - 2) & (PREP | DET) != 0;
+            let stop = (t.kind == TokenKind::Punct && is_stop_punct(self.doc.slice(t.span)))
+                || self.verb[q - 1]
+                || (w.len() > 4 && w.ends_with("ing"))
+                || (q >= 2 && self.word(q - 2) == "to")
+                || (c & PREP != 0 && self.word(q - 1) != "of" && (after_verb || collected > 2))
+                || c & (SUB | REL) != 0
+                || matches!(w, "but" | "yet");
+            if stop {
+                break;
+            }
+            q -= 1;
+        }
+        (q..end).collect()
+    }
+
+    /// The subject of the clause whose verb group starts at `g` in segment
+    /// `s`; empty when the clause has none of its own.
+    fn subject(&self, s: usize, g: usize, v: usize) -> Vec<usize> {
+        let (start, _) = self.segments[s];
+        let mut region: Vec<usize> = (start..g)
+            .filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]])
+            .collect();
+        let Some(&first) = region.first() else {
+            return Vec::new();
+        };
+        let has_verb = |ps: &[usize]| ps.iter().any(|&p| self.verb[p]);
+        if self.cls(first) & REL != 0 {
+            let rest = &region[1..];
+            if rest.iter().all(|&p| self.cls(p) & ADV != 0) {
+                // "Putin and Erdogan, who jointly called": the pronoun's noun
+                // phrase; with none before it, the pronoun is the subject
+                // ("but that’s been pushed back").
+                let mut out = self.antecedent(first);
+                if out.is_empty() {
+                    return region;
+                }
+                out.extend_from_slice(rest);
+                return out;
+            }
+            if has_verb(rest) {
+                // "The talks that fell through began": the relative clause is the subject's.
+                let mut out = self.antecedent(first);
+                out.extend_from_slice(&region);
+                return out;
+            }
+            // "that it hoped": a complement clause with its own subject.
+            region.remove(0);
+        } else if matches!(self.word(first), "and" | "or")
+            && (0..start).all(|p| !self.verb[p])
+            && self.cls(0) & (PREP | SUB) == 0
+        {
+            // "A delegation including Kalın, the foreign minister, and
+            // intelligence chief visited": a list is one subject.
+            return (0..g)
+                .filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]])
+                .collect();
+        } else if self.cls(first) & (SUB | CONJ) != 0 || SUB_OR_PREP.contains(&self.word(first)) {
+            region.remove(0);
+            while region.first().is_some_and(|&p| self.cls(p) & ADV != 0) {
+                region.remove(0);
+            }
+        }
+        let Some(&first) = region.first() else {
+            return Vec::new();
+        };
+        // A bare participle after a noun in a clause that already has its
+        // verb ("discussed ... talks held in Moscow", "referring to an
+        // agreement reached") tells what its noun underwent: that noun
+        // phrase is its subject.
+        let bare = self.is_participle(v) && g == v;
+        let word = self.word(first);
+        let gerund = |p: usize| self.word(p).len() > 4 && self.word(p).ends_with("ing");
+        // A verb that heads a clause: an auxiliary, a verb of saying, or one
+        // right after the clause's first word or a pronoun ("they discussed"),
+        // not a participle after a noun ("families stationed on bases").
+        let finite = |k: usize| {
+            let p = region[k];
+            self.verb[p]
+                && (self.cls(p) & (AUX | SPEECH) != 0
+                    || k <= 1
+                    || self.cls(region[k - 1]) & PRON != 0)
+        };
+        let headed = (0..region.len()).any(finite);
+        if bare && (headed || word == "as" || gerund(first)) {
+            let cut = (0..region.len()).rev().find(|&k| {
+                let p = region[k];
+                finite(k)
+                    || gerund(p)
+                    || self.cls(p) & CONJ != 0
+                    || (p > 0
+                        && self.word(p - 1) == "to"
+                        && self.cls(p) & DET == 0
+                        && !matches!(self.word(p), "a" | "an" | "the"))
+            });
+            if let Some(cut) = cut {
+                let mut from = cut + 1;
+                while from < region.len() && self.cls(region[from]) & PREP != 0 {
+                    from += 1;
+                }
+                if from < region.len() {
+                    return region[from..].to_vec();
+                }
+            }
+        }
+        if region.len() > 12 {
+            // A run-on region ("the site of the attack government spokeswoman
+            // X told") starts after its last verb; a long noun phrase keeps its
+            // head ("A South Korean contract construction worker working at ...").
+            if let Some(k) = (0..region.len()).rev().find(|&k| self.verb[region[k]]) {
+                if k + 1 < region.len() {
+                    region.drain(..=k);
+                }
+            }
+            if region.len() > 12 {
+                let head_end = (2..region.len())
+                    .find(|&k| {
+                        let p = region[k];
+                        gerund(p)
+                            || self.cls(p) & (REL | SUB) != 0
+                            || (self.cls(p) & PREP != 0 && self.word(p) != "of")
+                    })
+                    .unwrap_or(12)
+                    .min(12);
+                region.truncate(head_end);
+            }
+        }
+        region
+    }
+
+    /// The main clause's subject: the first segment with a verb that no
+    /// subordinator, relative pronoun or conjunction opens.
+    fn main_subject(&self, before: usize) -> Vec<usize> {
+        for k in 0..before {
+            let (a, b) = self.segments[k];
+            let Some(v) = (a..b).find(|&p| self.verb[p]) else {
+                continue;
+            };
+            if self.cls(a) & (SUB | REL | CONJ) != 0 || SUB_OR_PREP.contains(&self.word(a)) {
+                continue;
+            }
+            let g = self.group_start(v, a);
+            let subject = self.subject(k, g, v);
+            return if subject.is_empty() {
+                self.inherit(k)
+            } else {
+                subject
+            };
+        }
+        Vec::new()
+    }
+
+    /// A clause with no subject of its own borrows its sentence's: the first
+    /// segment when that is a noun phrase ("Haftar, a former commander, ...,
+    /// has been battling").
+    fn inherit(&self, s: usize) -> Vec<usize> {
+        // Back over appositives and relative clauses to the noun phrase they describe.
+        let mut found = None;
+        for k in (0..s).rev() {
+            let (a, b) = self.segments[k];
+            if self.cls(a) & REL != 0 || self.opens_participle_clause(a) {
+                continue;
+            }
+            if (a..b).any(|p| self.verb[p])
+                || self.cls(a) & (PREP | SUB | CONJ) != 0
+                || (a..b).any(|p| self.gone(p))
+            {
+                break;
+            }
+            found = Some(k);
+        }
+        let Some(k) = found else {
+            return Vec::new();
+        };
+        let (a, b) = self.segments[k];
+        (a..b)
+            .filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]])
+            .collect()
+    }
+
+    /// The verb's object or complement: the rest of its clause, cut at a
+    /// phrase boundary.
+    fn object(&self, s: usize, v: usize) -> Vec<usize> {
+        let speech = self.cls(v) & SPEECH != 0;
+        let mut end = self.segments[s].1;
+        let mut out: Vec<usize> = Vec::new();
+        let mut p = v + 1;
+        let mut crossed = false;
+        let limit = if speech { 14 } else { 12 };
+        let mut capped = false;
+        let mut at_limit = false;
+        loop {
+            if p >= end {
+                // Reported speech goes on past "that".
+                let next = self.segment_of.get(end + 1).or(self.segment_of.get(end));
+                let next = next.copied().filter(|&n| n != usize::MAX && n != s);
+                match next {
+                    Some(n)
+                        if speech
+                            && !crossed
+                            && self.word(self.segments[n].0) == "that"
+                            && self.segments[n].0 <= end + 1 =>
+                    {
+                        crossed = true;
+                        p = self.segments[n].0 + 1;
+                        end = self.segments[n].1;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            if self.gone(p) {
+                p += 1;
+                continue;
+            }
+            if self.word(p).starts_with("http") || self.word(p) == "www" {
+                break;
+            }
+            // A new predicate after the object ("talks held in Moscow was noted").
+            if !speech && !crossed && !out.is_empty() && self.cls(p) & AUX != 0 {
+                break;
+            }
+            if out.len() == limit {
+                // Stopping right before a preposition or a conjunction already ends a phrase.
+                let c = self.cls(p);
+                capped = c & (PREP | CONJ | SUB | REL) == 0;
+                at_limit = true;
+                break;
+            }
+            out.push(p);
+            p += 1;
+        }
+        if capped {
+            // Cut where a phrase ends: before a preposition, a conjunction or "to".
+            let boundary = |k: usize| {
+                let c = self.cls(out[k]);
+                c & (PREP | CONJ | SUB | REL) != 0
+            };
+            if let Some(k) = (1..out.len()).rev().find(|&k| boundary(k)) {
+                out.truncate(k);
+            }
+        }
+        // "near the city of Deir Ezzor leaving [90 dead]": a participle whose
+        // object was cut off says nothing.
+        let cut_short = (p..end).any(|q| !self.gone(q));
+        if cut_short && out.len() > 1 {
+            let last = out[out.len() - 1];
+            let w = self.word(last);
+            let before = self.cls(out[out.len() - 2]);
+            if w.len() > 4
+                && w.ends_with("ing")
+                && self.cls(last) & PREP == 0
+                && before & (CONJ | DET | PREP) == 0
+            {
+                out.pop();
+            }
+        }
+        while let Some(&last) = out.last() {
+            let c = self.cls(last);
+            let w = self.word(last);
+            if c & (PREP | DET | CONJ | SUB | REL | AUX | ADV) != 0 || matches!(w, "’s" | "'s" | "what")
+                // "a shortage of components caused [by ...]": a participle cut from its agent.
+                || (at_limit && self.is_participle(last))
+            {
+                out.pop();
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    fn render(&self, pieces: &[Vec<usize>]) -> String {
+        let mut out = String::new();
+        for piece in pieces.iter().filter(|p| !p.is_empty()) {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            let mut prev: Option<Span> = None;
+            for &p in piece {
+                let i = self.kept[p];
+                if self.removed[i] {
+                    continue;
+                }
+                let span = self.tokens[i].span;
+                let glued = prev.is_some_and(|q| q.end == span.start);
+                if prev.is_some() && !glued {
+                    out.push(' ');
+                }
+                out.push_str(self.doc.slice(span));
+                prev = Some(span);
+            }
+        }
+        out
+    }
+}
+
+/// Who did what: the subject, verb and object of the clause the date
+/// anchors, in the text's words and order, without the date and its
+/// preposition, cut only where a phrase ends.
+fn summary(
+    doc: &AnnotatedDoc,
+    sentence: Span,
+    lower: &[String],
+    timex: Span,
+    others: &[Span],
+) -> String {
+    let c = Clauses::new(doc, sentence, lower, timex, others);
+    if c.kept.is_empty() || c.segments.is_empty() {
+        return String::new();
+    }
+    let at = c
+        .kept
         .iter()
-        .min_by_key(|&&v| (v as i64 - at as i64).unsigned_abs())
-    else {
-        return doc.slice(sentence).chars().take(100).collect();
-    };
-    let boundary = |i: usize| {
-        matches!(
-            word(i),
-            "," | ";" | ":" | "“" | "”" | "\"" | "(" | ")" | "—" | "–"
-        ) || matches!(
-            lower(i),
-            "that" | "after" | "before" | "while" | "when" | "because" | "which" | "who"
-        )
-    };
-    let mut start = verb;
-    while start > 0 && verb - start < 8 && !boundary(start - 1) {
-        start -= 1;
-    }
-    let mut end = verb + 1;
-    while end < tokens.len() && end - verb < 9 && !boundary(end) && word(end) != "." {
-        end += 1;
-    }
-    let mut out = String::new();
-    for i in start..end {
-        if inside(i) || attached(i) {
-            continue;
+        .position(|&i| c.removed[i] && timex.contains(c.tokens[i].span))
+        .unwrap_or(0);
+    let anchor = c.segment_of[at].min(c.segments.len() - 1);
+    let verbs_in = |s: usize| (c.segments[s].0..c.segments[s].1).filter(|&p| c.verb[p]);
+    // A date follows the verb phrase it dates ("launched his offensive last
+    // April") or stands between subject and verb ("Erdogan on Monday reiterated").
+    let after = (at..c.segments[anchor].1).find(|&p| !c.gone(p));
+    let nearest = after
+        .filter(|&p| c.verb[p])
+        .or_else(|| verbs_in(anchor).rfind(|&p| p < at))
+        .or_else(|| verbs_in(anchor).next());
+    // A date before any verb of its segment ("On Tuesday, ...") anchors the
+    // clause after it; one at a clause's end, the clause before.
+    let chosen = nearest.map(|v| (anchor, v)).or_else(|| {
+        let later = (anchor + 1..c.segments.len()).find_map(|s| verbs_in(s).next().map(|v| (s, v)));
+        let earlier = (0..anchor)
+            .rev()
+            .find_map(|s| verbs_in(s).next_back().map(|v| (s, v)));
+        let fronted = c.segments[anchor].0 == 0 || earlier.is_none();
+        if fronted {
+            later.or(earlier)
+        } else {
+            earlier.or(later)
         }
-        let t = tokens[i];
-        let glued = i > start && tokens[i - 1].span.end == t.span.start && !out.is_empty();
-        if !out.is_empty() && !glued {
-            out.push(' ');
+    });
+    // A date inside a noun phrase with no verb of its own ("since the 2011
+    // NATO-backed ouster of Muammar Qaddafi") dates that phrase.
+    let modifier = at > 0 && matches!(c.word(at - 1), "the" | "a" | "an");
+    if nearest.is_none() && modifier {
+        let (a, b) = c.segments[anchor];
+        let mut phrase: Vec<usize> = (a..b.min(a + 14)).collect();
+        if phrase
+            .first()
+            .is_some_and(|&p| c.cls(p) & (PREP | SUB | REL | CONJ) != 0 && p < at - 1)
+        {
+            phrase.remove(0);
         }
-        out.push_str(doc.slice(t.span));
+        return c.render(&[phrase]);
     }
-    out.trim_matches(|c: char| c == ',' || c.is_whitespace())
-        .to_string()
+    let Some((s, v)) = chosen else {
+        // No verb to hang on (a headline): the words, without the date, to a phrase's end.
+        let mut all: Vec<usize> = (0..c.kept.len().min(16))
+            .filter(|&p| c.tokens[c.kept[p]].kind != TokenKind::Punct || c.word(p) == ",")
+            .collect();
+        while all
+            .last()
+            .is_some_and(|&p| c.cls(p) & (PREP | DET | CONJ | SUB | REL) != 0 || c.word(p) == ",")
+        {
+            all.pop();
+        }
+        return c.render(&[all]);
+    };
+    let g = c.group_start(v, c.segments[s].0);
+    let mut pieces = Vec::new();
+    let mut subject = c.subject(s, g, v);
+    let first = c.segments[s].0;
+    // A clause with no subject that hangs on the clause before it
+    // ("..., before being taken over", "but added") is read with that clause.
+    if subject.is_empty() && s > 0 {
+        let opener = c.cls(first) & (SUB | CONJ) != 0 || SUB_OR_PREP.contains(&c.word(first));
+        let participle = first == g && c.opens_participle_clause(first);
+        let prev = (0..s).rev().find(|&k| verbs_in(k).next().is_some());
+        let conjunction = c.cls(first) & CONJ != 0;
+        let after_comma = first > 0 && c.word(first - 1) == ",";
+        // An aside between commas has the main verb after it ("the camera,
+        // originally planned for March, will be delayed").
+        let aside = (s + 1..c.segments.len()).any(|k| {
+            let a = c.segments[k].0;
+            c.cls(a) & (SUB | REL | CONJ) == 0 && verbs_in(k).next().is_some()
+        });
+        match prev {
+            // "Facebook shut down an office ..., and asked": the main clause's subject.
+            _ if conjunction => {
+                subject = c.main_subject(s);
+                if subject.is_empty() {
+                    subject = c.inherit(s);
+                }
+            }
+            // "the camera, originally planned for March": the noun it describes.
+            _ if participle && after_comma && aside && !c.antecedent(first).is_empty() => {
+                subject = c.antecedent(first);
+            }
+            Some(prev) if opener || participle => {
+                let pv = verbs_in(prev).next().expect("found above");
+                let pg = c.group_start(pv, c.segments[prev].0);
+                let mut clause = c.subject(prev, pg, pv);
+                if clause.is_empty() {
+                    clause = c.inherit(prev);
+                }
+                clause.extend(pg..=pv);
+                clause.extend(c.object(prev, pv));
+                pieces.push(clause);
+                if opener {
+                    subject.push(first);
+                }
+            }
+            _ => subject = c.inherit(s),
+        }
+    }
+    subject.extend(g..=v);
+    subject.extend(c.object(s, v));
+    pieces.push(subject);
+    // Never open on a conjunction, a relative pronoun or a possessive; a
+    // "that" before its verb is the subject ("that’s been pushed back").
+    if let Some(piece) = pieces.first_mut() {
+        while piece.first().is_some_and(|&p| {
+            let pronoun = c.word(p) == "that"
+                && piece
+                    .get(1)
+                    .is_some_and(|&q| c.verb[q] || matches!(c.word(q), "’s" | "'s"));
+            !pronoun
+                && (c.cls(p) & (CONJ | SUB | REL | ADV) != 0 || matches!(c.word(p), "’s" | "'s"))
+        }) {
+            piece.remove(0);
+        }
+    }
+    c.render(&pieces)
 }

@@ -573,7 +573,184 @@ fn no_panic_on_arbitrary_text() {
             None,
         ] {
             let doc = testing::annotate(&text, published);
-            let _ = timexes(&doc);
+            let found = timexes(&doc);
+            // The summaries' clause rules on the same text.
+            let _ = crate::events::events(&doc, &found);
         }
     }
+}
+
+/// The summary of the event that the timex written `written` anchors in `doc`.
+fn summary_in(doc: &newslens_core::AnnotatedDoc, written: &str, nth: usize) -> String {
+    let table = crate::events::events(doc, &timexes(doc));
+    let rows: Vec<_> = table
+        .rows
+        .iter()
+        .filter(|r| crate::text(&table, r, "written") == written)
+        .collect();
+    let row = rows
+        .get(nth)
+        .unwrap_or_else(|| panic!("no event {nth} written {written:?} in {}", doc.id()));
+    crate::text(&table, row, "summary")
+}
+
+/// Checks the summary of the event `written` anchors in `text`.
+fn check_summary(text: &str, published: &str, written: &str, expected: &str) {
+    let doc = testing::annotate(text, Some(published));
+    assert_eq!(summary_in(&doc, written, 0), expected, "{text:?}");
+}
+
+#[test]
+fn summaries_of_the_bundled_articles() {
+    for (id, written, nth, expected) in [
+        // "launched his offensive on Tripoli last April but after ...": the
+        // clause ends at "but"; "on Tripoli" is no date.
+        ("000", "last April", 0, "Field Marshal Haftar launched his offensive on Tripoli"),
+        ("000", "February 26", 0, "Further talks were planned to start in Geneva to find a political solution"),
+        ("000", "2011", 0, "a Nato-backed uprising killed longtime dictator Muammar Qaddafi"),
+        ("000", "January", 0, "the important role of talks held in Moscow"),
+        ("000", "last month", 0, "terms agreed to at an international summit in Berlin"),
+        ("000", "January", 1, "The shaky truce came into effect"),
+        ("000", "this month", 0, "A first round of talks ended with no result"),
+        // Reported speech: "X said ... that Y" is "X said Y".
+        ("000", "Wednesday", 1, "The UN Support Mission in Libya said in a statement it hoped the talks could resume"),
+        ("000", "Tuesday", 2, "UN Libya envoy Ghassan Salame launched a second round of talks in Geneva"),
+        ("001", "February 19th", 0, "Russian Defense Minister Sergey Shoigu met with Field Marshal Khalifa Haftar"),
+        ("001", "February 18th", 1, "The talks that fell through began"),
+        ("001", "February", 0, "The first round that took place led to nothing"),
+        ("001", "this year", 0, "The important role of the talks held in Moscow was noted to establish a ceasefire and start the process"),
+        ("002", "Wednesday", 0, "Libya’s U.N.-recognised government dashed hopes of quickly reviving United Nations’ ceasefire negotiations"),
+        ("002", "Tuesday", 0, "The Tripoli government left the ceasefire talks"),
+        ("003", "early Tuesday", 0, "Haftar’s Libyan National Army said on Twitter"),
+        ("003", "last week", 0, "President Vladimir Putin and Turkish counterpart Recep Tayyip Erdogan jointly called for a truce in Istanbul"),
+        ("003", "2011", 0, "the NATO-backed ouster of Muammar Qaddafi"),
+        ("003", "Monday", 2, "Erdogan reiterated the urgent necessity for a permanent agreement"),
+        ("003", "Monday", 4, "French President Emmanuel Macron called for a credible, lasting and verifiable truce"),
+        ("004", "the weekend", 1, "Çavuşoğlu reiterated the best way to end the conflict in Libya is a political solution"),
+        ("004", "last year", 0, "Haftar has been battling to take the capital Tripoli"),
+        ("004", "that year", 0, "a political agreement reached in Morocco"),
+        ("004", "2016", 0, "The hometown of Gaddafi was a stronghold of the ISIL, before being taken over by the GNA"),
+        ("004", "June 17", 0, "A high-level Turkish delegation including Kalın, the foreign minister, and intelligence chief visited Tripoli"),
+        ("004", "June 20", 0, "a statement issued by the Russian Foreign Ministry"),
+    ] {
+        let doc = testing::bundled(id);
+        assert_eq!(summary_in(&doc, written, nth), expected, "{id} {written} #{nth}");
+    }
+}
+
+#[test]
+fn summaries_of_general_english() {
+    for (text, written, expected) in [
+        ("The company said on Monday that it would cut 500 jobs.", "Monday", "The company said it would cut 500 jobs"),
+        ("Protesters gathered outside parliament on Friday, demanding the minister's resignation.", "Friday", "Protesters gathered outside parliament"),
+        ("On March 3, the court rejected the appeal.", "March 3", "the court rejected the appeal"),
+        ("The bridge, which opened in 1932, was closed for repairs.", "1932", "The bridge opened"),
+        ("The minister resigned last week after the report was published.", "last week", "The minister resigned"),
+        ("Police arrested two men late on Saturday.", "Saturday", "Police arrested two men"),
+    ] {
+        check_summary(text, "2020-03-10", written, expected);
+    }
+}
+
+#[test]
+fn summaries_of_fakes_syria_sentences() {
+    // Excerpts of FA-KES reports (CC BY 4.0), which often lack commas.
+    for (text, published, written, expected) in [
+        (
+            "Syrian activists accused President Bashar al-Assads forces of launching a nerve gas attack that killed at least 213 people on Wednesday in what would if confirmed be by far the worst reported use of poison gas in the two-year-old civil war.",
+            "2013-08-21",
+            "Wednesday",
+            "a nerve gas attack killed at least 213 people",
+        ),
+        (
+            "Camp residents told Reuters that the attack took place on Wednesday with two barrel bombs dropped from an army helicopter.",
+            "2014-10-31",
+            "Wednesday",
+            "the attack took place with two barrel bombs dropped from an army helicopter",
+        ),
+        (
+            "The war in Syria which started in March 2011 with pro-democracy protests but rapidly grew into a horrific civil war has caused the death of more than 200000 people and at least 60000 are missing.",
+            "2014-10-31",
+            "March 2011",
+            "The war in Syria started with pro-democracy protests",
+        ),
+        (
+            "In 1988 3000 to 5000 Iraqi Kurds were gassed by Saddam Husseins forces at Halabja.",
+            "2013-08-21",
+            "1988",
+            "3000 to 5000 Iraqi Kurds were gassed by Saddam Husseins forces at Halabja",
+        ),
+        (
+            "The U.N. Security Council of which Britain and France are permanent members will hold an emergency meeting at 1900 GMT to discuss the alleged attack.",
+            "2013-08-21",
+            "1900",
+            "The U.N. Security Council of which Britain and France are permanent members will hold an emergency meeting to discuss the alleged attack",
+        ),
+    ] {
+        check_summary(text, published, written, expected);
+    }
+}
+
+#[test]
+fn summaries_of_recovery_articles() {
+    // ReCOVery is CC BY-NC-SA: its text stays out of the repository, so the
+    // sentences are found by document id.
+    let Some(docs) = testing::shared_corpus("recovery-covid19.jsonl.gz") else {
+        return;
+    };
+    for (id, written, expected) in [
+        // "Facebook shut down one of its Seattle offices after ..., and asked
+        // the company’s 5,000 Seattle-based employees to work from home until March 31st."
+        ("recovery-bca0259f496f", "March 31st", "Facebook asked the company’s 5,000 Seattle-based employees to work from home"),
+        ("recovery-f87abf1761a4", "last week", "the space agency wanted to do a wide-scale test of its telework capabilities"),
+        ("recovery-f87abf1761a4", "Sunday", "NASA’s Ames Research Center in Silicon Valley announced it was restricting access to its facilities"),
+        ("recovery-071da968c099", "January", "Fear of the outbreaks already led to a drop in passenger demand"),
+    ] {
+        let Some(doc) = docs.iter().find(|d| d.id == id) else {
+            panic!("{id} not in the corpus");
+        };
+        let doc = testing::annotate_doc(doc.clone());
+        assert_eq!(summary_in(&doc, written, 0), expected, "{id} {written}");
+    }
+}
+
+/// No summary opens on a conjunction, a relative pronoun or a bare
+/// possessive, or ends on a word that needs another after it.
+#[test]
+fn summaries_start_and_end_on_whole_phrases() {
+    let mut docs = testing::bundled_corpus();
+    if let Some(fakes) = testing::shared_corpus("fakes-syria.jsonl.gz") {
+        docs.extend(fakes.into_iter().take(200).map(testing::annotate_doc));
+    }
+    let opening = ["and", "but", "or", "which", "who", "whom", "’s", "'s"];
+    let closing = [
+        "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "and", "or",
+        "but", "that", "which", "who", "’s", "'s",
+    ];
+    let mut checked = 0;
+    for doc in &docs {
+        let table = crate::events::events(doc, &timexes(doc));
+        for row in &table.rows {
+            let summary = crate::text(&table, row, "summary");
+            let words: Vec<String> = summary
+                .split_whitespace()
+                .map(|w| w.to_lowercase())
+                .collect();
+            let (Some(first), Some(last)) = (words.first(), words.last()) else {
+                continue;
+            };
+            assert!(
+                !opening.contains(&first.as_str()),
+                "{}: {summary:?}",
+                doc.id()
+            );
+            assert!(
+                !closing.contains(&last.as_str()),
+                "{}: {summary:?}",
+                doc.id()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 60, "only {checked} summaries");
 }
