@@ -47,23 +47,30 @@ impl Hasher for WordHasher {
     }
 }
 
-/// One to seven bytes as an integer, from two overlapping fixed-size reads
-/// (a copy of variable length would call memcpy).
+/// One to seven bytes as a little-endian integer, zero above them, from
+/// fixed-size reads (a copy of variable length would call memcpy).
 fn load_short(rest: &[u8]) -> u64 {
     let n = rest.len();
     if n >= 4 {
+        // Two overlapping reads; where they overlap they hold the same bytes.
         let low = u32::from_le_bytes([rest[0], rest[1], rest[2], rest[3]]);
         let high = u32::from_le_bytes([rest[n - 4], rest[n - 3], rest[n - 2], rest[n - 1]]);
         u64::from(low) | (u64::from(high) << ((n - 4) * 8))
     } else {
-        u64::from(rest[0]) | (u64::from(rest[n / 2]) << 8) | (u64::from(rest[n - 1]) << 16)
+        rest.iter().rev().fold(0, |x, &b| (x << 8) | u64::from(b))
     }
+}
+
+/// The low `len` bytes of `x` (`len` from 1 to 8).
+fn low_bytes(x: u64, len: usize) -> u64 {
+    x & (u64::MAX >> (64 - 8 * len.clamp(1, 8)))
 }
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 
-/// A word's first eight bytes as an integer; with the length, the whole of a
-/// word of eight bytes or fewer (most words), so most comparisons are one.
+/// A word's first eight bytes as a little-endian integer, zero above a
+/// shorter word's; with the length, the whole of a word of eight bytes or
+/// fewer (most words), so most comparisons are one.
 fn key_prefix(word: &[u8]) -> u64 {
     match word.first_chunk::<8>() {
         Some(first) => u64::from_le_bytes(*first),
@@ -967,8 +974,13 @@ impl Vader {
     ) -> Entry {
         let apostrophe = classes & APOSTROPHE != 0;
         let bytes = &text.as_bytes()[start..end];
+        // Eight bytes from the word's start, when the text has them: one read
+        // gives a short word's prefix.
+        let wide = text.as_bytes()[start..]
+            .first_chunk::<8>()
+            .map(|chunk| u64::from_le_bytes(*chunk));
         if classes & NON_ASCII == 0 {
-            return self.look_up_ascii(bytes, classes, apostrophe, lowered);
+            return self.look_up_ascii(bytes, wide, classes, apostrophe, lowered);
         }
         let word = text.get(start..end).unwrap_or_default();
         // Curly quotes and dashes (U+2000 to U+206F) have no case: a word whose only
@@ -984,7 +996,7 @@ impl Vader {
                 .entry_of(lowered.as_bytes(), apostrophe)
                 .with_caps(is_upper(word));
         }
-        self.look_up_ascii(bytes, classes, apostrophe, lowered)
+        self.look_up_ascii(bytes, wide, classes, apostrophe, lowered)
     }
 
     /// As [`Vader::look_up`], for a word whose cased characters are all ASCII.
@@ -992,6 +1004,7 @@ impl Vader {
     fn look_up_ascii(
         &self,
         bytes: &[u8],
+        wide: Option<u64>,
         classes: u8,
         apostrophe: bool,
         lowered: &mut String,
@@ -999,7 +1012,10 @@ impl Vader {
         let upper = classes & UPPER != 0 && classes & LOWER == 0;
         if bytes.len() <= 8 {
             // Most words: lower-cased and compared as one integer.
-            let prefix = ascii_lower_bytes(key_prefix(bytes));
+            let prefix = ascii_lower_bytes(match wide {
+                Some(wide) => low_bytes(wide, bytes.len()),
+                None => key_prefix(bytes),
+            });
             return match self.entries.get_short(prefix, bytes.len()) {
                 Some(&entry) => entry.with_caps(upper),
                 None => {
