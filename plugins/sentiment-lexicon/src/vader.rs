@@ -96,9 +96,12 @@ fn word_hash(word: &[u8], prefix: u64) -> u64 {
     if word.len() <= 8 {
         fold(prefix ^ ((word.len() as u64) << 56))
     } else {
-        let mut hasher = WordHasher::default();
-        hasher.write(word);
-        hasher.finish()
+        // The first and the last eight bytes: the middle of a long word rarely
+        // tells two words apart, and the slot's key comparison settles it.
+        let last = word
+            .last_chunk::<8>()
+            .map_or(0, |chunk| u64::from_le_bytes(*chunk));
+        fold(fold(prefix ^ ((word.len().min(255) as u64) << 56)) ^ last)
     }
 }
 
