@@ -149,10 +149,19 @@ fn no_panic_on_arbitrary_text() {
                         " no ",
                         "😁",
                         " GOOD ",
-                    ][(state % 8) as usize],
+                        " ISN'T ",
+                        "\u{3000}",
+                        " UNBELIEVABLY-WONDERFUL-AND-HEARTWARMING ",
+                    ][(state % 11) as usize],
                 );
             }
         }
-        let _ = scorer.score(&text);
+        let s = scorer.score(&text);
+        assert!((-1.0..=1.0).contains(&s.compound), "{text:?}: {s:?}");
+        let shares = s.pos + s.neu + s.neg;
+        assert!(
+            shares == 0.0 || (shares - 1.0).abs() <= 0.0015,
+            "{text:?}: {s:?}"
+        );
     }
 }
