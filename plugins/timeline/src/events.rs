@@ -28,90 +28,13 @@ pub fn events_table() -> Table {
     )
 }
 
-/// Words too common in news to tie two reports together.
-const STOP: &[&str] = &[
-    "the",
-    "and",
-    "that",
-    "with",
-    "from",
-    "this",
-    "have",
-    "were",
-    "been",
-    "which",
-    "their",
-    "they",
-    "said",
-    "says",
-    "will",
-    "would",
-    "about",
-    "after",
-    "before",
-    "also",
-    "into",
-    "over",
-    "than",
-    "there",
-    "these",
-    "those",
-    "what",
-    "when",
-    "where",
-    "while",
-    "other",
-    "more",
-    "most",
-    "some",
-    "such",
-    "only",
-    "according",
-    "told",
-    "year",
-    "month",
-    "week",
-    "day",
-    "last",
-    "early",
-    "late",
-    "later",
-    "earlier",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "it's",
-    "its",
-    "his",
-    "her",
-    "them",
-    "then",
-    "being",
-    "could",
-    "should",
-    "because",
-];
-
 /// The words of one sentence, worked out once for all the timexes in it.
 struct SentenceWords<'a> {
     index: usize,
     /// Each token lower-cased.
     lower: Vec<String>,
+    /// Each token's word classes (`LEXICON`).
+    class: Vec<u16>,
     /// The parties the sentence names.
     actors: BTreeSet<&'a str>,
     /// The key words that tie reports together, with the token each comes from.
@@ -131,16 +54,27 @@ impl<'a> SentenceWords<'a> {
             .iter()
             .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
             .collect();
+        let classes: Vec<u16> = lower.iter().map(|w| class(w)).collect();
         let terms = tokens
             .iter()
             .zip(&lower)
-            .filter(|(tok, _)| tok.kind == TokenKind::Word)
-            .map(|(tok, word)| (tok.span, word.replace(['-', '\u{2010}', '\u{2011}'], "")))
-            .filter(|(_, w)| w.chars().count() >= 4 && !STOP.contains(&w.as_str()))
+            .zip(&classes)
+            .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
+            .map(|((tok, word), _)| {
+                let hyphens = ['-', '\u{2010}', '\u{2011}'];
+                let term = if word.contains(hyphens) {
+                    word.replace(hyphens, "")
+                } else {
+                    word.clone()
+                };
+                (tok.span, term)
+            })
+            .filter(|(_, w)| w.chars().count() >= 4 && class(w) & STOP_WORD == 0)
             .collect();
         SentenceWords {
             index,
             lower,
+            class: classes,
             actors,
             terms,
         }
@@ -166,12 +100,15 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
         }
         let words = words.as_ref().expect("set just above");
         let sentence = doc.sentences[index];
-        let others: Vec<Span> = timexes
+        // The timexes come in text order: the sentence's are a run around this one.
+        let from = timexes.partition_point(|o| o.span.end <= sentence.start);
+        let others: Vec<Span> = timexes[from..]
             .iter()
+            .take_while(|o| o.span.start < sentence.end)
             .map(|o| o.span)
             .filter(|o| sentence.contains(*o) && *o != t.span)
             .collect();
-        let summary = summary(doc, sentence, &words.lower, t.span, &others);
+        let summary = summary(doc, sentence, words, t.span, &others);
         let terms: BTreeSet<&str> = words
             .terms
             .iter()
@@ -224,8 +161,19 @@ const NOT_VERB: u16 = 1 << 11;
 const DATE_PREP: u16 = 1 << 12;
 /// Time zones after a clock time ("at 1900 GMT").
 const ZONE: u16 = 1 << 13;
+/// Words too common in news to tie two reports together.
+const STOP_WORD: u16 = 1 << 14;
 
 const LEXICON: &[(u16, &str)] = &[
+    (
+        STOP_WORD,
+        "the and that with from this have were been which their they said says will would \
+         about after before also into over than there these those what when where while \
+         other more most some such only according told year month week day last early \
+         late later earlier monday tuesday wednesday thursday friday saturday sunday \
+         january february march april june july august september october november \
+         december it's its his her them then being could should because",
+    ),
     (
         VERB,
         "met meet meets left leave leaves held hold holds began begin begins took take takes \
@@ -296,16 +244,40 @@ const LEXICON: &[(u16, &str)] = &[
     ),
 ];
 
-static CLASSES: std::sync::LazyLock<std::collections::HashMap<&'static str, u16>> =
-    std::sync::LazyLock::new(|| {
-        let mut map = std::collections::HashMap::new();
-        for (class, words) in LEXICON {
-            for word in words.split_whitespace() {
-                *map.entry(word).or_insert(0) |= class;
-            }
+/// FNV-1a: the lexicon's keys are short words, for which SipHash's setup
+/// costs more than the lookup.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
         }
-        map
-    });
+        self.0 = hash;
+    }
+}
+
+type Lexicon = std::collections::HashMap<&'static str, u16, std::hash::BuildHasherDefault<Fnv>>;
+
+static CLASSES: std::sync::LazyLock<Lexicon> = std::sync::LazyLock::new(|| {
+    let mut map = Lexicon::default();
+    for (class, words) in LEXICON {
+        for word in words.split_whitespace() {
+            *map.entry(word).or_insert(0) |= class;
+        }
+    }
+    map
+});
 
 fn class(word: &str) -> u16 {
     CLASSES.get(word).copied().unwrap_or(0)
@@ -320,7 +292,7 @@ struct Clauses<'a> {
     doc: &'a AnnotatedDoc,
     tokens: &'a [newslens_core::text::Token],
     lower: &'a [String],
-    class: Vec<u16>,
+    class: &'a [u16],
     /// Token indices outside parentheses, dash asides and quote marks.
     kept: Vec<usize>,
     /// Per token: the anchoring date or the preposition that belongs to it.
@@ -348,14 +320,15 @@ impl<'a> Clauses<'a> {
     fn new(
         doc: &'a AnnotatedDoc,
         sentence: Span,
-        lower: &'a [String],
+        words: &'a SentenceWords,
         timex: Span,
         others: &[Span],
     ) -> Clauses<'a> {
         let tokens = doc.tokens_in(sentence);
         let n = tokens.len();
         let raw = |i: usize| doc.slice(tokens[i].span);
-        let class: Vec<u16> = lower.iter().map(|w| class(w)).collect();
+        let lower = &words.lower[..];
+        let class = &words.class[..];
         let mut removed: Vec<bool> = tokens.iter().map(|t| timex.contains(t.span)).collect();
         let other_timex: Vec<bool> = tokens
             .iter()
@@ -997,11 +970,11 @@ impl<'a> Clauses<'a> {
 fn summary(
     doc: &AnnotatedDoc,
     sentence: Span,
-    lower: &[String],
+    words: &SentenceWords,
     timex: Span,
     others: &[Span],
 ) -> String {
-    let c = Clauses::new(doc, sentence, lower, timex, others);
+    let c = Clauses::new(doc, sentence, words, timex, others);
     if c.kept.is_empty() || c.segments.is_empty() {
         return String::new();
     }
