@@ -261,7 +261,7 @@ fn main() {
     }
     if let (Some(python), Some(ours)) = (dateparser, rate("timeline")) {
         println!(
-            "timeline (TIMEX3 tagging, events, merge) / dateparser.search_dates, one core: {:.0}x",
+            "timeline (TIMEX3 tagging, events, merge) / dateparser.search_dates, MB per CPU-second: {:.0}x",
             ours / python
         );
     }
