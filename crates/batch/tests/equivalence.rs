@@ -166,3 +166,61 @@ fn a_shard_written_with_other_columns_is_refused() {
     assert!(!dir.join("merged/casualty-figure/figures.jsonl").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// casualty-figure with a `reduce` that must not be called: the batch
+/// reduce has to take the streaming path, never the whole map tables.
+struct StreamOnly(Box<dyn newslens_core::Analyzer>);
+
+impl newslens_core::Analyzer for StreamOnly {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn map(&self, doc: &newslens_core::AnnotatedDoc) -> Report {
+        self.0.map(doc)
+    }
+    fn reduce(&self, _: Report) -> anyhow::Result<Report> {
+        panic!("the batch reduce read the map tables whole")
+    }
+    fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
+        self.0.streaming_reduce()
+    }
+}
+
+#[test]
+fn a_streaming_analyzer_is_reduced_without_its_reduce() {
+    let Some(docs) = newslens_core::testing::shared_corpus("fakes-syria.jsonl.gz") else {
+        return;
+    };
+    let docs: Vec<_> = docs.into_iter().map(Arc::new).collect();
+    let dir = temp("stream-only");
+    let input = dir.join("input.jsonl");
+    newslens_batch::write_jsonl(&docs, &input).unwrap();
+    let shard = dir.join("shard");
+    newslens_batch::run(std::slice::from_ref(&input), &shard, 500).unwrap();
+    let config = newslens_core::bundled::config();
+    let registry = Registry::linked().unwrap();
+    let casualty = registry.get("casualty-figure").unwrap();
+    let real = (casualty.build)(&config.settings_for("casualty-figure")).unwrap();
+    let analyzers: Vec<Box<dyn newslens_core::Analyzer>> = vec![Box::new(StreamOnly(real))];
+    let merged = dir.join("merged");
+    newslens_batch::reduce_into(
+        &[shard.clone()],
+        &merged,
+        &analyzers,
+        newslens_batch::Format::Jsonl,
+    )
+    .unwrap();
+    let results = newslens_batch::load_results(&merged).unwrap();
+    let (_, report) = &results[0];
+    let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["figures", "compare"]);
+    // FA-KES reports are full of tolls, and outlets report them differently.
+    let compare = report.table("compare").unwrap();
+    assert!(compare.rows.len() > 10, "{} tolls", compare.rows.len());
+    let disagreement = compare.column_index("disagreement").unwrap();
+    assert!(compare
+        .rows
+        .iter()
+        .any(|r| r.cells[disagreement] == newslens_core::Value::Bool(true)));
+    let _ = std::fs::remove_dir_all(&dir);
+}
