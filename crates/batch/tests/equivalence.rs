@@ -203,13 +203,8 @@ fn a_streaming_analyzer_is_reduced_without_its_reduce() {
     let real = (casualty.build)(&config.settings_for("casualty-figure")).unwrap();
     let analyzers: Vec<Box<dyn newslens_core::Analyzer>> = vec![Box::new(StreamOnly(real))];
     let merged = dir.join("merged");
-    newslens_batch::reduce_into(
-        &[shard.clone()],
-        &merged,
-        &analyzers,
-        newslens_batch::Format::Jsonl,
-    )
-    .unwrap();
+    newslens_batch::reduce_into(&[shard], &merged, &analyzers, newslens_batch::Format::Jsonl)
+        .unwrap();
     let results = newslens_batch::load_results(&merged).unwrap();
     let (_, report) = &results[0];
     let names: Vec<&str> = report.tables.iter().map(|t| t.name.as_str()).collect();
