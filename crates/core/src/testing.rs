@@ -77,3 +77,57 @@ pub fn shared_corpus(name: &str) -> Option<Vec<Document>> {
     let path = shared_corpus_path(name)?;
     Some(crate::load::read_jsonl(&path).expect("the shared corpora load"))
 }
+
+/// Texts for no-panic tests, the same on every run: each of `count` texts
+/// joins up to `max_pieces` pieces drawn from `pieces` (the words, numbers
+/// and marks an analyzer's rules are made of) with a space, a no-break space
+/// or nothing, and every seventh piece is an arbitrary code point instead
+/// (control, combining and unassigned ones included).
+pub fn random_texts(seed: u64, count: usize, max_pieces: usize, pieces: &[&str]) -> Vec<String> {
+    // xorshift64: no crate, and a zero seed would stay zero.
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    (0..count)
+        .map(|_| {
+            let mut text = String::new();
+            let n = next() as usize % (max_pieces + 1);
+            for _ in 0..n {
+                let r = next();
+                if r % 7 == 0 || pieces.is_empty() {
+                    text.extend(char::from_u32((r >> 11) as u32 % 0x11_0000));
+                } else {
+                    text.push_str(pieces[(r >> 3) as usize % pieces.len()]);
+                }
+                match (r >> 8) % 4 {
+                    0 | 1 => text.push(' '),
+                    2 => text.push('\u{a0}'),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_texts_mix_pieces_and_code_points_and_repeat() {
+        let texts = random_texts(7, 200, 20, &["said", "“"]);
+        assert_eq!(texts, random_texts(7, 200, 20, &["said", "“"]));
+        assert!(texts.iter().any(|t| t.contains("said") && t.contains('“')));
+        assert!(texts.iter().any(|t| t
+            .chars()
+            .any(|c| !c.is_ascii() && c != '“' && c != '\u{a0}')));
+        assert!(texts.iter().any(String::is_empty));
+        // At most 20 pieces of at most four characters, each with one space.
+        assert!(texts.iter().all(|t| t.chars().count() <= 20 * 5));
+    }
+}

@@ -177,7 +177,6 @@ fn hard_negatives() {
 
 #[test]
 fn no_panic_on_arbitrary_text() {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
     let pieces = [
         "killed",
         "1,000",
@@ -201,17 +200,7 @@ fn no_panic_on_arbitrary_text() {
         ".",
         ",",
     ];
-    for _ in 0..2_000 {
-        let mut text = String::new();
-        for _ in 0..(state % 30) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            text.push_str(pieces[(state % pieces.len() as u64) as usize]);
-            if state.is_multiple_of(3) {
-                text.push(' ');
-            }
-        }
+    for text in testing::random_texts(0x2545_f491_4f6c_dd1d, 2_000, 30, &pieces) {
         let doc = testing::annotate(&text, None);
         let _ = figures(&doc);
     }

@@ -128,34 +128,20 @@ fn explain_names_the_rules() {
 #[test]
 fn no_panic_on_arbitrary_text() {
     let scorer = Scorer::news();
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    for _ in 0..3_000 {
-        let mut text = String::new();
-        for _ in 0..(state % 24) {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            if let Some(c) = char::from_u32((state % 0x3000) as u32) {
-                text.push(c);
-            }
-            if state.is_multiple_of(4) {
-                text.push_str(
-                    [
-                        " but ",
-                        " not ",
-                        " least ",
-                        "!",
-                        " kind of ",
-                        " no ",
-                        "😁",
-                        " GOOD ",
-                        " ISN'T ",
-                        "\u{3000}",
-                        " UNBELIEVABLY-WONDERFUL-AND-HEARTWARMING ",
-                    ][(state % 11) as usize],
-                );
-            }
-        }
+    let pieces = [
+        "but",
+        "not",
+        "least",
+        "!",
+        "kind of",
+        "no",
+        "😁",
+        "GOOD",
+        "ISN'T",
+        "\u{3000}",
+        "UNBELIEVABLY-WONDERFUL-AND-HEARTWARMING",
+    ];
+    for text in newslens_core::testing::random_texts(0x9e37_79b9_7f4a_7c15, 3_000, 24, &pieces) {
         let s = scorer.score(&text);
         assert!((-1.0..=1.0).contains(&s.compound), "{text:?}: {s:?}");
         let shares = s.pos + s.neu + s.neg;

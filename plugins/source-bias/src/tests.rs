@@ -250,21 +250,6 @@ fn an_outlet_that_shares_no_copy_says_so_in_its_profile() {
         .contains("words with South Front"));
 }
 
-/// A xorshift generator: the same "random" texts on every run.
-struct Xorshift(u64);
-
-impl Xorshift {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
 /// Map and reduce over texts built from the words and marks attribution is
 /// made of, glued with and without spaces, and over random characters:
 /// nothing may panic, and every span must lie on character boundaries.
@@ -272,7 +257,6 @@ impl Xorshift {
 fn no_panic_on_arbitrary_text() {
     let analyzer =
         crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
-    let mut rng = Xorshift(0xdead_beef_cafe_f00d);
     let pieces = [
         "“",
         "”",
@@ -338,27 +322,13 @@ fn no_panic_on_arbitrary_text() {
         "reports",
         "of",
     ];
+    // Mostly short texts, some long ones with paragraphs, and some of code
+    // points alone (control and combining ones included).
+    let short = testing::random_texts(0xdead_beef_cafe_f00d, 1_500, 40, &pieces);
+    let long = testing::random_texts(0x0dd_ba11, 200, 600, &pieces);
+    let code_points = testing::random_texts(0xc0de_9017, 500, 40, &[]);
     let mut docs = Vec::new();
-    for round in 0..2_000 {
-        let mut text = String::new();
-        // Mostly short texts; every tenth a long one, with paragraphs.
-        let n = if round % 10 == 0 {
-            rng.below(600)
-        } else {
-            rng.below(40)
-        };
-        for _ in 0..n {
-            if round % 4 == 3 {
-                // Any character at all, control and combining ones included.
-                let c = char::from_u32(rng.below(0x3000) as u32).unwrap_or('\u{fffd}');
-                text.push(c);
-            } else {
-                text.push_str(pieces[rng.below(pieces.len())]);
-                if rng.below(3) > 0 {
-                    text.push(' ');
-                }
-            }
-        }
+    for text in short.into_iter().chain(long).chain(code_points) {
         let doc = testing::annotate(&text, None);
         for q in quotations(&doc) {
             for span in [Some(q.quote), q.speaker, q.verb].into_iter().flatten() {
