@@ -85,11 +85,20 @@ impl<'a> SentenceWords<'a> {
 pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
     let mut table = events_table();
     let mut words: Option<SentenceWords> = None;
-    for t in timexes {
+    for (k, t) in timexes.iter().enumerate() {
         if !matches!(t.kind, Type::Date | Type::Time)
             || t.precision == Precision::None
             || t.date.is_none()
         {
+            continue;
+        }
+        // "January 13 of this year" is one date: the year dates no event of its own.
+        let of_previous = k > 0 && {
+            let gap = Span::new(timexes[k - 1].span.end as usize, t.span.start as usize);
+            timexes[k - 1].span.end <= t.span.start
+                && doc.slice(gap).trim().eq_ignore_ascii_case("of")
+        };
+        if of_previous {
             continue;
         }
         let Some(index) = doc.sentence_index(t.span.start) else {

@@ -19,7 +19,33 @@ struct Event {
     written: String,
     actors: BTreeSet<String>,
     terms: BTreeSet<String>,
+    /// The key words of the clause the summary gives, not of the whole
+    /// sentence: what tells apart two events one sentence dates.
+    clause: BTreeSet<String>,
+    /// The sentence's character offset in its document.
+    sentence: String,
     evidence: Vec<Evidence>,
+}
+
+/// Same-day reports of one event share this many key words of their sentences.
+const SAME_DAY_SHARED: usize = 2;
+/// A month or a week joins a day whose reports hold this many words of its clause.
+const COARSE_SHARED: usize = 3;
+/// A word that more reports of one date use than this ties nothing together.
+const COMMON_WORD: usize = 40;
+
+/// The clause's key words: the sentence's terms that the summary holds, found
+/// with the shared tokenizer.
+fn clause_terms(summary: &str, terms: &BTreeSet<String>) -> BTreeSet<String> {
+    newslens_core::text::tokens::tokenize(summary)
+        .iter()
+        .map(|t| {
+            summary[t.span.range()]
+                .to_lowercase()
+                .replace(['-', '\u{2010}', '\u{2011}'], "")
+        })
+        .filter(|w| terms.contains(w))
+        .collect()
 }
 
 struct Cluster {
@@ -96,15 +122,19 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                     .map(String::from)
                     .collect()
             };
+            let summary = t("summary");
+            let terms = set("terms", ' ');
             Event {
                 source: t("source"),
                 doc: t("doc"),
                 date: t("date"),
                 precision: t("precision"),
-                summary: t("summary"),
+                clause: clause_terms(&summary, &terms),
+                summary,
                 written: t("written"),
                 actors: set("actors", ','),
-                terms: set("terms", ' '),
+                terms,
+                sentence: t("start"),
                 evidence: row.evidence.clone(),
             }
         })
@@ -118,20 +148,34 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     for &i in &days {
         by_date.entry(events[i].date.as_str()).or_default().push(i);
     }
-    // Events of a day that share a party or a word are one event: join each
-    // to the first event seen with that word, so the work is linear.
+    // Events of a day are one event when their sentences share key words
+    // (a shared party or one common word, "Libya", "talks", is not enough):
+    // each event counts what it shares with the day's earlier events through
+    // the lists of its own words, leaving out words too common to tell.
+    let mut shared_with: HashMap<usize, usize> = HashMap::new();
     for same_day in by_date.values() {
-        let mut first_with: HashMap<&str, usize> = HashMap::new();
+        let mut users: HashMap<&str, Vec<usize>> = HashMap::new();
         for &i in same_day {
-            for word in events[i].actors.iter().chain(&events[i].terms) {
-                match first_with.get(word.as_str()) {
-                    Some(&j) => {
-                        let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                        parent[ri] = rj;
-                    }
-                    None => {
-                        first_with.insert(word.as_str(), i);
-                    }
+            for word in &events[i].terms {
+                users.entry(word.as_str()).or_default().push(i);
+            }
+        }
+        for &i in same_day {
+            shared_with.clear();
+            for word in &events[i].terms {
+                let list = &users[word.as_str()];
+                if list.len() > COMMON_WORD {
+                    continue;
+                }
+                // Lists are in the day's order: only earlier events.
+                for &j in list.iter().take_while(|&&j| j != i) {
+                    *shared_with.entry(j).or_default() += 1;
+                }
+            }
+            for (&j, &count) in &shared_with {
+                if count >= SAME_DAY_SHARED {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                    parent[ri] = rj;
                 }
             }
         }
@@ -190,7 +234,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             }
         }
     }
-    let mut own: HashMap<(String, String), HashMap<&str, usize>> = HashMap::new();
+    let mut own: HashMap<(String, String), HashMap<&str, Vec<usize>>> = HashMap::new();
     let mut shared: HashMap<usize, usize> = HashMap::new();
     for i in (0..n).filter(|&i| events[i].precision != "day") {
         let months: BTreeSet<String> = match events[i].precision.as_str() {
@@ -205,17 +249,27 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
         };
         shared.clear();
         for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
-            for word in events[i].actors.iter().chain(&events[i].terms) {
+            for word in &events[i].clause {
                 for &key in index.get(word.as_str()).into_iter().flatten() {
                     *shared.entry(key).or_default() += 1;
                 }
             }
         }
-        // Months and weeks join the day they cover that they share most with,
-        // on more than one shared word.
+        // Months and weeks join the day they cover whose reports hold most of
+        // their clause's words; not a day only their own sentence gives
+        // ("Berlin said Monday the summit was planned for later this month").
+        let own_sentence = |key: &usize| {
+            clusters[key].members.iter().all(|&m| {
+                events[m].doc == events[i].doc && events[m].sentence == events[i].sentence
+            })
+        };
         let best = shared
             .iter()
-            .filter(|&(key, &score)| score > 1 && covers(&events[i].date, &clusters[key].date))
+            .filter(|&(key, &score)| {
+                score >= COARSE_SHARED
+                    && covers(&events[i].date, &clusters[key].date)
+                    && !own_sentence(key)
+            })
             .map(|(&key, &score)| (score, key))
             .max();
         match best {
@@ -225,22 +279,28 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 .members
                 .push(i),
             None => {
-                // Coarse events of one value that share a word gather in one cluster.
+                // Coarse events of one value whose clauses share key words
+                // gather in one cluster.
                 let index = own
                     .entry((events[i].date.clone(), events[i].precision.clone()))
                     .or_default();
-                let words: Vec<&str> = events[i]
-                    .actors
+                let mut counts: HashMap<usize, usize> = HashMap::new();
+                for w in &events[i].clause {
+                    for &key in index.get(w.as_str()).into_iter().flatten() {
+                        *counts.entry(key).or_default() += 1;
+                    }
+                }
+                let key = counts
                     .iter()
-                    .chain(&events[i].terms)
-                    .map(String::as_str)
-                    .collect();
-                let key = words
-                    .iter()
-                    .find_map(|w| index.get(*w).copied())
-                    .unwrap_or(n + i);
-                for w in words {
-                    index.entry(w).or_insert(key);
+                    .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
+                    .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
+                    .max()
+                    .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
+                for w in &events[i].clause {
+                    let keys = index.entry(w.as_str()).or_default();
+                    if !keys.contains(&key) && keys.len() < COMMON_WORD {
+                        keys.push(key);
+                    }
                 }
                 clusters
                     .entry(key)

@@ -618,7 +618,7 @@ fn summaries_of_the_bundled_articles() {
         ("001", "February 19th", 0, "Russian Defense Minister Sergey Shoigu met with Field Marshal Khalifa Haftar"),
         ("001", "February 18th", 1, "The talks that fell through began"),
         ("001", "February", 0, "The first round that took place led to nothing"),
-        ("001", "this year", 0, "The important role of the talks held in Moscow was noted to establish a ceasefire and start the process"),
+        ("001", "January 13", 1, "The important role of the talks held in Moscow was noted to establish a ceasefire and start the process"),
         ("002", "Wednesday", 0, "Libya’s U.N.-recognised government dashed hopes of quickly reviving United Nations’ ceasefire negotiations"),
         ("002", "Tuesday", 0, "The Tripoli government left the ceasefire talks"),
         ("003", "early Tuesday", 0, "Haftar’s Libyan National Army said on Twitter"),
@@ -753,4 +753,131 @@ fn summaries_start_and_end_on_whole_phrases() {
         }
     }
     assert!(checked >= 60, "only {checked} summaries");
+}
+
+/// The merged timeline of the bundled corpus: (date, reports) of each row.
+fn bundled_timeline() -> Vec<(String, String)> {
+    let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+    let report =
+        newslens_core::run::run_analyzer(analyzer.as_ref(), &testing::bundled_corpus(), None)
+            .unwrap();
+    let timeline = report.table("timeline").unwrap();
+    timeline
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                crate::text(timeline, r, "date"),
+                crate::text(timeline, r, "reports"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_merge_keeps_different_events_apart() {
+    let rows = bundled_timeline();
+    let row = |date: &str, needle: &str| {
+        rows.iter()
+            .find(|(d, r)| d == date && r.contains(needle))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("no {date} row with {needle}: {rows:?}"))
+    };
+    // Haftar's army on Twitter (003, 2020-01-14) and Sirte falling to
+    // Haftar's camp "last January" (004) share only a party.
+    let twitter = row("2020-01-14", "early Tuesday");
+    assert!(!twitter.contains("Hürriyet"), "{twitter}");
+    // On 2020-02-19 UNSMIL's statement (000, 002) is not the Shoigu-Haftar
+    // meeting (000, 001, 002).
+    let meeting = row("2020-02-19", "February 19th");
+    let unsmil = row("2020-02-19", "The National: \"Wednesday\"");
+    assert!(meeting.contains("teleSUR") && meeting.contains("The National"));
+    let statement = rows
+        .iter()
+        .filter(|(d, r)| d == "2020-02-19" && !r.contains("February 19th"))
+        .find(|(_, r)| r.contains("teleSUR") && r.contains("The National"))
+        .map(|(_, r)| r.clone())
+        .unwrap_or_else(|| panic!("UNSMIL's statement in two outlets: {unsmil}"));
+    assert!(!statement.contains("South Front"), "{statement}");
+    // "World leaders had agreed at a Berlin summit last month" (000) is the
+    // Berlin summit of Jan. 19 (002), though its sentence also names the
+    // Moscow talks.
+    let berlin = row("2020-01-19", "Jan. 19");
+    assert!(berlin.contains("The National: \"last month\""), "{berlin}");
+    // "the summit was planned for later this month" dates no Monday.
+    let said = row("2020-01-13", "News Agencies: \"Monday\"");
+    assert!(
+        rows.iter()
+            .all(|(d, r)| d != "2020-01-13" || !r.contains("later this month")),
+        "{said}"
+    );
+    // The first round of talks, early in February: South Front's "earlier in
+    // February" and The National's "this month", apart from 2020-02-18.
+    let first_round = row("2020-02", "South Front: \"February\"");
+    assert!(
+        first_round.contains("The National: \"this month\""),
+        "{first_round}"
+    );
+    // "January 13 of this year" is one date, not a day and a year.
+    assert!(rows.iter().all(|(_, r)| !r.contains("\"this year\" (001)")));
+}
+
+/// The events of several one-sentence documents, merged.
+fn merged(articles: &[(&str, &str, &str)]) -> Vec<(String, String)> {
+    let docs: Vec<_> = articles
+        .iter()
+        .map(|(id, source, text)| {
+            testing::annotate_doc(newslens_core::Document {
+                id: id.to_string(),
+                meta: newslens_core::Meta {
+                    source: source.to_string(),
+                    published: "2020-03-12".parse().ok(),
+                    title: None,
+                    url: None,
+                },
+                text: text.to_string(),
+            })
+        })
+        .collect();
+    let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+    let report = newslens_core::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
+    let timeline = report.table("timeline").unwrap();
+    timeline
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                crate::text(timeline, r, "date"),
+                crate::text(timeline, r, "sources"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_merge_joins_on_shared_words_not_one_common_one() {
+    let rows = merged(&[
+        (
+            "a",
+            "Outlet A",
+            "The health ministry confirmed 12 new cases of the virus on Wednesday in Lombardy.",
+        ),
+        (
+            "b",
+            "Outlet B",
+            "On Wednesday, Lombardy's health ministry reported 12 new virus cases.",
+        ),
+        (
+            "c",
+            "Outlet C",
+            "Football clubs in Lombardy suspended training on Wednesday.",
+        ),
+    ]);
+    let day: Vec<&(String, String)> = rows.iter().filter(|(d, _)| d == "2020-03-11").collect();
+    assert_eq!(day.len(), 2, "{rows:?}");
+    assert!(
+        day.iter().any(|(_, s)| s == "Outlet A, Outlet B"),
+        "{rows:?}"
+    );
+    assert!(day.iter().any(|(_, s)| s == "Outlet C"), "{rows:?}");
 }
