@@ -214,6 +214,39 @@ fn field<T: ArrayBuilder>(spans: &mut StructBuilder, index: usize) -> &mut T {
         .expect("evidence fields are doc: Utf8, start: Int64, end: Int64")
 }
 
+/// One column of a record batch, typed.
+enum Cells<'a> {
+    Text(&'a arrow_array::StringArray),
+    Int(&'a arrow_array::Int64Array),
+    Float(&'a arrow_array::Float64Array),
+    Date(&'a arrow_array::Date32Array),
+    Bool(&'a arrow_array::BooleanArray),
+}
+
+impl Cells<'_> {
+    fn value(&self, i: usize) -> Result<Value> {
+        let null = match self {
+            Cells::Text(a) => a.is_null(i),
+            Cells::Int(a) => a.is_null(i),
+            Cells::Float(a) => a.is_null(i),
+            Cells::Date(a) => a.is_null(i),
+            Cells::Bool(a) => a.is_null(i),
+        };
+        if null {
+            return Ok(Value::Null);
+        }
+        Ok(match self {
+            Cells::Text(a) => Value::text(a.value(i)),
+            Cells::Int(a) => Value::Int(a.value(i)),
+            Cells::Float(a) => Value::Float(a.value(i)),
+            Cells::Date(a) => {
+                Value::Date(EPOCH.checked_add(jiff::Span::new().try_days(a.value(i))?)?)
+            }
+            Cells::Bool(a) => Value::Bool(a.value(i)),
+        })
+    }
+}
+
 fn days_since_epoch(date: Date) -> Result<i32> {
     Ok((date - EPOCH).get_days())
 }
@@ -240,44 +273,58 @@ pub fn read(path: &Path, name: &str) -> Result<Table> {
     }
     let refs: Vec<(&str, ColumnType)> = columns.iter().map(|(n, t)| (n.as_str(), *t)).collect();
     let mut table = Table::new(name, &refs);
+    let unexpected =
+        |what: &str| anyhow::anyhow!("{}: {what} is not as newslens writes it", path.display());
     for batch in reader.build()? {
         let batch = batch?;
+        let cells: Vec<Cells> = columns
+            .iter()
+            .enumerate()
+            .map(|(c, (name, ty))| {
+                let array = batch.column(c);
+                let typed = match ty {
+                    ColumnType::Text => array.as_string_opt::<i32>().map(Cells::Text),
+                    ColumnType::Int => array.as_primitive_opt::<Int64Type>().map(Cells::Int),
+                    ColumnType::Float => array.as_primitive_opt::<Float64Type>().map(Cells::Float),
+                    ColumnType::Date => array.as_primitive_opt::<Date32Type>().map(Cells::Date),
+                    ColumnType::Bool => array.as_boolean_opt().map(Cells::Bool),
+                };
+                typed.ok_or_else(|| unexpected(name))
+            })
+            .collect::<Result<_>>()?;
         let evidence = batch
             .column_by_name("_evidence")
-            .ok_or_else(|| anyhow::anyhow!("{}: no _evidence column", path.display()))?
-            .as_list::<i32>();
+            .and_then(|a| a.as_list_opt::<i32>())
+            .ok_or_else(|| unexpected("_evidence"))?;
         for i in 0..batch.num_rows() {
-            let mut cells = Vec::with_capacity(columns.len());
-            for (c, (_, ty)) in columns.iter().enumerate() {
-                let array = batch.column(c);
-                if array.is_null(i) {
-                    cells.push(Value::Null);
-                    continue;
-                }
-                cells.push(match ty {
-                    ColumnType::Text => Value::text(array.as_string::<i32>().value(i)),
-                    ColumnType::Int => Value::Int(array.as_primitive::<Int64Type>().value(i)),
-                    ColumnType::Float => Value::Float(array.as_primitive::<Float64Type>().value(i)),
-                    ColumnType::Date => {
-                        let days = array.as_primitive::<Date32Type>().value(i);
-                        Value::Date(EPOCH.checked_add(jiff::Span::new().days(days))?)
-                    }
-                    ColumnType::Bool => Value::Bool(array.as_boolean().value(i)),
-                });
-            }
-            let mut row = Row::new(cells);
-            let spans = evidence.value(i);
-            let spans = spans.as_struct();
-            let (docs, starts, ends) = (
-                spans.column(0).as_string::<i32>(),
-                spans.column(1).as_primitive::<Int64Type>(),
-                spans.column(2).as_primitive::<Int64Type>(),
+            let mut row = Row::new(
+                cells
+                    .iter()
+                    .map(|column| column.value(i))
+                    .collect::<Result<_>>()?,
             );
+            let spans = evidence.value(i);
+            let spans = spans
+                .as_struct_opt()
+                .ok_or_else(|| unexpected("_evidence"))?;
+            let (Some(docs), Some(starts), Some(ends)) = (
+                spans
+                    .column_by_name("doc")
+                    .and_then(|a| a.as_string_opt::<i32>()),
+                spans
+                    .column_by_name("start")
+                    .and_then(|a| a.as_primitive_opt::<Int64Type>()),
+                spans
+                    .column_by_name("end")
+                    .and_then(|a| a.as_primitive_opt::<Int64Type>()),
+            ) else {
+                return Err(unexpected("_evidence"));
+            };
             for j in 0..spans.len() {
                 row.evidence.push(Evidence {
                     doc: docs.value(j).to_string(),
-                    start: starts.value(j) as usize,
-                    end: ends.value(j) as usize,
+                    start: usize::try_from(starts.value(j)).unwrap_or(0),
+                    end: usize::try_from(ends.value(j)).unwrap_or(0),
                 });
             }
             table.rows.push(row);
