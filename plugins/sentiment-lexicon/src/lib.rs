@@ -12,13 +12,12 @@
 //! ```
 
 pub mod parity;
+pub mod reduce;
 pub mod vader;
-
-use std::collections::BTreeMap;
 
 use anyhow::{bail, Result};
 use newslens_core::text::{AnnotatedDoc, TokenKind};
-use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
+use newslens_core::{AnalyzerSettings, Report, Row, Span};
 use serde::Deserialize;
 
 pub use vader::{Explanation, Scores, Vader};
@@ -375,50 +374,13 @@ pub struct SentimentLexicon {
     scorer: Scorer,
 }
 
-fn sentences_table() -> Table {
-    use ColumnType::*;
-    Table::new(
-        "sentences",
-        &[
-            ("doc", Text),
-            ("source", Text),
-            ("sentence", Int),
-            ("start", Int),
-            ("end", Int),
-            ("voice", Text),
-            ("compound", Float),
-            ("pos", Float),
-            ("neu", Float),
-            ("neg", Float),
-            ("text", Text),
-        ],
-    )
-}
-
-fn clauses_table() -> Table {
-    use ColumnType::*;
-    Table::new(
-        "actor_clauses",
-        &[
-            ("doc", Text),
-            ("source", Text),
-            ("actor", Text),
-            ("voice", Text),
-            ("compound", Float),
-            ("start", Int),
-            ("end", Int),
-            ("text", Text),
-        ],
-    )
-}
-
 impl newslens_core::Analyzer for SentimentLexicon {
     fn name(&self) -> &'static str {
         "sentiment-lexicon"
     }
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
-        let mut sentences = sentences_table();
+        let mut sentences = reduce::sentences_table();
         // About one row a sentence; growing the table row by row reallocates it often.
         sentences.rows.reserve(doc.sentences.len());
         for (index, &sentence) in doc.sentences.iter().enumerate() {
@@ -442,7 +404,7 @@ impl newslens_core::Analyzer for SentimentLexicon {
                 );
             }
         }
-        let mut clauses = clauses_table();
+        let mut clauses = reduce::clauses_table();
         for tone in self.scorer.actor_tones(doc) {
             clauses.push(
                 Row::new(vec![
@@ -461,179 +423,16 @@ impl newslens_core::Analyzer for SentimentLexicon {
         Report::new(vec![sentences, clauses])
     }
 
-    fn reduce(&self, mut mapped: Report) -> Result<Report> {
-        let sentences = mapped
-            .take_table("sentences")
-            .unwrap_or_else(sentences_table);
-        let clauses = mapped
-            .take_table("actor_clauses")
-            .unwrap_or_else(clauses_table);
-        let documents = aggregate(&sentences, &["doc", "source"], "documents");
-        let sources = aggregate(&sentences, &["source"], "sources");
-        let actors = actors(&clauses);
-        Ok(Report {
-            tables: vec![sentences, documents, sources, actors, clauses],
-            notes: mapped.notes,
-        })
+    fn reduce(&self, mapped: Report) -> Result<Report> {
+        newslens_core::analyzer::fold_report(reduce::plan(), mapped)
+    }
+
+    fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
+        Some(reduce::plan())
     }
 }
 
-/// VADER's own thresholds for calling a compound positive or negative.
-fn polarity(compound: f64) -> usize {
-    if compound >= 0.05 {
-        2
-    } else if compound <= -0.05 {
-        0
-    } else {
-        1
-    }
-}
-
-#[derive(Default)]
-struct Tally {
-    n: usize,
-    sum: f64,
-    polarity: [usize; 3],
-    by_voice: [(usize, f64); 2],
-    docs: std::collections::BTreeSet<String>,
-    evidence: Vec<Evidence>,
-}
-
-impl Tally {
-    fn add(&mut self, compound: f64, voice: &str, doc: &str, evidence: &[Evidence]) {
-        self.n += 1;
-        self.sum += compound;
-        self.polarity[polarity(compound)] += 1;
-        let v = usize::from(voice == "quoted");
-        self.by_voice[v].0 += 1;
-        self.by_voice[v].1 += compound;
-        self.docs.insert(doc.to_string());
-        self.evidence.extend_from_slice(evidence);
-    }
-    fn mean(n: usize, sum: f64) -> Value {
-        if n == 0 {
-            Value::Null
-        } else {
-            Value::Float(sum / n as f64)
-        }
-    }
-    fn share(&self, i: usize) -> Value {
-        Value::Float(self.polarity[i] as f64 / self.n.max(1) as f64)
-    }
-}
-
-/// Sentence aggregates grouped by `keys` (per document, per source).
-fn aggregate(sentences: &Table, keys: &[&str], name: &str) -> Table {
-    let text = |row: &newslens_core::Row, c: &str| {
-        sentences
-            .cell(row, c)
-            .map(Value::to_string)
-            .unwrap_or_default()
-    };
-    let mut groups: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
-    for row in &sentences.rows {
-        let key: Vec<String> = keys.iter().map(|k| text(row, k)).collect();
-        let compound = sentences
-            .cell(row, "compound")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        groups.entry(key).or_default().add(
-            compound,
-            &text(row, "voice"),
-            &text(row, "doc"),
-            &row.evidence,
-        );
-    }
-    use ColumnType::*;
-    let mut columns: Vec<(&str, ColumnType)> = keys.iter().map(|k| (*k, Text)).collect();
-    if keys.len() == 1 {
-        columns.push(("documents", Int));
-    }
-    columns.extend([
-        ("n", Int),
-        ("mean_compound", Float),
-        ("negative", Float),
-        ("neutral", Float),
-        ("positive", Float),
-        ("authorial_n", Int),
-        ("authorial_mean", Float),
-        ("quoted_n", Int),
-        ("quoted_mean", Float),
-    ]);
-    let mut table = Table::new(name, &columns);
-    for (key, tally) in groups {
-        let mut cells: Vec<Value> = key.into_iter().map(Value::Text).collect();
-        if keys.len() == 1 {
-            cells.push(tally.docs.len().into());
-        }
-        cells.extend([
-            tally.n.into(),
-            Tally::mean(tally.n, tally.sum),
-            tally.share(0),
-            tally.share(1),
-            tally.share(2),
-            tally.by_voice[0].0.into(),
-            Tally::mean(tally.by_voice[0].0, tally.by_voice[0].1),
-            tally.by_voice[1].0.into(),
-            Tally::mean(tally.by_voice[1].0, tally.by_voice[1].1),
-        ]);
-        let mut row = Row::new(cells);
-        row.evidence = tally.evidence;
-        table.push(row);
-    }
-    table
-}
-
-/// Tone toward each party per outlet and voice, from the clause table.
-fn actors(clauses: &Table) -> Table {
-    let text = |row: &newslens_core::Row, c: &str| {
-        clauses
-            .cell(row, c)
-            .map(Value::to_string)
-            .unwrap_or_default()
-    };
-    let mut groups: BTreeMap<(String, String, String), Tally> = BTreeMap::new();
-    for row in &clauses.rows {
-        let compound = clauses
-            .cell(row, "compound")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        let voice = text(row, "voice");
-        groups
-            .entry((text(row, "source"), text(row, "actor"), voice.clone()))
-            .or_default()
-            .add(compound, &voice, &text(row, "doc"), &row.evidence);
-    }
-    use ColumnType::*;
-    let mut table = Table::new(
-        "actors",
-        &[
-            ("source", Text),
-            ("actor", Text),
-            ("voice", Text),
-            ("mentions", Int),
-            ("mean_compound", Float),
-            ("negative", Int),
-            ("neutral", Int),
-            ("positive", Int),
-        ],
-    );
-    for ((source, actor, voice), tally) in groups {
-        let mut row = Row::new(vec![
-            source.into(),
-            actor.into(),
-            voice.into(),
-            tally.n.into(),
-            Tally::mean(tally.n, tally.sum),
-            tally.polarity[0].into(),
-            tally.polarity[1].into(),
-            tally.polarity[2].into(),
-        ]);
-        row.evidence = tally.evidence;
-        table.push(row);
-    }
-    table
-}
-
+#[cfg(test)]
+mod reduce_tests;
 #[cfg(test)]
 mod tests;
