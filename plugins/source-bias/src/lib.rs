@@ -4,14 +4,15 @@
 //! outlets — each split into the outlet's own voice and its sources'.
 //!
 //! Per document (`map`): label, quote, attribution, loaded-word and tone rows,
-//! and hashed word shingles per sentence. Across documents (`reduce`, from
+//! and hashed word shingles per sentence (`quotes` passes through the reduce
+//! unchanged, so it has its reduced name in the map too). Across documents (`reduce`, from
 //! those tables alone): per-outlet aggregates, shared copy and the profile.
 //!
 //! ```
 //! let analyzer = newslens_source_bias::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
 //! let doc = newslens_core::testing::annotate("“We will win,” Mr Lavrov said.", None);
 //! let report = analyzer.map(&doc);
-//! assert_eq!(report.table("quote_rows").unwrap().rows.len(), 1);
+//! assert_eq!(report.table("quotes").unwrap().rows.len(), 1);
 //! ```
 
 pub mod quotes;
@@ -603,7 +604,11 @@ impl newslens_core::Analyzer for SourceBias {
     }
 
     fn reduce(&self, mapped: Report) -> Result<Report> {
-        Ok(reduce::reduce(mapped, self.config.min_shared_shingles))
+        reduce::reduce(mapped, self.config.min_shared_shingles)
+    }
+
+    fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
+        Some(reduce::plan(self.config.min_shared_shingles))
     }
 }
 

@@ -2,9 +2,14 @@
 //! labels, voices, attribution, loaded words and tone; shared copy; and the
 //! one-screen profile of each outlet.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
+use anyhow::{bail, Result};
+use newslens_core::analyzer::{fold_report, Fold, StreamingReduce};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
+
+use crate::FastMap;
 
 /// The per-document tables, in the order `map` fills them.
 pub fn map_tables() -> [Table; 7] {
@@ -23,7 +28,7 @@ pub fn map_tables() -> [Table; 7] {
             ],
         ),
         Table::new(
-            "quote_rows",
+            "quotes",
             &[
                 ("doc", Text),
                 ("source", Text),
@@ -94,469 +99,879 @@ pub fn map_tables() -> [Table; 7] {
     ]
 }
 
-fn take(mapped: &mut Report, index: usize) -> Table {
-    let empty = map_tables()[index].clone();
-    mapped.take_table(&empty.name).unwrap_or(empty)
-}
+/// At most this many evidence spans on one reduced row; its count columns
+/// still count every occurrence. Without a cap a row such as an outlet's
+/// quotes in `profile` would list every quote of the outlet — evidence as
+/// large as the corpus — and the reduce could not run in flat memory.
+pub const EVIDENCE_CAP: usize = 1000;
 
-fn text(t: &Table, r: &Row, c: &str) -> String {
-    // Text cells copy straight across; `to_string` would format them.
-    match t.cell(r, c) {
-        Some(Value::Text(s)) => s.clone(),
-        Some(other) => other.to_string(),
-        None => String::new(),
+/// The reduced tables, in the order `reduce` returns them.
+const ORDER: [&str; 8] = [
+    "labels",
+    "quotes",
+    "voices",
+    "attribution",
+    "loaded",
+    "tone",
+    "shared_copy",
+    "profile",
+];
+
+/// The reduce as a fold over map rows, so a batch run keeps only sums,
+/// interned names and capped evidence in memory. `quotes` passes through.
+/// Shared copy reads `shingle_rows` twice: the first pass keeps each
+/// sentence's sampled hashes as integers (12 bytes a shingle) to find the
+/// sentence pairs, the second collects the text of the sentences in a pair
+/// only. The other tables sit between the passes: `word_counts` has a row
+/// for every document, so a shingle row after them is of the second pass.
+pub fn plan(min_shared: usize) -> StreamingReduce {
+    StreamingReduce {
+        keep: vec![map_tables()[1].clone()],
+        reads: vec![
+            "shingle_rows",
+            "label_rows",
+            "quotes",
+            "attribution_rows",
+            "loaded_rows",
+            "word_counts",
+            "tone_rows",
+            "shingle_rows",
+        ],
+        fold: Box::new(Tally::new(min_shared)),
+        order: ORDER.to_vec(),
     }
 }
 
-/// Whether a text cell equals `value`, without copying it.
-fn is(t: &Table, r: &Row, c: &str, value: &str) -> bool {
-    t.cell(r, c).and_then(Value::as_str) == Some(value)
+/// The reduced tables from map tables held in memory: the same fold as a batch run.
+pub fn reduce(mapped: Report, min_shared: usize) -> Result<Report> {
+    fold_report(plan(min_shared), mapped)
+}
+
+/// A text cell without copying it; other values as they print.
+fn cell<'a>(t: &Table, r: &'a Row, c: &str) -> Cow<'a, str> {
+    match t.cell(r, c) {
+        Some(Value::Text(s)) => Cow::Borrowed(s),
+        Some(other) => Cow::Owned(other.to_string()),
+        None => Cow::Borrowed(""),
+    }
 }
 
 fn int(t: &Table, r: &Row, c: &str) -> i64 {
     t.cell(r, c).and_then(Value::as_i64).unwrap_or(0)
 }
 
-/// Grouping keys: (source, actor or term, …, voice).
-type Key3 = (String, String, String);
-type Key4 = (String, String, String, String);
+/// Each distinct string once, by number: the fold's keys are numbers.
+#[derive(Default)]
+struct Names {
+    ids: FastMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// Each id's place in the byte order of the names, so keys sort as the
+    /// strings would without comparing strings.
+    fn ranks(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.names.len() as u32).collect();
+        ids.sort_unstable_by(|&a, &b| self.name(a).cmp(self.name(b)));
+        let mut ranks = vec![0; ids.len()];
+        for (rank, id) in ids.into_iter().enumerate() {
+            ranks[id as usize] = rank as u32;
+        }
+        ranks
+    }
+}
+
+/// Evidence with an interned document; offsets are u32 in the text layer too.
+#[derive(Clone, Copy)]
+struct Span {
+    doc: u32,
+    start: u32,
+    end: u32,
+}
+
+/// The first [`EVIDENCE_CAP`] spans of a row.
+#[derive(Clone, Default)]
+struct Spans(Vec<Span>);
+
+impl Spans {
+    fn push(&mut self, span: Span) {
+        if self.0.len() < EVIDENCE_CAP {
+            self.0.push(span);
+        }
+    }
+
+    fn add(&mut self, docs: &mut Names, evidence: &[Evidence]) {
+        for e in evidence {
+            if self.0.len() >= EVIDENCE_CAP {
+                break;
+            }
+            self.0.push(span_of(docs, e));
+        }
+    }
+
+    fn extend(&mut self, other: &Spans) {
+        let room = EVIDENCE_CAP.saturating_sub(self.0.len());
+        self.0.extend(other.0.iter().take(room));
+    }
+
+    fn evidence(&self, docs: &Names) -> Vec<Evidence> {
+        self.0.iter().map(|s| evidence_of(docs, *s)).collect()
+    }
+}
+
+fn span_of(docs: &mut Names, e: &Evidence) -> Span {
+    Span {
+        doc: docs.id(&e.doc),
+        start: e.start as u32,
+        end: e.end as u32,
+    }
+}
+
+fn evidence_of(docs: &Names, s: Span) -> Evidence {
+    Evidence {
+        doc: docs.name(s.doc).to_string(),
+        start: s.start as usize,
+        end: s.end as usize,
+    }
+}
 
 #[derive(Default)]
 struct Count {
     n: i64,
-    evidence: Vec<Evidence>,
+    evidence: Spans,
 }
 
-pub fn reduce(mut mapped: Report, min_shared: usize) -> Report {
-    let label_rows = take(&mut mapped, 0);
-    let quote_rows = take(&mut mapped, 1);
-    let attribution_rows = take(&mut mapped, 2);
-    let loaded_rows = take(&mut mapped, 3);
-    let word_counts = take(&mut mapped, 4);
-    let tone_rows = take(&mut mapped, 5);
-    let shingle_rows = take(&mut mapped, 6);
-    use ColumnType::*;
+struct Label {
+    n: i64,
+    /// The first use: document, start, end.
+    first: (u32, i64, i64),
+    evidence: Spans,
+}
 
-    // Labels per outlet, actor, label and voice, with the first place each was used.
-    let mut labels: BTreeMap<(String, String, String, String), Count> = BTreeMap::new();
-    let mut first: HashMap<Key4, (String, i64, i64)> = HashMap::new();
-    for r in &label_rows.rows {
-        let key = (
-            text(&label_rows, r, "source"),
-            text(&label_rows, r, "actor"),
-            text(&label_rows, r, "label"),
-            text(&label_rows, r, "voice"),
-        );
-        first.entry(key.clone()).or_insert((
-            text(&label_rows, r, "doc"),
-            int(&label_rows, r, "start"),
-            int(&label_rows, r, "end"),
-        ));
-        let c = labels.entry(key).or_default();
-        c.n += 1;
-        c.evidence.extend(r.evidence.iter().cloned());
-    }
-    let mut labels_table = Table::new(
-        "labels",
-        &[
-            ("source", Text),
-            ("actor", Text),
-            ("label", Text),
-            ("voice", Text),
-            ("count", Int),
-            ("doc", Text),
-            ("start", Int),
-            ("end", Int),
-        ],
-    );
-    for (key, c) in labels {
-        let (doc, start, end) = first[&key].clone();
-        let (source, actor, label, voice) = key;
-        let mut row = Row::new(vec![
-            source.into(),
-            actor.into(),
-            label.into(),
-            voice.into(),
-            c.n.into(),
-            doc.into(),
-            start.into(),
-            end.into(),
-        ]);
-        row.evidence = c.evidence;
-        labels_table.push(row);
-    }
+#[derive(Default)]
+struct Voice {
+    quotes: i64,
+    words: i64,
+    evidence: Spans,
+}
 
-    // Quotes, and voices: each side's share of an outlet's quotes and quoted words.
-    let mut quotes = Table::new(
-        "quotes",
-        &[
-            ("doc", Text),
-            ("source", Text),
-            ("kind", Text),
-            ("speaker", Text),
-            ("actor", Text),
-            ("side", Text),
-            ("verb", Text),
-            ("quote_start", Int),
-            ("quote_end", Int),
-            ("speaker_start", Int),
-            ("speaker_end", Int),
-            ("words", Int),
-            ("named", Bool),
-        ],
-    );
-    let mut voices: BTreeMap<(String, String), (i64, i64, Vec<Evidence>)> = BTreeMap::new();
-    let mut totals: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
-    // Each outlet's quotes, for the profile's evidence.
-    let mut quote_evidence_by: HashMap<String, Vec<Evidence>> = HashMap::new();
-    for r in &quote_rows.rows {
-        if let Some(e) = r.evidence.first() {
-            quote_evidence_by
-                .entry(text(&quote_rows, r, "source"))
-                .or_default()
-                .push(e.clone());
+#[derive(Default, Clone, Copy)]
+struct Totals {
+    quotes: i64,
+    words: i64,
+    named: i64,
+}
+
+#[derive(Default)]
+struct Tone {
+    n: i64,
+    sum: f64,
+    evidence: Spans,
+}
+
+/// The fold's state: counts and sums keyed by interned names, and the
+/// shared-copy passes.
+struct Tally {
+    min_shared: usize,
+    /// Sources, actors, labels, voices, sides, classes and terms.
+    names: Names,
+    docs: Names,
+    labels: FastMap<[u32; 4], Label>,
+    voices: FastMap<[u32; 2], Voice>,
+    totals: FastMap<u32, Totals>,
+    quote_evidence: FastMap<u32, Spans>,
+    attribution: FastMap<[u32; 4], Count>,
+    /// (source, voice) → words.
+    words: FastMap<[u32; 2], i64>,
+    loaded: FastMap<[u32; 3], Count>,
+    tone: FastMap<[u32; 3], Tone>,
+    shared: SharedCopy,
+    /// A row of a table other than `shingle_rows` has come: shingle rows
+    /// from now on are of the second pass.
+    past_first_pass: bool,
+}
+
+impl Tally {
+    fn new(min_shared: usize) -> Tally {
+        Tally {
+            min_shared,
+            names: Names::default(),
+            docs: Names::default(),
+            labels: FastMap::default(),
+            voices: FastMap::default(),
+            totals: FastMap::default(),
+            quote_evidence: FastMap::default(),
+            attribution: FastMap::default(),
+            words: FastMap::default(),
+            loaded: FastMap::default(),
+            tone: FastMap::default(),
+            shared: SharedCopy::default(),
+            past_first_pass: false,
         }
-        let source = text(&quote_rows, r, "source");
-        let words = int(&quote_rows, r, "words");
-        let e = voices
-            .entry((source.clone(), text(&quote_rows, r, "side")))
-            .or_default();
-        e.0 += 1;
-        e.1 += words;
-        e.2.extend(r.evidence.iter().take(1).cloned());
-        let t = totals.entry(source).or_default();
-        t.0 += 1;
-        t.1 += words;
-        t.2 += i64::from(quote_rows.cell(r, "named") == Some(&Value::Bool(true)));
-    }
-    let mut voices_table = Table::new(
-        "voices",
-        &[
-            ("source", Text),
-            ("side", Text),
-            ("quotes", Int),
-            ("words", Int),
-            ("share", Float),
-            ("word_share", Float),
-        ],
-    );
-    for ((source, side), (n, words, evidence)) in voices {
-        let (total_quotes, total_words, _) = totals[&source];
-        let mut row = Row::new(vec![
-            source.into(),
-            side.into(),
-            n.into(),
-            words.into(),
-            (n as f64 / total_quotes.max(1) as f64).into(),
-            (words as f64 / total_words.max(1) as f64).into(),
-        ]);
-        row.evidence = evidence;
-        voices_table.push(row);
     }
 
-    // Attribution verbs and hedges.
-    let mut attribution: BTreeMap<(String, String, String, String), Count> = BTreeMap::new();
-    for r in &attribution_rows.rows {
-        let key = (
-            text(&attribution_rows, r, "source"),
-            text(&attribution_rows, r, "side"),
-            text(&attribution_rows, r, "class"),
-            text(&attribution_rows, r, "term"),
+    fn key<const N: usize>(&mut self, t: &Table, r: &Row, columns: [&str; N]) -> [u32; N] {
+        columns.map(|c| self.names.id(&cell(t, r, c)))
+    }
+}
+
+impl Fold for Tally {
+    fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+        if table.name == "shingle_rows" {
+            if self.past_first_pass {
+                self.shared.second_pass(
+                    table,
+                    row,
+                    &mut self.docs,
+                    &mut self.names,
+                    self.min_shared,
+                );
+            } else {
+                self.shared.first_pass(table, row, &mut self.docs);
+            }
+            return Ok(());
+        }
+        self.past_first_pass = true;
+        match table.name.as_str() {
+            "label_rows" => {
+                let key = self.key(table, row, ["source", "actor", "label", "voice"]);
+                let docs = &mut self.docs;
+                let label = self.labels.entry(key).or_insert_with(|| Label {
+                    n: 0,
+                    first: (
+                        docs.id(&cell(table, row, "doc")),
+                        int(table, row, "start"),
+                        int(table, row, "end"),
+                    ),
+                    evidence: Spans::default(),
+                });
+                label.n += 1;
+                label.evidence.add(docs, &row.evidence);
+            }
+            "quotes" => {
+                let [source, side] = self.key(table, row, ["source", "side"]);
+                let words = int(table, row, "words");
+                let first = row.evidence.first().map(|e| span_of(&mut self.docs, e));
+                let voice = self.voices.entry([source, side]).or_default();
+                voice.quotes += 1;
+                voice.words += words;
+                if let Some(span) = first {
+                    voice.evidence.push(span);
+                    self.quote_evidence.entry(source).or_default().push(span);
+                }
+                let totals = self.totals.entry(source).or_default();
+                totals.quotes += 1;
+                totals.words += words;
+                totals.named += i64::from(table.cell(row, "named") == Some(&Value::Bool(true)));
+            }
+            "attribution_rows" => {
+                let key = self.key(table, row, ["source", "side", "class", "term"]);
+                let count = self.attribution.entry(key).or_default();
+                count.n += 1;
+                count.evidence.add(&mut self.docs, &row.evidence);
+            }
+            "loaded_rows" => {
+                let key = self.key(table, row, ["source", "term", "voice"]);
+                let count = self.loaded.entry(key).or_default();
+                count.n += 1;
+                count.evidence.add(&mut self.docs, &row.evidence);
+            }
+            "word_counts" => {
+                let source = self.names.id(&cell(table, row, "source"));
+                for voice in ["authorial", "quoted"] {
+                    let id = self.names.id(voice);
+                    *self.words.entry([source, id]).or_default() += int(table, row, voice);
+                }
+            }
+            "tone_rows" => {
+                let key = self.key(table, row, ["source", "actor", "voice"]);
+                let tone = self.tone.entry(key).or_default();
+                tone.n += 1;
+                tone.sum += table
+                    .cell(row, "compound")
+                    .and_then(Value::as_f64)
+                    .unwrap_or(0.0);
+                tone.evidence.add(&mut self.docs, &row.evidence);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Report> {
+        self.tables()
+    }
+}
+
+/// `map`'s entries in the order of their keys' strings.
+fn sorted<const N: usize, V>(ranks: &[u32], map: FastMap<[u32; N], V>) -> Vec<([u32; N], V)> {
+    let mut entries: Vec<_> = map.into_iter().collect();
+    entries.sort_unstable_by_key(|(key, _)| key.map(|id| ranks[id as usize]));
+    entries
+}
+
+/// Indices of `entries` by their key's source (its first part), in order.
+fn by_source<const N: usize, V>(entries: &[([u32; N], V)]) -> FastMap<u32, Vec<usize>> {
+    let mut out: FastMap<u32, Vec<usize>> = FastMap::default();
+    for (i, (key, _)) in entries.iter().enumerate() {
+        out.entry(key[0]).or_default().push(i);
+    }
+    out
+}
+
+impl Tally {
+    fn tables(self) -> Result<Report> {
+        use ColumnType::*;
+        let Tally {
+            min_shared,
+            names,
+            docs,
+            labels,
+            voices,
+            totals,
+            mut quote_evidence,
+            attribution,
+            words,
+            loaded,
+            tone,
+            shared,
+            past_first_pass: _,
+        } = self;
+        let ranks = names.ranks();
+        let name = |id: u32| Value::from(names.name(id));
+
+        let mut labels_table = Table::new(
+            "labels",
+            &[
+                ("source", Text),
+                ("actor", Text),
+                ("label", Text),
+                ("voice", Text),
+                ("count", Int),
+                ("doc", Text),
+                ("start", Int),
+                ("end", Int),
+            ],
         );
-        let c = attribution.entry(key).or_default();
-        c.n += 1;
-        c.evidence.extend(r.evidence.iter().cloned());
-    }
-    let mut attribution_table = Table::new(
-        "attribution",
-        &[
-            ("source", Text),
-            ("side", Text),
-            ("class", Text),
-            ("term", Text),
-            ("count", Int),
-        ],
-    );
-    for ((source, side, class, term), c) in attribution {
-        let mut row = Row::new(vec![
-            source.into(),
-            side.into(),
-            class.into(),
-            term.into(),
-            c.n.into(),
-        ]);
-        row.evidence = c.evidence;
-        attribution_table.push(row);
-    }
-
-    // Loaded words per 1,000 words of the same voice.
-    let mut words_by: BTreeMap<(String, String), i64> = BTreeMap::new();
-    for r in &word_counts.rows {
-        let source = text(&word_counts, r, "source");
-        *words_by
-            .entry((source.clone(), "authorial".into()))
-            .or_default() += int(&word_counts, r, "authorial");
-        *words_by.entry((source, "quoted".into())).or_default() += int(&word_counts, r, "quoted");
-    }
-    let mut loaded: BTreeMap<(String, String, String), Count> = BTreeMap::new();
-    for r in &loaded_rows.rows {
-        let key = (
-            text(&loaded_rows, r, "source"),
-            text(&loaded_rows, r, "term"),
-            text(&loaded_rows, r, "voice"),
-        );
-        let c = loaded.entry(key).or_default();
-        c.n += 1;
-        c.evidence.extend(r.evidence.iter().cloned());
-    }
-    let mut loaded_table = Table::new(
-        "loaded",
-        &[
-            ("source", Text),
-            ("term", Text),
-            ("voice", Text),
-            ("count", Int),
-            ("per_1k", Float),
-        ],
-    );
-    let mut loaded_totals: BTreeMap<(String, String), (i64, Vec<Evidence>)> = BTreeMap::new();
-    for ((source, term, voice), c) in loaded {
-        let words = words_by
-            .get(&(source.clone(), voice.clone()))
-            .copied()
-            .unwrap_or(0);
-        let t = loaded_totals
-            .entry((source.clone(), voice.clone()))
-            .or_default();
-        t.0 += c.n;
-        t.1.extend(c.evidence.iter().cloned());
-        let mut row = Row::new(vec![
-            source.into(),
-            term.into(),
-            voice.into(),
-            c.n.into(),
-            (1000.0 * c.n as f64 / words.max(1) as f64).into(),
-        ]);
-        row.evidence = c.evidence;
-        loaded_table.push(row);
-    }
-
-    // Tone toward each party, per outlet and voice.
-    let mut tone: BTreeMap<Key3, (i64, f64, Vec<Evidence>)> = BTreeMap::new();
-    for r in &tone_rows.rows {
-        let key = (
-            text(&tone_rows, r, "source"),
-            text(&tone_rows, r, "actor"),
-            text(&tone_rows, r, "voice"),
-        );
-        let e = tone.entry(key).or_default();
-        e.0 += 1;
-        e.1 += tone_rows
-            .cell(r, "compound")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        e.2.extend(r.evidence.iter().cloned());
-    }
-    let mut tone_table = Table::new(
-        "tone",
-        &[
-            ("source", Text),
-            ("actor", Text),
-            ("voice", Text),
-            ("mentions", Int),
-            ("mean_compound", Float),
-        ],
-    );
-    for ((source, actor, voice), (n, sum, evidence)) in &tone {
-        let mut row = Row::new(vec![
-            source.clone().into(),
-            actor.clone().into(),
-            voice.clone().into(),
-            (*n).into(),
-            (sum / *n as f64).into(),
-        ]);
-        row.evidence = evidence.clone();
-        tone_table.push(row);
-    }
-
-    let shared = shared_copy(&shingle_rows, min_shared);
-
-    // The profile: one row per outlet and dimension.
-    let mut profile = Table::new(
-        "profile",
-        &[
-            ("source", Text),
-            ("dimension", Text),
-            ("value", Text),
-            ("n", Int),
-        ],
-    );
-    let sources: BTreeSet<String> = word_counts
-        .rows
-        .iter()
-        .map(|r| text(&word_counts, r, "source"))
-        .collect();
-    for source in &sources {
-        let mut push = |dimension: &str, value: String, n: i64, evidence: Vec<Evidence>| {
+        for ([source, actor, label, voice], l) in sorted(&ranks, labels) {
+            let (doc, start, end) = l.first;
             let mut row = Row::new(vec![
-                source.clone().into(),
-                dimension.into(),
-                value.into(),
-                n.into(),
+                name(source),
+                name(actor),
+                name(label),
+                name(voice),
+                l.n.into(),
+                docs.name(doc).into(),
+                start.into(),
+                end.into(),
             ]);
-            row.evidence = evidence;
-            profile.push(row);
-        };
-        let (quotes_n, quoted_words, named) = totals.get(source).copied().unwrap_or_default();
-        let quote_evidence = quote_evidence_by.remove(source).unwrap_or_default();
-        push(
-            "quotes",
-            format!("{quotes_n} quotes, {quoted_words} quoted words, {named} from named sources"),
-            quotes_n,
-            quote_evidence,
+            row.evidence = l.evidence.evidence(&docs);
+            labels_table.push(row);
+        }
+
+        // Voices: each side's share of an outlet's quotes and quoted words.
+        let mut voices_table = Table::new(
+            "voices",
+            &[
+                ("source", Text),
+                ("side", Text),
+                ("quotes", Int),
+                ("words", Int),
+                ("share", Float),
+                ("word_share", Float),
+            ],
         );
-        let sides: Vec<String> = voices_table
-            .rows
-            .iter()
-            .filter(|r| is(&voices_table, r, "source", source))
-            .map(|r| {
+        let voices = sorted(&ranks, voices);
+        for ([source, side], v) in &voices {
+            let t = totals.get(source).copied().unwrap_or_default();
+            let mut row = Row::new(vec![
+                name(*source),
+                name(*side),
+                v.quotes.into(),
+                v.words.into(),
+                (v.quotes as f64 / t.quotes.max(1) as f64).into(),
+                (v.words as f64 / t.words.max(1) as f64).into(),
+            ]);
+            row.evidence = v.evidence.evidence(&docs);
+            voices_table.push(row);
+        }
+
+        let mut attribution_table = Table::new(
+            "attribution",
+            &[
+                ("source", Text),
+                ("side", Text),
+                ("class", Text),
+                ("term", Text),
+                ("count", Int),
+            ],
+        );
+        let attribution = sorted(&ranks, attribution);
+        for ([source, side, class, term], c) in &attribution {
+            let mut row = Row::new(vec![
+                name(*source),
+                name(*side),
+                name(*class),
+                name(*term),
+                c.n.into(),
+            ]);
+            row.evidence = c.evidence.evidence(&docs);
+            attribution_table.push(row);
+        }
+
+        // Loaded words per 1,000 words of the same voice.
+        let words_of = |source: u32, voice: u32| words.get(&[source, voice]).copied().unwrap_or(0);
+        let mut loaded_table = Table::new(
+            "loaded",
+            &[
+                ("source", Text),
+                ("term", Text),
+                ("voice", Text),
+                ("count", Int),
+                ("per_1k", Float),
+            ],
+        );
+        let loaded = sorted(&ranks, loaded);
+        let mut loaded_totals: FastMap<[u32; 2], Count> = FastMap::default();
+        for ([source, term, voice], c) in &loaded {
+            let total = loaded_totals.entry([*source, *voice]).or_default();
+            total.n += c.n;
+            total.evidence.extend(&c.evidence);
+            let mut row = Row::new(vec![
+                name(*source),
+                name(*term),
+                name(*voice),
+                c.n.into(),
+                (1000.0 * c.n as f64 / words_of(*source, *voice).max(1) as f64).into(),
+            ]);
+            row.evidence = c.evidence.evidence(&docs);
+            loaded_table.push(row);
+        }
+
+        // Tone toward each party, per outlet and voice.
+        let mut tone_table = Table::new(
+            "tone",
+            &[
+                ("source", Text),
+                ("actor", Text),
+                ("voice", Text),
+                ("mentions", Int),
+                ("mean_compound", Float),
+            ],
+        );
+        let tone = sorted(&ranks, tone);
+        for ([source, actor, voice], t) in &tone {
+            let mut row = Row::new(vec![
+                name(*source),
+                name(*actor),
+                name(*voice),
+                t.n.into(),
+                (t.sum / t.n as f64).into(),
+            ]);
+            row.evidence = t.evidence.evidence(&docs);
+            tone_table.push(row);
+        }
+
+        let (shared_table, shares) = shared.finish(&docs, &names, min_shared)?;
+
+        // The profile: one row per outlet and dimension.
+        let mut profile = Table::new(
+            "profile",
+            &[
+                ("source", Text),
+                ("dimension", Text),
+                ("value", Text),
+                ("n", Int),
+            ],
+        );
+        let mut sources: Vec<u32> = words.keys().map(|k| k[0]).collect();
+        sources.sort_unstable_by_key(|&s| ranks[s as usize]);
+        sources.dedup();
+        let voices_by = by_source(&voices);
+        let loaded_by = by_source(&loaded);
+        let attribution_by = by_source(&attribution);
+        let tone_by = by_source(&tone);
+        let shares = sorted(&ranks, shares);
+        let shares_by = by_source(&shares);
+        let neutral = names.get("neutral");
+        let authorial = names.get("authorial");
+        let none = Vec::new();
+        for source in sources {
+            let mut push = |dimension: &str, value: String, n: i64, evidence: &Spans| {
+                let mut row =
+                    Row::new(vec![name(source), dimension.into(), value.into(), n.into()]);
+                row.evidence = evidence.evidence(&docs);
+                profile.push(row);
+            };
+            let t = totals.get(&source).copied().unwrap_or_default();
+            let quote_evidence = quote_evidence.remove(&source).unwrap_or_default();
+            push(
+                "quotes",
                 format!(
-                    "{} {:.0}%",
-                    text(&voices_table, r, "side"),
-                    100.0
-                        * voices_table
-                            .cell(r, "word_share")
-                            .and_then(Value::as_f64)
-                            .unwrap_or(0.0)
-                )
-            })
-            .collect();
-        push(
-            "quoted words by side",
-            sides.join(", "),
-            quotes_n,
-            Vec::new(),
-        );
-        for voice in ["authorial", "quoted"] {
-            let words = words_by
-                .get(&(source.clone(), voice.to_string()))
-                .copied()
-                .unwrap_or(0);
-            let (n, evidence) = loaded_totals
-                .get(&(source.clone(), voice.to_string()))
-                .cloned()
-                .unwrap_or_default();
-            let mut top: Vec<(i64, String)> = loaded_table
-                .rows
+                    "{} quotes, {} quoted words, {} from named sources",
+                    t.quotes, t.words, t.named
+                ),
+                t.quotes,
+                &quote_evidence,
+            );
+            let sides: Vec<String> = voices_by
+                .get(&source)
+                .unwrap_or(&none)
                 .iter()
-                .filter(|r| {
-                    is(&loaded_table, r, "source", source) && is(&loaded_table, r, "voice", voice)
+                .map(|&i| {
+                    let ([_, side], v) = &voices[i];
+                    let share = v.words as f64 / t.words.max(1) as f64;
+                    format!("{} {:.0}%", names.name(*side), 100.0 * share)
                 })
-                .map(|r| {
+                .collect();
+            push(
+                "quoted words by side",
+                sides.join(", "),
+                t.quotes,
+                &Spans::default(),
+            );
+            for voice in ["authorial", "quoted"] {
+                let voice_id = names.get(voice);
+                let words = voice_id.map_or(0, |v| words_of(source, v));
+                let total = voice_id.and_then(|v| loaded_totals.get(&[source, v]));
+                let mut top: Vec<(i64, &str)> = loaded_by
+                    .get(&source)
+                    .unwrap_or(&none)
+                    .iter()
+                    .filter(|&&i| Some(loaded[i].0[2]) == voice_id)
+                    .map(|&i| (loaded[i].1.n, names.name(loaded[i].0[1])))
+                    .collect();
+                top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                let top: Vec<String> = top
+                    .iter()
+                    .take(5)
+                    .map(|(c, t)| format!("{t} {c}"))
+                    .collect();
+                let n = total.map_or(0, |t| t.n);
+                push(
+                    &format!("loaded words, {voice}"),
+                    format!(
+                        "{:.1} per 1,000 words ({})",
+                        1000.0 * n as f64 / words.max(1) as f64,
+                        top.join(", ")
+                    ),
+                    n,
+                    total.map_or(&Spans::default(), |t| &t.evidence),
+                );
+            }
+            let mut verbs: BTreeMap<&str, (i64, Spans)> = BTreeMap::new();
+            for &i in attribution_by.get(&source).unwrap_or(&none) {
+                let ([_, _, class, term], c) = &attribution[i];
+                if Some(*class) == neutral {
+                    continue;
+                }
+                let e = verbs.entry(names.name(*term)).or_default();
+                e.0 += c.n;
+                e.1.extend(&c.evidence);
+            }
+            let mut evidence = Spans::default();
+            for v in verbs.values() {
+                evidence.extend(&v.1);
+            }
+            push(
+                "loaded verbs and hedges",
+                verbs
+                    .iter()
+                    .map(|(term, (n, _))| format!("{term} {n}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                verbs.values().map(|v| v.0).sum(),
+                &evidence,
+            );
+            let mut tones: Vec<(i64, String, &Spans)> = tone_by
+                .get(&source)
+                .unwrap_or(&none)
+                .iter()
+                .filter(|&&i| Some(tone[i].0[2]) == authorial)
+                .map(|&i| {
+                    let ([_, actor, _], t) = &tone[i];
                     (
-                        int(&loaded_table, r, "count"),
-                        text(&loaded_table, r, "term"),
+                        t.n,
+                        format!("{} {:+.2}", names.name(*actor), t.sum / t.n as f64),
+                        &t.evidence,
                     )
                 })
                 .collect();
-            top.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let top: Vec<String> = top
-                .iter()
-                .take(5)
-                .map(|(c, t)| format!("{t} {c}"))
-                .collect();
+            tones.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            tones.truncate(4);
+            let mut evidence = Spans::default();
+            for t in &tones {
+                evidence.extend(t.2);
+            }
             push(
-                &format!("loaded words, {voice}"),
-                format!(
-                    "{:.1} per 1,000 words ({})",
-                    1000.0 * n as f64 / words.max(1) as f64,
-                    top.join(", ")
-                ),
-                n,
-                evidence,
+                "tone toward parties, authorial",
+                tones
+                    .iter()
+                    .map(|t| t.1.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                tones.iter().map(|t| t.0).sum(),
+                &evidence,
+            );
+            let shared_with = shares_by.get(&source).unwrap_or(&none);
+            let mut evidence = Spans::default();
+            for &i in shared_with {
+                evidence.extend(&shares[i].1.evidence);
+            }
+            push(
+                "shared copy",
+                if shared_with.is_empty() {
+                    "none found".to_string()
+                } else {
+                    shared_with
+                        .iter()
+                        .map(|&i| {
+                            let ([_, other], c) = &shares[i];
+                            format!("{} words with {}", c.n, names.name(*other))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+                shared_with.iter().map(|&i| shares[i].1.n).sum(),
+                &evidence,
             );
         }
-        let mut verbs: BTreeMap<String, (i64, Vec<Evidence>)> = BTreeMap::new();
-        for r in attribution_table.rows.iter().filter(|r| {
-            is(&attribution_table, r, "source", source)
-                && !is(&attribution_table, r, "class", "neutral")
-        }) {
-            let e = verbs
-                .entry(text(&attribution_table, r, "term"))
-                .or_default();
-            e.0 += int(&attribution_table, r, "count");
-            e.1.extend(r.evidence.iter().cloned());
-        }
-        push(
-            "loaded verbs and hedges",
-            verbs
-                .iter()
-                .map(|(term, (n, _))| format!("{term} {n}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            verbs.values().map(|v| v.0).sum(),
-            verbs.into_values().flat_map(|v| v.1).collect(),
-        );
-        let mut tones: Vec<(i64, String, Vec<Evidence>)> = tone
-            .iter()
-            .filter(|((s, _, voice), _)| s == source && voice == "authorial")
-            .map(|((_, actor, _), (n, sum, e))| {
-                (*n, format!("{actor} {:+.2}", sum / *n as f64), e.clone())
-            })
-            .collect();
-        tones.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        tones.truncate(4);
-        push(
-            "tone toward parties, authorial",
-            tones
-                .iter()
-                .map(|t| t.1.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            tones.iter().map(|t| t.0).sum(),
-            tones.into_iter().flat_map(|t| t.2).collect(),
-        );
-        let mut shares: BTreeMap<String, (i64, Vec<Evidence>)> = BTreeMap::new();
-        for r in &shared.rows {
-            let (a, b) = (text(&shared, r, "source_a"), text(&shared, r, "source_b"));
-            let other = match (&a == source, &b == source) {
-                (true, _) => b,
-                (_, true) => a,
-                _ => continue,
-            };
-            let e = shares.entry(other).or_default();
-            e.0 += int(&shared, r, "words");
-            e.1.extend(r.evidence.iter().cloned());
-        }
-        push(
-            "shared copy",
-            if shares.is_empty() {
-                "none found".to_string()
-            } else {
-                shares
-                    .iter()
-                    .map(|(other, (n, _))| format!("{n} words with {other}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            },
-            shares.values().map(|v| v.0).sum(),
-            shares.into_values().flat_map(|v| v.1).collect(),
-        );
-    }
 
-    quotes.rows = quote_rows.rows;
-    Report {
-        tables: vec![
+        Ok(Report::new(vec![
             labels_table,
-            quotes,
             voices_table,
             attribution_table,
             loaded_table,
             tone_table,
-            shared,
+            shared_table,
             profile,
-        ],
-        notes: mapped.notes,
+        ]))
+    }
+}
+
+/// A sentence in a shared pair, from the second pass.
+struct SharedRow {
+    doc: u32,
+    source: u32,
+    sentence: i64,
+    words: i64,
+    text: String,
+    evidence: Vec<Span>,
+}
+
+/// Shared copy in two passes over `shingle_rows`.
+#[derive(Default)]
+struct SharedCopy {
+    /// First pass: every sampled (hash, row) pair, and each row's document.
+    hashes: Vec<(u64, u32)>,
+    row_docs: Vec<u32>,
+    /// Between the passes: the sentence pairs (rows, in order) that share
+    /// enough shingles, and the rows they name, sorted.
+    pairs: Option<Vec<(u32, u32)>>,
+    needed: Vec<u32>,
+    /// Second pass: the rows of `needed`, in its order, and the rows seen.
+    rows: Vec<SharedRow>,
+    seen: usize,
+}
+
+/// A hash of `map` (16 lower-case hex digits) without the generality of
+/// `from_str_radix`.
+fn parse_hex(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() || digits.len() > 16 {
+        return None;
+    }
+    let mut h = 0u64;
+    for &b in digits {
+        let d = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            b'A'..=b'F' => b - b'A' + 10,
+            _ => return None,
+        };
+        h = h << 4 | u64::from(d);
+    }
+    Some(h)
+}
+
+impl SharedCopy {
+    fn first_pass(&mut self, table: &Table, row: &Row, docs: &mut Names) {
+        let at = self.row_docs.len() as u32;
+        self.row_docs.push(docs.id(&cell(table, row, "doc")));
+        let hashes = table
+            .cell(row, "hashes")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        for h in hashes.as_bytes().split(|&b| b == b' ') {
+            if let Some(h) = parse_hex(h) {
+                self.hashes.push((h, at));
+            }
+        }
+    }
+
+    /// Sentences of two documents that share `min_shared` sampled shingles:
+    /// grouped by hash, so the work grows with the corpus, not its square.
+    fn match_pairs(&mut self, min_shared: usize) {
+        let grouped = group_by_hash(std::mem::take(&mut self.hashes));
+        let mut counts: FastMap<(u32, u32), usize> = FastMap::default();
+        for rows in grouped.chunk_by(|a, b| a.0 == b.0) {
+            // A shingle in very many sentences is boilerplate, not shared copy.
+            if rows.len() < 2 || rows.len() > 50 {
+                continue;
+            }
+            for (x, &(_, a)) in rows.iter().enumerate() {
+                let doc_a = self.row_docs[a as usize];
+                for &(_, b) in &rows[x + 1..] {
+                    if doc_a != self.row_docs[b as usize] {
+                        *counts.entry((a.min(b), a.max(b))).or_default() += 1;
+                    }
+                }
+            }
+        }
+        drop(grouped);
+        let mut pairs: Vec<(u32, u32)> = counts
+            .into_iter()
+            .filter(|&(_, n)| n >= min_shared)
+            .map(|(pair, _)| pair)
+            .collect();
+        pairs.sort_unstable();
+        self.needed = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
+        self.needed.sort_unstable();
+        self.needed.dedup();
+        self.pairs = Some(pairs);
+    }
+
+    fn second_pass(
+        &mut self,
+        table: &Table,
+        row: &Row,
+        docs: &mut Names,
+        names: &mut Names,
+        min_shared: usize,
+    ) {
+        if self.pairs.is_none() {
+            self.match_pairs(min_shared);
+        }
+        let at = self.seen as u32;
+        self.seen += 1;
+        if self.needed.get(self.rows.len()) != Some(&at) {
+            return;
+        }
+        self.rows.push(SharedRow {
+            doc: docs.id(&cell(table, row, "doc")),
+            source: names.id(&cell(table, row, "source")),
+            sentence: int(table, row, "sentence"),
+            words: int(table, row, "words"),
+            text: cell(table, row, "text").into_owned(),
+            evidence: row.evidence.iter().map(|e| span_of(docs, e)).collect(),
+        });
+    }
+
+    /// The `shared_copy` table (one row per shared passage: a sentence of
+    /// doc_a and its copy in doc_b), and the words each outlet shares with
+    /// each other one, by [source, other].
+    fn finish(
+        mut self,
+        docs: &Names,
+        names: &Names,
+        min_shared: usize,
+    ) -> Result<(Table, FastMap<[u32; 2], Count>)> {
+        use ColumnType::*;
+        if self.pairs.is_none() {
+            self.match_pairs(min_shared);
+        }
+        if self.seen != self.row_docs.len() || self.rows.len() != self.needed.len() {
+            bail!(
+                "source-bias: the reduce read {} shingle rows in its first pass and {} in its second; \
+                 the plan reads shingle_rows twice with the other tables between",
+                self.row_docs.len(),
+                self.seen
+            );
+        }
+        let doc_ranks = docs.ranks();
+        let row = |at: u32| &self.rows[self.needed.partition_point(|&n| n < at)];
+        let mut found: Vec<(&SharedRow, &SharedRow)> = self
+            .pairs
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|&(a, b)| {
+                let (ra, rb) = (row(a), row(b));
+                if docs.name(ra.doc) <= docs.name(rb.doc) {
+                    (ra, rb)
+                } else {
+                    (rb, ra)
+                }
+            })
+            .collect();
+        // Stable, so passages of the same sentence pair keep row order.
+        found.sort_by_key(|(a, b)| {
+            (
+                doc_ranks[a.doc as usize],
+                doc_ranks[b.doc as usize],
+                a.sentence,
+            )
+        });
+        let mut table = Table::new(
+            "shared_copy",
+            &[
+                ("doc_a", Text),
+                ("doc_b", Text),
+                ("source_a", Text),
+                ("source_b", Text),
+                ("words", Int),
+                ("text", Text),
+            ],
+        );
+        let mut shares: FastMap<[u32; 2], Count> = FastMap::default();
+        let mut share = |source: u32, other: u32, a: &SharedRow, b: &SharedRow| {
+            let e = shares.entry([source, other]).or_default();
+            e.n += a.words;
+            for &s in a.evidence.iter().chain(&b.evidence) {
+                e.evidence.push(s);
+            }
+        };
+        for &(a, b) in &found {
+            share(a.source, b.source, a, b);
+            if a.source != b.source {
+                share(b.source, a.source, a, b);
+            }
+        }
+        for (a, b) in found {
+            let mut row = Row::new(vec![
+                docs.name(a.doc).into(),
+                docs.name(b.doc).into(),
+                names.name(a.source).into(),
+                names.name(b.source).into(),
+                a.words.into(),
+                a.text.as_str().into(),
+            ]);
+            row.evidence = a
+                .evidence
+                .iter()
+                .chain(&b.evidence)
+                .map(|&s| evidence_of(docs, s))
+                .collect();
+            table.push(row);
+        }
+        Ok((table, shares))
     }
 }
 
@@ -586,99 +1001,4 @@ pub(crate) fn group_by_hash(pairs: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
         out[w[0]..w[1]].sort_unstable();
     }
     out
-}
-
-/// A text cell by column index, "" when absent.
-fn cell_str(r: &Row, at: Option<usize>) -> &str {
-    at.and_then(|i| r.cells.get(i))
-        .and_then(Value::as_str)
-        .unwrap_or("")
-}
-
-/// Sentences of two outlets' documents that share `min_shared` sampled
-/// shingles: grouped by hash, so the work grows with the corpus, not its square.
-fn shared_copy(shingles: &Table, min_shared: usize) -> Table {
-    use ColumnType::*;
-    let column = |name: &str| shingles.column_index(name);
-    let (doc_at, hashes_at) = (column("doc"), column("hashes"));
-    // Every (hash, sentence) pair, grouped by hash with one counting pass
-    // over the hashes' top bits (the hashes are uniform), then a sort of
-    // each small bucket: linear in the number of shingles.
-    let mut pairs_by_hash: Vec<(u64, u32)> = Vec::new();
-    for (i, r) in shingles.rows.iter().enumerate() {
-        for h in cell_str(r, hashes_at).split(' ') {
-            if let Ok(h) = u64::from_str_radix(h, 16) {
-                pairs_by_hash.push((h, i as u32));
-            }
-        }
-    }
-    let grouped = group_by_hash(pairs_by_hash);
-    let mut pair_counts: crate::FastMap<(u32, u32), usize> = crate::FastMap::default();
-    for rows in grouped.chunk_by(|a, b| a.0 == b.0) {
-        // A shingle in very many sentences is boilerplate, not shared copy.
-        if rows.len() < 2 || rows.len() > 50 {
-            continue;
-        }
-        for (x, &(_, a)) in rows.iter().enumerate() {
-            let doc_a = cell_str(&shingles.rows[a as usize], doc_at);
-            for &(_, b) in &rows[x + 1..] {
-                if doc_a != cell_str(&shingles.rows[b as usize], doc_at) {
-                    *pair_counts.entry((a.min(b), a.max(b))).or_default() += 1;
-                }
-            }
-        }
-    }
-    // One row per shared passage (a sentence of doc_a and its copy in doc_b).
-    let mut pairs: Vec<((u32, u32), usize)> = pair_counts
-        .into_iter()
-        .filter(|&(_, n)| n >= min_shared)
-        .collect();
-    pairs.sort_unstable();
-    let mut rows: Vec<((String, String, i64), Row)> = Vec::new();
-    for ((a, b), _) in pairs {
-        let (ra, rb) = (&shingles.rows[a as usize], &shingles.rows[b as usize]);
-        let (first, second) = if cell_str(ra, doc_at) <= cell_str(rb, doc_at) {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
-        let mut row = Row::new(vec![
-            text(shingles, first, "doc").into(),
-            text(shingles, second, "doc").into(),
-            text(shingles, first, "source").into(),
-            text(shingles, second, "source").into(),
-            int(shingles, first, "words").into(),
-            text(shingles, first, "text").into(),
-        ]);
-        row.evidence = first
-            .evidence
-            .iter()
-            .chain(&second.evidence)
-            .cloned()
-            .collect();
-        rows.push((
-            (
-                text(shingles, first, "doc"),
-                text(shingles, second, "doc"),
-                int(shingles, first, "sentence"),
-            ),
-            row,
-        ));
-    }
-    rows.sort_by(|x, y| x.0.cmp(&y.0));
-    let mut table = Table::new(
-        "shared_copy",
-        &[
-            ("doc_a", Text),
-            ("doc_b", Text),
-            ("source_a", Text),
-            ("source_b", Text),
-            ("words", Int),
-            ("text", Text),
-        ],
-    );
-    for (_, row) in rows {
-        table.push(row);
-    }
-    table
 }
