@@ -493,14 +493,20 @@ fn reduce_streaming(
             tables.push((table.name.as_str(), Some(i)));
         }
     }
-    for (name, kept) in tables {
-        let folded = reads.contains(&name);
+    let passes = reads.len();
+    for (pass, (name, kept)) in tables.into_iter().enumerate() {
+        // The entries after the reads are kept tables no fold reads.
+        let folded = pass < passes;
+        if folded {
+            fold.begin(name)?;
+        }
+        // A kept table read twice is written on its first pass only.
         let mut files = match kept {
-            Some(i) => {
+            Some(i) if !kept_written[i] => {
                 kept_written[i] = true;
                 Some(TableFiles::create(dir, &keep[i], format)?)
             }
-            None => None,
+            _ => None,
         };
         for map in maps {
             if !map.join(format!("{name}.schema.json")).exists() {

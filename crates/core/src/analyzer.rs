@@ -55,6 +55,12 @@ pub struct StreamingReduce {
 
 /// The state of a [`StreamingReduce`].
 pub trait Fold: Send {
+    /// Called once for each entry of [`StreamingReduce::reads`], in order,
+    /// before that table's rows (even when it has none), so a fold that
+    /// reads a table twice knows which pass a row belongs to.
+    fn begin(&mut self, _table: &str) -> Result<()> {
+        Ok(())
+    }
     /// One map row; `table` gives the name and columns (its own rows may be empty).
     fn add(&mut self, table: &Table, row: &Row) -> Result<()>;
     /// The reduced tables that are not kept map tables.
@@ -71,6 +77,7 @@ pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> 
         order,
     } = plan;
     for name in &reads {
+        fold.begin(name)?;
         if let Some(table) = mapped.table(name) {
             for row in &table.rows {
                 fold.add(table, row)?;
