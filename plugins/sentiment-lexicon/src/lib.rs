@@ -3,6 +3,17 @@
 //! voice and in quoted speech, and the tone toward each party of the story
 //! from the clauses that mention it.
 //!
+//! Tables: `sentences` (one row per sentence and voice, from the map),
+//! `documents` (per document), `sources` (per outlet, with its number of
+//! documents), `actors` (per outlet, party and voice) and `actor_clauses`
+//! (one row per clause about a party, from the map). The three aggregate
+//! tables are folded from the map rows in one pass ([`reduce`]), so a batch
+//! run holds sums rather than the map tables. Their evidence is the spans
+//! of the sentences or clauses they count, in corpus order; a `sources` or
+//! `actors` row keeps at most the first [`reduce::EVIDENCE_LIMIT`] (1,000),
+//! since an outlet's row would otherwise list every sentence it published
+//! (`n` and `mentions` still count them all).
+//!
 //! ```
 //! use newslens_sentiment_lexicon::Scorer;
 //! let vader = Scorer::vader();

@@ -15,10 +15,11 @@ use anyhow::{bail, Result};
 use newslens_core::analyzer::{Fold, StreamingReduce};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
-/// The most evidence spans one `documents`, `sources` or `actors` row keeps:
-/// the first ones in corpus order. An outlet's row would otherwise list every
-/// sentence it published, as large as the corpus; the row's counts (`n`,
-/// `mentions`) still count every sentence or clause.
+/// The most evidence spans one `sources` or `actors` row keeps: the first
+/// ones in corpus order. An outlet's row would otherwise list every sentence
+/// it published, as large as the corpus; the row's counts (`n`, `mentions`)
+/// still count every sentence or clause. A `documents` row keeps all of its
+/// document's spans, which are as many as its sentences.
 pub const EVIDENCE_LIMIT: usize = 1000;
 
 pub(crate) fn sentences_table() -> Table {
@@ -149,14 +150,15 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, compound: f64, quoted: bool, evidence: &[Spot]) {
+    /// Counts one sentence or clause, keeping its evidence while the row has fewer than `limit` spans.
+    fn add(&mut self, compound: f64, quoted: bool, evidence: &[Spot], limit: usize) {
         self.n += 1;
         self.sum += compound;
         self.polarity[polarity(compound)] += 1;
         let v = usize::from(quoted);
         self.by_voice[v].0 += 1;
         self.by_voice[v].1 += compound;
-        let room = EVIDENCE_LIMIT.saturating_sub(self.evidence.len());
+        let room = limit.saturating_sub(self.evidence.len());
         self.evidence
             .extend_from_slice(&evidence[..evidence.len().min(room)]);
     }
@@ -305,14 +307,19 @@ impl Tallies {
                 i
             }
         };
-        self.documents[index].1.add(compound, quoted, &self.spots);
+        self.documents[index]
+            .1
+            .add(compound, quoted, &self.spots, usize::MAX);
         let slot = source as usize;
         if self.by_source.len() <= slot {
             self.by_source.resize_with(slot + 1, || None);
         }
-        self.by_source[slot]
-            .get_or_insert_with(Tally::default)
-            .add(compound, quoted, &self.spots);
+        self.by_source[slot].get_or_insert_with(Tally::default).add(
+            compound,
+            quoted,
+            &self.spots,
+            EVIDENCE_LIMIT,
+        );
         Ok(())
     }
 
@@ -331,7 +338,7 @@ impl Tallies {
         self.by_actor
             .entry((source, actor, voice))
             .or_default()
-            .add(compound, quoted, &self.spots);
+            .add(compound, quoted, &self.spots, EVIDENCE_LIMIT);
         Ok(())
     }
 }
