@@ -256,7 +256,7 @@ const LEXICON: &[(u16, &str)] = &[
 /// FNV-1a: the lexicon's keys are short words, for which SipHash's setup
 /// costs more than the lookup.
 #[derive(Default)]
-struct Fnv(u64);
+pub(crate) struct Fnv(u64);
 
 impl std::hash::Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -276,7 +276,10 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type Lexicon = std::collections::HashMap<&'static str, u16, std::hash::BuildHasherDefault<Fnv>>;
+/// A hash map with FNV-1a keys, for short words and small integers.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+
+type Lexicon = FastMap<&'static str, u16>;
 
 static CLASSES: std::sync::LazyLock<Lexicon> = std::sync::LazyLock::new(|| {
     let mut map = Lexicon::default();

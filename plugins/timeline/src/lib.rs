@@ -16,7 +16,7 @@ pub mod merge;
 pub mod timex;
 
 use anyhow::Result;
-use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table, Value};
+use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table};
 use serde::Deserialize;
 
 newslens_core::register_analyzer!(
@@ -110,11 +110,12 @@ impl newslens_core::Analyzer for Timeline {
     }
 }
 
-/// A cell as text ("" for null).
+/// A cell as text ("" for null), for the tests' checks.
+#[cfg(test)]
 pub(crate) fn text(table: &Table, row: &Row, column: &str) -> String {
     table
         .cell(row, column)
-        .map(Value::to_string)
+        .map(newslens_core::Value::to_string)
         .unwrap_or_default()
 }
 

@@ -3,28 +3,55 @@
 //! outlets, with the date each outlet wrote, and a flag where outlets put
 //! what looks like one event on different days.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::events::FastMap as HashMap;
 
 use jiff::civil::Date;
-use newslens_core::{ColumnType, Evidence, Row, Table};
+use newslens_core::{ColumnType, Evidence, Row, Table, Value};
 
-use crate::text;
-
-struct Event {
-    source: String,
-    doc: String,
-    date: String,
-    precision: String,
-    summary: String,
-    written: String,
-    actors: BTreeSet<String>,
-    terms: BTreeSet<String>,
+/// One row of the events table, borrowed from it. Word lists are sorted
+/// and without repeats.
+struct Event<'a> {
+    source: &'a str,
+    doc: &'a str,
+    date: &'a str,
+    precision: &'a str,
+    summary: &'a str,
+    written: &'a str,
+    actors: Vec<&'a str>,
+    terms: Vec<&'a str>,
     /// The key words of the clause the summary gives, not of the whole
     /// sentence: what tells apart two events one sentence dates.
-    clause: BTreeSet<String>,
+    clause: Vec<&'a str>,
     /// The sentence's character offset in its document.
-    sentence: String,
-    evidence: Vec<Evidence>,
+    sentence: i64,
+    evidence: &'a [Evidence],
+}
+
+/// The words of a list cell, sorted, without repeats.
+fn sorted_words(text: &str, separator: char) -> Vec<&str> {
+    let mut words: Vec<&str> = text.split(separator).filter(|s| !s.is_empty()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// How many words two sorted lists share.
+fn shared_count(a: &[&str], b: &[&str]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// Same-day reports of one event share this many key words of their sentences.
@@ -36,16 +63,26 @@ const COMMON_WORD: usize = 40;
 
 /// The clause's key words: the sentence's terms that the summary holds, found
 /// with the shared tokenizer.
-fn clause_terms(summary: &str, terms: &BTreeSet<String>) -> BTreeSet<String> {
-    newslens_core::text::tokens::tokenize(summary)
-        .iter()
-        .map(|t| {
-            summary[t.span.range()]
-                .to_lowercase()
-                .replace(['-', '\u{2010}', '\u{2011}'], "")
-        })
-        .filter(|w| terms.contains(w))
-        .collect()
+fn clause_terms<'a>(summary: &str, terms: &[&'a str]) -> Vec<&'a str> {
+    let mut word = String::new();
+    let mut out = Vec::new();
+    for token in newslens_core::text::tokens::tokenize(summary) {
+        if token.kind != newslens_core::text::TokenKind::Word {
+            continue;
+        }
+        word.clear();
+        for c in summary[token.span.range()].chars() {
+            if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
+                word.extend(c.to_lowercase());
+            }
+        }
+        if let Ok(k) = terms.binary_search(&word.as_str()) {
+            out.push(terms[k]);
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 struct Cluster {
@@ -111,31 +148,46 @@ fn covers(coarse: &str, day: &str) -> bool {
 }
 
 pub fn timeline(events_table: &Table, window_days: i64) -> Table {
+    let column = |name: &str| events_table.column_index(name);
+    let columns = [
+        "source",
+        "doc",
+        "date",
+        "precision",
+        "summary",
+        "written",
+        "actors",
+        "terms",
+    ]
+    .map(column);
+    let start = column("start");
     let events: Vec<Event> = events_table
         .rows
         .iter()
         .map(|row| {
-            let t = |c: &str| text(events_table, row, c);
-            let set = |c: &str, sep: char| {
-                t(c).split(sep)
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect()
-            };
-            let summary = t("summary");
-            let terms = set("terms", ' ');
+            let cell = |k: Option<usize>| k.and_then(|k| row.cells.get(k));
+            let [source, doc, date, precision, summary, written, actors, terms] =
+                columns.map(|k| match cell(k) {
+                    Some(Value::Text(s)) => s.as_str(),
+                    _ => "",
+                });
+
+            let terms = sorted_words(terms, ' ');
             Event {
-                source: t("source"),
-                doc: t("doc"),
-                date: t("date"),
-                precision: t("precision"),
-                clause: clause_terms(&summary, &terms),
+                source,
+                doc,
+                date,
+                precision,
+                clause: clause_terms(summary, &terms),
                 summary,
-                written: t("written"),
-                actors: set("actors", ','),
+                written,
+                actors: sorted_words(actors, ','),
                 terms,
-                sentence: t("start"),
-                evidence: row.evidence.clone(),
+                sentence: match cell(start) {
+                    Some(Value::Int(n)) => *n,
+                    _ => -1,
+                },
+                evidence: &row.evidence,
             }
         })
         .collect();
@@ -146,37 +198,44 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     // Only events of the same date can join, so compare within each date.
     let mut by_date: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for &i in &days {
-        by_date.entry(events[i].date.as_str()).or_default().push(i);
+        by_date.entry(events[i].date).or_default().push(i);
     }
     // Events of a day are one event when their sentences share key words
     // (a shared party or one common word, "Libya", "talks", is not enough):
     // each event counts what it shares with the day's earlier events through
     // the lists of its own words, leaving out words too common to tell.
-    let mut shared_with: HashMap<usize, usize> = HashMap::new();
+    // Counts by position within the day, and the positions touched, reused.
+    let mut shared_with: Vec<u32> = Vec::new();
+    let mut touched: Vec<usize> = Vec::new();
     for same_day in by_date.values() {
-        let mut users: HashMap<&str, Vec<usize>> = HashMap::new();
-        for &i in same_day {
+        let mut users: HashMap<&str, Vec<usize>> = HashMap::default();
+        for (local, &i) in same_day.iter().enumerate() {
             for word in &events[i].terms {
-                users.entry(word.as_str()).or_default().push(i);
+                users.entry(word).or_default().push(local);
             }
         }
-        for &i in same_day {
-            shared_with.clear();
+        shared_with.clear();
+        shared_with.resize(same_day.len(), 0);
+        for (local, &i) in same_day.iter().enumerate() {
             for word in &events[i].terms {
-                let list = &users[word.as_str()];
+                let list = &users[word];
                 if list.len() > COMMON_WORD {
                     continue;
                 }
                 // Lists are in the day's order: only earlier events.
-                for &j in list.iter().take_while(|&&j| j != i) {
-                    *shared_with.entry(j).or_default() += 1;
+                for &j in list.iter().take_while(|&&j| j != local) {
+                    if shared_with[j] == 0 {
+                        touched.push(j);
+                    }
+                    shared_with[j] += 1;
                 }
             }
-            for (&j, &count) in &shared_with {
-                if count >= SAME_DAY_SHARED {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+            for j in touched.drain(..) {
+                if shared_with[j] as usize >= SAME_DAY_SHARED {
+                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, same_day[j]));
                     parent[ri] = rj;
                 }
+                shared_with[j] = 0;
             }
         }
     }
@@ -186,7 +245,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
         clusters
             .entry(root)
             .or_insert_with(|| Cluster {
-                date: events[i].date.clone(),
+                date: events[i].date.to_string(),
                 precision: "day".into(),
                 members: Vec::new(),
             })
@@ -211,13 +270,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 k,
                 c.members
                     .iter()
-                    .flat_map(|&m| {
-                        events[m]
-                            .actors
-                            .iter()
-                            .chain(&events[m].terms)
-                            .map(String::as_str)
-                    })
+                    .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
                     .collect(),
             )
         })
@@ -225,7 +278,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     // Each month's day clusters under every party and word they hold: a
     // coarse event counts what it shares with each cluster from the lists of
     // its own words, instead of comparing itself with every day of the month.
-    let mut month_index: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::new();
+    let mut month_index: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::default();
     for (month, keys) in &by_month {
         let index = month_index.entry(month.as_str()).or_default();
         for key in keys {
@@ -234,13 +287,13 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             }
         }
     }
-    let mut own: HashMap<(String, String), HashMap<&str, Vec<usize>>> = HashMap::new();
-    let mut shared: HashMap<usize, usize> = HashMap::new();
+    let mut own: HashMap<(&str, &str), HashMap<&str, Vec<usize>>> = HashMap::default();
+    let mut shared: HashMap<usize, usize> = HashMap::default();
     for i in (0..n).filter(|&i| events[i].precision != "day") {
-        let months: BTreeSet<String> = match events[i].precision.as_str() {
-            "month" => BTreeSet::from([events[i].date.clone()]),
+        let months: BTreeSet<String> = match events[i].precision {
+            "month" => BTreeSet::from([events[i].date.to_string()]),
             // A week spans at most two months.
-            "week" => week_start(&events[i].date)
+            "week" => week_start(events[i].date)
                 .iter()
                 .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
                 .map(|s| s.chars().take(7).collect())
@@ -250,7 +303,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
         shared.clear();
         for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
             for word in &events[i].clause {
-                for &key in index.get(word.as_str()).into_iter().flatten() {
+                for &key in index.get(word).into_iter().flatten() {
                     *shared.entry(key).or_default() += 1;
                 }
             }
@@ -267,7 +320,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             .iter()
             .filter(|&(key, &score)| {
                 score >= COARSE_SHARED
-                    && covers(&events[i].date, &clusters[key].date)
+                    && covers(events[i].date, &clusters[key].date)
                     && !own_sentence(key)
             })
             .map(|(&key, &score)| (score, key))
@@ -282,11 +335,11 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 // Coarse events of one value whose clauses share key words
                 // gather in one cluster.
                 let index = own
-                    .entry((events[i].date.clone(), events[i].precision.clone()))
+                    .entry((events[i].date, events[i].precision))
                     .or_default();
-                let mut counts: HashMap<usize, usize> = HashMap::new();
+                let mut counts: HashMap<usize, usize> = HashMap::default();
                 for w in &events[i].clause {
-                    for &key in index.get(w.as_str()).into_iter().flatten() {
+                    for &key in index.get(w).into_iter().flatten() {
                         *counts.entry(key).or_default() += 1;
                     }
                 }
@@ -297,7 +350,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                     .max()
                     .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
                 for w in &events[i].clause {
-                    let keys = index.entry(w.as_str()).or_default();
+                    let keys = index.entry(w).or_default();
                     if !keys.contains(&key) && keys.len() < COMMON_WORD {
                         keys.push(key);
                     }
@@ -305,8 +358,8 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 clusters
                     .entry(key)
                     .or_insert_with(|| Cluster {
-                        date: events[i].date.clone(),
-                        precision: events[i].precision.clone(),
+                        date: events[i].date.to_string(),
+                        precision: events[i].precision.to_string(),
                         members: Vec::new(),
                     })
                     .members
@@ -327,7 +380,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
         .collect();
     dated.sort();
     // Candidate pairs share a word that few clusters use, within the window.
-    let mut users: HashMap<&str, Vec<(Date, usize)>> = HashMap::new();
+    let mut users: HashMap<&str, Vec<(Date, usize)>> = HashMap::default();
     for &(date, k) in &dated {
         for word in &cluster_words[&key_of[k]] {
             users.entry(word).or_default().push((date, k));
@@ -354,32 +407,24 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
                 continue;
             }
             // An outlet that reports both dates reports two events, not one event twice.
-            let sources_a: BTreeSet<&str> = ca
-                .members
-                .iter()
-                .map(|&m| events[m].source.as_str())
-                .collect();
+            let sources_a: BTreeSet<&str> = ca.members.iter().map(|&m| events[m].source).collect();
             if cb
                 .members
                 .iter()
-                .any(|&m| sources_a.contains(events[m].source.as_str()))
+                .any(|&m| sources_a.contains(events[m].source))
             {
                 continue;
             }
             let strong = ca.members.iter().any(|&x| {
                 cb.members.iter().any(|&y| {
                     let (ex, ey) = (&events[x], &events[y]);
-                    ex.actors.intersection(&ey.actors).count() >= 2
-                        && ex.terms.intersection(&ey.terms).count() >= 3
+                    shared_count(&ex.actors, &ey.actors) >= 2
+                        && shared_count(&ex.terms, &ey.terms) >= 3
                 })
             });
             if strong {
                 let sources = |c: &Cluster| {
-                    let s: BTreeSet<&str> = c
-                        .members
-                        .iter()
-                        .map(|&m| events[m].source.as_str())
-                        .collect();
+                    let s: BTreeSet<&str> = c.members.iter().map(|&m| events[m].source).collect();
                     s.into_iter().collect::<Vec<_>>().join(", ")
                 };
                 disagreements[a].push(format!("{} dated it {}", sources(cb), cb.date));
@@ -409,7 +454,7 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
             .max_by_key(|s| (s.len().min(80), std::cmp::Reverse(s.len())))
             .cloned()
             .unwrap_or_default();
-        let sources: BTreeSet<&str> = members.iter().map(|&m| events[m].source.as_str()).collect();
+        let sources: BTreeSet<&str> = members.iter().map(|&m| events[m].source).collect();
         let mut reports: Vec<String> = members
             .iter()
             .map(|&m| {
