@@ -1,6 +1,21 @@
 //! The merge across documents, from the map tables alone: per-outlet
 //! labels, voices, attribution, loaded words and tone; shared copy; and the
 //! one-screen profile of each outlet.
+//!
+//! The reduced tables: `labels` (source, actor, label, voice: count and first
+//! use), `quotes` (the map's quotes, unchanged), `voices` (each side's share
+//! of an outlet's quotes and quoted words), `attribution` (verbs and hedges),
+//! `loaded` (loaded words per 1,000 words of the same voice), `tone` (mean
+//! compound toward each party), `shared_copy` (one row per passage two
+//! documents share) and `profile` (one row per outlet and dimension).
+//!
+//! Evidence: a row of `labels`, `voices`, `attribution`, `loaded`, `tone` or
+//! `profile` lists the first [`EVIDENCE_CAP`] (1,000) spans behind it, in
+//! corpus order; its count columns (`count`, `quotes`, `mentions`, `n`) count
+//! them all. `quotes` and `shared_copy` rows keep all their spans (one or two).
+//!
+//! The reduce is a fold ([`plan`]), so a batch run streams the map rows
+//! through it and the REPL runs the same fold over tables in memory.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -120,10 +135,9 @@ const ORDER: [&str; 8] = [
 /// The reduce as a fold over map rows, so a batch run keeps only sums,
 /// interned names and capped evidence in memory. `quotes` passes through.
 /// Shared copy reads `shingle_rows` twice: the first pass keeps each
-/// sentence's sampled hashes as integers (12 bytes a shingle) to find the
+/// sentence's sampled hashes as integers (16 bytes a shingle) to find the
 /// sentence pairs, the second collects the text of the sentences in a pair
-/// only. The other tables sit between the passes: `word_counts` has a row
-/// for every document, so a shingle row after them is of the second pass.
+/// only; [`Fold::begin`] tells the fold which pass a row is in.
 pub fn plan(min_shared: usize) -> StreamingReduce {
     StreamingReduce {
         keep: vec![map_tables()[1].clone()],
@@ -304,9 +318,8 @@ struct Tally {
     loaded: FastMap<[u32; 3], Count>,
     tone: FastMap<[u32; 3], Tone>,
     shared: SharedCopy,
-    /// A row of a table other than `shingle_rows` has come: shingle rows
-    /// from now on are of the second pass.
-    past_first_pass: bool,
+    /// How many times `shingle_rows` has begun: 1 in the first pass, 2 in the second.
+    shingle_passes: u8,
 }
 
 impl Tally {
@@ -324,7 +337,7 @@ impl Tally {
             loaded: FastMap::default(),
             tone: FastMap::default(),
             shared: SharedCopy::default(),
-            past_first_pass: false,
+            shingle_passes: 0,
         }
     }
 
@@ -334,22 +347,28 @@ impl Tally {
 }
 
 impl Fold for Tally {
+    fn begin(&mut self, table: &str) -> Result<()> {
+        if table == "shingle_rows" {
+            self.shingle_passes += 1;
+            match self.shingle_passes {
+                1 => {}
+                2 => self.shared.match_pairs(self.min_shared),
+                _ => bail!("source-bias: the plan reads shingle_rows twice, not more"),
+            }
+        }
+        Ok(())
+    }
+
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
         if table.name == "shingle_rows" {
-            if self.past_first_pass {
-                self.shared.second_pass(
-                    table,
-                    row,
-                    &mut self.docs,
-                    &mut self.names,
-                    self.min_shared,
-                );
+            if self.shingle_passes >= 2 {
+                self.shared
+                    .second_pass(table, row, &mut self.docs, &mut self.names);
             } else {
                 self.shared.first_pass(table, row, &mut self.docs);
             }
             return Ok(());
         }
-        self.past_first_pass = true;
         match table.name.as_str() {
             "label_rows" => {
                 let key = self.key(table, row, ["source", "actor", "label", "voice"]);
@@ -441,7 +460,7 @@ impl Tally {
     fn tables(self) -> Result<Report> {
         use ColumnType::*;
         let Tally {
-            min_shared,
+            min_shared: _,
             names,
             docs,
             labels,
@@ -453,8 +472,13 @@ impl Tally {
             loaded,
             tone,
             shared,
-            past_first_pass: _,
+            shingle_passes,
         } = self;
+        if shingle_passes != 2 {
+            bail!(
+                "source-bias: shingle_rows began {shingle_passes} times; the plan reads it twice"
+            );
+        }
         let ranks = names.ranks();
         let name = |id: u32| Value::from(names.name(id));
 
@@ -590,7 +614,7 @@ impl Tally {
             tone_table.push(row);
         }
 
-        let (shared_table, shares) = shared.finish(&docs, &names, min_shared)?;
+        let (shared_table, shares) = shared.finish(&docs, &names)?;
 
         // The profile: one row per outlet and dimension.
         let mut profile = Table::new(
@@ -858,17 +882,7 @@ impl SharedCopy {
         self.pairs = Some(pairs);
     }
 
-    fn second_pass(
-        &mut self,
-        table: &Table,
-        row: &Row,
-        docs: &mut Names,
-        names: &mut Names,
-        min_shared: usize,
-    ) {
-        if self.pairs.is_none() {
-            self.match_pairs(min_shared);
-        }
+    fn second_pass(&mut self, table: &Table, row: &Row, docs: &mut Names, names: &mut Names) {
         let at = self.seen as u32;
         self.seen += 1;
         if self.needed.get(self.rows.len()) != Some(&at) {
@@ -887,20 +901,11 @@ impl SharedCopy {
     /// The `shared_copy` table (one row per shared passage: a sentence of
     /// doc_a and its copy in doc_b), and the words each outlet shares with
     /// each other one, by [source, other].
-    fn finish(
-        mut self,
-        docs: &Names,
-        names: &Names,
-        min_shared: usize,
-    ) -> Result<(Table, FastMap<[u32; 2], Count>)> {
+    fn finish(self, docs: &Names, names: &Names) -> Result<(Table, FastMap<[u32; 2], Count>)> {
         use ColumnType::*;
-        if self.pairs.is_none() {
-            self.match_pairs(min_shared);
-        }
         if self.seen != self.row_docs.len() || self.rows.len() != self.needed.len() {
             bail!(
-                "source-bias: the reduce read {} shingle rows in its first pass and {} in its second; \
-                 the plan reads shingle_rows twice with the other tables between",
+                "source-bias: the reduce read {} shingle rows in its first pass and {} in its second",
                 self.row_docs.len(),
                 self.seen
             );

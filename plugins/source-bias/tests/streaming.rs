@@ -44,6 +44,7 @@ fn fold_shards(plan: StreamingReduce, shards: &[Report]) -> anyhow::Result<Repor
         order,
     } = plan;
     for name in &reads {
+        fold.begin(name)?;
         for shard in shards {
             let table = shard.table(name).unwrap();
             for row in &table.rows {
@@ -144,7 +145,7 @@ fn reading_the_shingles_once_is_an_error_not_a_wrong_table() {
     plan.reads.remove(last);
     let shards = [mapped(analyzer.as_ref(), three_outlets())];
     let err = fold_shards(plan, &shards).unwrap_err().to_string();
-    assert!(err.contains("shingle_rows twice"), "{err}");
+    assert!(err.contains("reads it twice"), "{err}");
 }
 
 #[test]
