@@ -298,6 +298,11 @@ impl Tallies {
         let index = match self.current {
             Some(i) if self.documents[i].0 == key => i,
             _ => {
+                // The previous document is most likely complete: give back
+                // the slack of its growing evidence list.
+                if let Some(previous) = self.current {
+                    self.documents[previous].1.evidence.shrink_to_fit();
+                }
                 let next = self.documents.len();
                 let i = *self.document_index.entry(key).or_insert(next);
                 if i == next {
