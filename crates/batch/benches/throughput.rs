@@ -56,6 +56,16 @@ fn cpu_seconds() -> f64 {
     }
 }
 
+/// MB per CPU-second, or a dash when the CPU time is under two clock
+/// ticks and so says nothing.
+fn per_cpu_second(mb: f64, cpu: f64) -> String {
+    if cpu < 0.02 {
+        "–".to_string()
+    } else {
+        format!("{:.1}", mb / cpu)
+    }
+}
+
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_string())
 }
@@ -219,9 +229,9 @@ fn main() {
             let annotate_cpu = cpu_seconds() - cpu;
             let row = |name: &str, seconds: f64, cpu: f64| {
                 println!(
-                    "| {name} | {threads} | {:.1} | {:.1} | {:.0} |",
+                    "| {name} | {threads} | {:.1} | {} | {:.0} |",
                     mb / seconds / threads as f64,
-                    mb / cpu,
+                    per_cpu_second(mb, cpu),
                     docs.len() as f64 / seconds
                 );
             };
