@@ -179,16 +179,28 @@ fn int(t: &Table, r: &Row, c: &str) -> i64 {
 struct Names {
     ids: FastMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// The id given last: a document's rows and their evidence come one
+    /// after another, so most lookups of a document are this one.
+    last: Option<u32>,
 }
 
 impl Names {
     fn id(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.ids.get(name) {
-            return id;
+        if let Some(last) = self.last {
+            if *self.names[last as usize] == *name {
+                return last;
+            }
         }
-        let id = self.names.len() as u32;
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
+        let id = match self.ids.get(name) {
+            Some(&id) => id,
+            None => {
+                let id = self.names.len() as u32;
+                self.names.push(name.into());
+                self.ids.insert(name.into(), id);
+                id
+            }
+        };
+        self.last = Some(id);
         id
     }
 
