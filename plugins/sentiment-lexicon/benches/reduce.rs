@@ -77,8 +77,8 @@ fn main() {
         "sentiment-lexicon",
     ))
     .expect("the default configuration builds");
-    let mapped = newslens_core::run::map_all(analyzer.as_ref(), &annotated, None)
-        .expect("the map runs");
+    let mapped =
+        newslens_core::run::map_all(analyzer.as_ref(), &annotated, None).expect("the map runs");
     let rows: usize = mapped.tables.iter().map(|t| t.rows.len()).sum();
     println!(
         "{} articles, {mb:.2} MB of text, {rows} map rows",
@@ -88,9 +88,8 @@ fn main() {
     // Warm-up, which also sizes a timing to about a second.
     let started = Instant::now();
     std::hint::black_box(fold(analyzer.as_ref(), &mapped));
-    let repeat = env("NEWSLENS_BENCH_PASSES").unwrap_or_else(|| {
-        (1.0 / started.elapsed().as_secs_f64().max(1e-6)).ceil() as usize
-    });
+    let repeat = env("NEWSLENS_BENCH_PASSES")
+        .unwrap_or_else(|| (1.0 / started.elapsed().as_secs_f64().max(1e-6)).ceil() as usize);
     println!("{repeat} reduces per timing");
     let (mut cpu, mut wall) = (vec![], vec![]);
     for _ in 0..rounds {
