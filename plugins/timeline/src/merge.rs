@@ -60,6 +60,10 @@ const SAME_DAY_SHARED: usize = 2;
 const COARSE_SHARED: usize = 3;
 /// A word that more reports of one date use than this ties nothing together.
 const COMMON_WORD: usize = 40;
+/// Two reports of one event share at least one word that at most this many
+/// reports of the day use (a name, a place): on a busy news day two shared
+/// everyday words ("cases", "state") chain unrelated reports together.
+const RARE_WORD: usize = 3;
 
 /// The clause's key words: the sentence's terms that the summary holds, found
 /// with the shared tokenizer.
@@ -200,13 +204,15 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     for &i in &days {
         by_date.entry(events[i].date).or_default().push(i);
     }
-    // Events of a day are one event when their sentences share key words
-    // (a shared party or one common word, "Libya", "talks", is not enough):
+    // Events of a day are one event when their sentences share key words,
+    // one of them rare that day (a shared party or one common word, "Libya",
+    // "talks", is not enough):
     // each event counts what it shares with the day's earlier events through
     // the lists of its own words, leaving out words too common to tell.
     // Counts by position within the day, and the positions touched, reused.
     let mut shared_with: Vec<u32> = Vec::new();
     let mut touched: Vec<usize> = Vec::new();
+    let mut rare_with: Vec<u32> = Vec::new();
     for same_day in by_date.values() {
         let mut users: HashMap<&str, Vec<usize>> = HashMap::default();
         for (local, &i) in same_day.iter().enumerate() {
@@ -216,26 +222,31 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
         }
         shared_with.clear();
         shared_with.resize(same_day.len(), 0);
+        rare_with.clear();
+        rare_with.resize(same_day.len(), 0);
         for (local, &i) in same_day.iter().enumerate() {
             for word in &events[i].terms {
                 let list = &users[word];
                 if list.len() > COMMON_WORD {
                     continue;
                 }
+                let rare = list.len() <= RARE_WORD;
                 // Lists are in the day's order: only earlier events.
                 for &j in list.iter().take_while(|&&j| j != local) {
                     if shared_with[j] == 0 {
                         touched.push(j);
                     }
                     shared_with[j] += 1;
+                    rare_with[j] += u32::from(rare);
                 }
             }
             for j in touched.drain(..) {
-                if shared_with[j] as usize >= SAME_DAY_SHARED {
+                if shared_with[j] as usize >= SAME_DAY_SHARED && rare_with[j] >= 1 {
                     let (ri, rj) = (find(&mut parent, i), find(&mut parent, same_day[j]));
                     parent[ri] = rj;
                 }
                 shared_with[j] = 0;
+                rare_with[j] = 0;
             }
         }
     }
