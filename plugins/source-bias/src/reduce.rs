@@ -20,7 +20,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Result};
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::{fold_report, Fold, StreamingReduce};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
@@ -134,15 +139,14 @@ const ORDER: [&str; 8] = [
 
 /// The reduce as a fold over map rows, so a batch run keeps only sums,
 /// interned names and capped evidence in memory. `quotes` passes through.
-/// Shared copy reads `shingle_rows` twice: the first pass keeps each
-/// sentence's sampled hashes as integers (16 bytes a shingle) to find the
-/// sentence pairs, the second collects the text of the sentences in a pair
-/// only; [`Fold::begin`] tells the fold which pass a row is in.
+/// Shared copy keeps each sentence's sampled hashes as integers (16 bytes a
+/// shingle) to find the sentence pairs, and spills the fields it prints to a
+/// temporary file, from which `finish` reads back the sentences in a pair
+/// only: one parse of `shingle_rows`, whose text is most of the map's bytes.
 pub fn plan(min_shared: usize) -> StreamingReduce {
     StreamingReduce {
         keep: vec![map_tables()[1].clone()],
         reads: vec![
-            "shingle_rows",
             "label_rows",
             "quotes",
             "attribution_rows",
@@ -330,8 +334,6 @@ struct Tally {
     loaded: FastMap<[u32; 3], Count>,
     tone: FastMap<[u32; 3], Tone>,
     shared: SharedCopy,
-    /// How many times `shingle_rows` has begun: 1 in the first pass, 2 in the second.
-    shingle_passes: u8,
 }
 
 impl Tally {
@@ -349,7 +351,6 @@ impl Tally {
             loaded: FastMap::default(),
             tone: FastMap::default(),
             shared: SharedCopy::default(),
-            shingle_passes: 0,
         }
     }
 
@@ -359,26 +360,10 @@ impl Tally {
 }
 
 impl Fold for Tally {
-    fn begin(&mut self, table: &str) -> Result<()> {
-        if table == "shingle_rows" {
-            self.shingle_passes += 1;
-            match self.shingle_passes {
-                1 => {}
-                2 => self.shared.match_pairs(self.min_shared),
-                _ => bail!("source-bias: the plan reads shingle_rows twice, not more"),
-            }
-        }
-        Ok(())
-    }
-
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
         if table.name == "shingle_rows" {
-            if self.shingle_passes >= 2 {
-                self.shared
-                    .second_pass(table, row, &mut self.docs, &mut self.names);
-            } else {
-                self.shared.first_pass(table, row, &mut self.docs);
-            }
+            self.shared
+                .add(table, row, &mut self.docs, &mut self.names)?;
             return Ok(());
         }
         match table.name.as_str() {
@@ -472,7 +457,7 @@ impl Tally {
     fn tables(self) -> Result<Report> {
         use ColumnType::*;
         let Tally {
-            min_shared: _,
+            min_shared,
             names,
             docs,
             labels,
@@ -484,13 +469,7 @@ impl Tally {
             loaded,
             tone,
             shared,
-            shingle_passes,
         } = self;
-        if shingle_passes != 2 {
-            bail!(
-                "source-bias: shingle_rows began {shingle_passes} times; the plan reads it twice"
-            );
-        }
         let ranks = names.ranks();
         let name = |id: u32| Value::from(names.name(id));
 
@@ -626,7 +605,7 @@ impl Tally {
             tone_table.push(row);
         }
 
-        let (shared_table, shares) = shared.finish(&docs, &names)?;
+        let (shared_table, shares) = shared.finish(&docs, &names, min_shared)?;
 
         // The profile: one row per outlet and dimension.
         let mut profile = Table::new(
@@ -803,7 +782,7 @@ impl Tally {
     }
 }
 
-/// A sentence in a shared pair, from the second pass.
+/// A sentence in a shared pair, read back from the spill.
 struct SharedRow {
     doc: u32,
     source: u32,
@@ -813,19 +792,135 @@ struct SharedRow {
     evidence: Vec<Span>,
 }
 
-/// Shared copy in two passes over `shingle_rows`.
+/// Shared copy: hashes in memory, the printed fields in a [`Spill`].
 #[derive(Default)]
 struct SharedCopy {
-    /// First pass: every sampled (hash, row) pair, and each row's document.
+    /// Every sampled (hash, row) pair, and each row's document.
     hashes: Vec<(u64, u32)>,
     row_docs: Vec<u32>,
-    /// Between the passes: the sentence pairs (rows, in order) that share
-    /// enough shingles, and the rows they name, sorted.
-    pairs: Option<Vec<(u32, u32)>>,
+    spill: Option<Spill>,
+    /// The sentence pairs (rows, in order) that share enough shingles, and
+    /// the rows they name, sorted.
+    pairs: Vec<(u32, u32)>,
     needed: Vec<u32>,
-    /// Second pass: the rows of `needed`, in its order, and the rows seen.
+    /// The rows of `needed`, in its order.
     rows: Vec<SharedRow>,
-    seen: usize,
+}
+
+/// The fields of every shingle row that `shared_copy` prints, in row order,
+/// in a temporary file that is removed when this is dropped.
+struct Spill {
+    path: PathBuf,
+    out: Option<BufWriter<File>>,
+}
+
+impl Spill {
+    fn create() -> Result<Spill> {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "newslens-source-bias-{}-{}.rows",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        Ok(Spill {
+            path,
+            out: Some(BufWriter::new(file)),
+        })
+    }
+
+    fn write(
+        &mut self,
+        fields: (u32, u32, i64, i64),
+        text: &str,
+        evidence: &[Evidence],
+        docs: &mut Names,
+    ) -> std::io::Result<()> {
+        let Some(out) = self.out.as_mut() else {
+            return Ok(());
+        };
+        let (doc, source, sentence, words) = fields;
+        out.write_all(&doc.to_le_bytes())?;
+        out.write_all(&source.to_le_bytes())?;
+        out.write_all(&sentence.to_le_bytes())?;
+        out.write_all(&words.to_le_bytes())?;
+        out.write_all(&(text.len() as u64).to_le_bytes())?;
+        out.write_all(text.as_bytes())?;
+        out.write_all(&(evidence.len() as u32).to_le_bytes())?;
+        for e in evidence {
+            let s = span_of(docs, e);
+            for x in [s.doc, s.start, s.end] {
+                out.write_all(&x.to_le_bytes())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the rows back, keeping the ones `keep` names (sorted).
+    fn read(mut self, count: usize, keep: &[u32]) -> Result<Vec<SharedRow>> {
+        if let Some(out) = self.out.take() {
+            out.into_inner().map_err(|e| e.into_error())?;
+        }
+        let mut input = BufReader::new(
+            File::open(&self.path).with_context(|| format!("reading {}", self.path.display()))?,
+        );
+        fn u32_of(input: &mut impl Read) -> std::io::Result<u32> {
+            let mut b = [0; 4];
+            input.read_exact(&mut b)?;
+            Ok(u32::from_le_bytes(b))
+        }
+        fn u64_of(input: &mut impl Read) -> std::io::Result<u64> {
+            let mut b = [0; 8];
+            input.read_exact(&mut b)?;
+            Ok(u64::from_le_bytes(b))
+        }
+        let mut rows = Vec::with_capacity(keep.len());
+        let mut text = Vec::new();
+        for at in 0..count as u32 {
+            let wanted = keep.get(rows.len()) == Some(&at);
+            let doc = u32_of(&mut input)?;
+            let source = u32_of(&mut input)?;
+            let sentence = u64_of(&mut input)? as i64;
+            let words = u64_of(&mut input)? as i64;
+            let len = u64_of(&mut input)? as usize;
+            text.resize(len, 0);
+            input.read_exact(&mut text)?;
+            let spans = u32_of(&mut input)?;
+            let mut evidence = Vec::new();
+            for _ in 0..spans {
+                let span = Span {
+                    doc: u32_of(&mut input)?,
+                    start: u32_of(&mut input)?,
+                    end: u32_of(&mut input)?,
+                };
+                if wanted {
+                    evidence.push(span);
+                }
+            }
+            if wanted {
+                rows.push(SharedRow {
+                    doc,
+                    source,
+                    sentence,
+                    words,
+                    text: String::from_utf8_lossy(&text).into_owned(),
+                    evidence,
+                });
+            }
+        }
+        Ok(rows)
+    }
+}
+
+impl Drop for Spill {
+    fn drop(&mut self) {
+        self.out = None;
+        let _ = std::fs::remove_file(&self.path);
+    }
 }
 
 /// A hash of `map` (16 lower-case hex digits) without the generality of
@@ -848,9 +943,24 @@ fn parse_hex(digits: &[u8]) -> Option<u64> {
 }
 
 impl SharedCopy {
-    fn first_pass(&mut self, table: &Table, row: &Row, docs: &mut Names) {
+    fn add(&mut self, table: &Table, row: &Row, docs: &mut Names, names: &mut Names) -> Result<()> {
         let at = self.row_docs.len() as u32;
-        self.row_docs.push(docs.id(&cell(table, row, "doc")));
+        let doc = docs.id(&cell(table, row, "doc"));
+        self.row_docs.push(doc);
+        if self.spill.is_none() {
+            self.spill = Some(Spill::create()?);
+        }
+        let fields = (
+            doc,
+            names.id(&cell(table, row, "source")),
+            int(table, row, "sentence"),
+            int(table, row, "words"),
+        );
+        if let Some(spill) = &mut self.spill {
+            spill
+                .write(fields, &cell(table, row, "text"), &row.evidence, docs)
+                .context("writing the shared-copy spill")?;
+        }
         let hashes = table
             .cell(row, "hashes")
             .and_then(Value::as_str)
@@ -860,6 +970,7 @@ impl SharedCopy {
                 self.hashes.push((h, at));
             }
         }
+        Ok(())
     }
 
     /// Sentences of two documents that share `min_shared` sampled shingles:
@@ -891,43 +1002,30 @@ impl SharedCopy {
         self.needed = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
         self.needed.sort_unstable();
         self.needed.dedup();
-        self.pairs = Some(pairs);
-    }
-
-    fn second_pass(&mut self, table: &Table, row: &Row, docs: &mut Names, names: &mut Names) {
-        let at = self.seen as u32;
-        self.seen += 1;
-        if self.needed.get(self.rows.len()) != Some(&at) {
-            return;
-        }
-        self.rows.push(SharedRow {
-            doc: docs.id(&cell(table, row, "doc")),
-            source: names.id(&cell(table, row, "source")),
-            sentence: int(table, row, "sentence"),
-            words: int(table, row, "words"),
-            text: cell(table, row, "text").into_owned(),
-            evidence: row.evidence.iter().map(|e| span_of(docs, e)).collect(),
-        });
+        self.pairs = pairs;
     }
 
     /// The `shared_copy` table (one row per shared passage: a sentence of
     /// doc_a and its copy in doc_b), and the words each outlet shares with
     /// each other one, by [source, other].
-    fn finish(self, docs: &Names, names: &Names) -> Result<(Table, FastMap<[u32; 2], Count>)> {
+    fn finish(
+        mut self,
+        docs: &Names,
+        names: &Names,
+        min_shared: usize,
+    ) -> Result<(Table, FastMap<[u32; 2], Count>)> {
         use ColumnType::*;
-        if self.seen != self.row_docs.len() || self.rows.len() != self.needed.len() {
-            bail!(
-                "source-bias: the reduce read {} shingle rows in its first pass and {} in its second",
-                self.row_docs.len(),
-                self.seen
-            );
+        self.match_pairs(min_shared);
+        if let Some(spill) = self.spill.take() {
+            self.rows = spill.read(self.row_docs.len(), &self.needed)?;
+        }
+        if self.rows.len() != self.needed.len() {
+            bail!("source-bias: the shared-copy spill lost rows");
         }
         let doc_ranks = docs.ranks();
         let row = |at: u32| &self.rows[self.needed.partition_point(|&n| n < at)];
         let mut found: Vec<(&SharedRow, &SharedRow)> = self
             .pairs
-            .as_deref()
-            .unwrap_or_default()
             .iter()
             .map(|&(a, b)| {
                 let (ra, rb) = (row(a), row(b));

@@ -1,5 +1,5 @@
 //! The streaming reduce: the plan a batch run folds row by row gives the
-//! REPL's tables, in shards as whole; shared copy needs its two passes; and
+//! REPL's tables, in shards as whole, shared copy included; and
 //! evidence lists stop at `EVIDENCE_CAP` while counts do not.
 
 use newslens_core::analyzer::StreamingReduce;
@@ -83,13 +83,13 @@ fn three_outlets() -> Vec<Document> {
 }
 
 #[test]
-fn shared_copy_is_found_by_the_two_pass_fold_whole_and_in_shards() {
+fn shared_copy_is_found_by_the_fold_whole_and_in_shards() {
     let analyzer = analyzer();
     let plan = analyzer.streaming_reduce().expect("source-bias has a plan");
     assert_eq!(
         plan.reads.iter().filter(|&&t| t == "shingle_rows").count(),
-        2,
-        "shared copy reads the shingles twice"
+        1,
+        "shared copy parses the shingles once"
     );
     let whole = analyzer
         .reduce(mapped(analyzer.as_ref(), three_outlets()))
@@ -131,21 +131,6 @@ fn shared_copy_is_found_by_the_two_pass_fold_whole_and_in_shards() {
         .collect();
     let sharded = fold_shards(analyzer.streaming_reduce().unwrap(), &shards).unwrap();
     assert_eq!(sharded.tables, whole.tables);
-}
-
-#[test]
-fn reading_the_shingles_once_is_an_error_not_a_wrong_table() {
-    let analyzer = analyzer();
-    let mut plan = analyzer.streaming_reduce().unwrap();
-    let last = plan
-        .reads
-        .iter()
-        .rposition(|&t| t == "shingle_rows")
-        .unwrap();
-    plan.reads.remove(last);
-    let shards = [mapped(analyzer.as_ref(), three_outlets())];
-    let err = fold_shards(plan, &shards).unwrap_err().to_string();
-    assert!(err.contains("reads it twice"), "{err}");
 }
 
 #[test]
