@@ -1,7 +1,7 @@
 //! The shared-copy spill is a temporary file of this process that the reduce
 //! removes; alone in its test binary, so no other reduce runs beside it.
 
-use newslens_core::{Analyzer, AnalyzerSettings, Document, Meta};
+use newslens_core::{AnalyzerSettings, Document, Meta};
 
 #[test]
 fn the_reduce_leaves_no_spill_file_behind() {
