@@ -118,6 +118,10 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
             .filter(|o| sentence.contains(*o) && *o != t.span)
             .collect();
         let summary = summary(doc, sentence, words, t.span, &others);
+        // A sentence that is only its date (a dateline) tells of no event.
+        if summary.is_empty() {
+            continue;
+        }
         let terms: BTreeSet<&str> = words
             .terms
             .iter()
@@ -409,8 +413,23 @@ impl<'a> Clauses<'a> {
                     removed[i - 1] = true;
                 }
             }
-            if last + 1 < n && class[last + 1] & ZONE != 0 {
+            // "a time zone after the clock time"; "Monday’s performance": the
+            // possessive belongs to the date.
+            let glued = |k: usize| k < n && tokens[k].span.start == tokens[k - 1].span.end;
+            if last + 1 < n
+                && (class[last + 1] & ZONE != 0
+                    || (matches!(lower[last + 1].as_str(), "’s" | "'s") && glued(last + 1)))
+            {
                 removed[last + 1] = true;
+            }
+            // "the 1920’s" after a number: the mark and the "s" apart.
+            if matches!(lower.get(last + 1).map(String::as_str), Some("’" | "'"))
+                && glued(last + 1)
+                && lower.get(last + 2).is_some_and(|w| w == "s")
+                && glued(last + 2)
+            {
+                removed[last + 1] = true;
+                removed[last + 2] = true;
             }
             if last + 2 < n && lower[last + 1] == "of" && other_timex[last + 2] {
                 removed[last + 1] = true;
@@ -545,7 +564,7 @@ impl<'a> Clauses<'a> {
                 || (matches!(w, "and" | "or") && {
                     // "and" opens a clause when a subject pronoun or a verb follows.
                     let mut q = p + 1;
-                    while q < kept.len() && cls(q) & ADV != 0 {
+                    while q < kept.len() && cls(q) & (ADV | TIME_MOD) != 0 {
                         q += 1;
                     }
                     q < kept.len() && (cls(q) & PRON != 0 || verb[q])
@@ -951,6 +970,39 @@ impl<'a> Clauses<'a> {
         out
     }
 
+    /// Tidies the ends and renders: never open on a conjunction, a relative
+    /// pronoun or a possessive (a "that" before its verb is the subject:
+    /// "that’s been pushed back"), never end on a word that needs another.
+    fn finish(&self, mut pieces: Vec<Vec<usize>>) -> String {
+        let shown = |p: &usize| !self.removed[self.kept[*p]];
+        for piece in &mut pieces {
+            piece.retain(shown);
+        }
+        pieces.retain(|p| !p.is_empty());
+        if let Some(piece) = pieces.first_mut() {
+            while piece.first().is_some_and(|&p| {
+                let pronoun = self.word(p) == "that"
+                    && piece
+                        .get(1)
+                        .is_some_and(|&q| self.verb[q] || matches!(self.word(q), "’s" | "'s"));
+                !pronoun
+                    && (self.cls(p) & (CONJ | SUB | REL | ADV) != 0
+                        || matches!(self.word(p), "’s" | "'s" | ","))
+            }) {
+                piece.remove(0);
+            }
+        }
+        if let Some(piece) = pieces.last_mut() {
+            while piece.last().is_some_and(|&p| {
+                self.cls(p) & (PREP | DET | CONJ | SUB | REL | AUX) != 0
+                    || matches!(self.word(p), "’s" | "'s" | "," | "what")
+            }) {
+                piece.pop();
+            }
+        }
+        self.render(&pieces)
+    }
+
     fn render(&self, pieces: &[Vec<usize>]) -> String {
         let mut out = String::new();
         for piece in pieces.iter().filter(|p| !p.is_empty()) {
@@ -1030,7 +1082,7 @@ fn summary(
         {
             phrase.remove(0);
         }
-        return c.render(&[phrase]);
+        return c.finish(vec![phrase]);
     }
     let Some((s, v)) = chosen else {
         // No verb to hang on (a headline): the words, without the date, to a phrase's end.
@@ -1043,7 +1095,7 @@ fn summary(
         {
             all.pop();
         }
-        return c.render(&[all]);
+        return c.finish(vec![all]);
     };
     let g = c.group_start(v, c.segments[s].0);
     let mut pieces = Vec::new();
@@ -1095,19 +1147,5 @@ fn summary(
     subject.extend(g..=v);
     subject.extend(c.object(s, v));
     pieces.push(subject);
-    // Never open on a conjunction, a relative pronoun or a possessive; a
-    // "that" before its verb is the subject ("that’s been pushed back").
-    if let Some(piece) = pieces.first_mut() {
-        while piece.first().is_some_and(|&p| {
-            let pronoun = c.word(p) == "that"
-                && piece
-                    .get(1)
-                    .is_some_and(|&q| c.verb[q] || matches!(c.word(q), "’s" | "'s"));
-            !pronoun
-                && (c.cls(p) & (CONJ | SUB | REL | ADV) != 0 || matches!(c.word(p), "’s" | "'s"))
-        }) {
-            piece.remove(0);
-        }
-    }
-    c.render(&pieces)
+    c.finish(pieces)
 }

@@ -647,6 +647,10 @@ fn summaries_of_general_english() {
         ("The bridge, which opened in 1932, was closed for repairs.", "1932", "The bridge opened"),
         ("The minister resigned last week after the report was published.", "last week", "The minister resigned"),
         ("Police arrested two men late on Saturday.", "Saturday", "Police arrested two men"),
+        // The date's possessive goes with it.
+        ("Tuesday’s vote was postponed until the spring.", "Tuesday", "vote was postponed until the spring"),
+        ("Last year's harvest was the worst in a decade.", "Last year", "harvest was the worst in a decade"),
+        ("The technique was developed in the 1920’s and later abandoned.", "1920", "The technique was developed"),
     ] {
         check_summary(text, "2020-03-10", written, expected);
     }
