@@ -55,8 +55,9 @@ a CSV file per reduced table, --format parquet a Parquet file per map and
 reduced table (fixed schema: one column per table column, typed Utf8, Int64,
 Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 
-Progress goes to standard error when it is a terminal. Ctrl-C stops between
-parts or within a reduce and leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
+Progress (articles, MB/s, share of the input read, time left) goes to standard
+error when it is a terminal. Ctrl-C stops between parts or within a reduce and
+leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
 ";
 
 /// Output formats of the tables. JSONL is always written, since the reduce
@@ -254,9 +255,61 @@ struct Stream {
     pending: std::vec::IntoIter<Arc<Document>>,
     skip_bad: bool,
     skipped: Vec<LoadError>,
+    /// Bytes of the input files read to their end, for progress.
+    finished_bytes: u64,
+}
+
+/// The bytes a corpus path holds on disk: a file's size, or the sizes of the
+/// files directly in a directory.
+fn input_size(path: &Path) -> u64 {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::read_dir(path)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .filter(|m| m.is_file())
+                    .map(|m| m.len())
+                    .sum()
+            })
+            .unwrap_or(0),
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    }
+}
+
+/// The progress line: articles, text MB/s and, once some input is read, the
+/// share of the input's bytes read and the time left at the rate so far.
+fn progress_line(
+    articles: usize,
+    text_bytes: usize,
+    seconds: f64,
+    read: u64,
+    total: u64,
+) -> String {
+    let mut line = format!(
+        "{articles} articles, {:.1} MB/s",
+        text_bytes as f64 / 1e6 / seconds.max(1e-9)
+    );
+    if read > 0 && total > 0 {
+        let share = (read as f64 / total as f64).min(1.0);
+        let left = (seconds * (1.0 - share) / share).round() as u64;
+        line.push_str(&format!(
+            ", {:.0}% read, ETA {}:{:02}",
+            share * 100.0,
+            left / 60,
+            left % 60
+        ));
+    }
+    line
 }
 
 impl Stream {
+    /// Bytes of the input read so far.
+    fn position(&self) -> u64 {
+        self.finished_bytes + self.current.as_ref().map_or(0, |r| r.file_position().0)
+    }
+
     fn next_part(&mut self, size: usize) -> Result<Vec<Arc<Document>>> {
         let mut part = Vec::with_capacity(size);
         while part.len() < size {
@@ -273,7 +326,10 @@ impl Stream {
                         self.skipped.push(e);
                     }
                     Some(Err(e)) => return Err(e.into()),
-                    None => self.current = None,
+                    None => {
+                        self.finished_bytes += reader.file_position().1;
+                        self.current = None;
+                    }
                 }
                 continue;
             }
@@ -292,6 +348,7 @@ impl Stream {
                 )?;
                 self.skipped.extend(loaded.skipped);
                 self.pending = loaded.docs.into_iter();
+                self.finished_bytes += input_size(&path);
             }
         }
         Ok(part)
@@ -316,18 +373,22 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
         pending: Vec::new().into_iter(),
         skip_bad: args.skip_bad,
         skipped: Vec::new(),
+        finished_bytes: 0,
     };
+    let input_bytes: u64 = args.corpora.iter().map(|p| input_size(p)).sum();
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let (mut docs_done, mut bytes_done) = (0usize, 0usize);
     // A reader thread fills a bounded queue, so reading overlaps analysis and
     // at most two parts are in memory.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Arc<Document>>>>(1);
+    // Each part comes with how many bytes of the input were read for it.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<(Vec<Arc<Document>>, u64)>>(1);
     let part_size = args.part_size;
     let reader = std::thread::spawn(move || {
         loop {
             let part = stream.next_part(part_size);
             let done = matches!(&part, Ok(p) if p.is_empty()) || part.is_err();
+            let part = part.map(|p| (p, stream.position()));
             if sender.send(part).is_err() || done {
                 break;
             }
@@ -335,7 +396,7 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
         stream.skipped.len()
     });
     for part in receiver {
-        let part = part?;
+        let (part, input_read) = part?;
         if part.is_empty() {
             break;
         }
@@ -361,10 +422,8 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
         bytes_done += part.iter().map(|d| d.text.len()).sum::<usize>();
         if progress {
             let seconds = started.elapsed().as_secs_f64();
-            eprint!(
-                "\r{docs_done} articles, {:.1} MB/s   ",
-                bytes_done as f64 / 1e6 / seconds.max(1e-9)
-            );
+            let line = progress_line(docs_done, bytes_done, seconds, input_read, input_bytes);
+            eprint!("\r{line}   ");
         }
     }
     let skipped = reader
@@ -865,4 +924,41 @@ pub fn run_with(
         part_size,
     };
     batch_command(&args, &AtomicBool::new(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_tells_the_share_read_and_the_time_left() {
+        // A quarter of the input in 30 s leaves 90 s at that rate.
+        assert_eq!(
+            progress_line(2_000, 10_000_000, 30.0, 250, 1_000),
+            "2000 articles, 0.3 MB/s, 25% read, ETA 1:30"
+        );
+        // Nothing read yet, or an input of unknown size: no guess.
+        assert_eq!(progress_line(0, 0, 0.0, 0, 1_000), "0 articles, 0.0 MB/s");
+        assert_eq!(
+            progress_line(5, 5_000_000, 1.0, 10, 0),
+            "5 articles, 5.0 MB/s"
+        );
+    }
+
+    #[test]
+    fn input_size_of_a_file_and_of_a_directory() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../corpus");
+        let txt: u64 = std::fs::read_dir(&corpus)
+            .unwrap()
+            .flatten()
+            .map(|e| e.metadata().unwrap().len())
+            .sum();
+        assert_eq!(input_size(&corpus), txt);
+        let manifest = corpus.join("manifest.toml");
+        assert_eq!(
+            input_size(&manifest),
+            std::fs::metadata(&manifest).unwrap().len()
+        );
+        assert_eq!(input_size(Path::new("/no/such/corpus")), 0);
+    }
 }

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
@@ -128,11 +129,34 @@ pub struct JsonlReader {
     line: usize,
     buffer: Vec<u8>,
     first_line_of: HashMap<String, usize>,
+    file_bytes_read: Arc<AtomicU64>,
+    file_len: u64,
+}
+
+/// Counts the bytes read from the file itself (compressed ones for `.gz`),
+/// so progress can be told against the file's size.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 impl JsonlReader {
     pub fn open(path: &Path) -> Result<JsonlReader> {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let file_len = file.metadata().map_or(0, |m| m.len());
+        let file_bytes_read = Arc::new(AtomicU64::new(0));
+        let file = Counting {
+            inner: file,
+            count: Arc::clone(&file_bytes_read),
+        };
         let reader: Box<dyn Read + Send> = if path.extension().is_some_and(|e| e == "gz") {
             Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(file)))
         } else {
@@ -144,12 +168,21 @@ impl JsonlReader {
             line: 0,
             buffer: Vec::new(),
             first_line_of: HashMap::new(),
+            file_bytes_read,
+            file_len,
         })
     }
 
     /// The line number of the last record read.
     pub fn line(&self) -> usize {
         self.line
+    }
+
+    /// How far into the file reading has got: bytes of the file read so far
+    /// (read ahead by up to two buffers) and the file's size.
+    pub fn file_position(&self) -> (u64, u64) {
+        let read = self.file_bytes_read.load(Ordering::Relaxed);
+        (read.min(self.file_len), self.file_len)
     }
 
     fn parse(&mut self) -> Result<Option<Document>, LoadError> {
@@ -463,6 +496,31 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["a", "b"]
         );
+    }
+
+    #[test]
+    fn position_counts_the_file_s_own_bytes_up_to_its_size() {
+        // Enough records to outgrow the read buffers.
+        let records: String = (0..5_000)
+            .map(|i| GOOD.replace("\"a\"", &format!("\"{i}\"")) + "\n")
+            .collect();
+        let path = temp_file("position.jsonl", records.as_bytes());
+        let mut reader = JsonlReader::open(&path).unwrap();
+        let total = records.len() as u64;
+        reader.next().unwrap().unwrap();
+        let (early, size) = reader.file_position();
+        assert_eq!(size, total);
+        assert!(early > 0 && early < total / 2, "{early} of {total}");
+        assert_eq!(reader.by_ref().count(), 4_999);
+        assert_eq!(reader.file_position(), (total, total));
+        // Gzip: the compressed bytes, against the compressed size.
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(records.as_bytes()).unwrap();
+        let bytes = encoder.finish().unwrap();
+        let mut reader = JsonlReader::open(&temp_file("position.jsonl.gz", &bytes)).unwrap();
+        assert_eq!(reader.by_ref().count(), 5_000);
+        let size = bytes.len() as u64;
+        assert_eq!(reader.file_position(), (size, size));
     }
 
     #[test]
