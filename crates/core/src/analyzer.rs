@@ -22,17 +22,21 @@ pub trait Analyzer: Send + Sync {
     /// same tables (names and columns), even when they have no rows.
     fn map(&self, doc: &AnnotatedDoc) -> Report;
 
-    /// The final tables, from the map tables of every document in corpus order.
+    /// The final tables, from the map tables of every document in corpus
+    /// order. By default the [`streaming_reduce`](Analyzer::streaming_reduce)
+    /// plan run over them, or the map tables as they are when there is none.
     fn reduce(&self, mapped: Report) -> Result<Report> {
-        Ok(mapped)
+        match self.streaming_reduce() {
+            Some(plan) => fold_report(plan, mapped),
+            None => Ok(mapped),
+        }
     }
 
     /// The reduce as a fold over map rows, for a batch run whose map tables
     /// do not fit in memory. `None` (the default) makes a batch run read the
     /// analyzer's map tables whole and call [`reduce`](Analyzer::reduce).
-    /// An analyzer that returns a plan must give the same tables from
-    /// [`fold_report`] over its map as from `reduce`; the simplest way is
-    /// for `reduce` to call `fold_report`.
+    /// An analyzer with a plan need not write `reduce`: the default runs the
+    /// plan, so the REPL and a batch run share one reduce.
     fn streaming_reduce(&self) -> Option<StreamingReduce> {
         None
     }

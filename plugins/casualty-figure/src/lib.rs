@@ -115,10 +115,6 @@ impl newslens_core::Analyzer for CasualtyFigure {
         Report::new(vec![table])
     }
 
-    fn reduce(&self, mapped: Report) -> Result<Report> {
-        newslens_core::analyzer::fold_report(reduce_plan(), mapped)
-    }
-
     fn streaming_reduce(&self) -> Option<StreamingReduce> {
         Some(reduce_plan())
     }

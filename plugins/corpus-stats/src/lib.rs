@@ -141,10 +141,6 @@ impl newslens_core::Analyzer for CorpusStats {
         Report::new(vec![documents, doc_actors])
     }
 
-    fn reduce(&self, mapped: Report) -> Result<Report> {
-        newslens_core::analyzer::fold_report(reduce_plan(), mapped)
-    }
-
     fn streaming_reduce(&self) -> Option<StreamingReduce> {
         Some(reduce_plan())
     }

@@ -434,10 +434,6 @@ impl newslens_core::Analyzer for SentimentLexicon {
         Report::new(vec![sentences, clauses])
     }
 
-    fn reduce(&self, mapped: Report) -> Result<Report> {
-        newslens_core::analyzer::fold_report(reduce::plan(), mapped)
-    }
-
     fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
         Some(reduce::plan())
     }
