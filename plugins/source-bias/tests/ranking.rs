@@ -76,6 +76,7 @@ fn unreliable_outlets_use_more_loaded_words_in_their_own_voice() {
         mean(&unreliable)
     );
     assert!(reliable.len() >= 15 && unreliable.len() >= 15);
-    // Measured 0.892 when this test was written.
-    assert!(auc >= 0.85, "AUC {auc:.3}");
+    // Measured 0.892 with the first 99-term list, 0.910 with the 815-term
+    // list of the issue #8 follow-up (2.15 vs 6.66 loaded words per 1,000).
+    assert!(auc >= 0.90, "AUC {auc:.3}");
 }
