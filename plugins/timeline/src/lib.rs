@@ -16,6 +16,7 @@ pub mod merge;
 pub mod timex;
 
 use anyhow::Result;
+use newslens_core::analyzer::{Fold, StreamingReduce};
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table};
 use serde::Deserialize;
 
@@ -97,16 +98,34 @@ impl newslens_core::Analyzer for Timeline {
         Report::new(vec![timexes, events])
     }
 
-    fn reduce(&self, mut mapped: Report) -> Result<Report> {
-        let timexes = mapped.take_table("timexes").unwrap_or_else(timexes_table);
-        let events = mapped
-            .take_table("events")
-            .unwrap_or_else(events::events_table);
-        let timeline = merge::timeline(&events, self.config.disagreement_window_days);
-        Ok(Report {
-            tables: vec![timeline, events, timexes],
-            notes: mapped.notes,
+    /// `events` and `timexes` pass through; `timeline` folds the events,
+    /// keeping what the merge needs of each.
+    fn streaming_reduce(&self) -> Option<StreamingReduce> {
+        Some(StreamingReduce {
+            keep: vec![events::events_table(), timexes_table()],
+            reads: vec!["events"],
+            fold: Box::new(MergeFold {
+                merge: merge::Merge::default(),
+                window_days: self.config.disagreement_window_days,
+            }),
+            order: vec!["timeline", "events", "timexes"],
         })
+    }
+}
+
+struct MergeFold {
+    merge: merge::Merge,
+    window_days: i64,
+}
+
+impl Fold for MergeFold {
+    fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+        self.merge.add(table, row);
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> Result<Report> {
+        Ok(Report::new(vec![self.merge.finish(self.window_days)]))
     }
 }
 

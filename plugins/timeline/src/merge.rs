@@ -2,6 +2,9 @@
 //! (same date within precision, a shared party or key word) joined across
 //! outlets, with the date each outlet wrote, and a flag where outlets put
 //! what looks like one event on different days.
+//!
+//! [`Merge`] folds the events table one row at a time into a few interned
+//! fields per event, so a batch reduce holds neither the table nor its rows.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,23 +13,47 @@ use crate::events::FastMap as HashMap;
 use jiff::civil::Date;
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
 
-/// One row of the events table, borrowed from it. Word lists are sorted
-/// and without repeats.
-struct Event<'a> {
-    source: &'a str,
-    doc: &'a str,
-    date: &'a str,
-    precision: &'a str,
-    summary: &'a str,
-    written: &'a str,
-    actors: Vec<&'a str>,
-    terms: Vec<&'a str>,
+/// Strings seen many times (outlets, documents, dates, words), stored once.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// What the merge needs of one row of the events table. Word lists are
+/// interned, sorted by id and without repeats.
+struct Event {
+    source: u32,
+    doc: u32,
+    date: u32,
+    precision: u32,
+    summary: Box<str>,
+    written: Box<str>,
+    actors: Vec<u32>,
+    terms: Vec<u32>,
     /// The key words of the clause the summary gives, not of the whole
     /// sentence: what tells apart two events one sentence dates.
-    clause: Vec<&'a str>,
+    clause: Vec<u32>,
     /// The sentence's character offset in its document.
     sentence: i64,
-    evidence: &'a [Evidence],
+    /// The row's first evidence span: (document, start, end).
+    evidence: Option<(u32, usize, usize)>,
 }
 
 /// The words of a list cell, sorted, without repeats.
@@ -38,10 +65,10 @@ fn sorted_words(text: &str, separator: char) -> Vec<&str> {
 }
 
 /// How many words two sorted lists share.
-fn shared_count(a: &[&str], b: &[&str]) -> usize {
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(b[j]) {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -111,20 +138,6 @@ pub fn timeline_table() -> Table {
     )
 }
 
-fn find(parent: &mut [usize], i: usize) -> usize {
-    let mut root = i;
-    while parent[root] != root {
-        root = parent[root];
-    }
-    let mut k = i;
-    while parent[k] != root {
-        let next = parent[k];
-        parent[k] = root;
-        k = next;
-    }
-    root
-}
-
 /// The Monday of an ISO week value ("2020-W02", "2020-W02-WE").
 fn week_start(value: &str) -> Option<Date> {
     let (year, week) = value.split_once("-W")?;
@@ -151,354 +164,457 @@ fn covers(coarse: &str, day: &str) -> bool {
     day.starts_with(coarse)
 }
 
+/// The merged timeline of an events table held in memory.
 pub fn timeline(events_table: &Table, window_days: i64) -> Table {
-    let column = |name: &str| events_table.column_index(name);
-    let columns = [
-        "source",
-        "doc",
-        "date",
-        "precision",
-        "summary",
-        "written",
-        "actors",
-        "terms",
-    ]
-    .map(column);
-    let start = column("start");
-    let events: Vec<Event> = events_table
-        .rows
-        .iter()
-        .map(|row| {
-            let cell = |k: Option<usize>| k.and_then(|k| row.cells.get(k));
-            let [source, doc, date, precision, summary, written, actors, terms] =
-                columns.map(|k| match cell(k) {
-                    Some(Value::Text(s)) => s.as_str(),
-                    _ => "",
-                });
+    let mut merge = Merge::default();
+    for row in &events_table.rows {
+        merge.add(events_table, row);
+    }
+    merge.finish(window_days)
+}
 
-            let terms = sorted_words(terms, ' ');
-            Event {
-                source,
-                doc,
-                date,
-                precision,
-                clause: clause_terms(summary, &terms),
-                summary,
-                written,
-                actors: sorted_words(actors, ','),
-                terms,
-                sentence: match cell(start) {
-                    Some(Value::Int(n)) => *n,
-                    _ => -1,
-                },
-                evidence: &row.evidence,
-            }
-        })
-        .collect();
-    // Day events: one cluster per date and connected group of shared parties or words.
-    let n = events.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    let days: Vec<usize> = (0..n).filter(|&i| events[i].precision == "day").collect();
-    // Only events of the same date can join, so compare within each date.
-    let mut by_date: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for &i in &days {
-        by_date.entry(events[i].date).or_default().push(i);
+/// The merge's state: each event's interned fields, added row by row.
+#[derive(Default)]
+pub struct Merge {
+    strings: Interner,
+    events: Vec<Event>,
+}
+
+/// A day's reports join one group when they share this many of the group's
+/// core words; a word is in a group's core when half its reports or more hold it.
+struct Group {
+    members: Vec<usize>,
+    /// How many members hold each word.
+    holders: HashMap<u32, u32>,
+}
+
+impl Group {
+    /// Is the word held by at least half the group's reports?
+    fn core_count(&self, word: u32) -> Option<u32> {
+        let held = *self.holders.get(&word)?;
+        (held as usize * 2 >= self.members.len()).then_some(held)
     }
-    // Events of a day are one event when their sentences share key words,
-    // one of them rare that day (a shared party or one common word, "Libya",
-    // "talks", is not enough):
-    // each event counts what it shares with the day's earlier events through
-    // the lists of its own words, leaving out words too common to tell.
-    // Counts by position within the day, and the positions touched, reused.
-    let mut shared_with: Vec<u32> = Vec::new();
-    let mut touched: Vec<usize> = Vec::new();
-    let mut rare_with: Vec<u32> = Vec::new();
-    for same_day in by_date.values() {
-        let mut users: HashMap<&str, Vec<usize>> = HashMap::default();
-        for (local, &i) in same_day.iter().enumerate() {
-            for word in &events[i].terms {
-                users.entry(word).or_default().push(local);
-            }
-        }
-        shared_with.clear();
-        shared_with.resize(same_day.len(), 0);
-        rare_with.clear();
-        rare_with.resize(same_day.len(), 0);
-        for (local, &i) in same_day.iter().enumerate() {
-            for word in &events[i].terms {
-                let list = &users[word];
-                if list.len() > COMMON_WORD {
-                    continue;
-                }
-                let rare = list.len() <= RARE_WORD;
-                // Lists are in the day's order: only earlier events.
-                for &j in list.iter().take_while(|&&j| j != local) {
-                    if shared_with[j] == 0 {
-                        touched.push(j);
-                    }
-                    shared_with[j] += 1;
-                    rare_with[j] += u32::from(rare);
-                }
-            }
-            for j in touched.drain(..) {
-                if shared_with[j] as usize >= SAME_DAY_SHARED && rare_with[j] >= 1 {
-                    let (ri, rj) = (find(&mut parent, i), find(&mut parent, same_day[j]));
-                    parent[ri] = rj;
-                }
-                shared_with[j] = 0;
-                rare_with[j] = 0;
-            }
-        }
+}
+
+impl Merge {
+    /// One row of the events table (columns found by name).
+    pub fn add(&mut self, table: &Table, row: &Row) {
+        let text = |name: &str| match table.cell(row, name) {
+            Some(Value::Text(s)) => s.as_str(),
+            _ => "",
+        };
+        let strings = &mut self.strings;
+        let terms = sorted_words(text("terms"), ' ');
+        let clause = clause_terms(text("summary"), &terms);
+        let mut ids = |words: &[&str]| {
+            let mut ids: Vec<u32> = words.iter().map(|w| strings.id(w)).collect();
+            ids.sort_unstable();
+            ids
+        };
+        let (terms, clause, actors) = (
+            ids(&terms),
+            ids(&clause),
+            ids(&sorted_words(text("actors"), ',')),
+        );
+        let evidence = row
+            .evidence
+            .first()
+            .map(|e| (strings.id(&e.doc), e.start, e.end));
+        self.events.push(Event {
+            source: strings.id(text("source")),
+            doc: strings.id(text("doc")),
+            date: strings.id(text("date")),
+            precision: strings.id(text("precision")),
+            summary: text("summary").into(),
+            written: text("written").into(),
+            actors,
+            terms,
+            clause,
+            sentence: match table.cell(row, "start") {
+                Some(Value::Int(n)) => *n,
+                _ => -1,
+            },
+            evidence,
+        });
     }
-    let mut clusters: BTreeMap<usize, Cluster> = BTreeMap::new();
-    for &i in &days {
-        let root = find(&mut parent, i);
-        clusters
-            .entry(root)
-            .or_insert_with(|| Cluster {
-                date: events[i].date.to_string(),
-                precision: "day".into(),
-                members: Vec::new(),
-            })
-            .members
-            .push(i);
-    }
-    // Coarser events join the day cluster they cover that they share most with,
-    // or else gather by their own value.
-    // Day clusters by month, so a coarse event looks only at the days it may cover.
-    let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (&key, cluster) in &clusters {
-        by_month
-            .entry(cluster.date.chars().take(7).collect())
-            .or_default()
-            .push(key);
-    }
-    // Each day cluster's parties and words, for scoring coarse events against it.
-    let cluster_words: HashMap<usize, BTreeSet<&str>> = clusters
-        .iter()
-        .map(|(&k, c)| {
-            (
-                k,
-                c.members
-                    .iter()
-                    .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
-                    .collect(),
-            )
-        })
-        .collect();
-    // Each month's day clusters under every party and word they hold: a
-    // coarse event counts what it shares with each cluster from the lists of
-    // its own words, instead of comparing itself with every day of the month.
-    let mut month_index: HashMap<&str, HashMap<&str, Vec<usize>>> = HashMap::default();
-    for (month, keys) in &by_month {
-        let index = month_index.entry(month.as_str()).or_default();
-        for key in keys {
-            for &word in &cluster_words[key] {
-                index.entry(word).or_default().push(*key);
+
+    /// The reports of one day grouped into events. A report joins the group
+    /// whose core (the words half its reports or more hold) it shares at least
+    /// [`SAME_DAY_SHARED`] words with, one of them rare outside the group;
+    /// pairwise links would chain unrelated reports of a busy day into one
+    /// row through a different pair of words at each step. The day is taken
+    /// in an order of the reports' own content (most shared words first, then
+    /// outlet, document and sentence), so the groups do not depend on the
+    /// order the rows arrived in.
+    fn group_day(&self, same_day: &mut [usize]) -> Vec<Vec<usize>> {
+        let events = &self.events;
+        let s = |id: u32| self.strings.name(id);
+        let mut users: HashMap<u32, u32> = HashMap::default();
+        for &i in same_day.iter() {
+            for &word in &events[i].terms {
+                *users.entry(word).or_default() += 1;
             }
         }
-    }
-    let mut own: HashMap<(&str, &str), HashMap<&str, Vec<usize>>> = HashMap::default();
-    let mut shared: HashMap<usize, usize> = HashMap::default();
-    for i in (0..n).filter(|&i| events[i].precision != "day") {
-        let months: BTreeSet<String> = match events[i].precision {
-            "month" => BTreeSet::from([events[i].date.to_string()]),
-            // A week spans at most two months.
-            "week" => week_start(events[i].date)
+        // The reports most bound up with the day's others seed the groups,
+        // so a group starts from the middle of an event, not its edge.
+        let ties = |i: usize| -> u32 {
+            events[i]
+                .terms
                 .iter()
-                .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
-                .map(|s| s.chars().take(7).collect())
-                .collect(),
-            _ => BTreeSet::new(),
+                .map(|w| users[w])
+                .filter(|&u| u as usize <= COMMON_WORD)
+                .map(|u| u - 1)
+                .sum()
         };
-        shared.clear();
-        for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
-            for word in &events[i].clause {
-                for &key in index.get(word).into_iter().flatten() {
-                    *shared.entry(key).or_default() += 1;
-                }
-            }
-        }
-        // Months and weeks join the day they cover whose reports hold most of
-        // their clause's words; not a day only their own sentence gives
-        // ("Berlin said Monday the summit was planned for later this month").
-        let own_sentence = |key: &usize| {
-            clusters[key].members.iter().all(|&m| {
-                events[m].doc == events[i].doc && events[m].sentence == events[i].sentence
-            })
-        };
-        let best = shared
+        let mut keyed: Vec<(std::cmp::Reverse<u32>, usize)> = same_day
             .iter()
-            .filter(|&(key, &score)| {
-                score >= COARSE_SHARED
-                    && covers(events[i].date, &clusters[key].date)
-                    && !own_sentence(key)
-            })
-            .map(|(&key, &score)| (score, key))
-            .max();
-        match best {
-            Some((_, key)) => clusters
-                .get_mut(&key)
-                .expect("key from the map")
-                .members
-                .push(i),
-            None => {
-                // Coarse events of one value whose clauses share key words
-                // gather in one cluster.
-                let index = own
-                    .entry((events[i].date, events[i].precision))
-                    .or_default();
-                let mut counts: HashMap<usize, usize> = HashMap::default();
-                for w in &events[i].clause {
-                    for &key in index.get(w).into_iter().flatten() {
-                        *counts.entry(key).or_default() += 1;
-                    }
-                }
-                let key = counts
-                    .iter()
-                    .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
-                    .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
-                    .max()
-                    .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
-                for w in &events[i].clause {
-                    let keys = index.entry(w).or_default();
-                    if !keys.contains(&key) && keys.len() < COMMON_WORD {
-                        keys.push(key);
-                    }
-                }
-                clusters
-                    .entry(key)
-                    .or_insert_with(|| Cluster {
-                        date: events[i].date.to_string(),
-                        precision: events[i].precision.to_string(),
-                        members: Vec::new(),
-                    })
-                    .members
-                    .push(i);
-            }
-        }
-    }
-    let key_of: Vec<usize> = clusters.keys().copied().collect();
-    let clusters: Vec<Cluster> = clusters.into_values().collect();
-    // Disagreements: day clusters a few days apart that share parties and
-    // several words, reported by different outlets.
-    let mut disagreements: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
-    let mut dated: Vec<(Date, usize)> = clusters
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.precision == "day")
-        .filter_map(|(k, c)| c.date.parse::<Date>().ok().map(|d| (d, k)))
-        .collect();
-    dated.sort();
-    // Candidate pairs share a word that few clusters use, within the window.
-    let mut users: HashMap<&str, Vec<(Date, usize)>> = HashMap::default();
-    for &(date, k) in &dated {
-        for word in &cluster_words[&key_of[k]] {
-            users.entry(word).or_default().push((date, k));
-        }
-    }
-    let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for list in users.values().filter(|l| l.len() <= 50) {
-        // Each list is in date order, so the window ends at the first later day past it.
-        for (x, &(da, a)) in list.iter().enumerate() {
-            for &(db, b) in &list[x + 1..] {
-                if (db - da).get_days() as i64 > window_days {
-                    break;
-                }
-                if da != db {
-                    candidates.insert((a.min(b), a.max(b)));
-                }
-            }
-        }
-    }
-    for (a, b) in candidates {
-        {
-            let (ca, cb) = (&clusters[a], &clusters[b]);
-            if ca.date == cb.date {
-                continue;
-            }
-            // An outlet that reports both dates reports two events, not one event twice.
-            let sources_a: BTreeSet<&str> = ca.members.iter().map(|&m| events[m].source).collect();
-            if cb
-                .members
-                .iter()
-                .any(|&m| sources_a.contains(events[m].source))
-            {
-                continue;
-            }
-            let strong = ca.members.iter().any(|&x| {
-                cb.members.iter().any(|&y| {
-                    let (ex, ey) = (&events[x], &events[y]);
-                    shared_count(&ex.actors, &ey.actors) >= 2
-                        && shared_count(&ex.terms, &ey.terms) >= 3
-                })
-            });
-            if strong {
-                let sources = |c: &Cluster| {
-                    let s: BTreeSet<&str> = c.members.iter().map(|&m| events[m].source).collect();
-                    s.into_iter().collect::<Vec<_>>().join(", ")
-                };
-                disagreements[a].push(format!("{} dated it {}", sources(cb), cb.date));
-                disagreements[b].push(format!("{} dated it {}", sources(ca), ca.date));
-            }
-        }
-    }
-    let mut table = timeline_table();
-    let mut rows: Vec<(String, Row)> = Vec::new();
-    for (cluster, disagreement) in clusters.iter().zip(disagreements) {
-        let mut members = cluster.members.clone();
-        members.sort_by(|&a, &b| {
+            .map(|&i| (std::cmp::Reverse(ties(i)), i))
+            .collect();
+        keyed.sort_by(|&(ta, a), &(tb, b)| {
+            let (x, y) = (&events[a], &events[b]);
             (
-                events[a].precision != "day",
-                &events[a].source,
-                &events[a].doc,
+                ta,
+                s(x.source),
+                s(x.doc),
+                x.sentence,
+                &x.summary,
+                &x.written,
             )
                 .cmp(&(
-                    events[b].precision != "day",
-                    &events[b].source,
-                    &events[b].doc,
+                    tb,
+                    s(y.source),
+                    s(y.doc),
+                    y.sentence,
+                    &y.summary,
+                    &y.written,
                 ))
+                .then(a.cmp(&b))
         });
-        let summary = members
+        for (slot, (_, i)) in same_day.iter_mut().zip(keyed) {
+            *slot = i;
+        }
+        let mut groups: Vec<Group> = Vec::new();
+        // The groups whose reports hold each word: at most COMMON_WORD long,
+        // as more common words are left out.
+        let mut holding: HashMap<u32, Vec<usize>> = HashMap::default();
+        // Per candidate group: core words shared, rare ones among them.
+        let mut score: HashMap<usize, (u32, u32)> = HashMap::default();
+        for &i in same_day.iter() {
+            let words: Vec<u32> = events[i]
+                .terms
+                .iter()
+                .copied()
+                .filter(|w| users[w] as usize <= COMMON_WORD)
+                .collect();
+            score.clear();
+            for &word in &words {
+                for &g in holding.get(&word).into_iter().flatten() {
+                    if let Some(held) = groups[g].core_count(word) {
+                        let entry = score.entry(g).or_default();
+                        entry.0 += 1;
+                        // Rare: few of the day's reports outside the group use it.
+                        entry.1 += u32::from((users[&word] - held) as usize <= RARE_WORD - 1);
+                    }
+                }
+            }
+            let best = score
+                .iter()
+                .filter(|(_, &(shared, rare))| shared as usize >= SAME_DAY_SHARED && rare >= 1)
+                .map(|(&g, &(shared, rare))| (shared, rare, std::cmp::Reverse(g)))
+                .max()
+                .map(|(_, _, std::cmp::Reverse(g))| g);
+            let g = best.unwrap_or_else(|| {
+                groups.push(Group {
+                    members: Vec::new(),
+                    holders: HashMap::default(),
+                });
+                groups.len() - 1
+            });
+            groups[g].members.push(i);
+            for &word in &words {
+                let held = groups[g].holders.entry(word).or_default();
+                *held += 1;
+                if *held == 1 {
+                    holding.entry(word).or_default().push(g);
+                }
+            }
+        }
+        groups.into_iter().map(|g| g.members).collect()
+    }
+
+    /// The merged timeline of every event added.
+    pub fn finish(mut self, window_days: i64) -> Table {
+        let n = self.events.len();
+        let day = self.strings.id("day");
+        let mut by_date: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, e) in self.events.iter().enumerate() {
+            if e.precision == day {
+                by_date.entry(e.date).or_default().push(i);
+            }
+        }
+        // Day clusters keyed by their earliest event.
+        let mut clusters: BTreeMap<usize, Cluster> = BTreeMap::new();
+        for same_day in by_date.values_mut() {
+            for mut members in self.group_day(same_day) {
+                members.sort_unstable();
+                let first = members[0];
+                clusters.insert(
+                    first,
+                    Cluster {
+                        date: self.strings.name(self.events[first].date).to_string(),
+                        precision: "day".into(),
+                        members,
+                    },
+                );
+            }
+        }
+        let Merge { strings, events } = self;
+        let s = |id: u32| strings.name(id);
+        // Coarser events join the day cluster they cover that they share most with,
+        // or else gather by their own value.
+        // Day clusters by month, so a coarse event looks only at the days it may cover.
+        let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (&key, cluster) in &clusters {
+            by_month
+                .entry(cluster.date.chars().take(7).collect())
+                .or_default()
+                .push(key);
+        }
+        // Each day cluster's parties and words, for scoring coarse events against it.
+        let cluster_words: HashMap<usize, BTreeSet<u32>> = clusters
             .iter()
-            .map(|&m| &events[m].summary)
-            .max_by_key(|s| (s.len().min(80), std::cmp::Reverse(s.len())))
-            .cloned()
-            .unwrap_or_default();
-        let sources: BTreeSet<&str> = members.iter().map(|&m| events[m].source).collect();
-        let mut reports: Vec<String> = members
-            .iter()
-            .map(|&m| {
-                format!(
-                    "{}: \"{}\" ({})",
-                    events[m].source, events[m].written, events[m].doc
+            .map(|(&k, c)| {
+                (
+                    k,
+                    c.members
+                        .iter()
+                        .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
+                        .collect(),
                 )
             })
             .collect();
-        reports.dedup();
-        let mut row = Row::new(vec![
-            cluster.date.clone().into(),
-            cluster.precision.clone().into(),
-            summary.into(),
-            sources
+        // Each month's day clusters under every party and word they hold: a
+        // coarse event counts what it shares with each cluster from the lists of
+        // its own words, instead of comparing itself with every day of the month.
+        let mut month_index: HashMap<&str, HashMap<u32, Vec<usize>>> = HashMap::default();
+        for (month, keys) in &by_month {
+            let index = month_index.entry(month.as_str()).or_default();
+            for key in keys {
+                for &word in &cluster_words[key] {
+                    index.entry(word).or_default().push(*key);
+                }
+            }
+        }
+        let mut own: HashMap<(u32, u32), HashMap<u32, Vec<usize>>> = HashMap::default();
+        let mut shared: HashMap<usize, usize> = HashMap::default();
+        for i in (0..n).filter(|&i| events[i].precision != day) {
+            let months: BTreeSet<String> = match s(events[i].precision) {
+                "month" => BTreeSet::from([s(events[i].date).to_string()]),
+                // A week spans at most two months.
+                "week" => week_start(s(events[i].date))
+                    .iter()
+                    .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
+                    .map(|s| s.chars().take(7).collect())
+                    .collect(),
+                _ => BTreeSet::new(),
+            };
+            shared.clear();
+            for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
+                for word in &events[i].clause {
+                    for &key in index.get(word).into_iter().flatten() {
+                        *shared.entry(key).or_default() += 1;
+                    }
+                }
+            }
+            // Months and weeks join the day they cover whose reports hold most of
+            // their clause's words; not a day only their own sentence gives
+            // ("Berlin said Monday the summit was planned for later this month").
+            let own_sentence = |key: &usize| {
+                clusters[key].members.iter().all(|&m| {
+                    events[m].doc == events[i].doc && events[m].sentence == events[i].sentence
+                })
+            };
+            let best = shared
                 .iter()
-                .copied()
-                .collect::<Vec<_>>()
-                .join(", ")
-                .into(),
-            reports.join(" | ").into(),
-            disagreement.join("; ").into(),
-            sources.len().into(),
-        ]);
-        row.evidence = members
+                .filter(|&(key, &score)| {
+                    score >= COARSE_SHARED
+                        && covers(s(events[i].date), &clusters[key].date)
+                        && !own_sentence(key)
+                })
+                .map(|(&key, &score)| (score, key))
+                .max();
+            match best {
+                Some((_, key)) => clusters
+                    .get_mut(&key)
+                    .expect("key from the map")
+                    .members
+                    .push(i),
+                None => {
+                    // Coarse events of one value whose clauses share key words
+                    // gather in one cluster.
+                    let index = own
+                        .entry((events[i].date, events[i].precision))
+                        .or_default();
+                    let mut counts: HashMap<usize, usize> = HashMap::default();
+                    for w in &events[i].clause {
+                        for &key in index.get(w).into_iter().flatten() {
+                            *counts.entry(key).or_default() += 1;
+                        }
+                    }
+                    let key = counts
+                        .iter()
+                        .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
+                        .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
+                        .max()
+                        .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
+                    for w in &events[i].clause {
+                        let keys = index.entry(*w).or_default();
+                        if !keys.contains(&key) && keys.len() < COMMON_WORD {
+                            keys.push(key);
+                        }
+                    }
+                    clusters
+                        .entry(key)
+                        .or_insert_with(|| Cluster {
+                            date: s(events[i].date).to_string(),
+                            precision: s(events[i].precision).to_string(),
+                            members: Vec::new(),
+                        })
+                        .members
+                        .push(i);
+                }
+            }
+        }
+        let key_of: Vec<usize> = clusters.keys().copied().collect();
+        let clusters: Vec<Cluster> = clusters.into_values().collect();
+        // Disagreements: day clusters a few days apart that share parties and
+        // several words, reported by different outlets.
+        let mut disagreements: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
+        let mut dated: Vec<(Date, usize)> = clusters
             .iter()
-            .flat_map(|&m| events[m].evidence.iter().take(1).cloned())
+            .enumerate()
+            .filter(|(_, c)| c.precision == "day")
+            .filter_map(|(k, c)| c.date.parse::<Date>().ok().map(|d| (d, k)))
             .collect();
-        rows.push((format!("{}|{}", cluster.date, reports.join("|")), row));
+        dated.sort();
+        // Candidate pairs share a word that few clusters use, within the window.
+        let mut users: HashMap<u32, Vec<(Date, usize)>> = HashMap::default();
+        for &(date, k) in &dated {
+            for word in &cluster_words[&key_of[k]] {
+                users.entry(*word).or_default().push((date, k));
+            }
+        }
+        let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
+        for list in users.values().filter(|l| l.len() <= 50) {
+            // Each list is in date order, so the window ends at the first later day past it.
+            for (x, &(da, a)) in list.iter().enumerate() {
+                for &(db, b) in &list[x + 1..] {
+                    if (db - da).get_days() as i64 > window_days {
+                        break;
+                    }
+                    if da != db {
+                        candidates.insert((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        for (a, b) in candidates {
+            {
+                let (ca, cb) = (&clusters[a], &clusters[b]);
+                if ca.date == cb.date {
+                    continue;
+                }
+                // An outlet that reports both dates reports two events, not one event twice.
+                let sources_a: BTreeSet<u32> =
+                    ca.members.iter().map(|&m| events[m].source).collect();
+                if cb
+                    .members
+                    .iter()
+                    .any(|&m| sources_a.contains(&events[m].source))
+                {
+                    continue;
+                }
+                let strong = ca.members.iter().any(|&x| {
+                    cb.members.iter().any(|&y| {
+                        let (ex, ey) = (&events[x], &events[y]);
+                        shared_count(&ex.actors, &ey.actors) >= 2
+                            && shared_count(&ex.terms, &ey.terms) >= 3
+                    })
+                });
+                if strong {
+                    let sources = |c: &Cluster| {
+                        let names: BTreeSet<&str> =
+                            c.members.iter().map(|&m| s(events[m].source)).collect();
+                        names.into_iter().collect::<Vec<_>>().join(", ")
+                    };
+                    disagreements[a].push(format!("{} dated it {}", sources(cb), cb.date));
+                    disagreements[b].push(format!("{} dated it {}", sources(ca), ca.date));
+                }
+            }
+        }
+        let mut table = timeline_table();
+        let mut rows: Vec<(String, Row)> = Vec::new();
+        for (cluster, disagreement) in clusters.iter().zip(disagreements) {
+            let mut members = cluster.members.clone();
+            members.sort_by(|&a, &b| {
+                (
+                    events[a].precision != day,
+                    s(events[a].source),
+                    s(events[a].doc),
+                )
+                    .cmp(&(
+                        events[b].precision != day,
+                        s(events[b].source),
+                        s(events[b].doc),
+                    ))
+            });
+            let summary = members
+                .iter()
+                .map(|&m| &*events[m].summary)
+                .max_by_key(|text| (text.len().min(80), std::cmp::Reverse(text.len())))
+                .unwrap_or_default();
+            let sources: BTreeSet<&str> = members.iter().map(|&m| s(events[m].source)).collect();
+            let mut reports: Vec<String> = members
+                .iter()
+                .map(|&m| {
+                    format!(
+                        "{}: \"{}\" ({})",
+                        s(events[m].source),
+                        events[m].written,
+                        s(events[m].doc)
+                    )
+                })
+                .collect();
+            reports.dedup();
+            let mut row = Row::new(vec![
+                cluster.date.clone().into(),
+                cluster.precision.clone().into(),
+                summary.into(),
+                sources
+                    .iter()
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    .into(),
+                reports.join(" | ").into(),
+                disagreement.join("; ").into(),
+                sources.len().into(),
+            ]);
+            row.evidence = members
+                .iter()
+                .filter_map(|&m| events[m].evidence)
+                .map(|(doc, start, end)| Evidence {
+                    doc: s(doc).to_string(),
+                    start,
+                    end,
+                })
+                .collect();
+            rows.push((format!("{}|{}", cluster.date, reports.join("|")), row));
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        for (_, row) in rows {
+            table.push(row);
+        }
+        table
     }
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
-    for (_, row) in rows {
-        table.push(row);
-    }
-    table
 }
