@@ -26,10 +26,13 @@ fn sentences_with_loaded_words_are_more_often_labelled_biased() {
     // Fewer sentences than this and the AUC's standard error passes 0.03.
     assert!(summary.sentences >= 400, "{} sentences", summary.sentences);
     // Measured on 1,906 sentences (48 pages of final_labels_SG2.csv, about
-    // half of it): AUC 0.547 (standard error 0.013) in the outlet's own voice;
-    // of the 213 sentences with a loaded word, 69.0% are Biased against a base
-    // rate of 48.1%. Floors just below those.
+    // half of it) with the 815-term list, built without looking at BABE: AUC
+    // 0.652 (standard error 0.013) in the outlet's own voice; of the 569
+    // sentences with a loaded word, 72.8% are Biased against a base rate of
+    // 48.1%, and they hold 45.1% of the Biased ones. (The 99-term list before
+    // it: AUC 0.547, precision 69.0%, recall 16.0%.) Floors just below.
     let s = &summary.authorial;
-    assert!(s.auc >= 0.54, "authorial AUC {:.3}", s.auc);
-    assert!(s.precision >= 0.65, "precision {:.3}", s.precision);
+    assert!(s.auc >= 0.64, "authorial AUC {:.3}", s.auc);
+    assert!(s.precision >= 0.70, "precision {:.3}", s.precision);
+    assert!(s.recall >= 0.42, "recall {:.3}", s.recall);
 }
