@@ -240,7 +240,7 @@ impl Merge {
 
     /// The reports of one day grouped into events. A report joins the group
     /// whose core (the words half its reports or more hold) it shares at least
-    /// [`SAME_DAY_SHARED`] words with, one of them rare outside the group;
+    /// [`SAME_DAY_SHARED`] words with, two of them rare outside the group;
     /// pairwise links would chain unrelated reports of a busy day into one
     /// row through a different pair of words at each step. The day is taken
     /// in an order of the reports' own content (most shared words first, then
@@ -319,7 +319,7 @@ impl Merge {
             }
             let best = score
                 .iter()
-                .filter(|(_, &(shared, rare))| shared as usize >= SAME_DAY_SHARED && rare >= 1)
+                .filter(|(_, &(shared, rare))| shared as usize >= SAME_DAY_SHARED && rare >= 2)
                 .map(|(&g, &(shared, rare))| (shared, rare, std::cmp::Reverse(g)))
                 .max()
                 .map(|(_, _, std::cmp::Reverse(g))| g);
@@ -344,6 +344,28 @@ impl Merge {
 
     /// The merged timeline of every event added.
     pub fn finish(mut self, window_days: i64) -> Table {
+        // Rows arrive in corpus or shard order; the merge sees them in an
+        // order of their own content, so every way of reading gives one timeline.
+        let strings = &self.strings;
+        self.events.sort_by(|x, y| {
+            let s = |id: u32| strings.name(id);
+            (
+                s(x.source),
+                s(x.doc),
+                x.sentence,
+                s(x.date),
+                &x.written,
+                &x.summary,
+            )
+                .cmp(&(
+                    s(y.source),
+                    s(y.doc),
+                    y.sentence,
+                    s(y.date),
+                    &y.written,
+                    &y.summary,
+                ))
+        });
         let n = self.events.len();
         let day = self.strings.id("day");
         let mut by_date: BTreeMap<u32, Vec<usize>> = BTreeMap::new();

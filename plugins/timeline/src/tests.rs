@@ -889,3 +889,39 @@ fn the_merge_joins_on_shared_words_not_one_common_one() {
     );
     assert!(day.iter().any(|(_, s)| s == "Outlet C"), "{rows:?}");
 }
+
+/// The groups of a day come from the reports' content, not the order the
+/// outlets' rows arrive in (a batch reduce reads shards in any order).
+#[test]
+fn the_merge_does_not_depend_on_the_order_of_reports() {
+    let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+    let docs = testing::bundled_corpus();
+    let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
+    let events = mapped.table("events").unwrap();
+    let forward = crate::merge::timeline(events, 3);
+    let mut reversed = events.clone();
+    reversed.rows.reverse();
+    assert_eq!(crate::merge::timeline(&reversed, 3), forward);
+}
+
+/// On busy ReCOVery days unrelated reports no longer chain into one row
+/// (issue #5: 35 outlets on one day). ReCOVery text stays out of the
+/// repository, so this runs only where the shared corpus is.
+#[test]
+fn busy_recovery_days_stay_apart() {
+    let Some(docs) = testing::shared_corpus("recovery-covid19.jsonl.gz") else {
+        return;
+    };
+    let docs: Vec<_> = docs.into_iter().map(testing::annotate_doc).collect();
+    let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+    let report = newslens_core::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
+    let timeline = report.table("timeline").unwrap();
+    let widest = timeline
+        .rows
+        .iter()
+        .filter(|r| crate::text(timeline, r, "precision") == "day")
+        .filter_map(|r| timeline.cell(r, "outlets").and_then(|v| v.as_i64()))
+        .max()
+        .unwrap_or(0);
+    assert!(widest <= 12, "a day row with {widest} outlets");
+}
