@@ -69,6 +69,81 @@ pub trait Fold: Send {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()>;
     /// The reduced tables that are not kept map tables.
     fn finish(self: Box<Self>) -> Result<Report>;
+    /// The tables of [`finish`](Fold::finish), given to `out` a row at a
+    /// time, so a batch run writes a large reduced table without holding it.
+    /// By default `finish`'s tables forwarded, which holds them all at once;
+    /// a fold with a large table overrides this (and may write `finish` as
+    /// this into a [`ReportSink`]).
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+        let report = self.finish()?;
+        for table in report.tables {
+            let Table {
+                name,
+                columns,
+                rows,
+            } = table;
+            out.table(&Table {
+                name,
+                columns,
+                rows: Vec::new(),
+            })?;
+            for row in rows {
+                out.row(row)?;
+            }
+        }
+        for note in report.notes {
+            out.note(note)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where [`Fold::finish_into`] puts the reduced tables: each table's name
+/// and columns (an empty table), then its rows, before the next table.
+/// Each table comes once; notes may come at any point.
+pub trait TableSink {
+    fn table(&mut self, empty: &Table) -> Result<()>;
+    /// A row of the table last begun.
+    fn row(&mut self, row: Row) -> Result<()>;
+    fn note(&mut self, note: String) -> Result<()>;
+}
+
+/// A [`TableSink`] that collects the tables into a [`Report`], in the order
+/// they came.
+#[derive(Default)]
+pub struct ReportSink {
+    report: Report,
+}
+
+impl ReportSink {
+    pub fn into_report(self) -> Report {
+        self.report
+    }
+}
+
+impl TableSink for ReportSink {
+    fn table(&mut self, empty: &Table) -> Result<()> {
+        if self.report.table(&empty.name).is_some() {
+            bail!("the reduce gave the table {:?} twice", empty.name);
+        }
+        self.report.tables.push(empty.empty_like());
+        Ok(())
+    }
+
+    fn row(&mut self, row: Row) -> Result<()> {
+        match self.report.tables.last_mut() {
+            Some(table) => {
+                table.push(row);
+                Ok(())
+            }
+            None => bail!("the reduce gave a row before any table"),
+        }
+    }
+
+    fn note(&mut self, note: String) -> Result<()> {
+        self.report.notes.push(note);
+        Ok(())
+    }
 }
 
 /// Runs a streaming reduce over map tables held in memory, so the REPL and a
@@ -88,7 +163,9 @@ pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> 
             }
         }
     }
-    let mut folded = fold.finish()?;
+    let mut sink = ReportSink::default();
+    fold.finish_into(&mut sink)?;
+    let mut folded = sink.into_report();
     let mut kept: Vec<Table> = keep
         .into_iter()
         .map(|empty| mapped.take_table(&empty.name).unwrap_or(empty))
@@ -315,5 +392,116 @@ mod tests {
         let empty = fold_report(plan(), Report::default()).unwrap();
         assert!(empty.tables[1].rows.is_empty());
         assert_eq!(empty.tables[0].rows[0].cells[0], Value::Int(0));
+    }
+
+    /// Records what a sink is given, in order.
+    #[derive(Default)]
+    struct Log(Vec<String>);
+    impl TableSink for Log {
+        fn table(&mut self, empty: &Table) -> Result<()> {
+            let columns: Vec<&str> = empty.columns.iter().map(|c| c.name.as_str()).collect();
+            self.0
+                .push(format!("table {} {}", empty.name, columns.join(",")));
+            assert!(empty.rows.is_empty());
+            Ok(())
+        }
+        fn row(&mut self, row: Row) -> Result<()> {
+            self.0.push(format!("row {}", row.cells[0]));
+            Ok(())
+        }
+        fn note(&mut self, note: String) -> Result<()> {
+            self.0.push(format!("note {note}"));
+            Ok(())
+        }
+    }
+
+    /// A fold whose `finish` gives two tables and a note.
+    struct Two;
+    impl Fold for Two {
+        fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            let mut a = Table::new("a", &[("x", ColumnType::Int)]);
+            a.push(Row::new(vec![1i64.into()]));
+            a.push(Row::new(vec![2i64.into()]));
+            let b = Table::new("b", &[("y", ColumnType::Text), ("z", ColumnType::Int)]);
+            let mut report = Report::new(vec![a, b]);
+            report.notes.push("half done".into());
+            Ok(report)
+        }
+    }
+
+    #[test]
+    fn finish_into_by_default_forwards_each_table_before_its_rows() {
+        let mut log = Log::default();
+        Box::new(Two).finish_into(&mut log).unwrap();
+        assert_eq!(
+            log.0,
+            [
+                "table a x",
+                "row 1",
+                "row 2",
+                "table b y,z",
+                "note half done"
+            ]
+        );
+    }
+
+    /// Emits its total as rows one by one, with `finish` written through a [`ReportSink`].
+    struct Streamed(i64);
+    impl Fold for Streamed {
+        fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
+            self.0 += table
+                .cell(row, "bytes")
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0);
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            let mut sink = ReportSink::default();
+            self.finish_into(&mut sink)?;
+            Ok(sink.into_report())
+        }
+        fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+            out.note("streamed".into())?;
+            out.table(&Table::new("total", &[("bytes", ColumnType::Int)]))?;
+            out.row(Row::new(vec![self.0.into()]))
+        }
+    }
+
+    #[test]
+    fn fold_report_collects_a_streamed_finish_like_a_whole_one() {
+        let docs = crate::testing::bundled_corpus();
+        let mapped = crate::run::map_all(&Toy, &docs, None).unwrap();
+        let plan = |fold: Box<dyn Fold>| StreamingReduce {
+            keep: vec![mapped.tables[0].empty_like()],
+            reads: vec!["lengths"],
+            fold,
+            order: vec!["total", "lengths"],
+        };
+        let whole = fold_report(plan(Box::new(Total(0))), mapped.clone()).unwrap();
+        let streamed = fold_report(plan(Box::new(Streamed(0))), mapped.clone()).unwrap();
+        assert_eq!(streamed.tables, whole.tables);
+        assert_eq!(streamed.notes, ["streamed"]);
+        // `finish` through the sink gives the same tables as the fold emitted.
+        let mut alone = Box::new(Streamed(5)).finish().unwrap();
+        assert_eq!(
+            alone.take_table("total").unwrap().rows[0].cells[0],
+            Value::Int(5)
+        );
+    }
+
+    #[test]
+    fn a_report_sink_refuses_a_table_twice_and_a_row_before_any_table() {
+        let mut sink = ReportSink::default();
+        assert!(sink.row(Row::new(vec![1i64.into()])).is_err());
+        let t = Table::new("a", &[("x", ColumnType::Int)]);
+        sink.table(&t).unwrap();
+        sink.row(Row::new(vec![3i64.into()])).unwrap();
+        assert!(sink.table(&t).is_err());
+        let report = sink.into_report();
+        assert_eq!(report.tables.len(), 1);
+        assert_eq!(report.tables[0].rows[0].cells[0], Value::Int(3));
     }
 }
