@@ -599,11 +599,67 @@ fn reduce_streaming(
             files.finish()?;
         }
     }
-    let folded = fold.finish()?;
-    for table in &folded.tables {
-        write_table(dir, table, format)?;
-    }
+    let mut sink = FileSink {
+        dir,
+        format,
+        cancel,
+        open: None,
+        written: Vec::new(),
+        rows: 0,
+    };
+    fold.finish_into(&mut sink)?;
+    sink.close()?;
     Ok(order.into_iter().map(String::from).collect())
+}
+
+/// Writes each reduced table a fold gives straight to its files, a row at a
+/// time, so a table larger than memory is never held.
+struct FileSink<'a> {
+    dir: &'a Path,
+    format: Format,
+    cancel: &'a AtomicBool,
+    open: Option<TableFiles>,
+    /// The tables begun so far, to refuse one given twice.
+    written: Vec<String>,
+    /// Rows written, for the cancel check.
+    rows: u64,
+}
+
+impl FileSink<'_> {
+    fn close(&mut self) -> Result<()> {
+        match self.open.take() {
+            Some(files) => files.finish(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl newslens_core::analyzer::TableSink for FileSink<'_> {
+    fn table(&mut self, empty: &Table) -> Result<()> {
+        self.close()?;
+        if self.written.contains(&empty.name) {
+            bail!("the reduce gave the table {:?} twice", empty.name);
+        }
+        self.written.push(empty.name.clone());
+        self.open = Some(TableFiles::create(self.dir, empty, self.format)?);
+        Ok(())
+    }
+
+    fn row(&mut self, row: Row) -> Result<()> {
+        self.rows += 1;
+        if self.rows % 4096 == 0 && self.cancel.load(Ordering::Relaxed) {
+            bail!("cancelled while writing the reduced tables");
+        }
+        match &mut self.open {
+            Some(files) => files.append(std::slice::from_ref(&row)),
+            None => bail!("the reduce gave a row before any table"),
+        }
+    }
+
+    /// A batch run has nowhere to keep notes; the REPL shows them.
+    fn note(&mut self, _note: String) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// The reduce of one analyzer over the map tables of several shards, held in memory.
@@ -960,5 +1016,118 @@ mod tests {
             std::fs::metadata(&manifest).unwrap().len()
         );
         assert_eq!(input_size(Path::new("/no/such/corpus")), 0);
+    }
+
+    /// A fold whose reduced table exists only as rows made one at a time:
+    /// its `finish` fails, so the rows can reach the files only through
+    /// `finish_into`. Halfway it notes how much of the table is on disk.
+    struct Counter {
+        rows: usize,
+        temp: PathBuf,
+        on_disk_halfway: Arc<std::sync::atomic::AtomicU64>,
+    }
+
+    impl newslens_core::analyzer::Fold for Counter {
+        fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            bail!("the batch reduce asked for the whole table")
+        }
+        fn finish_into(
+            self: Box<Self>,
+            out: &mut dyn newslens_core::analyzer::TableSink,
+        ) -> Result<()> {
+            out.table(&Table::new(
+                "counts",
+                &[("n", ColumnType::Int), ("label", ColumnType::Text)],
+            ))?;
+            for n in 0..self.rows {
+                if n == self.rows / 2 {
+                    let size = std::fs::metadata(&self.temp).map_or(0, |m| m.len());
+                    self.on_disk_halfway.store(size, Ordering::Relaxed);
+                }
+                out.row(Row::new(vec![n.into(), "row".into()]))?;
+            }
+            out.note("counted".into())?;
+            out.table(&Table::new("after", &[("n", ColumnType::Int)]))?;
+            out.row(Row::new(vec![self.rows.into()]))
+        }
+    }
+
+    #[test]
+    fn a_folds_rows_reach_the_files_before_its_table_ends() {
+        let dir = std::env::temp_dir().join(format!("newslens-batch-sink-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let rows = 200_000;
+        let on_disk_halfway = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let plan = StreamingReduce {
+            keep: Vec::new(),
+            reads: Vec::new(),
+            fold: Box::new(Counter {
+                rows,
+                temp: dir.join(".counts.jsonl.tmp"),
+                on_disk_halfway: Arc::clone(&on_disk_halfway),
+            }),
+            order: vec!["after", "counts"],
+        };
+        let order =
+            reduce_streaming(&[], plan, &dir, Format::Csv, &AtomicBool::new(false)).unwrap();
+        assert_eq!(order, ["after", "counts"]);
+        // Each JSONL row is at least `{"n":0,"label":"row"}`, 21 bytes: half
+        // the rows are far more than a write buffer holds.
+        let halfway = on_disk_halfway.load(Ordering::Relaxed);
+        assert!(
+            halfway > (rows as u64 / 2) * 21 / 2,
+            "{halfway} bytes on disk halfway"
+        );
+        let counts = read_table(&dir, "counts").unwrap();
+        assert_eq!(counts.rows.len(), rows);
+        assert_eq!(
+            counts.rows[rows - 1].cells,
+            [Value::Int(rows as i64 - 1), Value::text("row")]
+        );
+        let csv = std::fs::read_to_string(dir.join("counts.csv")).unwrap();
+        assert_eq!(csv.lines().count(), rows + 1);
+        assert_eq!(csv.lines().next(), Some("n,label"));
+        assert_eq!(
+            read_table(&dir, "after").unwrap().rows[0].cells,
+            [Value::Int(rows as i64)]
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Gives one table twice.
+    struct Twice;
+    impl newslens_core::analyzer::Fold for Twice {
+        fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            let t = Table::new("t", &[("n", ColumnType::Int)]);
+            Ok(Report::new(vec![t.clone(), t]))
+        }
+    }
+
+    #[test]
+    fn a_table_given_twice_is_refused() {
+        let dir = std::env::temp_dir().join(format!("newslens-batch-twice-{}", std::process::id()));
+        let plan = StreamingReduce {
+            keep: Vec::new(),
+            reads: Vec::new(),
+            fold: Box::new(Twice),
+            order: vec!["t"],
+        };
+        let error = reduce_streaming(&[], plan, &dir, Format::Jsonl, &AtomicBool::new(false))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(error, "the reduce gave the table \"t\" twice");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
