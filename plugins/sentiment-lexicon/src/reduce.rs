@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use anyhow::{bail, Result};
-use newslens_core::analyzer::{Fold, StreamingReduce};
+use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
 /// The most evidence spans one `sources` or `actors` row keeps: the first
@@ -358,6 +358,14 @@ impl Fold for Tallies {
     }
 
     fn finish(self: Box<Self>) -> Result<Report> {
+        let mut sink = ReportSink::default();
+        self.finish_into(&mut sink)?;
+        Ok(sink.into_report())
+    }
+
+    /// `documents`, one row per document and as long as the corpus, is made
+    /// and given to `out` a row at a time; `sources` and `actors` are small.
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
         use ColumnType::*;
         let Tallies {
             docs,
@@ -393,8 +401,7 @@ impl Fold for Tallies {
         });
         let mut columns = vec![("doc", Text), ("source", Text)];
         columns.extend(tally_columns);
-        let mut document_table = Table::new("documents", &columns);
-        document_table.rows.reserve(documents.len());
+        out.table(&Table::new("documents", &columns))?;
         for ((doc, source), tally) in documents {
             let mut cells = Vec::with_capacity(11);
             cells.push(docs.name(doc).into());
@@ -402,7 +409,7 @@ impl Fold for Tallies {
             cells.extend(tally.sentence_cells());
             let mut row = Row::new(cells);
             row.evidence = tally.evidence(&docs);
-            document_table.push(row);
+            out.row(row)?;
         }
 
         let mut by_source: Vec<(u32, Tally)> = by_source
@@ -413,7 +420,7 @@ impl Fold for Tallies {
         by_source.sort_unstable_by(|(a, _), (b, _)| sources.name(*a).cmp(sources.name(*b)));
         let mut columns = vec![("source", Text), ("documents", Int)];
         columns.extend(tally_columns);
-        let mut source_table = Table::new("sources", &columns);
+        out.table(&Table::new("sources", &columns))?;
         for (source, tally) in by_source {
             let mut cells = Vec::with_capacity(11);
             cells.push(sources.name(source).into());
@@ -421,7 +428,7 @@ impl Fold for Tallies {
             cells.extend(tally.sentence_cells());
             let mut row = Row::new(cells);
             row.evidence = tally.evidence(&docs);
-            source_table.push(row);
+            out.row(row)?;
         }
 
         let mut by_actor: Vec<((u32, u32, u32), Tally)> = by_actor.into_iter().collect();
@@ -432,7 +439,7 @@ impl Fold for Tallies {
                 voices.name(*v2),
             ))
         });
-        let mut actor_table = Table::new(
+        out.table(&Table::new(
             "actors",
             &[
                 ("source", Text),
@@ -444,7 +451,7 @@ impl Fold for Tallies {
                 ("neutral", Int),
                 ("positive", Int),
             ],
-        );
+        ))?;
         for ((source, actor, voice), tally) in by_actor {
             let mut row = Row::new(vec![
                 sources.name(source).into(),
@@ -457,8 +464,8 @@ impl Fold for Tallies {
                 tally.polarity[2].into(),
             ]);
             row.evidence = tally.evidence(&docs);
-            actor_table.push(row);
+            out.row(row)?;
         }
-        Ok(Report::new(vec![document_table, source_table, actor_table]))
+        Ok(())
     }
 }

@@ -301,3 +301,54 @@ fn an_outlet_keeps_its_first_spans_and_counts_every_sentence() {
     assert_eq!(a.evidence.len(), 1200);
     assert_eq!(a.evidence[1199].start, 11990);
 }
+
+/// The tables `finish_into` gives, in order, with the rows that followed
+/// each one's columns.
+#[derive(Default)]
+struct Recorded(Vec<Table>);
+
+impl newslens_core::analyzer::TableSink for Recorded {
+    fn table(&mut self, empty: &Table) -> anyhow::Result<()> {
+        assert!(empty.rows.is_empty(), "{} came with rows", empty.name);
+        self.0.push(empty.clone());
+        Ok(())
+    }
+    fn row(&mut self, row: Row) -> anyhow::Result<()> {
+        self.0
+            .last_mut()
+            .expect("a row before any table")
+            .rows
+            .push(row);
+        Ok(())
+    }
+    fn note(&mut self, _: String) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn finish_into_gives_finish_s_tables_row_by_row() {
+    let docs = testing::bundled_corpus();
+    let mapped = map_all(analyzer().as_ref(), &docs, None).unwrap();
+    let fold = |mapped: &Report| {
+        let plan = plan();
+        let mut fold = plan.fold;
+        for name in &plan.reads {
+            fold.begin(name).unwrap();
+            let table = mapped.table(name).unwrap();
+            for row in &table.rows {
+                fold.add(table, row).unwrap();
+            }
+        }
+        fold
+    };
+    let mut streamed = Recorded::default();
+    fold(&mapped).finish_into(&mut streamed).unwrap();
+    let whole = fold(&mapped).finish().unwrap();
+    assert_eq!(streamed.0, whole.tables);
+    let names: Vec<&str> = streamed.0.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["documents", "sources", "actors"]);
+    // One `documents` row per bundled document, each with its sentences' spans.
+    assert_eq!(streamed.0[0].rows.len(), docs.len());
+    assert!(streamed.0[0].rows.iter().all(|r| !r.evidence.is_empty()));
+}
