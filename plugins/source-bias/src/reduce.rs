@@ -26,7 +26,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
-use newslens_core::analyzer::{fold_report, Fold, StreamingReduce};
+use newslens_core::analyzer::{fold_report, Fold, ReportSink, StreamingReduce, TableSink};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
 use crate::FastMap;
@@ -433,8 +433,32 @@ impl Fold for Tally {
     }
 
     fn finish(self: Box<Self>) -> Result<Report> {
-        self.tables()
+        let mut sink = ReportSink::default();
+        self.finish_into(&mut sink)?;
+        Ok(sink.into_report())
     }
+
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+        self.tables_into(out)
+    }
+}
+
+/// Gives `table` and its rows to `out`.
+fn emit(out: &mut dyn TableSink, table: Table) -> Result<()> {
+    let Table {
+        name,
+        columns,
+        rows,
+    } = table;
+    out.table(&Table {
+        name,
+        columns,
+        rows: Vec::new(),
+    })?;
+    for row in rows {
+        out.row(row)?;
+    }
+    Ok(())
 }
 
 /// `map`'s entries in the order of their keys' strings.
@@ -454,7 +478,9 @@ fn by_source<const N: usize, V>(entries: &[([u32; N], V)]) -> FastMap<u32, Vec<u
 }
 
 impl Tally {
-    fn tables(self) -> Result<Report> {
+    /// The reduced tables in [`ORDER`]; `shared_copy`, the one as large as
+    /// the corpus's copied passages, row by row.
+    fn tables_into(self, out: &mut dyn TableSink) -> Result<()> {
         use ColumnType::*;
         let Tally {
             min_shared,
@@ -605,7 +631,16 @@ impl Tally {
             tone_table.push(row);
         }
 
-        let (shared_table, shares) = shared.finish(&docs, &names, min_shared)?;
+        for table in [
+            labels_table,
+            voices_table,
+            attribution_table,
+            loaded_table,
+            tone_table,
+        ] {
+            emit(out, table)?;
+        }
+        let shares = shared.finish_into(&docs, &names, min_shared, out)?;
 
         // The profile: one row per outlet and dimension.
         let mut profile = Table::new(
@@ -770,15 +805,7 @@ impl Tally {
             );
         }
 
-        Ok(Report::new(vec![
-            labels_table,
-            voices_table,
-            attribution_table,
-            loaded_table,
-            tone_table,
-            shared_table,
-            profile,
-        ]))
+        emit(out, profile)
     }
 }
 
@@ -1005,15 +1032,17 @@ impl SharedCopy {
         self.pairs = pairs;
     }
 
-    /// The `shared_copy` table (one row per shared passage: a sentence of
-    /// doc_a and its copy in doc_b), and the words each outlet shares with
-    /// each other one, by [source, other].
-    fn finish(
+    /// Gives `out` the `shared_copy` table (one row per shared passage: a
+    /// sentence of doc_a and its copy in doc_b) a row at a time, made from
+    /// the sorted pairs as written, and returns the words each outlet shares
+    /// with each other one, by [source, other].
+    fn finish_into(
         mut self,
         docs: &Names,
         names: &Names,
         min_shared: usize,
-    ) -> Result<(Table, FastMap<[u32; 2], Count>)> {
+        out: &mut dyn TableSink,
+    ) -> Result<FastMap<[u32; 2], Count>> {
         use ColumnType::*;
         self.match_pairs(min_shared);
         if let Some(spill) = self.spill.take() {
@@ -1044,7 +1073,7 @@ impl SharedCopy {
                 a.sentence,
             )
         });
-        let mut table = Table::new(
+        let table = Table::new(
             "shared_copy",
             &[
                 ("doc_a", Text),
@@ -1069,6 +1098,7 @@ impl SharedCopy {
                 share(b.source, a.source, a, b);
             }
         }
+        out.table(&table)?;
         for (a, b) in found {
             let mut row = Row::new(vec![
                 docs.name(a.doc).into(),
@@ -1084,9 +1114,9 @@ impl SharedCopy {
                 .chain(&b.evidence)
                 .map(|&s| evidence_of(docs, s))
                 .collect();
-            table.push(row);
+            out.row(row)?;
         }
-        Ok((table, shares))
+        Ok(shares)
     }
 }
 

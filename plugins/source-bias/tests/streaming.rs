@@ -172,3 +172,67 @@ fn evidence_stops_at_the_cap_and_counts_do_not() {
     );
     assert_eq!(authorial.evidence.len(), EVIDENCE_CAP);
 }
+
+/// The tables a fold's `finish_into` gives, in order, with the rows that
+/// followed each one's columns.
+#[derive(Default)]
+struct Recorded(Vec<newslens_core::Table>);
+
+impl newslens_core::analyzer::TableSink for Recorded {
+    fn table(&mut self, empty: &newslens_core::Table) -> anyhow::Result<()> {
+        assert!(empty.rows.is_empty(), "{} came with rows", empty.name);
+        self.0.push(empty.clone());
+        Ok(())
+    }
+    fn row(&mut self, row: newslens_core::Row) -> anyhow::Result<()> {
+        self.0
+            .last_mut()
+            .expect("a row before any table")
+            .rows
+            .push(row);
+        Ok(())
+    }
+    fn note(&mut self, _: String) -> anyhow::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn finish_into_streams_the_tables_of_finish_in_their_order() {
+    let analyzer = analyzer();
+    let map = mapped(analyzer.as_ref(), three_outlets());
+    let fold_into = |sink: &mut Recorded| {
+        let StreamingReduce {
+            reads, mut fold, ..
+        } = analyzer.streaming_reduce().unwrap();
+        for name in &reads {
+            fold.begin(name).unwrap();
+            let table = map.table(name).unwrap();
+            for row in &table.rows {
+                fold.add(table, row).unwrap();
+            }
+        }
+        fold.finish_into(sink).unwrap();
+    };
+    let mut streamed = Recorded::default();
+    fold_into(&mut streamed);
+    let names: Vec<&str> = streamed.0.iter().map(|t| t.name.as_str()).collect();
+    // `quotes` passes through the reduce, so the fold does not give it.
+    assert_eq!(
+        names,
+        [
+            "labels",
+            "voices",
+            "attribution",
+            "loaded",
+            "tone",
+            "shared_copy",
+            "profile"
+        ]
+    );
+    let whole = analyzer.reduce(map.clone()).unwrap();
+    for table in &streamed.0 {
+        assert_eq!(Some(table), whole.table(&table.name), "{}", table.name);
+    }
+    assert_eq!(streamed.0[5].rows.len(), 1, "the wire paragraph");
+}
