@@ -313,7 +313,7 @@ impl Merge {
                         let entry = score.entry(g).or_default();
                         entry.0 += 1;
                         // Rare: few of the day's reports outside the group use it.
-                        entry.1 += u32::from((users[&word] - held) as usize <= RARE_WORD - 1);
+                        entry.1 += u32::from(((users[&word] - held) as usize) < RARE_WORD);
                     }
                 }
             }
