@@ -647,7 +647,7 @@ impl newslens_core::analyzer::TableSink for FileSink<'_> {
 
     fn row(&mut self, row: Row) -> Result<()> {
         self.rows += 1;
-        if self.rows % 4096 == 0 && self.cancel.load(Ordering::Relaxed) {
+        if self.rows.is_multiple_of(4096) && self.cancel.load(Ordering::Relaxed) {
             bail!("cancelled while writing the reduced tables");
         }
         match &mut self.open {
