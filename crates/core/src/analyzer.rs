@@ -77,19 +77,7 @@ pub trait Fold: Send {
     fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
         let report = self.finish()?;
         for table in report.tables {
-            let Table {
-                name,
-                columns,
-                rows,
-            } = table;
-            out.table(&Table {
-                name,
-                columns,
-                rows: Vec::new(),
-            })?;
-            for row in rows {
-                out.row(row)?;
-            }
+            out.write_table(table)?;
         }
         for note in report.notes {
             out.note(note)?;
@@ -106,6 +94,24 @@ pub trait TableSink {
     /// A row of the table last begun.
     fn row(&mut self, row: Row) -> Result<()>;
     fn note(&mut self, note: String) -> Result<()>;
+
+    /// A whole table: its columns, then its rows.
+    fn write_table(&mut self, table: Table) -> Result<()> {
+        let Table {
+            name,
+            columns,
+            rows,
+        } = table;
+        self.table(&Table {
+            name,
+            columns,
+            rows: Vec::new(),
+        })?;
+        for row in rows {
+            self.row(row)?;
+        }
+        Ok(())
+    }
 }
 
 /// A [`TableSink`] that collects the tables into a [`Report`], in the order

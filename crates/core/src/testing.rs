@@ -114,6 +114,25 @@ pub fn random_texts(seed: u64, count: usize, max_pieces: usize, pieces: &[&str])
         .collect()
 }
 
+/// This thread's user + system CPU time in seconds, where Linux tells it.
+/// Benchmarks give rates per CPU-second, since on a shared machine wall time
+/// also counts the other tenants' work.
+pub fn thread_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: f64 = fields.nth(11)?.parse().ok()?;
+    let stime: f64 = fields.next()?.parse().ok()?;
+    // USER_HZ is 100 on every Linux ABI in use.
+    Some((utime + stime) / 100.0)
+}
+
+/// The median of `values` (the upper one of an even count); sorts them.
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

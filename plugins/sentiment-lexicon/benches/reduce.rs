@@ -12,17 +12,9 @@
 
 use std::time::Instant;
 
+use newslens_core::testing::{median, thread_cpu_seconds};
 use newslens_core::text::AnnotatedDoc;
 use newslens_core::Report;
-
-/// This thread's user and system CPU time, when Linux says.
-fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
-    let utime: f64 = fields.nth(11)?.parse().ok()?;
-    let stime: f64 = fields.next()?.parse().ok()?;
-    Some((utime + stime) / 100.0)
-}
 
 /// (CPU seconds, wall seconds) of `f`.
 fn time(f: impl FnOnce()) -> (f64, f64) {
@@ -34,11 +26,6 @@ fn time(f: impl FnOnce()) -> (f64, f64) {
         (Some(a), Some(b)) => (b - a, wall),
         _ => (wall, wall),
     }
-}
-
-fn median(v: &mut [f64]) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
 }
 
 fn env(name: &str) -> Option<usize> {

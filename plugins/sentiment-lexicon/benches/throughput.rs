@@ -20,6 +20,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
+use newslens_core::testing::thread_cpu_seconds;
 use newslens_sentiment_lexicon::parity::{fixture_sentences, SHARED};
 use newslens_sentiment_lexicon::Scorer;
 
@@ -108,17 +109,6 @@ struct Timing {
     passes: usize,
     cpu: f64,
     wall: f64,
-}
-
-/// This thread's user and system CPU time, when Linux says.
-fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
-    let utime: f64 = fields.nth(11)?.parse().ok()?;
-    let stime: f64 = fields.next()?.parse().ok()?;
-    // USER_HZ is 100 on every Linux ABI in use.
-    Some((utime + stime) / 100.0)
 }
 
 /// One sentence's score, never inlined, so a profiler can count exactly this

@@ -443,24 +443,6 @@ impl Fold for Tally {
     }
 }
 
-/// Gives `table` and its rows to `out`.
-fn emit(out: &mut dyn TableSink, table: Table) -> Result<()> {
-    let Table {
-        name,
-        columns,
-        rows,
-    } = table;
-    out.table(&Table {
-        name,
-        columns,
-        rows: Vec::new(),
-    })?;
-    for row in rows {
-        out.row(row)?;
-    }
-    Ok(())
-}
-
 /// `map`'s entries in the order of their keys' strings.
 fn sorted<const N: usize, V>(ranks: &[u32], map: FastMap<[u32; N], V>) -> Vec<([u32; N], V)> {
     let mut entries: Vec<_> = map.into_iter().collect();
@@ -638,7 +620,7 @@ impl Tally {
             loaded_table,
             tone_table,
         ] {
-            emit(out, table)?;
+            out.write_table(table)?;
         }
         let shares = shared.finish_into(&docs, &names, min_shared, out)?;
 
@@ -805,7 +787,7 @@ impl Tally {
             );
         }
 
-        emit(out, profile)
+        out.write_table(profile)
     }
 }
 

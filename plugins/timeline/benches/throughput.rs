@@ -11,26 +11,11 @@
 
 use std::time::Instant;
 
+use newslens_core::testing::median;
+
 /// CPU seconds the calling thread has used (user + system).
 fn thread_cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    // The command name is in parentheses and may hold spaces: count after it.
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or(vec![], |(_, rest)| rest.split_whitespace().collect());
-    let ticks = |k: usize| {
-        fields
-            .get(k)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(f64::NAN)
-    };
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after ")".
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    newslens_core::testing::thread_cpu_seconds().unwrap_or(f64::NAN)
 }
 
 /// (CPU seconds, wall seconds) of `work`, repeated until a second of CPU has
@@ -107,12 +92,16 @@ fn main() {
     println!("| stage | MB/s (CPU time) | MB/s (wall) |");
     println!("|---|---:|---:|");
     let mut total = 0.0;
-    for (name, cpu, wall) in stages.iter().cloned() {
-        let cpu = median(cpu);
+    for (name, mut cpu, mut wall) in stages.iter().cloned() {
+        let cpu = median(&mut cpu);
         if name != "TIMEX3 tagger" {
             total += cpu;
         }
-        println!("| {name} | {:.1} | {:.1} |", mb / cpu, mb / median(wall));
+        println!(
+            "| {name} | {:.1} | {:.1} |",
+            mb / cpu,
+            mb / median(&mut wall)
+        );
     }
     println!("| timeline analyzer (map + reduce) | {:.1} | |", mb / total);
 }
