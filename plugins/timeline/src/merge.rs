@@ -6,6 +6,7 @@
 //! [`Merge`] folds the events table one row at a time into a few interned
 //! fields per event, so a batch reduce holds neither the table nor its rows.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::events::FastMap as HashMap;
@@ -50,6 +51,9 @@ struct Event {
     /// The key words of the clause the summary gives, not of the whole
     /// sentence: what tells apart two events one sentence dates.
     clause: Vec<u32>,
+    /// The clause's names and figures: what one event's reports share and
+    /// reports of one topic need not.
+    named: Vec<u32>,
     /// The sentence's character offset in its document.
     sentence: i64,
     /// The row's first evidence span: (document, start, end).
@@ -93,27 +97,59 @@ const COMMON_WORD: usize = 40;
 const RARE_WORD: usize = 3;
 
 /// The clause's key words: the sentence's terms that the summary holds, found
-/// with the shared tokenizer.
-fn clause_terms<'a>(summary: &str, terms: &[&'a str]) -> Vec<&'a str> {
+/// with the shared tokenizer; and among them its names (capitalised words)
+/// and figures ("#14.7"). Figures join the clause's words, as the sentence's
+/// terms hold none.
+fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, Vec<Cow<'a, str>>) {
     let mut word = String::new();
-    let mut out = Vec::new();
+    let (mut out, mut named) = (Vec::new(), Vec::new());
+    let (mut position, mut first) = (0, None);
     for token in newslens_core::text::tokens::tokenize(summary) {
-        if token.kind != newslens_core::text::TokenKind::Word {
-            continue;
-        }
-        word.clear();
-        for c in summary[token.span.range()].chars() {
-            if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
-                word.extend(c.to_lowercase());
+        let text = &summary[token.span.range()];
+        match token.kind {
+            newslens_core::text::TokenKind::Number => {
+                let figure: String = text.chars().filter(|&c| c != ',').collect();
+                // One-digit counts ("2 people") are too common to name an event.
+                if figure.chars().filter(char::is_ascii_digit).count() >= 2 {
+                    let key: Cow<'a, str> = Cow::Owned(format!("#{figure}"));
+                    out.push(key.clone());
+                    named.push(key);
+                }
             }
-        }
-        if let Ok(k) = terms.binary_search(&word.as_str()) {
-            out.push(terms[k]);
+            newslens_core::text::TokenKind::Word => {
+                word.clear();
+                for c in text.chars() {
+                    if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
+                        word.extend(c.to_lowercase());
+                    }
+                }
+                let capital = text.chars().next().is_some_and(char::is_uppercase);
+                let term = terms.binary_search(&word.as_str()).ok().map(|k| terms[k]);
+                if let Some(term) = term {
+                    out.push(Cow::Borrowed(term));
+                }
+                match position {
+                    // A capital on the clause's first word may be the
+                    // sentence's ("State testing sites were closed"); a name
+                    // when the next word is capitalised too ("Russian Foreign
+                    // Minister Sergei Lavrov told").
+                    0 => first = term.filter(|_| capital),
+                    1 if capital => named.extend(first.take().map(Cow::Borrowed)),
+                    _ => {}
+                }
+                if position > 0 && capital {
+                    named.extend(term.map(Cow::Borrowed));
+                }
+                position += 1;
+            }
+            _ => {}
         }
     }
-    out.sort_unstable();
-    out.dedup();
-    out
+    for list in [&mut out, &mut named] {
+        list.sort_unstable();
+        list.dedup();
+    }
+    (out, named)
 }
 
 struct Cluster {
@@ -205,16 +241,19 @@ impl Merge {
         };
         let strings = &mut self.strings;
         let terms = sorted_words(text("terms"), ' ');
-        let clause = clause_terms(text("summary"), &terms);
-        let mut ids = |words: &[&str]| {
-            let mut ids: Vec<u32> = words.iter().map(|w| strings.id(w)).collect();
+        let (clause, named) = clause_terms(text("summary"), &terms);
+        let mut ids = |words: &mut dyn Iterator<Item = &str>| {
+            let mut ids: Vec<u32> = words.map(|w| strings.id(w)).collect();
             ids.sort_unstable();
+            ids.dedup();
             ids
         };
-        let (terms, clause, actors) = (
-            ids(&terms),
-            ids(&clause),
-            ids(&sorted_words(text("actors"), ',')),
+        let figures = clause.iter().filter(|w| w.starts_with('#'));
+        let (terms, clause, named, actors) = (
+            ids(&mut terms.iter().copied().chain(figures.map(|w| &**w))),
+            ids(&mut clause.iter().map(|w| &**w)),
+            ids(&mut named.iter().map(|w| &**w)),
+            ids(&mut sorted_words(text("actors"), ',').into_iter()),
         );
         let evidence = row
             .evidence
@@ -230,6 +269,7 @@ impl Merge {
             actors,
             terms,
             clause,
+            named,
             sentence: match table.cell(row, "start") {
                 Some(Value::Int(n)) => *n,
                 _ => -1,
@@ -297,8 +337,18 @@ impl Merge {
         // The groups whose reports hold each word: at most COMMON_WORD long,
         // as more common words are left out.
         let mut holding: HashMap<u32, Vec<usize>> = HashMap::default();
-        // Per candidate group: core words shared, rare ones among them.
-        let mut score: HashMap<usize, (u32, u32)> = HashMap::default();
+        // Words some report of the day names (capitalised in its clause,
+        // or a figure): a report of a busy day shares everyday words
+        // with many others, but the name or figure of its event with few.
+        let mut named: Vec<u32> = same_day
+            .iter()
+            .flat_map(|&i| events[i].named.iter().copied())
+            .collect();
+        named.sort_unstable();
+        named.dedup();
+        // Per candidate group: core words shared, rare ones among them, and
+        // named ones among those.
+        let mut score: HashMap<usize, (u32, u32, u32)> = HashMap::default();
         for &i in same_day.iter() {
             let words: Vec<u32> = events[i]
                 .terms
@@ -314,13 +364,16 @@ impl Merge {
                         entry.0 += 1;
                         // Rare: few of the day's reports outside the group use it.
                         entry.1 += u32::from(((users[&word] - held) as usize) < RARE_WORD);
+                        entry.2 += u32::from(named.binary_search(&word).is_ok());
                     }
                 }
             }
             let best = score
                 .iter()
-                .filter(|(_, &(shared, rare))| shared as usize >= SAME_DAY_SHARED && rare >= 2)
-                .map(|(&g, &(shared, rare))| (shared, rare, std::cmp::Reverse(g)))
+                .filter(|(_, &(shared, rare, anchored))| {
+                    shared as usize >= SAME_DAY_SHARED && rare >= 2 && anchored >= 1
+                })
+                .map(|(&g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
                 .max()
                 .map(|(_, _, std::cmp::Reverse(g))| g);
             let g = best.unwrap_or_else(|| {

@@ -925,3 +925,39 @@ fn busy_recovery_days_stay_apart() {
         .unwrap_or(0);
     assert!(widest <= 12, "a day row with {widest} outlets");
 }
+
+/// Reports of one topic on one day ("testing sites closed") share everyday
+/// words; reports of one event share its name or figure too (issue #5:
+/// ReCOVery rows that joined reports only by topic).
+#[test]
+fn the_merge_joins_on_a_shared_name_or_figure_not_a_topic() {
+    let rows = merged(&[
+        (
+            "a",
+            "Outlet A",
+            "On Wednesday, the state's testing sites remained closed because of the storm.",
+        ),
+        (
+            "b",
+            "Outlet B",
+            "State testing sites were closed on Wednesday, officials said.",
+        ),
+        (
+            "c",
+            "Outlet C",
+            "Tesla shut down its Fremont plant on Wednesday.",
+        ),
+        (
+            "d",
+            "Outlet D",
+            "On Wednesday, the carmaker Tesla halted work at the Fremont plant.",
+        ),
+    ]);
+    let day: Vec<&(String, String)> = rows.iter().filter(|(d, _)| d == "2020-03-11").collect();
+    assert!(day.iter().any(|(_, s)| s == "Outlet A"), "{rows:?}");
+    assert!(day.iter().any(|(_, s)| s == "Outlet B"), "{rows:?}");
+    assert!(
+        day.iter().any(|(_, s)| s == "Outlet C, Outlet D"),
+        "{rows:?}"
+    );
+}
