@@ -23,8 +23,6 @@ use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
 use newslens_core::{AnalyzerSettings, ColumnType, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 newslens_core::register_analyzer!(
     "source-bias",
@@ -94,7 +92,8 @@ pub struct SourceBias {
 }
 
 /// Maps looked up once per word of the text, with a hash cheap on short keys.
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<quotes::WordHasher>>;
+/// Keys here are short words and small ids, which FxHash hashes in a few instructions.
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// The loaded terms (by index) and the hedges in one document.
 struct TermMatches {

@@ -14,8 +14,6 @@
 //! continues that speaker; a short one with none is a title or a scare quote,
 //! not a voice.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
@@ -170,30 +168,9 @@ pub const LOADED_VERBS: &[&str] = &[
 /// Whether `word` (lower case) is a reporting verb. It runs on every word of
 /// the text, so the lists go into one hash set with a hash cheap on short words.
 pub fn is_reporting_verb(word: &str) -> bool {
-    static VERBS: OnceLock<HashSet<&'static str, BuildHasherDefault<WordHasher>>> = OnceLock::new();
+    static VERBS: OnceLock<rustc_hash::FxHashSet<&'static str>> = OnceLock::new();
     let verbs = VERBS.get_or_init(|| NEUTRAL_VERBS.iter().chain(LOADED_VERBS).copied().collect());
     (3..=12).contains(&word.len()) && verbs.contains(word)
-}
-
-/// FNV-1a: a few instructions a byte, and words are a few bytes.
-#[derive(Default)]
-pub(crate) struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
 }
 
 /// How a reporting verb takes its speaker.
