@@ -95,6 +95,11 @@ const COMMON_WORD: usize = 40;
 /// reports of the day use (a name, a place): on a busy news day two shared
 /// everyday words ("cases", "state") chain unrelated reports together.
 const RARE_WORD: usize = 3;
+/// Reports that share no name or figure are still one event when they share
+/// this many rare words: outlets name one party differently ("EU foreign
+/// ministers agreed to launch" and "European Union foreign affairs ministers
+/// agreed to launch").
+const UNNAMED_RARE: usize = 5;
 
 /// The clause's key words: the sentence's terms that the summary holds, found
 /// with the shared tokenizer; and among them its names (capitalised words)
@@ -371,7 +376,9 @@ impl Merge {
             let best = score
                 .iter()
                 .filter(|(_, &(shared, rare, anchored))| {
-                    shared as usize >= SAME_DAY_SHARED && rare >= 2 && anchored >= 1
+                    shared as usize >= SAME_DAY_SHARED
+                        && rare >= 2
+                        && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
                 })
                 .map(|(&g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
                 .max()

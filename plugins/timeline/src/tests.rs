@@ -486,6 +486,16 @@ fn the_merged_timeline_of_the_bundled_corpus() {
     for outlet in ["South Front", "The National", "teleSUR English"] {
         assert!(port.contains(outlet), "2020-02-18 lacks {outlet}: {port}");
     }
+    // EU ministers agree on the naval mission on 2020-02-17: The National
+    // writes "EU", teleSUR "European Union", so the reports share no name,
+    // only many of the clause's rarer words.
+    let mission = row_for("2020-02-17", "Monday");
+    for outlet in ["The National", "teleSUR English"] {
+        assert!(
+            mission.contains(outlet),
+            "2020-02-17 lacks {outlet}: {mission}"
+        );
+    }
     // Shoigu meets Haftar on 2020-02-19.
     let meeting = row_for("2020-02-19", "February 19th");
     for outlet in ["South Front", "The National", "teleSUR English"] {
