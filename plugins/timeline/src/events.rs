@@ -257,31 +257,9 @@ const LEXICON: &[(u16, &str)] = &[
     ),
 ];
 
-/// FNV-1a: the lexicon's keys are short words, for which SipHash's setup
+/// A hash map for short words and small integers, for which SipHash's setup
 /// costs more than the lookup.
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut hash = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = hash;
-    }
-}
-
-/// A hash map with FNV-1a keys, for short words and small integers.
-pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 type Lexicon = FastMap<&'static str, u16>;
 
