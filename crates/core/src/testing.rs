@@ -127,6 +127,19 @@ pub fn thread_cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// (CPU seconds, wall seconds) of `f` on this thread; CPU falls back to wall
+/// time where Linux does not tell it.
+pub fn cpu_and_wall_seconds(f: impl FnOnce()) -> (f64, f64) {
+    let cpu = thread_cpu_seconds();
+    let started = std::time::Instant::now();
+    f();
+    let wall = started.elapsed().as_secs_f64();
+    match (cpu, thread_cpu_seconds()) {
+        (Some(a), Some(b)) => (b - a, wall),
+        _ => (wall, wall),
+    }
+}
+
 /// The median of `values` (the upper one of an even count); sorts them.
 pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);

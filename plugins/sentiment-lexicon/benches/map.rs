@@ -12,21 +12,9 @@
 
 use std::time::Instant;
 
-use newslens_core::testing::{median, thread_cpu_seconds};
+use newslens_core::testing::{cpu_and_wall_seconds as time, median};
 use newslens_core::text::AnnotatedDoc;
 use newslens_sentiment_lexicon::Scorer;
-
-/// (CPU seconds, wall seconds) of `f`.
-fn time(f: impl FnOnce()) -> (f64, f64) {
-    let cpu = thread_cpu_seconds();
-    let started = Instant::now();
-    f();
-    let wall = started.elapsed().as_secs_f64();
-    match (cpu, thread_cpu_seconds()) {
-        (Some(a), Some(b)) => (b - a, wall),
-        _ => (wall, wall),
-    }
-}
 
 fn env(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
