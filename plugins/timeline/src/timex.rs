@@ -307,6 +307,22 @@ fn ymd(date: Date) -> String {
     format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
+/// A DATE of day precision: the day, or an unknown one ("XXXX-XX-XX") when
+/// there is no anchor to count from.
+fn day_found(date: Option<Date>, from: usize, to: usize) -> Found {
+    match date {
+        Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
+        None => (
+            from,
+            to,
+            Type::Date,
+            "XXXX-XX-XX".into(),
+            Precision::Day,
+            None,
+        ),
+    }
+}
+
 fn ym(year: i16, month: i8) -> String {
     format!("{year:04}-{month:02}")
 }
@@ -795,17 +811,7 @@ fn holiday(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
             Some(date),
         ));
     }
-    Some(match date {
-        Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
-        None => (
-            from,
-            to,
-            Type::Date,
-            "XXXX-XX-XX".into(),
-            Precision::Day,
-            None,
-        ),
-    })
+    Some(day_found(date, from, to))
 }
 
 fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
@@ -1335,19 +1341,7 @@ fn start_of_phrase(w: &Words, i: usize) -> usize {
 fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
     let dct = anchor.published;
     let word = w.word(i);
-    let day = |date: Option<Date>, from: usize, to: usize| -> Option<Found> {
-        Some(match date {
-            Some(d) => (from, to, Type::Date, ymd(d), Precision::Day, Some(d)),
-            None => (
-                from,
-                to,
-                Type::Date,
-                "XXXX-XX-XX".into(),
-                Precision::Day,
-                None,
-            ),
-        })
-    };
+    let day = |date: Option<Date>, from: usize, to: usize| Some(day_found(date, from, to));
     let reference = |from: usize, to: usize, value: &str| {
         Some((
             from,
@@ -1826,14 +1820,7 @@ fn season_code(date: Date) -> i8 {
 
 fn shifted(base: Option<Date>, letter: &str, n: i64, from: usize, to: usize) -> Option<Found> {
     let Some(base) = base else {
-        return Some((
-            from,
-            to,
-            Type::Date,
-            "XXXX-XX-XX".into(),
-            Precision::Day,
-            None,
-        ));
+        return Some(day_found(None, from, to));
     };
     Some(match letter {
         "D" => {
