@@ -27,8 +27,8 @@ pub mod reduce;
 pub mod vader;
 
 use anyhow::{bail, Result};
-use newslens_core::text::{AnnotatedDoc, TokenKind};
-use newslens_core::{AnalyzerSettings, Report, Row, Span};
+use newslens_core::text::{AnnotatedDoc, Quote, TokenKind};
+use newslens_core::{AnalyzerSettings, Evidence, Report, Row, Span, Value};
 use serde::Deserialize;
 
 pub use vader::{Explanation, Scores, Vader};
@@ -207,22 +207,7 @@ impl Scorer {
                 // "… the legitimate government and the French government is …": a
                 // conjunction before a determiner or pronoun starts a new clause.
                 let next = tokens.get(i + 1).map_or("", |n| n.span.slice(text));
-                let new_subject = matches!(w, "and" | "or")
-                    && matches!(
-                        next.to_lowercase().as_str(),
-                        "the"
-                            | "a"
-                            | "an"
-                            | "we"
-                            | "they"
-                            | "he"
-                            | "she"
-                            | "it"
-                            | "i"
-                            | "you"
-                            | "this"
-                            | "that"
-                    );
+                let new_subject = matches!(w, "and" | "or") && is_any_case(next, SUBJECTS);
                 if new_subject {
                     return true;
                 }
@@ -234,17 +219,7 @@ impl Scorer {
                 }
                 (t.kind == TokenKind::Punct
                     && (quote_mark || matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | ",")))
-                    || matches!(
-                        w.to_lowercase().as_str(),
-                        "but"
-                            | "while"
-                            | "whereas"
-                            | "although"
-                            | "though"
-                            | "despite"
-                            | "however"
-                            | "because"
-                    )
+                    || is_any_case(w, CONTRASTS)
                     || !inside(t.span)
             };
             let mut start = at;
@@ -283,70 +258,110 @@ impl Scorer {
     /// A sentence's parts by voice: the quoted text (inside quotation marks)
     /// and the rest, each as (voice, span of the part, text to score).
     pub fn voice_parts(doc: &AnnotatedDoc, sentence: Span) -> Vec<(Voice, Span, String)> {
-        let clip = |s: Span| Span {
-            start: s.start.max(sentence.start),
-            end: s.end.min(sentence.end),
-        };
-        let outermost =
-            |q: &&newslens_core::text::Quote| q.depth == 0 && q.inner.overlaps(sentence);
-        let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
-        if !doc.quotes.iter().any(|q| outermost(&q)) {
-            // Most sentences quote no one: all of it is the outlet's, as the general
-            // case below would find, without its buffers.
-            let text = doc.slice(sentence);
-            return if has_letters(text) {
-                vec![(Voice::Authorial, sentence, text.trim().to_string())]
-            } else {
-                Vec::new()
-            };
-        }
-        let outer: Vec<&newslens_core::text::Quote> = doc.quotes.iter().filter(outermost).collect();
-        let quoted: Vec<Span> = outer.iter().map(|q| clip(q.inner)).collect();
-        // The marks themselves belong to neither voice.
-        let marked: Vec<Span> = outer.iter().map(|q| clip(q.span)).collect();
+        let outer = outer_quotes(doc);
         let mut parts = Vec::new();
-        let quoted_text: Vec<&str> = quoted.iter().map(|q| doc.slice(*q)).collect();
-        if !quoted.is_empty() && quoted_text.iter().any(|t| has_letters(t)) {
-            let span = quoted[0].cover(*quoted.last().expect("not empty"));
-            parts.push((Voice::Quoted, span, quoted_text.join(" ")));
-        }
-        let mut authorial = String::new();
-        let mut cursor = sentence.start;
-        let mut first: Option<u32> = None;
-        let mut last = sentence.start;
-        for q in marked.iter().chain(std::iter::once(&Span {
-            start: sentence.end,
-            end: sentence.end,
-        })) {
-            if q.start > cursor {
-                let piece = doc.slice(Span {
-                    start: cursor,
-                    end: q.start,
-                });
-                if has_letters(piece) {
-                    first.get_or_insert(cursor);
-                    last = q.start;
-                    authorial.push_str(piece);
-                    authorial.push(' ');
-                }
-            }
-            cursor = cursor.max(q.end);
-        }
-        // A sentence that is all quote keeps only its quoted part; attribution words alone
-        // ("he said") are still the outlet's voice.
-        if let Some(first) = first {
-            parts.push((
-                Voice::Authorial,
-                Span {
-                    start: first,
-                    end: last,
-                },
-                authorial.trim().to_string(),
-            ));
-        }
-        parts.sort_by_key(|p| p.1.start);
+        voice_parts_near(doc, sentence, &outer, &mut parts);
         parts
     }
+}
+
+/// The outer quotations of a document, in text order.
+fn outer_quotes(doc: &AnnotatedDoc) -> Vec<&Quote> {
+    doc.quotes.iter().filter(|q| q.depth == 0).collect()
+}
+
+/// [`Scorer::voice_parts`] appended to `parts`, given the document's outer
+/// quotes from the first one that may reach the sentence: the map walks the
+/// sentences and the quotes together instead of scanning every quote for
+/// every sentence.
+fn voice_parts_near(
+    doc: &AnnotatedDoc,
+    sentence: Span,
+    outer: &[&Quote],
+    parts: &mut Vec<(Voice, Span, String)>,
+) {
+    let clip = |s: Span| Span {
+        start: s.start.max(sentence.start),
+        end: s.end.min(sentence.end),
+    };
+    // Quotes are sorted by start, and a quote's text lies inside its marks.
+    let touching = || {
+        outer
+            .iter()
+            .take_while(|q| q.span.start < sentence.end)
+            .filter(|q| q.inner.overlaps(sentence))
+    };
+    let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
+    if touching().next().is_none() {
+        // Most sentences quote no one: all of it is the outlet's, as the general
+        // case below would find, without its buffers.
+        let text = doc.slice(sentence);
+        if has_letters(text) {
+            parts.push((Voice::Authorial, sentence, text.trim().to_string()));
+        }
+        return;
+    }
+    let first_part = parts.len();
+    let quoted: Vec<Span> = touching().map(|q| clip(q.inner)).collect();
+    // The marks themselves belong to neither voice.
+    let marked: Vec<Span> = touching().map(|q| clip(q.span)).collect();
+    let quoted_text: Vec<&str> = quoted.iter().map(|q| doc.slice(*q)).collect();
+    if !quoted.is_empty() && quoted_text.iter().any(|t| has_letters(t)) {
+        let span = quoted[0].cover(*quoted.last().expect("not empty"));
+        parts.push((Voice::Quoted, span, quoted_text.join(" ")));
+    }
+    let mut authorial = String::new();
+    let mut cursor = sentence.start;
+    let mut first: Option<u32> = None;
+    let mut last = sentence.start;
+    for q in marked.iter().chain(std::iter::once(&Span {
+        start: sentence.end,
+        end: sentence.end,
+    })) {
+        if q.start > cursor {
+            let piece = doc.slice(Span {
+                start: cursor,
+                end: q.start,
+            });
+            if has_letters(piece) {
+                first.get_or_insert(cursor);
+                last = q.start;
+                authorial.push_str(piece);
+                authorial.push(' ');
+            }
+        }
+        cursor = cursor.max(q.end);
+    }
+    // A sentence that is all quote keeps only its quoted part; attribution words alone
+    // ("he said") are still the outlet's voice.
+    if let Some(first) = first {
+        parts.push((
+            Voice::Authorial,
+            Span {
+                start: first,
+                end: last,
+            },
+            authorial.trim().to_string(),
+        ));
+    }
+    parts[first_part..].sort_by_key(|p| p.1.start);
+}
+
+/// Words that open a new clause after "and" or "or".
+const SUBJECTS: &[&str] = &[
+    "the", "a", "an", "we", "they", "he", "she", "it", "i", "you", "this", "that",
+];
+
+/// Contrastive and causal words, which end a clause.
+const CONTRASTS: &[&str] = &[
+    "but", "while", "whereas", "although", "though", "despite", "however", "because",
+];
+
+/// Whether `word` lower-cased is one of `words` (all ASCII, lower case,
+/// none holding a "k"), without lower-casing a copy: only ASCII letters
+/// lower-case to ASCII ones, but for the Kelvin sign, which becomes "k".
+fn is_any_case(word: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| word.eq_ignore_ascii_case(w))
 }
 
 /// A clause's text with the parties' names taken out: "UN Support Mission"
@@ -374,6 +389,23 @@ fn without_names(doc: &AnnotatedDoc, span: Span) -> String {
     out
 }
 
+/// A span's character offsets, each worked out once for both the row and its evidence.
+fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
+    (doc.char_offset(span.start), doc.char_offset(span.end))
+}
+
+/// A row whose evidence is `chars`, the character span [`char_span`] gave:
+/// what `Row::with_evidence(doc.evidence(span))` makes, without counting again.
+fn with_evidence(doc: &AnnotatedDoc, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
+    let mut row = Row::new(cells);
+    row.evidence = vec![Evidence {
+        doc: doc.id().to_string(),
+        start,
+        end,
+    }];
+    row
+}
+
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
     let config: Config = settings.parse()?;
     Ok(Box::new(SentimentLexicon {
@@ -394,42 +426,58 @@ impl newslens_core::Analyzer for SentimentLexicon {
         let mut sentences = reduce::sentences_table();
         // About one row a sentence; growing the table row by row reallocates it often.
         sentences.rows.reserve(doc.sentences.len());
+        let outer = outer_quotes(doc);
+        let mut next_quote = 0;
+        let mut parts = Vec::new();
         for (index, &sentence) in doc.sentences.iter().enumerate() {
-            for (voice, span, text) in Scorer::voice_parts(doc, sentence) {
+            // Sentences come in text order: a quote that ends before this one
+            // starts reaches no later sentence either.
+            while outer
+                .get(next_quote)
+                .is_some_and(|q| q.inner.end <= sentence.start)
+            {
+                next_quote += 1;
+            }
+            voice_parts_near(doc, sentence, &outer[next_quote..], &mut parts);
+            for (voice, span, text) in parts.drain(..) {
                 let s = self.scorer.score(&text);
-                sentences.push(
-                    Row::new(vec![
+                let (start, end) = char_span(doc, span);
+                sentences.push(with_evidence(
+                    doc,
+                    vec![
                         doc.id().into(),
                         doc.source().into(),
                         (index + 1).into(),
-                        doc.char_offset(span.start).into(),
-                        doc.char_offset(span.end).into(),
+                        start.into(),
+                        end.into(),
                         voice.name().into(),
                         s.compound.into(),
                         s.pos.into(),
                         s.neu.into(),
                         s.neg.into(),
                         text.into(),
-                    ])
-                    .with_evidence(doc.evidence(span)),
-                );
+                    ],
+                    (start, end),
+                ));
             }
         }
         let mut clauses = reduce::clauses_table();
         for tone in self.scorer.actor_tones(doc) {
-            clauses.push(
-                Row::new(vec![
+            let (start, end) = char_span(doc, tone.span);
+            clauses.push(with_evidence(
+                doc,
+                vec![
                     doc.id().into(),
                     doc.source().into(),
                     doc.gazetteer.actors[tone.actor].id.as_str().into(),
                     tone.voice.name().into(),
                     tone.compound.into(),
-                    doc.char_offset(tone.span.start).into(),
-                    doc.char_offset(tone.span.end).into(),
+                    start.into(),
+                    end.into(),
                     doc.slice(tone.span).into(),
-                ])
-                .with_evidence(doc.evidence(tone.span)),
-            );
+                ],
+                (start, end),
+            ));
         }
         Report::new(vec![sentences, clauses])
     }
