@@ -11,50 +11,101 @@ use std::fmt;
 
 use newslens_core::{Column, ColumnType, Evidence, Row, Value};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, SerializeSeq};
-use serde::{Deserializer, Serialize, Serializer};
+use serde::Deserializer;
 
-/// A row for `serde_json::to_writer`.
-pub struct RowOut<'a> {
-    pub columns: &'a [Column],
-    pub row: &'a Row,
+/// Writes the rows of one table as JSON lines, straight into a byte buffer:
+/// a batch run writes every map row, and going through serde's serializer
+/// cost more than the writing itself. The output is what `serde_json` writes
+/// for the same object (floats by `zmij`, the same string escapes), so either
+/// can read it.
+pub struct RowWriter {
+    /// `{"first":`, then `,"next":` for each further column.
+    keys: Vec<Vec<u8>>,
 }
 
-struct CellOut<'a>(&'a Value);
-struct SpansOut<'a>(&'a [Evidence]);
+impl RowWriter {
+    pub fn new(columns: &[Column]) -> RowWriter {
+        let keys = columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let mut key = vec![if i == 0 { b'{' } else { b',' }];
+                write_str(&mut key, &column.name);
+                key.push(b':');
+                key
+            })
+            .collect();
+        RowWriter { keys }
+    }
 
-impl Serialize for RowOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.columns.len() + 1))?;
-        for (column, cell) in self.columns.iter().zip(&self.row.cells) {
-            map.serialize_entry(&column.name, &CellOut(cell))?;
+    /// Appends `row` and a newline to `out`.
+    pub fn write(&self, out: &mut Vec<u8>, row: &Row) {
+        for (key, cell) in self.keys.iter().zip(&row.cells) {
+            out.extend_from_slice(key);
+            match cell {
+                Value::Null => out.extend_from_slice(b"null"),
+                Value::Text(s) => write_str(out, s),
+                Value::Int(i) => out.extend_from_slice(itoa::Buffer::new().format(*i).as_bytes()),
+                Value::Float(x) if x.is_finite() => {
+                    out.extend_from_slice(zmij::Buffer::new().format_finite(*x).as_bytes())
+                }
+                Value::Float(_) => out.extend_from_slice(b"null"),
+                Value::Date(d) => {
+                    out.push(b'"');
+                    out.extend_from_slice(d.to_string().as_bytes());
+                    out.push(b'"');
+                }
+                Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+            }
         }
-        map.serialize_entry("_evidence", &SpansOut(&self.row.evidence))?;
-        map.end()
+        out.extend_from_slice(if self.keys.is_empty() {
+            b"{\"_evidence\":["
+        } else {
+            b",\"_evidence\":["
+        });
+        for (i, e) in row.evidence.iter().enumerate() {
+            out.extend_from_slice(if i == 0 { b"[" } else { b",[" });
+            write_str(out, &e.doc);
+            out.push(b',');
+            out.extend_from_slice(itoa::Buffer::new().format(e.start).as_bytes());
+            out.push(b',');
+            out.extend_from_slice(itoa::Buffer::new().format(e.end).as_bytes());
+            out.push(b']');
+        }
+        out.extend_from_slice(b"]}\n");
     }
 }
 
-impl Serialize for CellOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Null => serializer.serialize_unit(),
-            Value::Text(s) => serializer.serialize_str(s),
-            Value::Int(i) => serializer.serialize_i64(*i),
-            Value::Float(x) => serializer.serialize_f64(*x),
-            Value::Date(d) => serializer.collect_str(d),
-            Value::Bool(b) => serializer.serialize_bool(*b),
+/// A JSON string, escaped as `serde_json` escapes it: quote, backslash and
+/// control characters only; everything else (all of UTF-8) as it is.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+            }
         }
     }
-}
-
-impl Serialize for SpansOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for e in self.0 {
-            seq.serialize_element(&(&e.doc, e.start, e.end))?;
-        }
-        seq.end()
-    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
 }
 
 /// Reads one row of a table with `columns`.
@@ -294,13 +345,40 @@ mod tests {
                 Value::Null,
             ]),
         ];
+        let writer = RowWriter::new(&t.columns);
         for row in rows {
-            let line = serde_json::to_string(&RowOut {
-                columns: &t.columns,
-                row: &row,
-            })
-            .unwrap();
+            let mut line = Vec::new();
+            writer.write(&mut line, &row);
+            let line = String::from_utf8(line).unwrap();
+            assert!(line.ends_with("}\n") && !line[..line.len() - 1].contains('\n'));
             assert_eq!(read(&line).unwrap(), row, "{line}");
+        }
+    }
+
+    #[test]
+    fn strings_and_numbers_are_written_as_serde_json_writes_them() {
+        for s in [
+            "plain",
+            "quote \" and backslash \\",
+            "tab\t, return\r, bell\u{7}, nul\u{0}, escape\u{1b}, delete\u{7f}",
+            "Misrata \u{2014} \u{201c}ceasefire\u{201d} \u{645}\u{635}\u{631}\u{627}\u{62a}\u{629}",
+        ] {
+            let mut out = Vec::new();
+            write_str(&mut out, s);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+        let t = Table::new("t", &[("x", ColumnType::Float)]);
+        for x in [0.1 + 0.2, -0.0, 1e300, 5e-324, 0.5, 3.0, f64::NAN] {
+            let mut out = Vec::new();
+            RowWriter::new(&t.columns).write(&mut out, &Row::new(vec![Value::Float(x)]));
+            let expected = format!(
+                "{{\"x\":{},\"_evidence\":[]}}\n",
+                serde_json::to_string(&x).unwrap()
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
     }
 

@@ -359,8 +359,6 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     let config = load_config(args.config.as_deref())?;
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
-    let map_dir = args.out.join("map");
-    let mut writers: BTreeMap<(String, String), TableFiles> = BTreeMap::new();
     // Map tables are JSONL for the reduce, and Parquet too when asked; CSV
     // is for the reduced tables only.
     let map_format = match args.format {
@@ -395,59 +393,267 @@ fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
         }
         stream.skipped.len()
     });
-    for part in receiver {
-        let (part, input_read) = part?;
-        if part.is_empty() {
-            break;
-        }
-        if cancel.load(Ordering::Relaxed) {
-            bail!("cancelled after {docs_done} documents; no output written");
-        }
-        let annotated = newslens_core::run::annotate_all(&annotator, &part);
+    std::thread::scope(|scope| -> Result<String> {
+        // Each analyzer's map tables go to a thread of its own, which writes
+        // them and folds them while the next part is mapped.
+        let mut outputs = Vec::new();
         for analyzer in &analyzers {
-            let mapped = newslens_core::run::map_all(analyzer.as_ref(), &annotated, Some(cancel))?;
-            for table in mapped.tables {
-                let key = (analyzer.name().to_string(), table.name.clone());
-                let writer =
-                    match writers.entry(key) {
-                        std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                        std::collections::btree_map::Entry::Vacant(e) => e.insert(
-                            TableFiles::create(&map_dir.join(analyzer.name()), &table, map_format)?,
-                        ),
-                    };
-                writer.append(&table.rows)?;
+            let output = AnalyzerOutput::new(analyzer.as_ref(), args, map_format)?;
+            let (send, receive) = std::sync::mpsc::sync_channel::<Report>(1);
+            let worker = scope.spawn(move || output.run(receive, cancel));
+            outputs.push((send, worker));
+        }
+        let mapping = (|| -> Result<()> {
+            for part in receiver {
+                let (part, input_read) = part?;
+                if part.is_empty() {
+                    break;
+                }
+                if cancel.load(Ordering::Relaxed) {
+                    bail!("cancelled after {docs_done} documents; no output written");
+                }
+                let annotated = newslens_core::run::annotate_all(&annotator, &part);
+                for (analyzer, (send, _)) in analyzers.iter().zip(&outputs) {
+                    let mapped =
+                        newslens_core::run::map_all(analyzer.as_ref(), &annotated, Some(cancel))?;
+                    if send.send(mapped).is_err() {
+                        // The writer stopped on an error, which its join gives.
+                        return Ok(());
+                    }
+                }
+                docs_done += part.len();
+                bytes_done += part.iter().map(|d| d.text.len()).sum::<usize>();
+                if progress {
+                    let seconds = started.elapsed().as_secs_f64();
+                    let line =
+                        progress_line(docs_done, bytes_done, seconds, input_read, input_bytes);
+                    eprint!("\r{line}   ");
+                }
+            }
+            Ok(())
+        })();
+        // An empty report after the last part tells a writer the run is
+        // complete; without it (an error, Ctrl-C) it leaves its files unfinished.
+        let mut reduced = Vec::new();
+        for (send, worker) in outputs {
+            if mapping.is_ok() {
+                let _ = send.send(Report::default());
+            }
+            drop(send);
+            reduced.push(
+                worker
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("a writer thread failed"))?,
+            );
+        }
+        mapping?;
+        let skipped = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
+        if progress {
+            eprintln!();
+        }
+        let mut tables = 0;
+        let mut unfolded = Vec::new();
+        for (analyzer, result) in analyzers.iter().zip(reduced) {
+            match result? {
+                Some(n) => tables += n,
+                None => unfolded.push(analyzer),
             }
         }
-        docs_done += part.len();
-        bytes_done += part.iter().map(|d| d.text.len()).sum::<usize>();
-        if progress {
-            let seconds = started.elapsed().as_secs_f64();
-            let line = progress_line(docs_done, bytes_done, seconds, input_read, input_bytes);
-            eprint!("\r{line}   ");
+        // Analyzers without a streaming plan reduce from their map files.
+        for analyzer in unfolded {
+            tables += reduce_until(
+                std::slice::from_ref(&args.out),
+                &args.out,
+                std::slice::from_ref(analyzer),
+                args.format,
+                cancel,
+            )?;
         }
+        Ok(format!(
+            "{docs_done} articles ({:.1} MB) in {:.1} s; {skipped} bad records skipped; {tables} tables in {}",
+            bytes_done as f64 / 1e6,
+            started.elapsed().as_secs_f64(),
+            args.out.display()
+        ))
+    })
+}
+
+/// One analyzer's side of a batch run: appends each part's map tables to the
+/// map files and, when the analyzer has a streaming plan, folds their rows as
+/// they come, so the reduce never reads the map files back.
+struct AnalyzerOutput {
+    map_dir: PathBuf,
+    map_format: Format,
+    files: BTreeMap<String, TableFiles>,
+    folding: Option<Folding>,
+}
+
+/// The reduce of an [`AnalyzerOutput`], run on the way.
+struct Folding {
+    plan: StreamingReduce,
+    dir: PathBuf,
+    format: Format,
+    /// CSV files of the kept tables, written as the rows come; their JSONL
+    /// and Parquet files are the map files, linked in at the end.
+    kept_csv: BTreeMap<String, CsvWriter>,
+}
+
+impl AnalyzerOutput {
+    fn new(analyzer: &dyn Analyzer, args: &BatchArgs, map_format: Format) -> Result<Self> {
+        let folding = match analyzer.streaming_reduce() {
+            Some(mut plan) => {
+                let dir = args.out.join(analyzer.name());
+                let map_dir = args.out.join("map").join(analyzer.name());
+                for name in &plan.reads {
+                    plan.fold.begin(name)?;
+                }
+                let mut kept_csv = BTreeMap::new();
+                if args.format == Format::Csv {
+                    // Under the map folder until complete, so a failed run
+                    // leaves no folder of reduced tables.
+                    std::fs::create_dir_all(&map_dir)
+                        .with_context(|| format!("creating {}", map_dir.display()))?;
+                    for table in &plan.keep {
+                        let csv = CsvWriter::create_via(&map_dir, &dir, table)?;
+                        kept_csv.insert(table.name.clone(), csv);
+                    }
+                }
+                Some(Folding {
+                    plan,
+                    dir,
+                    format: args.format,
+                    kept_csv,
+                })
+            }
+            None => None,
+        };
+        Ok(AnalyzerOutput {
+            map_dir: args.out.join("map").join(analyzer.name()),
+            map_format,
+            files: BTreeMap::new(),
+            folding,
+        })
     }
-    let skipped = reader
-        .join()
-        .map_err(|_| anyhow::anyhow!("the reader thread failed"))?;
-    if progress {
-        eprintln!();
+
+    /// Takes parts until an empty one, which completes the files; returns how
+    /// many reduced tables it wrote, or `None` when the reduce is left to
+    /// [`reduce_until`]. A closed channel before the empty part leaves every
+    /// file unfinished, so an interrupted run leaves no half file.
+    fn run(
+        mut self,
+        parts: std::sync::mpsc::Receiver<Report>,
+        cancel: &AtomicBool,
+    ) -> Result<Option<usize>> {
+        for part in parts {
+            if part.tables.is_empty() {
+                return self.finish(cancel);
+            }
+            if let Some(folding) = &mut self.folding {
+                let reads = &folding.plan.reads;
+                newslens_core::analyzer::fold_part(folding.plan.fold.as_mut(), reads, &part)?;
+                for (name, csv) in &mut folding.kept_csv {
+                    if let Some(table) = part.table(name) {
+                        csv.append(&table.rows)?;
+                    }
+                }
+            }
+            for table in part.tables {
+                let files = match self.files.entry(table.name.clone()) {
+                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::btree_map::Entry::Vacant(e) => {
+                        if let Some(kept) = self
+                            .folding
+                            .as_ref()
+                            .and_then(|f| f.plan.keep.iter().find(|k| k.name == table.name))
+                        {
+                            if kept.columns != table.columns {
+                                bail!(
+                                    "the map table {} has other columns than the reduce keeps",
+                                    table.name
+                                );
+                            }
+                        }
+                        e.insert(TableFiles::create(&self.map_dir, &table, self.map_format)?)
+                    }
+                };
+                files.append(&table.rows)?;
+            }
+        }
+        Ok(None)
     }
-    for writer in writers.into_values() {
-        writer.finish()?;
+
+    fn finish(self, cancel: &AtomicBool) -> Result<Option<usize>> {
+        for files in self.files.into_values() {
+            files.finish()?;
+        }
+        let Some(folding) = self.folding else {
+            return Ok(None);
+        };
+        let Folding {
+            plan: StreamingReduce {
+                keep, fold, order, ..
+            },
+            dir,
+            format,
+            kept_csv,
+        } = folding;
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        for csv in kept_csv.into_values() {
+            csv.finish()?;
+        }
+        // A kept table is its map table unchanged: the same bytes, linked.
+        for table in &keep {
+            let mut extensions = vec!["jsonl", "schema.json"];
+            if format == Format::Parquet {
+                extensions.push("parquet");
+            }
+            if !self.map_dir.join(format!("{}.jsonl", table.name)).exists() {
+                // No part had rows, so there is no map file. Its CSV is
+                // in `kept_csv`.
+                let format = if format == Format::Csv {
+                    Format::Jsonl
+                } else {
+                    format
+                };
+                TableFiles::create(&dir, table, format)?.finish()?;
+                continue;
+            }
+            for extension in extensions {
+                let file = format!("{}.{extension}", table.name);
+                link_or_copy(&self.map_dir.join(&file), &dir.join(&file))?;
+            }
+        }
+        let mut sink = FileSink {
+            dir: &dir,
+            format,
+            cancel,
+            open: None,
+            written: Vec::new(),
+            rows: 0,
+        };
+        fold.finish_into(&mut sink)?;
+        sink.close()?;
+        write_atomically(
+            &dir.join("tables.txt"),
+            format!("{}\n", order.join("\n")).as_bytes(),
+        )?;
+        Ok(Some(order.len()))
     }
-    let tables = reduce_until(
-        std::slice::from_ref(&args.out),
-        &args.out,
-        &analyzers,
-        args.format,
-        cancel,
-    )?;
-    Ok(format!(
-        "{docs_done} articles ({:.1} MB) in {:.1} s; {skipped} bad records skipped; {tables} tables in {}",
-        bytes_done as f64 / 1e6,
-        started.elapsed().as_secs_f64(),
-        args.out.display()
-    ))
+}
+
+/// Puts `from`'s bytes at `to`, by a hard link where the file system allows,
+/// under a temporary name first so `to` is never half written.
+fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
+    let temp = to.with_extension("link.tmp");
+    let _ = std::fs::remove_file(&temp);
+    if std::fs::hard_link(from, &temp).is_err() {
+        std::fs::copy(from, &temp)
+            .with_context(|| format!("copying {} to {}", from.display(), temp.display()))?;
+    }
+    std::fs::rename(&temp, to).with_context(|| format!("renaming {}", temp.display()))?;
+    Ok(())
 }
 
 fn reduce_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
@@ -553,12 +759,12 @@ fn reduce_streaming(
         }
     }
     let passes = reads.len();
+    for name in &reads {
+        fold.begin(name)?;
+    }
     for (pass, (name, kept)) in tables.into_iter().enumerate() {
         // The entries after the reads are kept tables no fold reads.
         let folded = pass < passes;
-        if folded {
-            fold.begin(name)?;
-        }
         // A kept table read twice is written on its first pass only.
         let mut files = match kept {
             Some(i) if !kept_written[i] => {
@@ -734,7 +940,6 @@ fn parse_type(name: &str) -> Result<ColumnType> {
 /// The files of one table, written a few rows at a time: JSONL (with the
 /// schema file) always, CSV or Parquet beside it when asked.
 struct TableFiles {
-    schema: Table,
     jsonl: TableWriter,
     csv: Option<CsvWriter>,
     #[cfg(feature = "parquet")]
@@ -744,7 +949,6 @@ struct TableFiles {
 impl TableFiles {
     fn create(dir: &Path, table: &Table, format: Format) -> Result<TableFiles> {
         Ok(TableFiles {
-            schema: table.empty_like(),
             jsonl: TableWriter::create(dir, table)?,
             csv: match format {
                 Format::Csv => Some(CsvWriter::create(dir, table)?),
@@ -759,7 +963,7 @@ impl TableFiles {
     }
 
     fn append(&mut self, rows: &[Row]) -> Result<()> {
-        self.jsonl.append(&self.schema, rows)?;
+        self.jsonl.append(rows)?;
         if let Some(csv) = &mut self.csv {
             csv.append(rows)?;
         }
@@ -789,15 +993,21 @@ impl TableFiles {
 struct TableWriter {
     temp: PathBuf,
     path: PathBuf,
-    out: BufWriter<File>,
+    out: File,
+    rows: json_rows::RowWriter,
+    /// Rows not yet written: one large write instead of many small ones.
+    buffer: Vec<u8>,
 }
+
+/// How many bytes of rows [`TableWriter`] gathers before a write.
+const WRITE_SIZE: usize = 1 << 20;
 
 impl TableWriter {
     fn create(dir: &Path, table: &Table) -> Result<TableWriter> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("{}.jsonl", table.name));
         let temp = dir.join(format!(".{}.jsonl.tmp", table.name));
-        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let out = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
         write_atomically(
             &dir.join(format!("{}.schema.json", table.name)),
             serde_json::to_string_pretty(&schema_json(table))?.as_bytes(),
@@ -805,26 +1015,32 @@ impl TableWriter {
         Ok(TableWriter {
             temp,
             path,
-            out: BufWriter::new(file),
+            out,
+            rows: json_rows::RowWriter::new(&table.columns),
+            buffer: Vec::with_capacity(WRITE_SIZE + WRITE_SIZE / 4),
         })
     }
 
-    fn append(&mut self, schema: &Table, rows: &[Row]) -> Result<()> {
+    fn append(&mut self, rows: &[Row]) -> Result<()> {
         for row in rows {
-            serde_json::to_writer(
-                &mut self.out,
-                &json_rows::RowOut {
-                    columns: &schema.columns,
-                    row,
-                },
-            )?;
-            self.out.write_all(b"\n")?;
+            self.rows.write(&mut self.buffer, row);
+            if self.buffer.len() >= WRITE_SIZE {
+                self.flush()?;
+            }
         }
         Ok(())
     }
 
+    fn flush(&mut self) -> Result<()> {
+        self.out
+            .write_all(&self.buffer)
+            .with_context(|| format!("writing {}", self.temp.display()))?;
+        self.buffer.clear();
+        Ok(())
+    }
+
     fn finish(mut self) -> Result<()> {
-        self.out.flush()?;
+        self.flush()?;
         std::fs::rename(&self.temp, &self.path)
             .with_context(|| format!("renaming {}", self.temp.display()))?;
         Ok(())
@@ -840,10 +1056,15 @@ struct CsvWriter {
 
 impl CsvWriter {
     fn create(dir: &Path, table: &Table) -> Result<CsvWriter> {
+        CsvWriter::create_via(dir, dir, table)
+    }
+
+    /// A CSV file of `dir` written under a temporary name in `temp_dir`.
+    fn create_via(temp_dir: &Path, dir: &Path, table: &Table) -> Result<CsvWriter> {
         let path = dir.join(format!("{}.csv", table.name));
-        let temp = dir.join(format!(".{}.csv.tmp", table.name));
+        let temp = temp_dir.join(format!(".{}.csv.tmp", table.name));
         let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-        let mut out = csv::Writer::from_writer(BufWriter::new(file));
+        let mut out = csv::Writer::from_writer(BufWriter::with_capacity(WRITE_SIZE, file));
         out.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
         Ok(CsvWriter { temp, path, out })
     }

@@ -219,3 +219,63 @@ fn a_streaming_analyzer_is_reduced_without_its_reduce() {
         .any(|r| r.cells[disagreement] == newslens_core::Value::Bool(true)));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The rows of a CSV file, after its header.
+fn csv_rows(path: &std::path::Path) -> usize {
+    csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .records()
+        .map(|r| r.unwrap())
+        .count()
+}
+
+#[test]
+fn csv_output_has_every_reduced_table_kept_ones_too() {
+    let dir = temp("csv");
+    let input = dir.join("input.jsonl");
+    newslens_batch::write_jsonl(&newslens_core::bundled::documents(), &input).unwrap();
+    let out = dir.join("out");
+    newslens_batch::run_with(&[input], &out, 2, &["all"], newslens_batch::Format::Csv).unwrap();
+    let results = newslens_batch::load_results(&out).unwrap();
+    assert!(!results.is_empty());
+    for (analyzer, report) in results {
+        for table in &report.tables {
+            let csv = out.join(&analyzer).join(format!("{}.csv", table.name));
+            assert_eq!(csv_rows(&csv), table.rows.len(), "{}", csv.display());
+        }
+    }
+    // `figures` passes through the reduce and is written as the rows come.
+    let figures = out.join("casualty-figure").join("figures.csv");
+    assert!(csv_rows(&figures) > 0);
+    // No temporary file is left anywhere.
+    let mut stack = vec![out.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            assert!(!path.to_string_lossy().ends_with(".tmp"), "{}", path.display());
+            if path.is_dir() {
+                stack.push(path);
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn an_empty_corpus_gives_every_table_with_no_rows() {
+    let dir = temp("empty");
+    let input = dir.join("empty.jsonl");
+    std::fs::write(&input, "").unwrap();
+    let out = dir.join("out");
+    newslens_batch::run_with(&[input], &out, 10, &["all"], newslens_batch::Format::Csv).unwrap();
+    let results = newslens_batch::load_results(&out).unwrap();
+    assert_same(&in_memory(&[]), &results);
+    for (analyzer, report) in &results {
+        for table in &report.tables {
+            assert!(table.rows.is_empty(), "{analyzer}.{}", table.name);
+            let csv = out.join(analyzer).join(format!("{}.csv", table.name));
+            assert_eq!(csv_rows(&csv), 0, "{}", csv.display());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -49,8 +49,9 @@ pub struct StreamingReduce {
     /// Map tables that are also reduced tables, unchanged (`figures`), as
     /// empty tables with their columns, for when there are no map rows.
     pub keep: Vec<Table>,
-    /// The map tables the fold reads, in the order it wants them; each
-    /// table's rows arrive in corpus order.
+    /// The map tables the fold reads. Each table's rows arrive in corpus
+    /// order, and a document's rows of an earlier entry before its rows of a
+    /// later one; see [`Fold`] for how the tables may interleave.
     pub reads: Vec<&'static str>,
     pub fold: Box<dyn Fold>,
     /// Every reduced table's name, in the order `reduce` returns them.
@@ -58,10 +59,16 @@ pub struct StreamingReduce {
 }
 
 /// The state of a [`StreamingReduce`].
+///
+/// Rows may come in two orders, and a fold must give the same tables for
+/// both: a whole table of [`reads`](StreamingReduce::reads) after another
+/// (a reduce over map files, which reads one file at a time), or a part of
+/// the corpus at a time, each part's tables in `reads` order (a batch run,
+/// which folds the rows as it maps them, so its map files are never read
+/// back). [`fold_part`] gives one part.
 pub trait Fold: Send {
     /// Called once for each entry of [`StreamingReduce::reads`], in order,
-    /// before that table's rows (even when it has none), so a fold that
-    /// reads a table twice knows which pass a row belongs to.
+    /// before any row.
     fn begin(&mut self, _table: &str) -> Result<()> {
         Ok(())
     }
@@ -152,6 +159,19 @@ impl TableSink for ReportSink {
     }
 }
 
+/// Gives `fold` the rows of `mapped`'s tables named in `reads`, a table at a
+/// time in `reads` order: one part of the corpus, as a batch run folds it.
+pub fn fold_part(fold: &mut dyn Fold, reads: &[&str], mapped: &Report) -> Result<()> {
+    for name in reads {
+        if let Some(table) = mapped.table(name) {
+            for row in &table.rows {
+                fold.add(table, row)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Runs a streaming reduce over map tables held in memory, so the REPL and a
 /// batch run share one reduce.
 pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> {
@@ -163,12 +183,8 @@ pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> 
     } = plan;
     for name in &reads {
         fold.begin(name)?;
-        if let Some(table) = mapped.table(name) {
-            for row in &table.rows {
-                fold.add(table, row)?;
-            }
-        }
     }
+    fold_part(fold.as_mut(), &reads, &mapped)?;
     let mut sink = ReportSink::default();
     fold.finish_into(&mut sink)?;
     let mut folded = sink.into_report();
