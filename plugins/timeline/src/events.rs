@@ -2,12 +2,14 @@
 //! who-did-what summary, the parties it names, and the words that let the
 //! reduce recognise the same event in another outlet.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use newslens_core::text::TokenKind;
 use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
+use crate::words::{DocWords, Lowered};
 
 pub fn events_table() -> Table {
     use ColumnType::*;
@@ -32,23 +34,22 @@ pub fn events_table() -> Table {
 struct SentenceWords<'a> {
     index: usize,
     /// Each token lower-cased.
-    lower: Vec<String>,
+    lower: &'a [&'a str],
     /// Each token's word classes (`LEXICON`).
     class: Vec<u16>,
     /// The parties the sentence names.
     actors: BTreeSet<&'a str>,
     /// The key words that tie reports together, with the token each comes from.
-    terms: Vec<(Span, String)>,
+    terms: Vec<(Span, Cow<'a, str>)>,
 }
 
 impl<'a> SentenceWords<'a> {
-    fn new(doc: &'a AnnotatedDoc, index: usize) -> SentenceWords<'a> {
+    fn new(words: &'a DocWords<'a>, index: usize) -> SentenceWords<'a> {
+        let doc = words.doc;
         let sentence = doc.sentences[index];
-        let tokens = doc.tokens_in(sentence);
-        let lower: Vec<String> = tokens
-            .iter()
-            .map(|tok| doc.slice(tok.span).to_lowercase())
-            .collect();
+        let range = words.token_range(sentence);
+        let tokens = &doc.tokens[range.clone()];
+        let lower = &words.lower[range];
         let actors = doc
             .mentions_in(sentence)
             .iter()
@@ -57,19 +58,20 @@ impl<'a> SentenceWords<'a> {
         let classes: Vec<u16> = lower.iter().map(|w| class(w)).collect();
         let terms = tokens
             .iter()
-            .zip(&lower)
+            .zip(lower)
             .zip(&classes)
             .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
-            .map(|((tok, word), _)| {
+            .filter_map(|((tok, &word), _)| {
                 let hyphens = ['-', '\u{2010}', '\u{2011}'];
-                let term = if word.contains(hyphens) {
-                    word.replace(hyphens, "")
+                if word.contains(hyphens) {
+                    let term = word.replace(hyphens, "");
+                    (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
+                        .then_some((tok.span, Cow::Owned(term)))
                 } else {
-                    word.clone()
-                };
-                (tok.span, term)
+                    // The word's class is the one looked up above.
+                    (word.chars().count() >= 4).then_some((tok.span, Cow::Borrowed(word)))
+                }
             })
-            .filter(|(_, w)| w.chars().count() >= 4 && class(w) & STOP_WORD == 0)
             .collect();
         SentenceWords {
             index,
@@ -83,6 +85,13 @@ impl<'a> SentenceWords<'a> {
 
 /// One event per dated clause: DATE and TIME expressions with a calendar value.
 pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
+    let lowered = Lowered::new(doc);
+    events_of(&DocWords::new(doc, &lowered), timexes)
+}
+
+/// [`events`] of the document `doc_words` holds.
+pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
+    let doc = doc_words.doc;
     let mut table = events_table();
     let mut words: Option<SentenceWords> = None;
     for (k, t) in timexes.iter().enumerate() {
@@ -105,7 +114,7 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
             continue;
         };
         if words.as_ref().is_none_or(|w| w.index != index) {
-            words = Some(SentenceWords::new(doc, index));
+            words = Some(SentenceWords::new(doc_words, index));
         }
         let words = words.as_ref().expect("set just above");
         let sentence = doc.sentences[index];
@@ -122,12 +131,14 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
         if summary.is_empty() {
             continue;
         }
-        let terms: BTreeSet<&str> = words
+        let mut terms: Vec<&str> = words
             .terms
             .iter()
             .filter(|(span, _)| !t.span.contains(*span))
-            .map(|(_, term)| term.as_str())
+            .map(|(_, term)| &**term)
             .collect();
+        terms.sort_unstable();
+        terms.dedup();
         let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
         table.push(
             Row::new(vec![
@@ -146,7 +157,7 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
                 doc.char_offset(sentence.start).into(),
                 doc.char_offset(sentence.end).into(),
                 doc.slice(t.span).into(),
-                terms.into_iter().collect::<Vec<_>>().join(" ").into(),
+                terms.join(" ").into(),
             ])
             .with_evidence(doc.evidence(sentence))
             .with_evidence(doc.evidence(t.span)),
@@ -285,7 +296,7 @@ const SUB_OR_PREP: &[&str] = &["after", "before", "since", "until"];
 struct Clauses<'a> {
     doc: &'a AnnotatedDoc,
     tokens: &'a [newslens_core::text::Token],
-    lower: &'a [String],
+    lower: &'a [&'a str],
     class: &'a [u16],
     /// Token indices outside parentheses, dash asides and quote marks.
     kept: Vec<usize>,
@@ -321,7 +332,7 @@ impl<'a> Clauses<'a> {
         let tokens = doc.tokens_in(sentence);
         let n = tokens.len();
         let raw = |i: usize| doc.slice(tokens[i].span);
-        let lower = &words.lower[..];
+        let lower = words.lower;
         let class = &words.class[..];
         let mut removed: Vec<bool> = tokens.iter().map(|t| timex.contains(t.span)).collect();
         let other_timex: Vec<bool> = tokens
@@ -335,7 +346,7 @@ impl<'a> Clauses<'a> {
             // A date inside a noun phrase ("the 2011 NATO-backed ouster")
             // keeps the phrase's article and preposition.
             let modifier = first > 0
-                && matches!(lower[first - 1].as_str(), "the" | "a" | "an")
+                && matches!(lower[first - 1], "the" | "a" | "an")
                 && last + 1 < n
                 && tokens[last + 1].kind == TokenKind::Word
                 && class[last + 1] & (PREP | CONJ | SUB | REL | AUX | ADV | VERB) == 0
@@ -346,7 +357,7 @@ impl<'a> Clauses<'a> {
             if i >= 3
                 && lower[i - 1] == "of"
                 && matches!(
-                    lower[i - 2].as_str(),
+                    lower[i - 2],
                     "end"
                         | "beginning"
                         | "start"
@@ -396,14 +407,14 @@ impl<'a> Clauses<'a> {
             let glued = |k: usize| k < n && tokens[k].span.start == tokens[k - 1].span.end;
             if last + 1 < n
                 && (class[last + 1] & ZONE != 0
-                    || (matches!(lower[last + 1].as_str(), "’s" | "'s") && glued(last + 1)))
+                    || (matches!(lower[last + 1], "’s" | "'s") && glued(last + 1)))
             {
                 removed[last + 1] = true;
             }
             // "the 1920’s" after a number: the mark and the "s" apart.
-            if matches!(lower.get(last + 1).map(String::as_str), Some("’" | "'"))
+            if matches!(lower.get(last + 1).copied(), Some("’" | "'"))
                 && glued(last + 1)
-                && lower.get(last + 2).is_some_and(|w| w == "s")
+                && lower.get(last + 2).is_some_and(|&w| w == "s")
                 && glued(last + 2)
             {
                 removed[last + 1] = true;
@@ -483,7 +494,7 @@ impl<'a> Clauses<'a> {
             .filter(|q| q.inner.len() < 60)
             .map(|q| q.inner)
             .collect();
-        let word = |p: usize| lower[kept[p]].as_str();
+        let word = |p: usize| lower[kept[p]];
         let cls = |p: usize| class[kept[p]];
         let mut verb = vec![false; kept.len()];
         for p in 0..kept.len() {
@@ -578,7 +589,7 @@ impl<'a> Clauses<'a> {
     }
 
     fn word(&self, p: usize) -> &str {
-        &self.lower[self.kept[p]]
+        self.lower[self.kept[p]]
     }
 
     fn gone(&self, p: usize) -> bool {

@@ -14,6 +14,7 @@
 pub mod events;
 pub mod merge;
 pub mod timex;
+pub mod words;
 
 use anyhow::Result;
 use newslens_core::analyzer::{Fold, StreamingReduce};
@@ -79,7 +80,10 @@ impl newslens_core::Analyzer for Timeline {
     }
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
-        let found = timex::timexes(doc);
+        // Both the tagger and the event rules read every token lower-cased.
+        let lowered = words::Lowered::new(doc);
+        let words = words::DocWords::new(doc, &lowered);
+        let found = timex::tag(&words);
         let mut timexes = timexes_table();
         for t in &found {
             timexes.push(
@@ -94,7 +98,7 @@ impl newslens_core::Analyzer for Timeline {
                 .with_evidence(doc.evidence(t.span)),
             );
         }
-        let events = events::events(doc, &found);
+        let events = events::events_of(&words, &found);
         Report::new(vec![timexes, events])
     }
 

@@ -68,45 +68,24 @@ pub struct Timex {
     pub date: Option<Date>,
 }
 
-const MONTHS: &[(&str, i8)] = &[
-    ("january", 1),
-    ("february", 2),
-    ("march", 3),
-    ("april", 4),
-    ("may", 5),
-    ("june", 6),
-    ("july", 7),
-    ("august", 8),
-    ("september", 9),
-    ("october", 10),
-    ("november", 11),
-    ("december", 12),
-    ("jan", 1),
-    ("feb", 2),
-    ("mar", 3),
-    ("apr", 4),
-    ("jun", 6),
-    ("jul", 7),
-    ("aug", 8),
-    ("sep", 9),
-    ("sept", 9),
-    ("oct", 10),
-    ("nov", 11),
-    ("dec", 12),
-];
-
-const WEEKDAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
+/// A `match` rather than a search of a list: the tagger asks this of
+/// every candidate word, and the compiler dispatches on length first.
 fn month_of(word: &str) -> Option<i8> {
-    MONTHS.iter().find(|(m, _)| *m == word).map(|&(_, n)| n)
+    Some(match word {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
 }
 
 fn weekday_abbreviation(word: &str) -> bool {
@@ -116,48 +95,51 @@ fn weekday_abbreviation(word: &str) -> bool {
     )
 }
 
+/// Monday 0 to Sunday 6.
 fn weekday_of(word: &str) -> Option<i8> {
-    WEEKDAYS.iter().position(|d| *d == word).map(|i| i as i8)
+    Some(match word {
+        "monday" => 0,
+        "tuesday" => 1,
+        "wednesday" => 2,
+        "thursday" => 3,
+        "friday" => 4,
+        "saturday" => 5,
+        "sunday" => 6,
+        _ => return None,
+    })
 }
 
 /// Number words for durations: "nine months", "ten-month-long".
 fn small_number(word: &str) -> Option<i64> {
-    const WORDS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    match word {
-        "a" | "an" => Some(1),
-        "several" | "few" => None,
-        "thirty" => Some(30),
-        "forty" => Some(40),
-        "fifty" => Some(50),
-        "hundred" => Some(100),
-        _ => WORDS
-            .iter()
-            .position(|w| *w == word)
-            .map(|i| i as i64)
-            .or_else(|| word.parse().ok()),
-    }
+    Some(match word {
+        "a" | "an" | "one" => 1,
+        "several" | "few" => return None,
+        "zero" => 0,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" => 40,
+        "fifty" => 50,
+        "hundred" => 100,
+        _ => return word.parse().ok(),
+    })
 }
 
 /// The TIMEX3 unit letter of a unit word, and the precision of "last UNIT".
@@ -205,7 +187,7 @@ fn season_of(word: &str) -> Option<&'static str> {
     })
 }
 
-use newslens_core::text::Words;
+use crate::words::{DocWords, Lowered, Words};
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
 type Found = (usize, usize, Type, String, Precision, Option<Date>);
@@ -263,32 +245,6 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
     Tense::Past
 }
 
-/// The tense of a sentence, for a month named without a year.
-fn tense(words: &Words) -> Tense {
-    let future = words.lower.iter().any(|w| {
-        matches!(
-            w.as_str(),
-            "will"
-                | "'ll"
-                | "shall"
-                | "next"
-                | "upcoming"
-                | "expected"
-                | "expects"
-                | "scheduled"
-                | "payable"
-                | "due"
-                | "would"
-                | "effective"
-        )
-    });
-    if future {
-        Tense::Future
-    } else {
-        Tense::Past
-    }
-}
-
 /// The state a document's timexes share: the publication date and the last
 /// day the narrative set.
 struct Anchor {
@@ -342,6 +298,13 @@ fn add_months(date: Date, months: i64) -> Option<Date> {
 
 /// Tags one document.
 pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
+    let lowered = Lowered::new(doc);
+    tag(&DocWords::new(doc, &lowered))
+}
+
+/// Tags the document `words` holds.
+pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
+    let doc = doc_words.doc;
     let mut anchor = Anchor {
         published: doc.published(),
         last_day: doc.published(),
@@ -351,31 +314,27 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
     };
     let mut out = Vec::new();
     let mut resume_at = 0;
-    // Lower-cased tokens: the strings are reused from sentence to sentence.
-    let mut lower: Vec<String> = Vec::new();
-    let mut spare: Vec<String> = Vec::new();
+    // Per token of the sentence: may a timex begin there.
+    let mut starts: Vec<bool> = Vec::new();
     for (index, &sentence) in doc.sentences.iter().enumerate() {
         anchor.sentence = index;
-        let tokens = doc.tokens_in(sentence);
-        spare.append(&mut lower);
-        for token in tokens {
-            let raw = doc.slice(token.span);
-            let mut word = spare.pop().unwrap_or_default();
-            word.clear();
-            if raw.is_ascii() {
-                word.push_str(raw);
-                word.make_ascii_lowercase();
-            } else {
-                word.push_str(&raw.to_lowercase());
-            }
-            lower.push(word);
+        let words = doc_words.window(sentence);
+        let tokens = words.tokens;
+        // One look-up per token tells both whether a rule can begin at it
+        // and whether it makes the sentence's tense the future.
+        starts.clear();
+        let mut future = false;
+        for i in 0..tokens.len() {
+            let bits = word_bits(words.word(i));
+            future |= bits & FUTURE != 0;
+            starts.push(may_start(&words, i, bits));
         }
-        let words = Words { doc, tokens, lower };
-        let tense = tense(&words);
+        // A month named without a year is read in the sentence's tense.
+        let tense = if future { Tense::Future } else { Tense::Past };
         let mut i = 0;
         while i < tokens.len() {
             // A timex that ran on past the sentence the splitter cut.
-            if tokens[i].span.start < resume_at || !may_start(&words, i) {
+            if tokens[i].span.start < resume_at || !starts[i] {
                 i += 1;
                 continue;
             }
@@ -438,79 +397,108 @@ pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
                 None => i += 1,
             }
         }
-        lower = words.lower;
     }
     out
 }
 
-/// Whether a timex can begin at token `i`: the first words of every rule
-/// below. Most tokens are none of them, and skip the rules altogether.
-fn may_start(w: &Words, i: usize) -> bool {
+/// What a lower-cased word can be to the tagger, as bits.
+/// A timex can begin at the word as it is.
+const START: u8 = 1;
+/// With every trailing "s" cut off, a unit ("days", "centuries").
+const UNIT_STEM: u8 = 1 << 1;
+/// With every trailing "." cut off, a month or a weekday's abbreviation ("Jan.", "Tues.").
+const DOTTED: u8 = 1 << 2;
+/// A word that sets a sentence in the future, for a month named without a year.
+const FUTURE: u8 = 1 << 3;
+
+/// Every word a rule below begins with: the number words of
+/// [`small_number`], the weekdays, and the first words of the other rules.
+const START_WORDS: &str = "zero one two three four five six seven eight nine ten eleven twelve \
+    thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty a an thirty forty fifty \
+    hundred monday tuesday wednesday thursday friday saturday sunday \
+        ' noon midday new valentine christmas thanksgiving easter halloween good memorial labor \
+         labour election independence the this last next fiscal first second third fourth early \
+         late midnight overnight today yesterday tomorrow tonight that coming now currently \
+         nowadays recently lately several many earlier later past daily hourly these weekly \
+         monthly annually yearly every each";
+
+static WORD_BITS: std::sync::LazyLock<crate::events::FastMap<&'static str, u8>> =
+    std::sync::LazyLock::new(|| {
+        let mut map = crate::events::FastMap::default();
+        let mut add = |words: &mut dyn Iterator<Item = &'static str>, bits: u8| {
+            for word in words {
+                *map.entry(word).or_insert(0) |= bits;
+            }
+        };
+        add(&mut START_WORDS.split_whitespace(), START);
+        add(
+            &mut [
+                "day", "week", "month", "year", "decade", "quarter", "hour", "minute", "centurie",
+                "century",
+            ]
+            .into_iter(),
+            UNIT_STEM,
+        );
+        // Every word `month_of` knows.
+        add(
+            &mut "january february march april may june july august september october \
+                  november december jan feb mar apr jun jul aug sep sept oct nov dec"
+                .split_whitespace(),
+            DOTTED,
+        );
+        add(
+            &mut [
+                "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+            ]
+            .into_iter(),
+            DOTTED,
+        );
+        add(
+            &mut [
+                "will",
+                "'ll",
+                "shall",
+                "next",
+                "upcoming",
+                "expected",
+                "expects",
+                "scheduled",
+                "payable",
+                "due",
+                "would",
+                "effective",
+            ]
+            .into_iter(),
+            FUTURE,
+        );
+        map
+    });
+
+fn word_bits(word: &str) -> u8 {
+    WORD_BITS.get(word).copied().unwrap_or(0)
+}
+
+/// Whether a timex can begin at token `i` (whose [`word_bits`] are `bits`):
+/// the first words of every rule below. Most tokens are none of them, and
+/// skip the rules altogether.
+fn may_start(w: &Words, i: usize, bits: u8) -> bool {
     let word = w.word(i);
-    w.is_number(i)
+    let trimmed_bits = |trimmed: &str| {
+        if trimmed.len() == word.len() {
+            bits
+        } else {
+            word_bits(trimmed)
+        }
+    };
+    bits & START != 0
+        || w.is_number(i)
         || word.starts_with(|c: char| c.is_ascii_digit())
         || word.contains('-')
-        || small_number(word).is_some()
-        || unit(word).is_some()
-        || month_of(word.trim_end_matches('.')).is_some()
-        || weekday_of(word).is_some()
-        || weekday_abbreviation(word.trim_end_matches('.'))
+        // What else `small_number` reads as a number: "+5".
+        || (word.starts_with('+') && word.parse::<i64>().is_ok())
+        || trimmed_bits(word.trim_end_matches('s')) & UNIT_STEM != 0
+        || trimmed_bits(word.trim_end_matches('.')) & DOTTED != 0
         || w.word(i + 1) == "century"
-        || matches!(
-            word,
-            "'" | "noon"
-                | "midday"
-                | "new"
-                | "valentine"
-                | "christmas"
-                | "thanksgiving"
-                | "easter"
-                | "halloween"
-                | "good"
-                | "memorial"
-                | "labor"
-                | "labour"
-                | "election"
-                | "independence"
-                | "the"
-                | "this"
-                | "last"
-                | "next"
-                | "fiscal"
-                | "first"
-                | "second"
-                | "third"
-                | "fourth"
-                | "early"
-                | "late"
-                | "midnight"
-                | "overnight"
-                | "today"
-                | "yesterday"
-                | "tomorrow"
-                | "tonight"
-                | "that"
-                | "coming"
-                | "now"
-                | "currently"
-                | "nowadays"
-                | "recently"
-                | "lately"
-                | "several"
-                | "many"
-                | "earlier"
-                | "later"
-                | "past"
-                | "daily"
-                | "hourly"
-                | "these"
-                | "weekly"
-                | "monthly"
-                | "annually"
-                | "yearly"
-                | "every"
-                | "each"
-        )
 }
 
 /// "Memorial Day, 9 a.m.", "Tuesday, 10 p.m.": a day and the clock time
