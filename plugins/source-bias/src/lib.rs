@@ -20,7 +20,7 @@ pub mod reduce;
 
 use anyhow::Result;
 use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
-use newslens_core::{AnalyzerSettings, ColumnType, Report, Row, Span, Table, Value};
+use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
 
@@ -183,6 +183,20 @@ fn voice_of(doc: &AnnotatedDoc, span: Span) -> Voice {
     }
 }
 
+/// A span's character offsets.
+fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
+    (doc.char_offset(span.start), doc.char_offset(span.end))
+}
+
+/// `doc.evidence(span)` from the offsets [`char_span`] gave.
+fn evidence(doc: &AnnotatedDoc, (start, end): (usize, usize)) -> Evidence {
+    Evidence {
+        doc: doc.id().to_string(),
+        start,
+        end,
+    }
+}
+
 fn side_of(doc: &AnnotatedDoc, actor: Option<usize>) -> String {
     actor
         .and_then(|a| doc.gazetteer.actors[a].side.clone())
@@ -274,6 +288,7 @@ impl SourceBias {
                 }
             }
             for (label, span) in found {
+                let chars = char_span(doc, span);
                 table.push(
                     Row::new(vec![
                         doc.id().into(),
@@ -281,10 +296,10 @@ impl SourceBias {
                         actor.id.as_str().into(),
                         label.into(),
                         voice_of(doc, span).name().into(),
-                        doc.char_offset(span.start).into(),
-                        doc.char_offset(span.end).into(),
+                        chars.0.into(),
+                        chars.1.into(),
                     ])
-                    .with_evidence(doc.evidence(span)),
+                    .with_evidence(evidence(doc, chars)),
                 );
             }
         }
@@ -307,15 +322,11 @@ impl SourceBias {
                 .count();
             let verb = q.verb.map(|v| doc.slice(v).to_lowercase());
             let side = side_of(doc, q.actor);
-            let char_span = |s: Option<Span>| -> (Value, Value) {
-                s.map_or((Value::Null, Value::Null), |s| {
-                    (
-                        doc.char_offset(s.start).into(),
-                        doc.char_offset(s.end).into(),
-                    )
-                })
-            };
-            let (speaker_start, speaker_end) = char_span(q.speaker);
+            // Each offset is counted once, for its column and its evidence.
+            let quote = char_span(doc, q.quote);
+            let speaker = q.speaker.map(|s| char_span(doc, s));
+            let (speaker_start, speaker_end) =
+                speaker.map_or((Value::Null, Value::Null), |(s, e)| (s.into(), e.into()));
             let mut row = Row::new(vec![
                 doc.id().into(),
                 doc.source().into(),
@@ -324,17 +335,17 @@ impl SourceBias {
                 Value::opt_text(q.actor.map(|a| doc.gazetteer.actors[a].id.clone())),
                 side.clone().into(),
                 Value::opt_text(verb.clone()),
-                doc.char_offset(q.quote.start).into(),
-                doc.char_offset(q.quote.end).into(),
+                quote.0.into(),
+                quote.1.into(),
                 speaker_start,
                 speaker_end,
                 words.into(),
                 q.named.into(),
-            ])
-            .with_evidence(doc.evidence(q.quote));
-            if let Some(s) = q.speaker {
-                row = row.with_evidence(doc.evidence(s));
-            }
+            ]);
+            row.evidence = std::iter::once(quote)
+                .chain(speaker)
+                .map(|chars| evidence(doc, chars))
+                .collect();
             quotes.push(row);
             if let (Some(verb), Some(span)) = (verb, q.verb) {
                 let class = if quotes::LOADED_VERBS.contains(&verb.as_str()) {
@@ -426,16 +437,17 @@ impl SourceBias {
     fn loaded(&self, doc: &AnnotatedDoc, terms: &TermMatches, table: &mut Table) {
         for &(span, term) in &terms.loaded {
             let term = &self.loaded_terms[term];
+            let chars = char_span(doc, span);
             table.push(
                 Row::new(vec![
                     doc.id().into(),
                     doc.source().into(),
                     term.as_str().into(),
                     voice_of(doc, span).name().into(),
-                    doc.char_offset(span.start).into(),
-                    doc.char_offset(span.end).into(),
+                    chars.0.into(),
+                    chars.1.into(),
                 ])
-                .with_evidence(doc.evidence(span)),
+                .with_evidence(evidence(doc, chars)),
             );
         }
     }
@@ -530,13 +542,15 @@ impl SourceBias {
             }
             sampled.sort_unstable();
             sampled.dedup();
-            let mut hashes = String::with_capacity(sampled.len() * 17);
+            // Bytes, made a string once: a row holds dozens of hashes.
+            let mut hashes = Vec::with_capacity(sampled.len() * 17);
             for (i, &h) in sampled.iter().enumerate() {
                 if i > 0 {
-                    hashes.push(' ');
+                    hashes.push(b' ');
                 }
-                push_hex(&mut hashes, h);
+                hashes.extend_from_slice(&hex(h));
             }
+            let hashes = String::from_utf8(hashes).unwrap_or_default();
             table.push(
                 Row::new(vec![
                     doc.id().into(),
@@ -570,11 +584,13 @@ fn shingle_hash(words: &[u64]) -> u64 {
 }
 
 /// `h` as 16 lower-case hex digits.
-fn push_hex(out: &mut String, h: u64) {
+fn hex(h: u64) -> [u8; 16] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for shift in (0..16).rev() {
-        out.push(DIGITS[((h >> (shift * 4)) & 0xf) as usize] as char);
+    let mut hex = [0u8; 16];
+    for (i, digit) in hex.iter_mut().enumerate() {
+        *digit = DIGITS[((h >> (60 - 4 * i)) & 0xf) as usize];
     }
+    hex
 }
 
 fn fnv_step(hash: u64, byte: u8) -> u64 {

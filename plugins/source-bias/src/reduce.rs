@@ -166,16 +166,69 @@ pub fn reduce(mapped: Report, min_shared: usize) -> Result<Report> {
 }
 
 /// A text cell without copying it; other values as they print.
-fn cell<'a>(t: &Table, r: &'a Row, c: &str) -> Cow<'a, str> {
-    match t.cell(r, c) {
+fn cell(r: &Row, at: Option<usize>) -> Cow<'_, str> {
+    match at.and_then(|i| r.cells.get(i)) {
         Some(Value::Text(s)) => Cow::Borrowed(s),
         Some(other) => Cow::Owned(other.to_string()),
         None => Cow::Borrowed(""),
     }
 }
 
-fn int(t: &Table, r: &Row, c: &str) -> i64 {
-    t.cell(r, c).and_then(Value::as_i64).unwrap_or(0)
+fn int(r: &Row, at: Option<usize>) -> i64 {
+    at.and_then(|i| r.cells.get(i))
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+}
+
+/// Where one map table's columns are, found by name once per schema rather
+/// than on every row, and the name each column gave last: a document's rows
+/// come together, so its source (and often its voice or party) repeats.
+struct Reader<const N: usize> {
+    names: [&'static str; N],
+    /// The address and length of the schema's columns the indices were found in.
+    schema: (usize, usize),
+    at: [Option<usize>; N],
+    last: [Option<u32>; N],
+}
+
+impl<const N: usize> Reader<N> {
+    fn new(names: [&'static str; N]) -> Reader<N> {
+        Reader {
+            names,
+            schema: (0, 0),
+            at: [None; N],
+            last: [None; N],
+        }
+    }
+
+    /// The columns' indices in `table`.
+    fn columns(&mut self, table: &Table) -> [Option<usize>; N] {
+        let schema = (table.columns.as_ptr() as usize, table.columns.len());
+        if self.schema != schema {
+            self.schema = schema;
+            self.at = self.names.map(|name| table.column_index(name));
+        }
+        self.at
+    }
+
+    /// The interned text of column `i` (of `names`) in `row`.
+    fn id(&mut self, names: &mut Names, row: &Row, i: usize) -> u32 {
+        let text = cell(row, self.at[i]);
+        if let Some(last) = self.last[i] {
+            if names.name(last) == text {
+                return last;
+            }
+        }
+        let id = names.id(&text);
+        self.last[i] = Some(id);
+        id
+    }
+
+    /// The interned texts of the first `K` columns, in order.
+    fn key<const K: usize>(&mut self, names: &mut Names, table: &Table, row: &Row) -> [u32; K] {
+        self.columns(table);
+        std::array::from_fn(|i| self.id(names, row, i))
+    }
 }
 
 /// Each distinct string once, by number: the fold's keys are numbers.
@@ -334,6 +387,12 @@ struct Tally {
     loaded: FastMap<[u32; 3], Count>,
     tone: FastMap<[u32; 3], Tone>,
     shared: SharedCopy,
+    label_rows: Reader<7>,
+    quote_rows: Reader<4>,
+    attribution_rows: Reader<4>,
+    loaded_rows: Reader<3>,
+    word_counts: Reader<3>,
+    tone_rows: Reader<4>,
 }
 
 impl Tally {
@@ -351,31 +410,31 @@ impl Tally {
             loaded: FastMap::default(),
             tone: FastMap::default(),
             shared: SharedCopy::default(),
+            label_rows: Reader::new(["source", "actor", "label", "voice", "doc", "start", "end"]),
+            quote_rows: Reader::new(["source", "side", "words", "named"]),
+            attribution_rows: Reader::new(["source", "side", "class", "term"]),
+            loaded_rows: Reader::new(["source", "term", "voice"]),
+            word_counts: Reader::new(["source", "authorial", "quoted"]),
+            tone_rows: Reader::new(["source", "actor", "voice", "compound"]),
         }
-    }
-
-    fn key<const N: usize>(&mut self, t: &Table, r: &Row, columns: [&str; N]) -> [u32; N] {
-        columns.map(|c| self.names.id(&cell(t, r, c)))
     }
 }
 
 impl Fold for Tally {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
-        if table.name == "shingle_rows" {
-            self.shared
-                .add(table, row, &mut self.docs, &mut self.names)?;
-            return Ok(());
-        }
+        let names = &mut self.names;
         match table.name.as_str() {
+            "shingle_rows" => self.shared.add(table, row, &mut self.docs, names)?,
             "label_rows" => {
-                let key = self.key(table, row, ["source", "actor", "label", "voice"]);
+                let reader = &mut self.label_rows;
+                let key = reader.key(names, table, row);
                 let docs = &mut self.docs;
                 let label = self.labels.entry(key).or_insert_with(|| Label {
                     n: 0,
                     first: (
-                        docs.id(&cell(table, row, "doc")),
-                        int(table, row, "start"),
-                        int(table, row, "end"),
+                        docs.id(&cell(row, reader.at[4])),
+                        int(row, reader.at[5]),
+                        int(row, reader.at[6]),
                     ),
                     evidence: Spans::default(),
                 });
@@ -383,8 +442,10 @@ impl Fold for Tally {
                 label.evidence.add(docs, &row.evidence);
             }
             "quotes" => {
-                let [source, side] = self.key(table, row, ["source", "side"]);
-                let words = int(table, row, "words");
+                let reader = &mut self.quote_rows;
+                let [source, side] = reader.key(names, table, row);
+                let words = int(row, reader.at[2]);
+                let named = reader.at[3].and_then(|i| row.cells.get(i)) == Some(&Value::Bool(true));
                 let first = row.evidence.first().map(|e| span_of(&mut self.docs, e));
                 let voice = self.voices.entry([source, side]).or_default();
                 voice.quotes += 1;
@@ -396,33 +457,35 @@ impl Fold for Tally {
                 let totals = self.totals.entry(source).or_default();
                 totals.quotes += 1;
                 totals.words += words;
-                totals.named += i64::from(table.cell(row, "named") == Some(&Value::Bool(true)));
+                totals.named += i64::from(named);
             }
             "attribution_rows" => {
-                let key = self.key(table, row, ["source", "side", "class", "term"]);
+                let key = self.attribution_rows.key(names, table, row);
                 let count = self.attribution.entry(key).or_default();
                 count.n += 1;
                 count.evidence.add(&mut self.docs, &row.evidence);
             }
             "loaded_rows" => {
-                let key = self.key(table, row, ["source", "term", "voice"]);
+                let key = self.loaded_rows.key(names, table, row);
                 let count = self.loaded.entry(key).or_default();
                 count.n += 1;
                 count.evidence.add(&mut self.docs, &row.evidence);
             }
             "word_counts" => {
-                let source = self.names.id(&cell(table, row, "source"));
-                for voice in ["authorial", "quoted"] {
-                    let id = self.names.id(voice);
-                    *self.words.entry([source, id]).or_default() += int(table, row, voice);
+                let reader = &mut self.word_counts;
+                let [source] = reader.key(names, table, row);
+                for (voice, column) in [("authorial", 1), ("quoted", 2)] {
+                    let id = names.id(voice);
+                    *self.words.entry([source, id]).or_default() += int(row, reader.at[column]);
                 }
             }
             "tone_rows" => {
-                let key = self.key(table, row, ["source", "actor", "voice"]);
+                let reader = &mut self.tone_rows;
+                let key = reader.key(names, table, row);
                 let tone = self.tone.entry(key).or_default();
                 tone.n += 1;
-                tone.sum += table
-                    .cell(row, "compound")
+                tone.sum += reader.at[3]
+                    .and_then(|i| row.cells.get(i))
                     .and_then(Value::as_f64)
                     .unwrap_or(0.0);
                 tone.evidence.add(&mut self.docs, &row.evidence);
@@ -477,6 +540,7 @@ impl Tally {
             loaded,
             tone,
             shared,
+            ..
         } = self;
         let ranks = names.ranks();
         let name = |id: u32| Value::from(names.name(id));
@@ -802,8 +866,8 @@ struct SharedRow {
 }
 
 /// Shared copy: hashes in memory, the printed fields in a [`Spill`].
-#[derive(Default)]
 struct SharedCopy {
+    shingle_rows: Reader<6>,
     /// Every sampled (hash, row) pair, and each row's document.
     hashes: Vec<(u64, u32)>,
     row_docs: Vec<u32>,
@@ -814,6 +878,20 @@ struct SharedCopy {
     needed: Vec<u32>,
     /// The rows of `needed`, in its order.
     rows: Vec<SharedRow>,
+}
+
+impl Default for SharedCopy {
+    fn default() -> SharedCopy {
+        SharedCopy {
+            shingle_rows: Reader::new(["doc", "source", "sentence", "words", "text", "hashes"]),
+            hashes: Vec::new(),
+            row_docs: Vec::new(),
+            spill: None,
+            pairs: Vec::new(),
+            needed: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
 }
 
 /// The fields of every shingle row that `shared_copy` prints, in row order,
@@ -940,38 +1018,57 @@ fn parse_hex(digits: &[u8]) -> Option<u64> {
     }
     let mut h = 0u64;
     for &b in digits {
-        let d = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            b'A'..=b'F' => b - b'A' + 10,
-            _ => return None,
-        };
+        let d = HEX_DIGITS[usize::from(b)];
+        if d == NOT_HEX {
+            return None;
+        }
         h = h << 4 | u64::from(d);
     }
     Some(h)
 }
 
+const NOT_HEX: u8 = 0xff;
+
+/// Each byte's value as a hex digit, or [`NOT_HEX`]: one load a digit
+/// instead of three range tests.
+const HEX_DIGITS: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => NOT_HEX,
+        };
+        b += 1;
+    }
+    table
+};
+
 impl SharedCopy {
     fn add(&mut self, table: &Table, row: &Row, docs: &mut Names, names: &mut Names) -> Result<()> {
         let at = self.row_docs.len() as u32;
-        let doc = docs.id(&cell(table, row, "doc"));
+        let reader = &mut self.shingle_rows;
+        let [doc] = reader.key(docs, table, row);
         self.row_docs.push(doc);
         if self.spill.is_none() {
             self.spill = Some(Spill::create()?);
         }
         let fields = (
             doc,
-            names.id(&cell(table, row, "source")),
-            int(table, row, "sentence"),
-            int(table, row, "words"),
+            reader.id(names, row, 1),
+            int(row, reader.at[2]),
+            int(row, reader.at[3]),
         );
         if let Some(spill) = &mut self.spill {
             spill
-                .write(fields, &cell(table, row, "text"), &row.evidence, docs)
+                .write(fields, &cell(row, reader.at[4]), &row.evidence, docs)
                 .context("writing the shared-copy spill")?;
         }
-        let hashes = table
-            .cell(row, "hashes")
+        let hashes = reader.at[5]
+            .and_then(|i| row.cells.get(i))
             .and_then(Value::as_str)
             .unwrap_or("");
         for h in hashes.as_bytes().split(|&b| b == b' ') {
