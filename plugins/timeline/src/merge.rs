@@ -63,7 +63,10 @@ struct Event {
 /// The words of a list cell, sorted, without repeats.
 fn sorted_words(text: &str, separator: char) -> Vec<&str> {
     let mut words: Vec<&str> = text.split(separator).filter(|s| !s.is_empty()).collect();
-    words.sort_unstable();
+    // The events table writes its lists sorted: checking is cheaper than sorting.
+    if !words.is_sorted() {
+        words.sort_unstable();
+    }
     words.dedup();
     words
 }
@@ -123,9 +126,18 @@ fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, 
             }
             newslens_core::text::TokenKind::Word => {
                 word.clear();
-                for c in text.chars() {
-                    if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
-                        word.extend(c.to_lowercase());
+                if text.is_ascii() {
+                    // Most words: no character to look up in Unicode's tables.
+                    word.extend(
+                        text.bytes()
+                            .filter(|&b| b != b'-')
+                            .map(|b| char::from(b.to_ascii_lowercase())),
+                    );
+                } else {
+                    for c in text.chars() {
+                        if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
+                            word.extend(c.to_lowercase());
+                        }
                     }
                 }
                 let capital = text.chars().next().is_some_and(char::is_uppercase);

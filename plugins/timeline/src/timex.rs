@@ -422,60 +422,83 @@ const START_WORDS: &str = "zero one two three four five six seven eight nine ten
          nowadays recently lately several many earlier later past daily hourly these weekly \
          monthly annually yearly every each";
 
-static WORD_BITS: std::sync::LazyLock<crate::events::FastMap<&'static str, u8>> =
-    std::sync::LazyLock::new(|| {
-        let mut map = crate::events::FastMap::default();
-        let mut add = |words: &mut dyn Iterator<Item = &'static str>, bits: u8| {
-            for word in words {
-                *map.entry(word).or_insert(0) |= bits;
-            }
-        };
-        add(&mut START_WORDS.split_whitespace(), START);
-        add(
-            &mut [
-                "day", "week", "month", "year", "decade", "quarter", "hour", "minute", "centurie",
-                "century",
-            ]
-            .into_iter(),
-            UNIT_STEM,
-        );
-        // Every word `month_of` knows.
-        add(
-            &mut "january february march april may june july august september october \
-                  november december jan feb mar apr jun jul aug sep sept oct nov dec"
-                .split_whitespace(),
-            DOTTED,
-        );
-        add(
-            &mut [
-                "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
-            ]
-            .into_iter(),
-            DOTTED,
-        );
-        add(
-            &mut [
-                "will",
-                "'ll",
-                "shall",
-                "next",
-                "upcoming",
-                "expected",
-                "expects",
-                "scheduled",
-                "payable",
-                "due",
-                "would",
-                "effective",
-            ]
-            .into_iter(),
-            FUTURE,
-        );
-        map
-    });
+/// The words of [`WORD_BITS`], and per first byte the lengths of the words
+/// that begin with it (bit `len`): most tokens are no such word, and this
+/// tells so without hashing them.
+struct WordBits {
+    words: crate::events::FastMap<&'static str, u8>,
+    lengths: [u32; 256],
+}
+
+static WORD_BITS: std::sync::LazyLock<WordBits> = std::sync::LazyLock::new(|| {
+    let words = word_bits_map();
+    let mut lengths = [0; 256];
+    for word in words.keys() {
+        lengths[usize::from(word.as_bytes()[0])] |= 1 << word.len();
+    }
+    WordBits { words, lengths }
+});
+
+fn word_bits_map() -> crate::events::FastMap<&'static str, u8> {
+    let mut map = crate::events::FastMap::default();
+    let mut add = |words: &mut dyn Iterator<Item = &'static str>, bits: u8| {
+        for word in words {
+            *map.entry(word).or_insert(0) |= bits;
+        }
+    };
+    add(&mut START_WORDS.split_whitespace(), START);
+    add(
+        &mut [
+            "day", "week", "month", "year", "decade", "quarter", "hour", "minute", "centurie",
+            "century",
+        ]
+        .into_iter(),
+        UNIT_STEM,
+    );
+    // Every word `month_of` knows.
+    add(
+        &mut "january february march april may june july august september october \
+              november december jan feb mar apr jun jul aug sep sept oct nov dec"
+            .split_whitespace(),
+        DOTTED,
+    );
+    add(
+        &mut [
+            "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        ]
+        .into_iter(),
+        DOTTED,
+    );
+    add(
+        &mut [
+            "will",
+            "'ll",
+            "shall",
+            "next",
+            "upcoming",
+            "expected",
+            "expects",
+            "scheduled",
+            "payable",
+            "due",
+            "would",
+            "effective",
+        ]
+        .into_iter(),
+        FUTURE,
+    );
+    map
+}
 
 fn word_bits(word: &str) -> u8 {
-    WORD_BITS.get(word).copied().unwrap_or(0)
+    let table = &*WORD_BITS;
+    let Some(&first) = word.as_bytes().first() else {
+        return 0;
+    };
+    if word.len() >= 32 || table.lengths[usize::from(first)] & (1 << word.len()) == 0 {
+        return 0;
+    }
+    table.words.get(word).copied().unwrap_or(0)
 }
 
 /// Whether a timex can begin at token `i` (whose [`word_bits`] are `bits`):
@@ -483,21 +506,22 @@ fn word_bits(word: &str) -> u8 {
 /// skip the rules altogether.
 fn may_start(w: &Words, i: usize, bits: u8) -> bool {
     let word = w.word(i);
-    let trimmed_bits = |trimmed: &str| {
-        if trimmed.len() == word.len() {
-            bits
-        } else {
-            word_bits(trimmed)
-        }
+    let bytes = word.as_bytes();
+    // The word with every trailing `cut` byte off, as `unit` and the month
+    // rules read it; cut bytewise, as an ASCII byte ends no other character.
+    let stem_bits = |cut: u8| {
+        let kept = bytes.iter().rposition(|&b| b != cut).map_or(0, |k| k + 1);
+        word_bits(&word[..kept])
     };
-    bits & START != 0
+    // A unit or a month as it stands ends in neither "s" nor ".".
+    bits & (START | UNIT_STEM | DOTTED) != 0
         || w.is_number(i)
-        || word.starts_with(|c: char| c.is_ascii_digit())
-        || word.contains('-')
+        || bytes.first().is_some_and(u8::is_ascii_digit)
+        || bytes.contains(&b'-')
         // What else `small_number` reads as a number: "+5".
-        || (word.starts_with('+') && word.parse::<i64>().is_ok())
-        || trimmed_bits(word.trim_end_matches('s')) & UNIT_STEM != 0
-        || trimmed_bits(word.trim_end_matches('.')) & DOTTED != 0
+        || (bytes.first() == Some(&b'+') && word.parse::<i64>().is_ok())
+        || (bytes.last() == Some(&b's') && stem_bits(b's') & UNIT_STEM != 0)
+        || (bytes.last() == Some(&b'.') && stem_bits(b'.') & DOTTED != 0)
         || w.word(i + 1) == "century"
 }
 

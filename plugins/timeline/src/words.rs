@@ -116,7 +116,14 @@ impl Words<'_> {
     }
 
     pub fn capital(&self, i: usize) -> bool {
-        self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        let Some(token) = self.tokens.get(i) else {
+            return false;
+        };
+        // An ASCII first letter needs neither the token's `str` nor Unicode's tables.
+        match token_bytes(self.doc.text(), token).first() {
+            Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
+        }
     }
 
     /// Token `i` touches token `i + 1` with no space between ("20-year", "Jan.").
