@@ -82,30 +82,68 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b >= 0x20 && b != b'"' && b != b'\\' {
-            continue;
-        }
-        out.extend_from_slice(&bytes[run..i]);
-        run = i + 1;
-        match b {
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b'\r' => out.extend_from_slice(b"\\r"),
-            b'\t' => out.extend_from_slice(b"\\t"),
-            0x08 => out.extend_from_slice(b"\\b"),
-            0x0c => out.extend_from_slice(b"\\f"),
-            _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.extend_from_slice(b"\\u00");
-                out.push(HEX[usize::from(b >> 4)]);
-                out.push(HEX[usize::from(b & 0xf)]);
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text has nothing to escape: skip it eight bytes at a time.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if !may_need_escape(word) {
+                i += 8;
+                continue;
             }
         }
+        let end = (i + 8).min(bytes.len());
+        for (at, &b) in bytes.iter().enumerate().take(end).skip(i) {
+            if let Some((escape, len)) = escape(b) {
+                out.extend_from_slice(&bytes[run..at]);
+                run = at + 1;
+                out.extend_from_slice(&escape[..len]);
+            }
+        }
+        i = end;
     }
     out.extend_from_slice(&bytes[run..]);
     out.push(b'"');
+}
+
+/// Whether one of the eight bytes is a control character, a quote or a
+/// backslash (the classic "has a byte less than n" and "has a zero byte"
+/// tests, exact as to whether there is one).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let quote = word ^ (ONES * u64::from(b'"'));
+    let backslash = word ^ (ONES * u64::from(b'\\'));
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    below_space | zero(quote) | zero(backslash) != 0
+}
+
+/// The escape of `b` and its length: two bytes (`\n`) or six (`\u001b`).
+fn escape(b: u8) -> Option<([u8; 6], usize)> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let short = |c: u8| Some(([b'\\', c, 0, 0, 0, 0], 2));
+    match b {
+        b'"' => short(b'"'),
+        b'\\' => short(b'\\'),
+        b'\n' => short(b'n'),
+        b'\r' => short(b'r'),
+        b'\t' => short(b't'),
+        0x08 => short(b'b'),
+        0x0c => short(b'f'),
+        0..0x20 => Some((
+            [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ],
+            6,
+        )),
+        _ => None,
+    }
 }
 
 /// Reads one row of a table with `columns`.
@@ -362,6 +400,8 @@ mod tests {
             "quote \" and backslash \\",
             "tab\t, return\r, bell\u{7}, nul\u{0}, escape\u{1b}, delete\u{7f}",
             "Misrata \u{2014} \u{201c}ceasefire\u{201d} \u{645}\u{635}\u{631}\u{627}\u{62a}\u{629}",
+            "a long run of plain words, then \"a quote\" at byte 32, and one at the very end\"",
+            "\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\\\\\\\\\\\\\\\\ 12345678",
         ] {
             let mut out = Vec::new();
             write_str(&mut out, s);

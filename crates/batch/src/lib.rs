@@ -55,6 +55,13 @@ a CSV file per reduced table, --format parquet a Parquet file per map and
 reduced table (fixed schema: one column per table column, typed Utf8, Int64,
 Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 
+--jobs N       analysis threads (default: one a core).
+--part-size N  articles read and analyzed together (default 500); each
+               analyzer writes and folds one part while the next is mapped,
+               so memory holds a few parts whatever the corpus size.
+--skip-bad     report a malformed record (file and line) and go on; without
+               it the run stops there.
+
 Progress (articles, MB/s, share of the input read, time left) goes to standard
 error when it is a terminal. Ctrl-C stops between parts or within a reduce and
 leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
@@ -93,7 +100,7 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
         config: None,
         skip_bad: false,
         jobs: None,
-        part_size: 2_000,
+        part_size: 500,
     };
     let mut i = 0;
     let mut list: Option<&str> = if reduce { Some("dirs") } else { None };
