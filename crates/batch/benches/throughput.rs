@@ -29,6 +29,9 @@ use newslens_sentiment_lexicon as _;
 use newslens_source_bias as _;
 use newslens_timeline as _;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

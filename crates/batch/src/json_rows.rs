@@ -177,7 +177,11 @@ impl<'de> Visitor<'de> for RowIn<'_> {
                     row.evidence = spans
                         .unwrap_or_default()
                         .into_iter()
-                        .map(|(doc, start, end)| Evidence { doc, start, end })
+                        .map(|(doc, start, end)| Evidence {
+                            doc: doc.into(),
+                            start,
+                            end,
+                        })
                         .collect();
                 }
                 Key::Column(i) => {
@@ -314,7 +318,7 @@ impl<'de> Visitor<'de> for CellIn<'_> {
     fn visit_string<E: de::Error>(self, s: String) -> Result<Value, E> {
         match self.ty {
             // The parser's own buffer, when it had to unescape: no copy.
-            ColumnType::Text => Ok(Value::Text(s)),
+            ColumnType::Text => Ok(Value::Text(s.into())),
             _ => self.visit_str(&s),
         }
     }

@@ -322,7 +322,7 @@ pub fn read(path: &Path, name: &str) -> Result<Table> {
             };
             for j in 0..spans.len() {
                 row.evidence.push(Evidence {
-                    doc: docs.value(j).to_string(),
+                    doc: docs.value(j).into(),
                     start: usize::try_from(starts.value(j)).unwrap_or(0),
                     end: usize::try_from(ends.value(j)).unwrap_or(0),
                 });

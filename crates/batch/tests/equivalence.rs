@@ -252,7 +252,11 @@ fn csv_output_has_every_reduced_table_kept_ones_too() {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
             let path = entry.path();
-            assert!(!path.to_string_lossy().ends_with(".tmp"), "{}", path.display());
+            assert!(
+                !path.to_string_lossy().ends_with(".tmp"),
+                "{}",
+                path.display()
+            );
             if path.is_dir() {
                 stack.push(path);
             }

@@ -29,7 +29,7 @@ pub mod text;
 pub use analyzer::{Analyzer, Registration, Registry, View};
 pub use config::{Actor, AnalyzerSettings, Config, Gazetteer};
 pub use document::{Document, Meta};
-pub use report::{Column, ColumnType, Evidence, Report, Row, Table, Value};
+pub use report::{Column, ColumnType, Evidence, Report, Row, Table, Text, Value};
 pub use span::Span;
 pub use text::{AnnotatedDoc, Annotator};
 

@@ -36,11 +36,16 @@ pub struct Column {
     pub ty: ColumnType,
 }
 
+/// The text of a cell or an evidence id: most (ids, outlets, labels) are
+/// short, and a string of up to 24 bytes needs no allocation of its own, so
+/// a map row costs a few allocations instead of one a cell.
+pub type Text = compact_str::CompactString;
+
 /// One cell.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
-    Text(String),
+    Text(Text),
     Int(i64),
     Float(f64),
     Date(Date),
@@ -48,12 +53,12 @@ pub enum Value {
 }
 
 impl Value {
-    pub fn text(s: impl Into<String>) -> Value {
+    pub fn text(s: impl Into<Text>) -> Value {
         Value::Text(s.into())
     }
 
     /// `Null` for `None`, otherwise the text.
-    pub fn opt_text(s: Option<impl Into<String>>) -> Value {
+    pub fn opt_text(s: Option<impl Into<Text>>) -> Value {
         s.map_or(Value::Null, |s| Value::Text(s.into()))
     }
 
@@ -150,11 +155,16 @@ pub fn format_float(x: f64) -> String {
 
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
-        Value::Text(s.to_string())
+        Value::Text(s.into())
     }
 }
 impl From<String> for Value {
     fn from(s: String) -> Value {
+        Value::Text(s.into())
+    }
+}
+impl From<Text> for Value {
+    fn from(s: Text) -> Value {
         Value::Text(s)
     }
 }
@@ -193,7 +203,7 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 /// character (code point) range into its text, end-exclusive.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Evidence {
-    pub doc: String,
+    pub doc: Text,
     pub start: usize,
     pub end: usize,
 }

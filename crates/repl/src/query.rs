@@ -640,23 +640,23 @@ fn compile(table: &Table, expr: &Expr) -> Result<Compiled, ParseError> {
             };
             let value = match (value, ty) {
                 (Literal::Null, _) => Value::Null,
-                (Literal::Str(s), ColumnType::Text) => Value::Text(s.clone()),
+                (Literal::Str(s), ColumnType::Text) => Value::text(s.as_str()),
                 (Literal::Str(s), ColumnType::Date) => match s.parse::<Date>() {
                     Ok(d) => Value::Date(d),
                     Err(_) => return Err(mismatch("text that is not a YYYY-MM-DD date")),
                 },
-                (Literal::Str(s), _) if *op == "~" => Value::Text(s.clone()),
+                (Literal::Str(s), _) if *op == "~" => Value::text(s.as_str()),
                 (Literal::Str(_), _) => return Err(mismatch("text")),
                 (Literal::Number(n), ColumnType::Int | ColumnType::Float) => Value::Float(*n),
                 (Literal::Number(n), ColumnType::Text) => {
-                    Value::Text(super::render::number_text(*n))
+                    Value::text(super::render::number_text(*n))
                 }
                 (Literal::Number(_), _) => return Err(mismatch("a number")),
                 (Literal::Date(d), ColumnType::Date) => Value::Date(*d),
-                (Literal::Date(d), ColumnType::Text) => Value::Text(d.to_string()),
+                (Literal::Date(d), ColumnType::Text) => Value::text(d.to_string()),
                 (Literal::Date(_), _) => return Err(mismatch("a date")),
                 (Literal::Bool(b), ColumnType::Bool) => Value::Bool(*b),
-                (Literal::Bool(b), ColumnType::Text) => Value::Text(b.to_string()),
+                (Literal::Bool(b), ColumnType::Text) => Value::text(b.to_string()),
                 (Literal::Bool(_), _) => return Err(mismatch("true or false")),
             };
             let contains = (*op == "~").then(|| value.to_string().to_lowercase());

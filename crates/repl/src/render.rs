@@ -139,7 +139,7 @@ pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String
 fn cell_json(value: &Value) -> serde_json::Value {
     match value {
         Value::Null => serde_json::Value::Null,
-        Value::Text(s) => json!(s),
+        Value::Text(s) => json!(s.as_str()),
         Value::Int(i) => json!(i),
         // Rounded as the text renderings are, so outputs agree.
         Value::Float(x) => format_float(*x)
@@ -165,7 +165,7 @@ fn row_object(table: &Table, row: &Row, table_field: Option<&str>) -> serde_json
         let evidence: Vec<serde_json::Value> = row
             .evidence
             .iter()
-            .map(|e| json!({"doc": e.doc, "start": e.start, "end": e.end}))
+            .map(|e| json!({"doc": e.doc.as_str(), "start": e.start, "end": e.end}))
             .collect();
         object.insert("evidence".into(), serde_json::Value::Array(evidence));
     }

@@ -110,7 +110,7 @@ fn aggregate(sentences: &Table, keys: &[&str], name: &str) -> Table {
     ]);
     let mut table = Table::new(name, &columns);
     for (key, tally) in groups {
-        let mut cells: Vec<Value> = key.into_iter().map(Value::Text).collect();
+        let mut cells: Vec<Value> = key.into_iter().map(Value::from).collect();
         if keys.len() == 1 {
             cells.push(tally.docs.len().into());
         }
@@ -255,7 +255,7 @@ fn sentence(table: &Table, doc: &str, index: usize, compound: f64, voice: &str) 
     set("voice", voice.into());
     set("compound", compound.into());
     Row::new(cells).with_evidence(Evidence {
-        doc: doc.to_string(),
+        doc: doc.into(),
         start: index * 10,
         end: index * 10 + 9,
     })

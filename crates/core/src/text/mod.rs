@@ -162,7 +162,7 @@ impl AnnotatedDoc {
     /// Evidence for a span: the document id and character offsets.
     pub fn evidence(&self, span: Span) -> Evidence {
         Evidence {
-            doc: self.doc.id.clone(),
+            doc: self.doc.id.as_str().into(),
             start: self.char_offset(span.start),
             end: self.char_offset(span.end),
         }
