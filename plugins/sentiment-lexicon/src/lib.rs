@@ -188,7 +188,7 @@ impl Scorer {
     /// marks, at most `clause_window` words each side — is scored on its own.
     pub fn actor_tones(&self, doc: &AnnotatedDoc) -> Vec<ActorTone> {
         let text = doc.text();
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(doc.mentions.len());
         for mention in &doc.mentions {
             let Some(sentence_index) = doc.sentence_index(mention.span.start) else {
                 continue;
@@ -399,7 +399,7 @@ fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
 fn with_evidence(doc: &AnnotatedDoc, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
     let mut row = Row::new(cells);
     row.evidence = vec![Evidence {
-        doc: doc.id().to_string(),
+        doc: doc.id().into(),
         start,
         end,
     }];

@@ -179,7 +179,7 @@ impl Tally {
         self.evidence
             .iter()
             .map(|s| Evidence {
-                doc: docs.name(s.doc).to_string(),
+                doc: docs.name(s.doc).into(),
                 start: s.start as usize,
                 end: s.end as usize,
             })
@@ -268,7 +268,7 @@ impl Tallies {
     fn spots(&mut self, doc: u32, row: &Row) -> Result<()> {
         self.spots.clear();
         for e in &row.evidence {
-            let id = if self.docs.strings.name(doc) == e.doc {
+            let id = if self.docs.strings.name(doc) == e.doc.as_str() {
                 doc
             } else {
                 self.docs.strings.id(&e.doc)?

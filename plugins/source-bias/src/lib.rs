@@ -17,12 +17,14 @@
 
 pub mod quotes;
 pub mod reduce;
+mod words;
 
 use anyhow::Result;
 use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
 use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
+use words::WordMap;
 
 newslens_core::register_analyzer!(
     "source-bias",
@@ -86,7 +88,7 @@ pub struct SourceBias {
     loaded_terms: Vec<String>,
     /// A lower-cased word to the loaded term it is (an index into
     /// `loaded_terms`) and the hedges that start with it (an index into `hedges`).
-    word_roles: FastMap<String, (Option<usize>, Option<usize>)>,
+    word_roles: WordMap<(Option<usize>, Option<usize>)>,
     /// Hedges by first word: each hedge and its words after the first.
     hedges: Vec<Vec<(&'static str, Vec<String>)>>,
 }
@@ -116,14 +118,14 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
     // are one token), so matching is a hash lookup per token: linear in the
     // text, with the set built once. Hedges are short word sequences, found
     // from their first word.
-    let mut word_roles: FastMap<String, (Option<usize>, Option<usize>)> = FastMap::default();
+    let mut word_roles: WordMap<(Option<usize>, Option<usize>)> = WordMap::new([]);
     for (i, term) in loaded_terms.iter().enumerate() {
-        word_roles.entry(term.to_ascii_lowercase()).or_default().0 = Some(i);
+        word_roles.entry(&term.to_ascii_lowercase()).0 = Some(i);
     }
     let mut hedges: Vec<Vec<(&'static str, Vec<String>)>> = Vec::new();
     for &hedge in HEDGES {
         let words: Vec<String> = hedge.split(' ').map(str::to_string).collect();
-        let role = word_roles.entry(words[0].clone()).or_default();
+        let role = word_roles.entry(&words[0]);
         let list = *role.1.get_or_insert_with(|| {
             hedges.push(Vec::new());
             hedges.len() - 1
@@ -183,6 +185,14 @@ fn voice_of(doc: &AnnotatedDoc, span: Span) -> Voice {
     }
 }
 
+/// A row with one span of evidence. `Row::with_evidence` pushes onto an
+/// empty list, which allocates room for four.
+fn row_with(cells: Vec<Value>, evidence: Evidence) -> Row {
+    let mut row = Row::new(cells);
+    row.evidence = vec![evidence];
+    row
+}
+
 /// A span's character offsets.
 fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
     (doc.char_offset(span.start), doc.char_offset(span.end))
@@ -191,7 +201,7 @@ fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
 /// `doc.evidence(span)` from the offsets [`char_span`] gave.
 fn evidence(doc: &AnnotatedDoc, (start, end): (usize, usize)) -> Evidence {
     Evidence {
-        doc: doc.id().to_string(),
+        doc: doc.id().into(),
         start,
         end,
     }
@@ -289,8 +299,8 @@ impl SourceBias {
             }
             for (label, span) in found {
                 let chars = char_span(doc, span);
-                table.push(
-                    Row::new(vec![
+                table.push(row_with(
+                    vec![
                         doc.id().into(),
                         doc.source().into(),
                         actor.id.as_str().into(),
@@ -298,9 +308,9 @@ impl SourceBias {
                         voice_of(doc, span).name().into(),
                         chars.0.into(),
                         chars.1.into(),
-                    ])
-                    .with_evidence(evidence(doc, chars)),
-                );
+                    ],
+                    evidence(doc, chars),
+                ));
             }
         }
     }
@@ -353,16 +363,16 @@ impl SourceBias {
                 } else {
                     "neutral"
                 };
-                attribution.push(
-                    Row::new(vec![
+                attribution.push(row_with(
+                    vec![
                         doc.id().into(),
                         doc.source().into(),
                         side.into(),
                         class.into(),
                         verb.into(),
-                    ])
-                    .with_evidence(doc.evidence(span)),
-                );
+                    ],
+                    doc.evidence(span),
+                ));
             }
         }
         // Hedges in the outlet's own voice.
@@ -370,16 +380,16 @@ impl SourceBias {
             if voice_of(doc, span) == Voice::Quoted {
                 continue;
             }
-            attribution.push(
-                Row::new(vec![
+            attribution.push(row_with(
+                vec![
                     doc.id().into(),
                     doc.source().into(),
                     "-".into(),
                     "hedge".into(),
                     hedge.into(),
-                ])
-                .with_evidence(doc.evidence(span)),
-            );
+                ],
+                doc.evidence(span),
+            ));
         }
     }
 
@@ -400,7 +410,7 @@ impl SourceBias {
             let (loaded, hedges) = self.word_roles.get(word).copied().unwrap_or_default();
             if let Some(term) = loaded {
                 matches.loaded.push((t.span, term));
-            } else if word.contains('-') {
+            } else if word.bytes().any(|b| b == b'-') {
                 let mut offset = t.span.start as usize;
                 for part in word.split('-') {
                     if let Some(&(Some(term), _)) = self.word_roles.get(part) {
@@ -438,17 +448,17 @@ impl SourceBias {
         for &(span, term) in &terms.loaded {
             let term = &self.loaded_terms[term];
             let chars = char_span(doc, span);
-            table.push(
-                Row::new(vec![
+            table.push(row_with(
+                vec![
                     doc.id().into(),
                     doc.source().into(),
                     term.as_str().into(),
                     voice_of(doc, span).name().into(),
                     chars.0.into(),
                     chars.1.into(),
-                ])
-                .with_evidence(evidence(doc, chars)),
-            );
+                ],
+                evidence(doc, chars),
+            ));
         }
     }
 
@@ -480,16 +490,16 @@ impl SourceBias {
     #[inline(never)]
     fn tone(&self, doc: &AnnotatedDoc, table: &mut Table) {
         for tone in self.scorer.actor_tones(doc) {
-            table.push(
-                Row::new(vec![
+            table.push(row_with(
+                vec![
                     doc.id().into(),
                     doc.source().into(),
                     doc.gazetteer.actors[tone.actor].id.as_str().into(),
                     tone.voice.name().into(),
                     tone.compound.into(),
-                ])
-                .with_evidence(doc.evidence(tone.span)),
-            );
+                ],
+                doc.evidence(tone.span),
+            ));
         }
     }
 
@@ -502,6 +512,8 @@ impl SourceBias {
         // words' hashes, so it costs k steps, not k words' bytes.
         let mut words: Vec<u64> = Vec::new();
         let mut sampled: Vec<u64> = Vec::new();
+        // At most a row a sentence: one allocation instead of the doublings.
+        table.rows.reserve(doc.sentences.len());
         for (index, &sentence) in doc.sentences.iter().enumerate() {
             words.clear();
             for t in doc.tokens_in(sentence) {
@@ -509,16 +521,24 @@ impl SourceBias {
                     continue;
                 }
                 let range = t.span.start as usize..t.span.end as usize;
-                // Plain ASCII folds to its lower case; the rest (accents,
-                // curly apostrophes, acronym dots) goes through core's fold.
+                // Plain ASCII folds to its lower case and a curly apostrophe
+                // (“Haftar’s”) to a straight one, as core's fold has them; the
+                // rest (accents, acronym dots) goes through that fold.
+                let bytes = &lower.as_bytes()[range.clone()];
                 let mut hash = FNV_OFFSET;
                 let mut plain = true;
-                for &b in &lower.as_bytes()[range.clone()] {
-                    if b >= 0x80 || b == b'.' {
+                let mut k = 0;
+                while let Some(&b) = bytes.get(k) {
+                    if b < 0x80 && b != b'.' {
+                        hash = fnv_step(hash, b);
+                        k += 1;
+                    } else if let [0xe2, 0x80, 0x98 | 0x99, ..] = bytes[k..] {
+                        hash = fnv_step(hash, b'\'');
+                        k += 3;
+                    } else {
                         plain = false;
                         break;
                     }
-                    hash = fnv_step(hash, b);
                 }
                 if !plain {
                     hash = newslens_core::text::fold(&doc.text()[range])
@@ -551,17 +571,17 @@ impl SourceBias {
                 hashes.extend_from_slice(&hex(h));
             }
             let hashes = String::from_utf8(hashes).unwrap_or_default();
-            table.push(
-                Row::new(vec![
+            table.push(row_with(
+                vec![
                     doc.id().into(),
                     doc.source().into(),
                     (index + 1).into(),
                     words.len().into(),
                     hashes.into(),
                     doc.slice(sentence).into(),
-                ])
-                .with_evidence(doc.evidence(sentence)),
-            );
+                ],
+                doc.evidence(sentence),
+            ));
         }
     }
 }

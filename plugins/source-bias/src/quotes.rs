@@ -19,6 +19,8 @@ use std::sync::OnceLock;
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
 use newslens_core::Span;
 
+use crate::words::WordMap;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Words inside quotation marks, all of them the speaker's.
@@ -165,53 +167,22 @@ pub const LOADED_VERBS: &[&str] = &[
     "pledged",
 ];
 
-/// Whether `word` (lower case) is a reporting verb. It runs on every word of
-/// the text, so the lists go into one hash set with a hash cheap on short words,
-/// and a bit per (length, first letter, last letter) of the verbs turns away
-/// nearly every other word before it is hashed.
+/// Whether `word` (lower case) is a reporting verb. It runs on every word
+/// of the text, so the lists go into one [`WordMap`], which turns nearly
+/// every other word away by its shape before hashing it.
+#[inline]
 pub fn is_reporting_verb(word: &str) -> bool {
-    static VERBS: OnceLock<VerbSet> = OnceLock::new();
+    static VERBS: OnceLock<WordMap<()>> = OnceLock::new();
     VERBS
-        .get_or_init(|| VerbSet::new(NEUTRAL_VERBS.iter().chain(LOADED_VERBS).copied()))
+        .get_or_init(|| {
+            WordMap::new(
+                NEUTRAL_VERBS
+                    .iter()
+                    .chain(LOADED_VERBS)
+                    .map(|&verb| (verb.into(), ())),
+            )
+        })
         .contains(word)
-}
-
-/// Lower-case ASCII words of 3 to 12 letters.
-struct VerbSet {
-    /// One bit per (length, first letter, last letter) that some word has.
-    shapes: Vec<u64>,
-    words: rustc_hash::FxHashSet<&'static str>,
-}
-
-impl VerbSet {
-    fn new(words: impl Iterator<Item = &'static str>) -> VerbSet {
-        let words: rustc_hash::FxHashSet<&'static str> = words.collect();
-        let mut shapes = vec![0u64; (13 * 26 * 26usize).div_ceil(64)];
-        for word in &words {
-            if let Some(bit) = VerbSet::shape(word) {
-                shapes[bit / 64] |= 1 << (bit % 64);
-            }
-        }
-        VerbSet { shapes, words }
-    }
-
-    /// The bit of a word's shape; `None` for a word no set member can be.
-    fn shape(word: &str) -> Option<usize> {
-        let bytes = word.as_bytes();
-        let (&first, &last) = (bytes.first()?, bytes.last()?);
-        if !(3..=12).contains(&bytes.len())
-            || !first.is_ascii_lowercase()
-            || !last.is_ascii_lowercase()
-        {
-            return None;
-        }
-        Some((bytes.len() * 26 + usize::from(first - b'a')) * 26 + usize::from(last - b'a'))
-    }
-
-    fn contains(&self, word: &str) -> bool {
-        VerbSet::shape(word).is_some_and(|bit| self.shapes[bit / 64] & (1 << (bit % 64)) != 0)
-            && self.words.contains(word)
-    }
 }
 
 /// How a reporting verb takes its speaker.
@@ -225,16 +196,14 @@ enum VerbForm {
     According,
 }
 
+#[inline]
 fn verb_form(word: &str) -> Option<VerbForm> {
-    // A match on the length first keeps this cheap on every token.
-    if !(3..=12).contains(&word.len()) {
+    // Nearly every token is turned away here, by its shape, without a call.
+    if !is_reporting_verb(word) {
         return None;
     }
     if word == "according" {
         return Some(VerbForm::According);
-    }
-    if !is_reporting_verb(word) {
-        return None;
     }
     if word.ends_with("ing") {
         // "reporting" and "quoting" introduce a source more often than words.
@@ -654,7 +623,8 @@ fn is_mark(raw: &str) -> bool {
 struct Clause<'a> {
     doc: &'a AnnotatedDoc,
     tokens: &'a [Token],
-    lower: &'a str,
+    /// Each token lower-cased, sliced once: the rules read each word many times.
+    words: Vec<&'a str>,
     /// Outer quotation marks and what lies between them, per token.
     quoted: Vec<bool>,
 }
@@ -665,9 +635,7 @@ impl Clause<'_> {
     }
     /// Token `i` lower-cased; "" past either end.
     fn word(&self, i: usize) -> &str {
-        self.tokens.get(i).map_or("", |t| {
-            &self.lower[t.span.start as usize..t.span.end as usize]
-        })
+        self.words.get(i).copied().unwrap_or("")
     }
     fn raw(&self, i: usize) -> &str {
         self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
@@ -1527,7 +1495,10 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
         let s = Clause {
             doc,
             tokens,
-            lower,
+            words: tokens
+                .iter()
+                .map(|t| &lower[t.span.start as usize..t.span.end as usize])
+                .collect(),
             quoted,
         };
         if !(0..s.len()).any(|k| !s.quoted[k] && verb_form(s.word(k)).is_some()) {

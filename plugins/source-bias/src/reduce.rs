@@ -330,7 +330,7 @@ fn span_of(docs: &mut Names, e: &Evidence) -> Span {
 
 fn evidence_of(docs: &Names, s: Span) -> Evidence {
     Evidence {
-        doc: docs.name(s.doc).to_string(),
+        doc: docs.name(s.doc).into(),
         start: s.start as usize,
         end: s.end as usize,
     }

@@ -543,3 +543,32 @@ fn a_reduce_reads_columns_by_name_whatever_their_order() {
     assert!(!expected.table("labels").unwrap().rows.is_empty());
     assert!(!expected.table("shared_copy").unwrap().rows.is_empty());
 }
+
+#[test]
+fn shingles_fold_words_as_core_folds_them() {
+    // A sentence from 001 and spellings of it that core's fold makes one key:
+    // curly and straight apostrophes, capitals, acronym dots, accents. Their
+    // shingle hashes must agree, whichever way each word was hashed.
+    let hashes = |text: &str| map_cells(text, "shingle_rows", &["hashes"]);
+    let original = hashes(
+        "Field Marshal Khalifa Haftar’s forces have purged 90% of the country from terrorist \
+         elements, the U.N. envoy said in Geneva on Tuesday.",
+    );
+    assert!(!original.is_empty() && !original[0][0].is_empty());
+    for variant in [
+        "Field Marshal Khalifa Haftar's forces have purged 90% of the country from terrorist \
+         elements, the U.N. envoy said in Geneva on Tuesday.",
+        "FIELD MARSHAL KHALIFA HAFTAR’S FORCES HAVE PURGED 90% OF THE COUNTRY FROM TERRORIST \
+         ELEMENTS, THE U.N. ENVOY SAID IN GENEVA ON TUESDAY.",
+        "Field Marshal Khalifa Haftar’s forces have purged 90% of the country from terrorist \
+         elements, the U.N. envoy said in Genéva on Tuesday.",
+    ] {
+        assert_eq!(hashes(variant), original, "{variant}");
+    }
+    // A different word is a different shingle.
+    let other = hashes(
+        "Field Marshal Khalifa Haftar’s troops have purged 90% of the country from terrorist \
+         elements, the U.N. envoy said in Geneva on Tuesday.",
+    );
+    assert_ne!(other, original);
+}
