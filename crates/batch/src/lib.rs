@@ -632,16 +632,7 @@ impl AnalyzerOutput {
                 link_or_copy(&self.map_dir.join(&file), &dir.join(&file))?;
             }
         }
-        let mut sink = FileSink {
-            dir: &dir,
-            format,
-            cancel,
-            open: None,
-            written: Vec::new(),
-            rows: 0,
-        };
-        fold.finish_into(&mut sink)?;
-        sink.close()?;
+        FileSink::write_fold(fold, &dir, format, cancel)?;
         write_atomically(
             &dir.join("tables.txt"),
             format!("{}\n", order.join("\n")).as_bytes(),
@@ -812,16 +803,7 @@ fn reduce_streaming(
             files.finish()?;
         }
     }
-    let mut sink = FileSink {
-        dir,
-        format,
-        cancel,
-        open: None,
-        written: Vec::new(),
-        rows: 0,
-    };
-    fold.finish_into(&mut sink)?;
-    sink.close()?;
+    FileSink::write_fold(fold, dir, format, cancel)?;
     Ok(order.into_iter().map(String::from).collect())
 }
 
@@ -839,6 +821,25 @@ struct FileSink<'a> {
 }
 
 impl FileSink<'_> {
+    /// The fold's reduced tables, into `dir`.
+    fn write_fold(
+        fold: Box<dyn newslens_core::analyzer::Fold>,
+        dir: &Path,
+        format: Format,
+        cancel: &AtomicBool,
+    ) -> Result<()> {
+        let mut sink = FileSink {
+            dir,
+            format,
+            cancel,
+            open: None,
+            written: Vec::new(),
+            rows: 0,
+        };
+        fold.finish_into(&mut sink)?;
+        sink.close()
+    }
+
     fn close(&mut self) -> Result<()> {
         match self.open.take() {
             Some(files) => files.finish(),
