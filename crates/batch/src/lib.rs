@@ -1197,6 +1197,25 @@ pub fn run_with(
     analyzers: &[&str],
     format: Format,
 ) -> Result<String> {
+    run_until(
+        corpora,
+        out,
+        part_size,
+        analyzers,
+        format,
+        &AtomicBool::new(false),
+    )
+}
+
+/// [`run_with`], stopping with an error once `cancel` is set, as Ctrl-C does.
+pub fn run_until(
+    corpora: &[PathBuf],
+    out: &Path,
+    part_size: usize,
+    analyzers: &[&str],
+    format: Format,
+    cancel: &AtomicBool,
+) -> Result<String> {
     let args = BatchArgs {
         corpora: corpora.to_vec(),
         reduce_from: Vec::new(),
@@ -1208,7 +1227,7 @@ pub fn run_with(
         jobs: None,
         part_size,
     };
-    batch_command(&args, &AtomicBool::new(false))
+    batch_command(&args, cancel)
 }
 
 #[cfg(test)]

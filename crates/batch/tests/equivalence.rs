@@ -283,3 +283,70 @@ fn an_empty_corpus_gives_every_table_with_no_rows() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_cancelled_run_leaves_no_file_under_a_final_name() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = temp("cancel");
+    let input = dir.join("input.jsonl");
+    // Many parts of one article each, so the run is still going when the
+    // first map files appear.
+    let bundled = newslens_core::bundled::documents();
+    let docs: Vec<_> = (0..2_000)
+        .map(|i| {
+            let mut doc = (*bundled[i % bundled.len()]).clone();
+            doc.id = format!("{}-{i}", doc.id);
+            Arc::new(doc)
+        })
+        .collect();
+    newslens_batch::write_jsonl(&docs, &input).unwrap();
+    let out = dir.join("out");
+    let cancel = AtomicBool::new(false);
+    let result = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            // Ctrl-C once the run has written part of its map files.
+            let started = std::time::Instant::now();
+            while !out.join("map").join("casualty-figure").exists()
+                && started.elapsed().as_secs() < 60
+            {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            cancel.store(true, Ordering::Relaxed);
+        });
+        newslens_batch::run_until(
+            &[input],
+            &out,
+            1,
+            &["all"],
+            newslens_batch::Format::Jsonl,
+            &cancel,
+        )
+    });
+    let error = result.unwrap_err().to_string();
+    assert!(error.contains("cancelled"), "{error}");
+    // No reduced table folder, and under map/ only schemas and hidden
+    // temporary files: nothing a reader could take for a complete table.
+    let mut stack = vec![out.clone()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().to_string();
+            if path.is_dir() {
+                assert!(
+                    path.starts_with(out.join("map")) || path == out.join("map"),
+                    "{}",
+                    path.display()
+                );
+                stack.push(path);
+            } else {
+                assert!(
+                    name.ends_with(".schema.json")
+                        || (name.starts_with('.') && name.ends_with(".tmp")),
+                    "{}",
+                    path.display()
+                );
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
