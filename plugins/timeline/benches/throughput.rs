@@ -7,7 +7,8 @@
 //! without the corpus. Rates are of the scoring thread's CPU time
 //! (/proc/thread-self/stat), since on a shared machine wall time also counts
 //! the time other processes held the core; wall-clock rates beside them.
-//! Median of `NEWSLENS_BENCH_ROUNDS` rounds (5 by default).
+//! Median of `NEWSLENS_BENCH_ROUNDS` rounds (5 by default);
+//! `NEWSLENS_BENCH_ARTICLES=N` takes the first N articles (for callgrind).
 
 use std::time::Instant;
 
@@ -35,9 +36,16 @@ fn time(mut work: impl FnMut()) -> (f64, f64) {
 }
 
 fn main() {
-    let Some(docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
+    let Some(mut docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
         return;
     };
+    // The first N articles only, for a profiler's run.
+    if let Some(n) = std::env::var("NEWSLENS_BENCH_ARTICLES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        docs.truncate(n);
+    }
     let mb = docs.iter().map(|d| d.text.len()).sum::<usize>() as f64 / 1e6;
     let annotated: Vec<_> = docs
         .into_iter()

@@ -84,8 +84,10 @@ impl newslens_core::Analyzer for Timeline {
         let lowered = words::Lowered::new(doc);
         let words = words::DocWords::new(doc, &lowered);
         let found = timex::tag(&words);
+        let events = events::events_of(&words, &found);
         let mut timexes = timexes_table();
-        for t in &found {
+        // The events are read off the timexes first, so their values move into the rows.
+        for t in found {
             timexes.push(
                 Row::new(vec![
                     doc.id().into(),
@@ -93,12 +95,11 @@ impl newslens_core::Analyzer for Timeline {
                     doc.char_offset(t.span.end).into(),
                     doc.slice(t.span).into(),
                     t.kind.name().into(),
-                    t.value.clone().into(),
+                    t.value.into(),
                 ])
                 .with_evidence(doc.evidence(t.span)),
             );
         }
-        let events = events::events_of(&words, &found);
         Report::new(vec![timexes, events])
     }
 

@@ -60,6 +60,46 @@ struct Event {
     evidence: Option<(u32, usize, usize)>,
 }
 
+/// Counts kept per small index (a group's, or a day cluster's first event):
+/// the merge adds to them many times per report, and a vector indexed
+/// directly does that cheaper than a hash map. Every key is changed from
+/// its default when it is first reached, so `touched` lists each once.
+struct Tally<T> {
+    counts: Vec<T>,
+    touched: Vec<usize>,
+}
+
+impl<T: Default + Clone + PartialEq> Tally<T> {
+    fn new() -> Tally<T> {
+        Tally {
+            counts: Vec::new(),
+            touched: Vec::new(),
+        }
+    }
+
+    fn entry(&mut self, key: usize) -> &mut T {
+        if key >= self.counts.len() {
+            self.counts.resize(key + 1, T::default());
+        }
+        if self.counts[key] == T::default() {
+            self.touched.push(key);
+        }
+        &mut self.counts[key]
+    }
+
+    /// The keys reached since the last clear, with their counts.
+    fn iter(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
+        self.touched.iter().map(|&key| (key, &self.counts[key]))
+    }
+
+    fn clear(&mut self) {
+        for &key in &self.touched {
+            self.counts[key] = T::default();
+        }
+        self.touched.clear();
+    }
+}
+
 /// The words of a list cell, sorted, without repeats.
 fn sorted_words(text: &str, separator: char) -> Vec<&str> {
     let mut words: Vec<&str> = text.split(separator).filter(|s| !s.is_empty()).collect();
@@ -365,7 +405,7 @@ impl Merge {
         named.dedup();
         // Per candidate group: core words shared, rare ones among them, and
         // named ones among those.
-        let mut score: HashMap<usize, (u32, u32, u32)> = HashMap::default();
+        let mut score: Tally<(u32, u32, u32)> = Tally::new();
         for &i in same_day.iter() {
             let words: Vec<u32> = events[i]
                 .terms
@@ -377,7 +417,7 @@ impl Merge {
             for &word in &words {
                 for &g in holding.get(&word).into_iter().flatten() {
                     if let Some(held) = groups[g].core_count(word) {
-                        let entry = score.entry(g).or_default();
+                        let entry = score.entry(g);
                         entry.0 += 1;
                         // Rare: few of the day's reports outside the group use it.
                         entry.1 += u32::from(((users[&word] - held) as usize) < RARE_WORD);
@@ -392,7 +432,7 @@ impl Merge {
                         && rare >= 2
                         && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
                 })
-                .map(|(&g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
+                .map(|(g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
                 .max()
                 .map(|(_, _, std::cmp::Reverse(g))| g);
             let g = best.unwrap_or_else(|| {
@@ -500,7 +540,7 @@ impl Merge {
             }
         }
         let mut own: HashMap<(u32, u32), HashMap<u32, Vec<usize>>> = HashMap::default();
-        let mut shared: HashMap<usize, usize> = HashMap::default();
+        let mut shared: Tally<usize> = Tally::new();
         for i in (0..n).filter(|&i| events[i].precision != day) {
             let months: BTreeSet<String> = match s(events[i].precision) {
                 "month" => BTreeSet::from([s(events[i].date).to_string()]),
@@ -516,7 +556,7 @@ impl Merge {
             for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
                 for word in &events[i].clause {
                     for &key in index.get(word).into_iter().flatten() {
-                        *shared.entry(key).or_default() += 1;
+                        *shared.entry(key) += 1;
                     }
                 }
             }
@@ -532,10 +572,10 @@ impl Merge {
                 .iter()
                 .filter(|&(key, &score)| {
                     score >= COARSE_SHARED
-                        && covers(s(events[i].date), &clusters[key].date)
-                        && !own_sentence(key)
+                        && covers(s(events[i].date), &clusters[&key].date)
+                        && !own_sentence(&key)
                 })
-                .map(|(&key, &score)| (score, key))
+                .map(|(key, &score)| (score, key))
                 .max();
             match best {
                 Some((_, key)) => clusters
@@ -698,7 +738,7 @@ impl Merge {
                 .iter()
                 .filter_map(|&m| events[m].evidence)
                 .map(|(doc, start, end)| Evidence {
-                    doc: s(doc).to_string(),
+                    doc: s(doc).into(),
                     start,
                     end,
                 })

@@ -517,7 +517,8 @@ fn may_start(w: &Words, i: usize, bits: u8) -> bool {
     bits & (START | UNIT_STEM | DOTTED) != 0
         || w.is_number(i)
         || bytes.first().is_some_and(u8::is_ascii_digit)
-        || bytes.contains(&b'-')
+        // A byte loop: a call to `memchr` costs more than these few bytes.
+        || word.bytes().any(|b| b == b'-')
         // What else `small_number` reads as a number: "+5".
         || (bytes.first() == Some(&b'+') && word.parse::<i64>().is_ok())
         || (bytes.last() == Some(&b's') && stem_bits(b's') & UNIT_STEM != 0)

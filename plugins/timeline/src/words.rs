@@ -10,37 +10,67 @@ use newslens_core::Span;
 
 /// Every token of a document lower-cased.
 pub struct Lowered {
-    /// The document's text with its ASCII letters lower-cased: an ASCII
-    /// token's lower-case form lies at its own span here.
+    /// The document's text with its ASCII letters lower-cased, so that an
+    /// ASCII token's lower-case form lies at its own span; after it, the
+    /// other tokens lower-cased (lower-casing can change a letter's
+    /// length: "İ").
     text: String,
-    /// The other tokens lower-cased, in token order, end to end, with where
-    /// each ends: lower-casing can change a letter's length ("İ").
-    others: String,
-    other_ends: Vec<usize>,
+    /// Where each token's lower-case form lies in `text`.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Lowered {
     pub fn new(doc: &AnnotatedDoc) -> Lowered {
-        let text = doc.text().to_ascii_lowercase();
-        let (mut others, mut other_ends) = (String::new(), Vec::new());
-        for token in &doc.tokens {
-            if !token_bytes(doc.text(), token).is_ascii() {
-                others.push_str(&doc.slice(token.span).to_lowercase());
-                other_ends.push(others.len());
+        let original = doc.text().as_bytes();
+        let mut text = doc.text().to_ascii_lowercase();
+        let mut spans = Vec::with_capacity(doc.tokens.len());
+        // The first non-ASCII byte at or after the last token scanned from:
+        // tokens come in text order, so the text is scanned once, not once
+        // per token.
+        let first_other = |from: usize| {
+            // Whole chunks at a time: `is_ascii` reads a word per step.
+            let mut at = from;
+            for chunk in original[from..].chunks(32) {
+                if !chunk.is_ascii() {
+                    return at + chunk.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                }
+                at += chunk.len();
             }
+            original.len()
+        };
+        let mut next_other = first_other(0);
+        for token in &doc.tokens {
+            let (start, end) = (token.span.start as usize, token.span.end as usize);
+            if next_other < start {
+                next_other = first_other(start);
+            }
+            let raw = if next_other >= end {
+                None
+            } else {
+                Some(doc.slice(token.span))
+            };
+            // Curly quotes and dashes are most of the other tokens; like ASCII
+            // ones, they are their own lower case at their own span.
+            if raw.is_none_or(caseless) {
+                spans.push((token.span.start, token.span.end));
+                continue;
+            }
+            let from = text.len() as u32;
+            text.push_str(&raw.unwrap_or_default().to_lowercase());
+            spans.push((from, text.len() as u32));
         }
-        Lowered {
-            text,
-            others,
-            other_ends,
-        }
+        Lowered { text, spans }
     }
 }
 
-/// A token's bytes: cheaper to reach than its `str`, which checks that both
-/// ends fall on character boundaries.
-fn token_bytes<'t>(text: &'t str, token: &Token) -> &'t [u8] {
-    &text.as_bytes()[token.span.start as usize..token.span.end as usize]
+/// Whether lower-casing leaves a token's non-ASCII characters as they are:
+/// Latin-1's punctuation and signs, general punctuation and currency signs
+/// have no case.
+fn caseless(token: &str) -> bool {
+    token.chars().all(|c| {
+        c.is_ascii()
+            || matches!(c, '\u{a0}'..='\u{bf}' | '\u{2000}'..='\u{206f}' | '\u{20a0}'..='\u{20cf}')
+    })
 }
 
 /// A document's tokens lower-cased, by token index.
@@ -52,20 +82,10 @@ pub struct DocWords<'a> {
 
 impl<'a> DocWords<'a> {
     pub fn new(doc: &'a AnnotatedDoc, lowered: &'a Lowered) -> DocWords<'a> {
-        let mut others = lowered.other_ends.iter();
-        let mut other_start = 0;
-        let lower = doc
-            .tokens
+        let lower = lowered
+            .spans
             .iter()
-            .map(|token| {
-                if token_bytes(doc.text(), token).is_ascii() {
-                    return &lowered.text[token.span.range()];
-                }
-                let end = *others.next().expect("Lowered holds every non-ASCII token");
-                let word = &lowered.others[other_start..end];
-                other_start = end;
-                word
-            })
+            .map(|&(start, end)| &lowered.text[start as usize..end as usize])
             .collect();
         DocWords { doc, lower }
     }
@@ -120,8 +140,10 @@ impl Words<'_> {
             return false;
         };
         // An ASCII first letter needs neither the token's `str` nor Unicode's tables.
-        match token_bytes(self.doc.text(), token).first() {
-            Some(&b) if b.is_ascii() => b.is_ascii_uppercase(),
+        let first = (token.span.start < token.span.end)
+            .then(|| self.doc.text().as_bytes()[token.span.start as usize]);
+        match first {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
             _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
         }
     }
