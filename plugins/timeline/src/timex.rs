@@ -355,7 +355,12 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
                 i += 1;
                 continue;
             }
-            match find_at(&words, i, &anchor, tense).map(|found| with_clock(&words, found)) {
+            let found = if worth_trying(&words, i) {
+                find_at(&words, i, &anchor, tense)
+            } else {
+                None
+            };
+            match found.map(|found| with_clock(&words, found)) {
                 Some((from, to, kind, value, precision, date)) => {
                     // TimeML puts "at least", "nearly", "about" inside the
                     // timex of a length or of an "ago".
@@ -524,6 +529,51 @@ fn may_start(w: &Words, i: usize, bits: u8) -> bool {
         || (bytes.last() == Some(&b's') && stem_bits(b's') & UNIT_STEM != 0)
         || (bytes.last() == Some(&b'.') && stem_bits(b'.') & DOTTED != 0)
         || w.word(i + 1) == "century"
+}
+
+/// Whether [`find_at`] can match at `i` at all, judged by the word after
+/// the commonest first words ("the", "a", "that"): most of their uses begin
+/// no timex, and every rule is tried for each. Each list holds every word
+/// that some rule below reads after them; a word not in it makes them all
+/// fail.
+fn worth_trying(w: &Words, i: usize) -> bool {
+    let next = w.word(i + 1);
+    match w.word(i) {
+        "the" => {
+            matches!(
+                next,
+                // `quarter`
+                "comparable" | "corresponding" | "same" | "year-ago" | "year-earlier"
+                    | "prior-year" | "this" | "last" | "next" | "fiscal" | "first" | "second"
+                    | "third" | "fourth" | "quarter" | "latest" | "recent" | "period"
+                    // `relative`
+                    | "future" | "near" | "short" | "long" | "past" | "coming" | "previous"
+                    | "following" | "end" | "full" | "year" | "weekend" | "spring" | "summer"
+                    | "fall" | "autumn" | "winter" | "current"
+                    // `duration_or_set`
+                    | "few" | "several"
+            ) || unit(next).is_some()
+                || small_number(next).is_some()
+                || w.is_number(i + 1)
+                // "the third-quarter", "the first-half"; "the nineties".
+                || next.ends_with("-quarter")
+                || next.ends_with("-half")
+                || next.ends_with("ies")
+        }
+        "a" | "an" => {
+            unit(next).is_some()
+                || matches!(
+                    next,
+                    "few" | "while" | "more" | "additional" | "straight" | "consecutive"
+                )
+        }
+        "that" => matches!(next, "day" | "year" | "quarter" | "same"),
+        // Only "New Year's Day" and "New Year's Eve".
+        "new" => next == "year",
+        // "many years ago".
+        "many" => matches!(next, "days" | "weeks" | "months" | "years" | "decades"),
+        _ => true,
+    }
 }
 
 /// "Memorial Day, 9 a.m.", "Tuesday, 10 p.m.": a day and the clock time
