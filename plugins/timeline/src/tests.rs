@@ -971,3 +971,49 @@ fn the_merge_joins_on_a_shared_name_or_figure_not_a_topic() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn timexes_after_the_commonest_first_words() {
+    // "the", "a", "that", "new" and "many" try the rules only before some
+    // words (`worth_trying`); each phrase here needs one of those words.
+    let wednesday = "2020-02-19";
+    check(
+        "The talks resumed the next day.",
+        wednesday,
+        "the next day",
+        "2020-02-20",
+    );
+    // In February 2020 the third quarter is 2019's.
+    check(
+        "Sales rose in the third quarter.",
+        wednesday,
+        "the third quarter",
+        "2019-Q3",
+    );
+    check("That day, the ministers met.", wednesday, "That day", "2020-02-19");
+    check(
+        "A few days ago, rockets hit the port.",
+        wednesday,
+        "A few days ago",
+        "PAST_REF",
+    );
+    check(
+        "The fighting paused for a while.",
+        wednesday,
+        "a while",
+        "PXX",
+    );
+    check(
+        "Many years ago, the port was closed.",
+        wednesday,
+        "Many years ago",
+        "PAST_REF",
+    );
+    check(
+        "He spoke on New Year's Day.",
+        wednesday,
+        "New Year's Day",
+        "2020-01-01",
+    );
+    check("Prices fell in the nineties.", wednesday, "the nineties", "199");
+}
