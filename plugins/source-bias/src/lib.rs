@@ -514,9 +514,9 @@ impl SourceBias {
         let mut sampled: Vec<u64> = Vec::new();
         // At most a row a sentence: one allocation instead of the doublings.
         table.rows.reserve(doc.sentences.len());
-        for (index, &sentence) in doc.sentences.iter().enumerate() {
+        for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
             words.clear();
-            for t in doc.tokens_in(sentence) {
+            for t in tokens {
                 if t.kind == TokenKind::Punct {
                     continue;
                 }
@@ -528,11 +528,15 @@ impl SourceBias {
                 let mut hash = FNV_OFFSET;
                 let mut plain = true;
                 let mut k = 0;
-                while let Some(&b) = bytes.get(k) {
+                while k < bytes.len() {
+                    let b = bytes[k];
                     if b < 0x80 && b != b'.' {
                         hash = fnv_step(hash, b);
                         k += 1;
-                    } else if let [0xe2, 0x80, 0x98 | 0x99, ..] = bytes[k..] {
+                    } else if b == 0xe2
+                        && bytes.get(k + 1) == Some(&0x80)
+                        && matches!(bytes.get(k + 2), Some(0x98 | 0x99))
+                    {
                         hash = fnv_step(hash, b'\'');
                         k += 3;
                     } else {

@@ -624,9 +624,9 @@ struct Clause<'a> {
     doc: &'a AnnotatedDoc,
     tokens: &'a [Token],
     /// Each token lower-cased, sliced once: the rules read each word many times.
-    words: Vec<&'a str>,
+    words: &'a [&'a str],
     /// Outer quotation marks and what lies between them, per token.
-    quoted: Vec<bool>,
+    quoted: &'a [bool],
 }
 
 impl Clause<'_> {
@@ -1442,6 +1442,33 @@ fn subject_round_appositive(s: &Clause, comma: usize, limit: usize) -> Option<(u
     Some(phrase)
 }
 
+/// Every sentence with its tokens (what [`AnnotatedDoc::tokens_in`] gives
+/// for it), found in one walk over the tokens instead of two binary searches
+/// over all of them per sentence.
+pub(crate) fn sentence_tokens(doc: &AnnotatedDoc) -> impl Iterator<Item = (Span, &[Token])> {
+    let tokens = &doc.tokens[..];
+    let mut from = 0;
+    doc.sentences.iter().map(move |&sentence| {
+        // Sentences are in text order, so this one's first token is at or
+        // after the previous one's.
+        while tokens
+            .get(from)
+            .is_some_and(|t| t.span.start < sentence.start)
+        {
+            from += 1;
+        }
+        let mut to = from;
+        while tokens.get(to).is_some_and(|t| t.span.start < sentence.end) {
+            to += 1;
+        }
+        // As `tokens_in`: up to the last token that ends inside the sentence.
+        while to > from && tokens[to - 1].span.end > sentence.end {
+            to -= 1;
+        }
+        (sentence, &tokens[from..to])
+    })
+}
+
 /// Finds the quotations of one document, resolving "he"/"it" to the nearest
 /// earlier speaker that fits.
 pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
@@ -1467,6 +1494,8 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
     // (start, quotation, None if attributed or Some(whether it may continue the quote before)).
     let mut found: Vec<(u32, Quotation, Option<bool>)> = Vec::new();
     let mut next_quote = 0;
+    // Per-sentence buffers, reused from one sentence to the next.
+    let (mut quoted, mut words) = (Vec::new(), Vec::new());
     for &sentence in &doc.sentences {
         let tokens = doc.tokens_in(sentence);
         if tokens.is_empty() {
@@ -1483,23 +1512,24 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
             continue;
         }
         let nearby = &outer[next_quote..];
-        let quoted: Vec<bool> = tokens
-            .iter()
-            .map(|t| {
-                nearby
-                    .iter()
-                    .take_while(|q| q.start < sentence.end)
-                    .any(|q| q.start <= t.span.start && t.span.end <= q.end)
-            })
-            .collect();
+        quoted.clear();
+        quoted.extend(tokens.iter().map(|t| {
+            nearby
+                .iter()
+                .take_while(|q| q.start < sentence.end)
+                .any(|q| q.start <= t.span.start && t.span.end <= q.end)
+        }));
+        words.clear();
+        words.extend(
+            tokens
+                .iter()
+                .map(|t| &lower[t.span.start as usize..t.span.end as usize]),
+        );
         let s = Clause {
             doc,
             tokens,
-            words: tokens
-                .iter()
-                .map(|t| &lower[t.span.start as usize..t.span.end as usize])
-                .collect(),
-            quoted,
+            words: &words,
+            quoted: &quoted,
         };
         if !(0..s.len()).any(|k| !s.quoted[k] && verb_form(s.word(k)).is_some()) {
             continue;

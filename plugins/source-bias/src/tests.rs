@@ -572,3 +572,18 @@ fn shingles_fold_words_as_core_folds_them() {
     );
     assert_ne!(other, original);
 }
+
+#[test]
+fn sentences_get_the_tokens_tokens_in_gives_them() {
+    let mut docs = testing::bundled_corpus();
+    let texts = testing::random_texts(11, 300, 40, &["said", ".", "“", "”", "\n\n", " ", "U.S."]);
+    docs.extend(texts.iter().map(|t| testing::annotate(t, None)));
+    for doc in &docs {
+        let walked: Vec<_> = crate::quotes::sentence_tokens(doc).collect();
+        assert_eq!(walked.len(), doc.sentences.len());
+        for (&sentence, (span, tokens)) in doc.sentences.iter().zip(walked) {
+            assert_eq!(span, sentence);
+            assert_eq!(tokens, doc.tokens_in(sentence), "{:?}", doc.slice(sentence));
+        }
+    }
+}

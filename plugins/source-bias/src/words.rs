@@ -11,26 +11,23 @@ pub(crate) struct WordMap<V> {
     words: FxHashMap<Box<str>, V>,
 }
 
-/// Lengths above this share one shape class.
-const LONG: usize = 24;
-/// Letters a to z, then one class for every other byte.
-const CLASSES: usize = 27;
-
-/// A word's shape: its length (up to [`LONG`]) and the classes of its
-/// first and last bytes (the empty word's are the "other" class).
+/// A word's shape: its length (31 and above alike) and the low five bits
+/// of its first and last bytes, which tell the letters a to z apart; the
+/// empty word's are zero. Other bytes may share a letter's bits, which only
+/// lets a few more words through to the hash.
 #[inline]
 fn shape(word: &[u8]) -> usize {
-    let class = |b: Option<&u8>| match b {
-        Some(&b) if b.is_ascii_lowercase() => usize::from(b - b'a'),
-        _ => CLASSES - 1,
-    };
-    (word.len().min(LONG) * CLASSES + class(word.first())) * CLASSES + class(word.last())
+    let low = |b: Option<&u8>| usize::from(b.map_or(0, |&b| b & 31));
+    (word.len().min(31) << 10) | (low(word.first()) << 5) | low(word.last())
 }
+
+/// One bit for each of the 2^15 shapes.
+const SHAPES: usize = 1 << 15;
 
 impl<V> WordMap<V> {
     pub(crate) fn new(words: impl IntoIterator<Item = (Box<str>, V)>) -> WordMap<V> {
         let words: FxHashMap<Box<str>, V> = words.into_iter().collect();
-        let mut shapes = vec![0u64; ((LONG + 1) * CLASSES * CLASSES).div_ceil(64)];
+        let mut shapes = vec![0u64; SHAPES / 64];
         for word in words.keys() {
             let bit = shape(word.as_bytes());
             shapes[bit / 64] |= 1 << (bit % 64);
