@@ -258,26 +258,20 @@ impl Scorer {
     /// A sentence's parts by voice: the quoted text (inside quotation marks)
     /// and the rest, each as (voice, span of the part, text to score).
     pub fn voice_parts(doc: &AnnotatedDoc, sentence: Span) -> Vec<(Voice, Span, String)> {
-        let outer = outer_quotes(doc);
         let mut parts = Vec::new();
-        voice_parts_near(doc, sentence, &outer, &mut parts);
+        voice_parts_near(doc, sentence, &doc.quotes, &mut parts);
         parts
     }
 }
 
-/// The outer quotations of a document, in text order.
-fn outer_quotes(doc: &AnnotatedDoc) -> Vec<&Quote> {
-    doc.quotes.iter().filter(|q| q.depth == 0).collect()
-}
-
-/// [`Scorer::voice_parts`] appended to `parts`, given the document's outer
-/// quotes from the first one that may reach the sentence: the map walks the
-/// sentences and the quotes together instead of scanning every quote for
-/// every sentence.
+/// [`Scorer::voice_parts`] appended to `parts`, given the document's quotes
+/// from one at or before the first that may reach the sentence: the map
+/// walks the sentences and the quotes together instead of scanning every
+/// quote for every sentence.
 fn voice_parts_near(
     doc: &AnnotatedDoc,
     sentence: Span,
-    outer: &[&Quote],
+    quotes: &[Quote],
     parts: &mut Vec<(Voice, Span, String)>,
 ) {
     let clip = |s: Span| Span {
@@ -286,10 +280,10 @@ fn voice_parts_near(
     };
     // Quotes are sorted by start, and a quote's text lies inside its marks.
     let touching = || {
-        outer
+        quotes
             .iter()
             .take_while(|q| q.span.start < sentence.end)
-            .filter(|q| q.inner.overlaps(sentence))
+            .filter(|q| q.depth == 0 && q.inner.overlaps(sentence))
     };
     let has_letters = |s: &str| s.chars().any(char::is_alphabetic);
     if touching().next().is_none() {
@@ -426,19 +420,19 @@ impl newslens_core::Analyzer for SentimentLexicon {
         let mut sentences = reduce::sentences_table();
         // About one row a sentence; growing the table row by row reallocates it often.
         sentences.rows.reserve(doc.sentences.len());
-        let outer = outer_quotes(doc);
         let mut next_quote = 0;
         let mut parts = Vec::new();
         for (index, &sentence) in doc.sentences.iter().enumerate() {
             // Sentences come in text order: a quote that ends before this one
             // starts reaches no later sentence either.
-            while outer
+            while doc
+                .quotes
                 .get(next_quote)
                 .is_some_and(|q| q.inner.end <= sentence.start)
             {
                 next_quote += 1;
             }
-            voice_parts_near(doc, sentence, &outer[next_quote..], &mut parts);
+            voice_parts_near(doc, sentence, &doc.quotes[next_quote..], &mut parts);
             for (voice, span, text) in parts.drain(..) {
                 let s = self.scorer.score(&text);
                 let (start, end) = char_span(doc, span);
