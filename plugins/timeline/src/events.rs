@@ -33,6 +33,8 @@ pub fn events_table() -> Table {
 /// The words of one sentence, worked out once for all the timexes in it.
 struct SentenceWords<'a> {
     index: usize,
+    /// Each token as written: the rules read each several times per date.
+    raw: Vec<&'a str>,
     /// Each token lower-cased.
     lower: &'a [&'a str],
     /// Each token's word classes (`LEXICON`).
@@ -50,6 +52,7 @@ impl<'a> SentenceWords<'a> {
         let range = words.token_range(sentence);
         let tokens = &doc.tokens[range.clone()];
         let lower = &words.lower[range];
+        let raw = tokens.iter().map(|t| doc.slice(t.span)).collect();
         let actors = doc
             .mentions_in(sentence)
             .iter()
@@ -75,6 +78,7 @@ impl<'a> SentenceWords<'a> {
             .collect();
         SentenceWords {
             index,
+            raw,
             lower,
             class: classes,
             actors,
@@ -294,8 +298,8 @@ const SUB_OR_PREP: &[&str] = &["after", "before", "since", "until"];
 
 /// The parts of one sentence that a summary is cut from.
 struct Clauses<'a> {
-    doc: &'a AnnotatedDoc,
     tokens: &'a [newslens_core::text::Token],
+    raw: &'a [&'a str],
     lower: &'a [&'a str],
     class: &'a [u16],
     /// Token indices outside parentheses, dash asides and quote marks.
@@ -331,7 +335,7 @@ impl<'a> Clauses<'a> {
     ) -> Clauses<'a> {
         let tokens = doc.tokens_in(sentence);
         let n = tokens.len();
-        let raw = |i: usize| doc.slice(tokens[i].span);
+        let raw = |i: usize| words.raw[i];
         let lower = words.lower;
         let class = &words.class[..];
         let mut removed: Vec<bool> = tokens.iter().map(|t| timex.contains(t.span)).collect();
@@ -571,8 +575,8 @@ impl<'a> Clauses<'a> {
             segment_of[a..b].iter_mut().for_each(|x| *x = s);
         }
         Clauses {
-            doc,
             tokens,
+            raw: &words.raw,
             lower,
             class,
             kept,
@@ -688,7 +692,7 @@ impl<'a> Clauses<'a> {
             // A preposition after a noun belongs to the noun phrase ("the war
             // in Syria, which"); after a verb, it ends it ("launched by X, who").
             let after_verb = q < 2 || self.verb[q - 2] || self.cls(q - 2) & (PREP | DET) != 0;
-            let stop = (t.kind == TokenKind::Punct && is_stop_punct(self.doc.slice(t.span)))
+            let stop = (t.kind == TokenKind::Punct && is_stop_punct(self.raw[self.kept[q - 1]]))
                 || self.verb[q - 1]
                 || (w.len() > 4 && w.ends_with("ing"))
                 || (q >= 2 && self.word(q - 2) == "to")
@@ -1009,7 +1013,7 @@ impl<'a> Clauses<'a> {
                 if prev.is_some() && !glued {
                     out.push(' ');
                 }
-                out.push_str(self.doc.slice(span));
+                out.push_str(self.raw[i]);
                 prev = Some(span);
             }
         }

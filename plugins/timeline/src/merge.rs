@@ -515,16 +515,18 @@ impl Merge {
                 .push(key);
         }
         // Each day cluster's parties and words, for scoring coarse events against it.
-        let cluster_words: HashMap<usize, BTreeSet<u32>> = clusters
+        // Sorted and without repeats, as a set would give them, but built in one go.
+        let cluster_words: HashMap<usize, Vec<u32>> = clusters
             .iter()
             .map(|(&k, c)| {
-                (
-                    k,
-                    c.members
-                        .iter()
-                        .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
-                        .collect(),
-                )
+                let mut words: Vec<u32> = c
+                    .members
+                    .iter()
+                    .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
+                    .collect();
+                words.sort_unstable();
+                words.dedup();
+                (k, words)
             })
             .collect();
         // Each month's day clusters under every party and word they hold: a

@@ -990,7 +990,12 @@ fn timexes_after_the_commonest_first_words() {
         "the third quarter",
         "2019-Q3",
     );
-    check("That day, the ministers met.", wednesday, "That day", "2020-02-19");
+    check(
+        "That day, the ministers met.",
+        wednesday,
+        "That day",
+        "2020-02-19",
+    );
     check(
         "A few days ago, rockets hit the port.",
         wednesday,
@@ -1015,5 +1020,10 @@ fn timexes_after_the_commonest_first_words() {
         "New Year's Day",
         "2020-01-01",
     );
-    check("Prices fell in the nineties.", wednesday, "the nineties", "199");
+    check(
+        "Prices fell in the nineties.",
+        wednesday,
+        "the nineties",
+        "199",
+    );
 }
