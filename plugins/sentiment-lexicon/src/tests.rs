@@ -151,3 +151,23 @@ fn no_panic_on_arbitrary_text() {
         );
     }
 }
+
+#[test]
+fn quoted_text_holds_what_quote_at_finds() {
+    let mut docs = testing::bundled_corpus();
+    let texts = testing::random_texts(5, 200, 30, &["“", "”", "\"", "‘", "’", "said", " ", "\n\n"]);
+    docs.extend(texts.iter().map(|t| testing::annotate(t, None)));
+    let mut quoted_bytes = 0;
+    for doc in &docs {
+        let quoted = crate::QuotedText::new(doc);
+        for offset in 0..=doc.text().len() as u32 {
+            let expected = doc.quote_at(offset).is_some();
+            assert_eq!(quoted.holds(offset), expected, "{offset} in {:?}", doc.id());
+            quoted_bytes += usize::from(expected);
+        }
+    }
+    assert!(
+        quoted_bytes > 1000,
+        "the texts quote something: {quoted_bytes}"
+    );
+}
