@@ -87,6 +87,11 @@ impl<T: Default + Clone + PartialEq> Tally<T> {
         &mut self.counts[key]
     }
 
+    /// The count of `key` (the default when never reached).
+    fn get(&self, key: usize) -> T {
+        self.counts.get(key).cloned().unwrap_or_default()
+    }
+
     /// The keys reached since the last clear, with their counts.
     fn iter(&self) -> impl Iterator<Item = (usize, &T)> + '_ {
         self.touched.iter().map(|&key| (key, &self.counts[key]))
@@ -211,6 +216,9 @@ fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, 
 
 struct Cluster {
     date: String,
+    /// `date` read as a day, for day clusters: coarse events test many
+    /// days each.
+    day: Option<Date>,
     precision: String,
     members: Vec<usize>,
 }
@@ -240,9 +248,10 @@ fn week_start(value: &str) -> Option<Date> {
         .map(|w| w.date())
 }
 
-/// Does a coarse value ("2020-01", "2020-W02", "2020") cover a day ("2020-01-13")?
-fn covers(coarse: &str, day: &str) -> bool {
-    let Ok(date) = day.parse::<Date>() else {
+/// Does a coarse value ("2020-01", "2020-W02", "2020") cover a day ("2020-01-13"),
+/// which is `date` when it reads as one?
+fn covers(coarse: &str, day: &str, date: Option<Date>) -> bool {
+    let Some(date) = date else {
         return false;
     };
     if let Some((year, week)) = coarse.split_once("-W") {
@@ -343,13 +352,15 @@ impl Merge {
     /// in an order of the reports' own content (most shared words first, then
     /// outlet, document and sentence), so the groups do not depend on the
     /// order the rows arrived in.
-    fn group_day(&self, same_day: &mut [usize]) -> Vec<Vec<usize>> {
+    /// `users` is scratch space, kept from day to day so that it is
+    /// allocated once: how many of the day's reports hold each word.
+    fn group_day(&self, same_day: &mut [usize], users: &mut Tally<u32>) -> Vec<Vec<usize>> {
         let events = &self.events;
         let s = |id: u32| self.strings.name(id);
-        let mut users: HashMap<u32, u32> = HashMap::default();
+        users.clear();
         for &i in same_day.iter() {
             for &word in &events[i].terms {
-                *users.entry(word).or_default() += 1;
+                *users.entry(word as usize) += 1;
             }
         }
         // The reports most bound up with the day's others seed the groups,
@@ -358,7 +369,7 @@ impl Merge {
             events[i]
                 .terms
                 .iter()
-                .map(|w| users[w])
+                .map(|&w| users.get(w as usize))
                 .filter(|&u| u as usize <= COMMON_WORD)
                 .map(|u| u - 1)
                 .sum()
@@ -411,7 +422,7 @@ impl Merge {
                 .terms
                 .iter()
                 .copied()
-                .filter(|w| users[w] as usize <= COMMON_WORD)
+                .filter(|&w| users.get(w as usize) as usize <= COMMON_WORD)
                 .collect();
             score.clear();
             for &word in &words {
@@ -420,7 +431,8 @@ impl Merge {
                         let entry = score.entry(g);
                         entry.0 += 1;
                         // Rare: few of the day's reports outside the group use it.
-                        entry.1 += u32::from(((users[&word] - held) as usize) < RARE_WORD);
+                        entry.1 +=
+                            u32::from(((users.get(word as usize) - held) as usize) < RARE_WORD);
                         entry.2 += u32::from(named.binary_search(&word).is_ok());
                     }
                 }
@@ -488,14 +500,16 @@ impl Merge {
         }
         // Day clusters keyed by their earliest event.
         let mut clusters: BTreeMap<usize, Cluster> = BTreeMap::new();
+        let mut users = Tally::new();
         for same_day in by_date.values_mut() {
-            for mut members in self.group_day(same_day) {
+            for mut members in self.group_day(same_day, &mut users) {
                 members.sort_unstable();
                 let first = members[0];
                 clusters.insert(
                     first,
                     Cluster {
                         date: self.strings.name(self.events[first].date).to_string(),
+                        day: self.strings.name(self.events[first].date).parse().ok(),
                         precision: "day".into(),
                         members,
                     },
@@ -574,7 +588,10 @@ impl Merge {
                 .iter()
                 .filter(|&(key, &score)| {
                     score >= COARSE_SHARED
-                        && covers(s(events[i].date), &clusters[&key].date)
+                        && {
+                            let cluster = &clusters[&key];
+                            covers(s(events[i].date), &cluster.date, cluster.day)
+                        }
                         && !own_sentence(&key)
                 })
                 .map(|(key, &score)| (score, key))
@@ -613,6 +630,7 @@ impl Merge {
                         .entry(key)
                         .or_insert_with(|| Cluster {
                             date: s(events[i].date).to_string(),
+                            day: None,
                             precision: s(events[i].precision).to_string(),
                             members: Vec::new(),
                         })
@@ -634,14 +652,16 @@ impl Merge {
             .collect();
         dated.sort();
         // Candidate pairs share a word that few clusters use, within the window.
-        let mut users: HashMap<u32, Vec<(Date, usize)>> = HashMap::default();
+        // Indexed by word: every word is an interned string.
+        let mut users: Vec<Vec<(Date, usize)>> = vec![Vec::new(); strings.names.len()];
         for &(date, k) in &dated {
-            for word in &cluster_words[&key_of[k]] {
-                users.entry(*word).or_default().push((date, k));
+            for &word in &cluster_words[&key_of[k]] {
+                users[word as usize].push((date, k));
             }
         }
-        let mut candidates: BTreeSet<(usize, usize)> = BTreeSet::new();
-        for list in users.values().filter(|l| l.len() <= 50) {
+        // Sorted and without repeats below, as a set would hold them.
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for list in users.iter().filter(|l| l.len() <= 50) {
             // Each list is in date order, so the window ends at the first later day past it.
             for (x, &(da, a)) in list.iter().enumerate() {
                 for &(db, b) in &list[x + 1..] {
@@ -649,11 +669,13 @@ impl Merge {
                         break;
                     }
                     if da != db {
-                        candidates.insert((a.min(b), a.max(b)));
+                        candidates.push((a.min(b), a.max(b)));
                     }
                 }
             }
         }
+        candidates.sort_unstable();
+        candidates.dedup();
         for (a, b) in candidates {
             {
                 let (ca, cb) = (&clusters[a], &clusters[b]);
@@ -713,15 +735,29 @@ impl Merge {
             let mut reports: Vec<String> = members
                 .iter()
                 .map(|&m| {
-                    format!(
-                        "{}: \"{}\" ({})",
-                        s(events[m].source),
-                        events[m].written,
-                        s(events[m].doc)
-                    )
+                    let (source, doc) = (s(events[m].source), s(events[m].doc));
+                    let written = &events[m].written;
+                    let mut report =
+                        String::with_capacity(source.len() + written.len() + doc.len() + 7);
+                    for piece in [source, ": \"", written, "\" (", doc, ")"] {
+                        report.push_str(piece);
+                    }
+                    report
                 })
                 .collect();
             reports.dedup();
+            // The reports cell, and the key the rows are sorted by: the date
+            // and the reports, apart by "|".
+            let (mut cell, mut key) = (String::new(), cluster.date.clone());
+            key.push('|');
+            for (k, report) in reports.iter().enumerate() {
+                if k > 0 {
+                    cell.push_str(" | ");
+                    key.push('|');
+                }
+                cell.push_str(report);
+                key.push_str(report);
+            }
             let mut row = Row::new(vec![
                 cluster.date.clone().into(),
                 cluster.precision.clone().into(),
@@ -732,7 +768,7 @@ impl Merge {
                     .collect::<Vec<_>>()
                     .join(", ")
                     .into(),
-                reports.join(" | ").into(),
+                cell.into(),
                 disagreement.join("; ").into(),
                 sources.len().into(),
             ]);
@@ -745,7 +781,7 @@ impl Merge {
                     end,
                 })
                 .collect();
-            rows.push((format!("{}|{}", cluster.date, reports.join("|")), row));
+            rows.push((key, row));
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         for (_, row) in rows {
