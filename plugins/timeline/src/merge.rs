@@ -60,6 +60,23 @@ struct Event {
     evidence: Option<(u32, usize, usize)>,
 }
 
+/// Each source's, document's and date's place in the order of their names:
+/// sorting by it sorts as by the names, with numbers to compare instead.
+fn name_ranks(strings: &Interner, events: &[Event]) -> Vec<u32> {
+    let mut ids: Vec<u32> = events
+        .iter()
+        .flat_map(|e| [e.source, e.doc, e.date])
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.sort_unstable_by(|&a, &b| strings.name(a).cmp(strings.name(b)));
+    let mut rank = vec![u32::MAX; strings.names.len()];
+    for (place, &id) in ids.iter().enumerate() {
+        rank[id as usize] = place as u32;
+    }
+    rank
+}
+
 /// Counts kept per small index (a group's, or a day cluster's first event):
 /// the merge adds to them many times per report, and a vector indexed
 /// directly does that cheaper than a hash map. Every key is changed from
@@ -354,9 +371,14 @@ impl Merge {
     /// order the rows arrived in.
     /// `users` is scratch space, kept from day to day so that it is
     /// allocated once: how many of the day's reports hold each word.
-    fn group_day(&self, same_day: &mut [usize], users: &mut Tally<u32>) -> Vec<Vec<usize>> {
+    /// `rank` orders names as [`name_ranks`] gives.
+    fn group_day(
+        &self,
+        same_day: &mut [usize],
+        users: &mut Tally<u32>,
+        rank: &[u32],
+    ) -> Vec<Vec<usize>> {
         let events = &self.events;
-        let s = |id: u32| self.strings.name(id);
         users.clear();
         for &i in same_day.iter() {
             for &word in &events[i].terms {
@@ -382,16 +404,16 @@ impl Merge {
             let (x, y) = (&events[a], &events[b]);
             (
                 ta,
-                s(x.source),
-                s(x.doc),
+                rank[x.source as usize],
+                rank[x.doc as usize],
                 x.sentence,
                 &x.summary,
                 &x.written,
             )
                 .cmp(&(
                     tb,
-                    s(y.source),
-                    s(y.doc),
+                    rank[y.source as usize],
+                    rank[y.doc as usize],
                     y.sentence,
                     &y.summary,
                     &y.written,
@@ -470,22 +492,22 @@ impl Merge {
     pub fn finish(mut self, window_days: i64) -> Table {
         // Rows arrive in corpus or shard order; the merge sees them in an
         // order of their own content, so every way of reading gives one timeline.
-        let strings = &self.strings;
+        let rank = name_ranks(&self.strings, &self.events);
+        let r = |id: u32| rank[id as usize];
         self.events.sort_by(|x, y| {
-            let s = |id: u32| strings.name(id);
             (
-                s(x.source),
-                s(x.doc),
+                r(x.source),
+                r(x.doc),
                 x.sentence,
-                s(x.date),
+                r(x.date),
                 &x.written,
                 &x.summary,
             )
                 .cmp(&(
-                    s(y.source),
-                    s(y.doc),
+                    r(y.source),
+                    r(y.doc),
                     y.sentence,
-                    s(y.date),
+                    r(y.date),
                     &y.written,
                     &y.summary,
                 ))
@@ -502,7 +524,7 @@ impl Merge {
         let mut clusters: BTreeMap<usize, Cluster> = BTreeMap::new();
         let mut users = Tally::new();
         for same_day in by_date.values_mut() {
-            for mut members in self.group_day(same_day, &mut users) {
+            for mut members in self.group_day(same_day, &mut users, &rank) {
                 members.sort_unstable();
                 let first = members[0];
                 clusters.insert(
@@ -717,13 +739,13 @@ impl Merge {
             members.sort_by(|&a, &b| {
                 (
                     events[a].precision != day,
-                    s(events[a].source),
-                    s(events[a].doc),
+                    r(events[a].source),
+                    r(events[a].doc),
                 )
                     .cmp(&(
                         events[b].precision != day,
-                        s(events[b].source),
-                        s(events[b].doc),
+                        r(events[b].source),
+                        r(events[b].doc),
                     ))
             });
             let summary = members

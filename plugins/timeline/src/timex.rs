@@ -427,19 +427,26 @@ const START_WORDS: &str = "zero one two three four five six seven eight nine ten
          nowadays recently lately several many earlier later past daily hourly these weekly \
          monthly annually yearly every each";
 
-/// The words of [`WORD_BITS`], and per first byte the lengths of the words
-/// that begin with it (bit `len`): most tokens are no such word, and this
-/// tells so without hashing them.
+/// The words of [`WORD_BITS`], and per slot of their first and last bytes
+/// ([`ends_slot`]) the lengths of the words there (bit `len`): most tokens
+/// are no such word, and this tells so without hashing them.
 struct WordBits {
     words: crate::events::FastMap<&'static str, u8>,
-    lengths: [u32; 256],
+    lengths: [u32; 1024],
+}
+
+/// A slot for a word's first and last bytes; words that share one only
+/// cost a look-up that fails.
+fn ends_slot(first: u8, last: u8) -> usize {
+    ((usize::from(first) << 5) ^ usize::from(last)) & 1023
 }
 
 static WORD_BITS: std::sync::LazyLock<WordBits> = std::sync::LazyLock::new(|| {
     let words = word_bits_map();
-    let mut lengths = [0; 256];
+    let mut lengths = [0; 1024];
     for word in words.keys() {
-        lengths[usize::from(word.as_bytes()[0])] |= 1 << word.len();
+        let bytes = word.as_bytes();
+        lengths[ends_slot(bytes[0], bytes[bytes.len() - 1])] |= 1 << word.len();
     }
     WordBits { words, lengths }
 });
@@ -497,10 +504,10 @@ fn word_bits_map() -> crate::events::FastMap<&'static str, u8> {
 
 fn word_bits(word: &str) -> u8 {
     let table = &*WORD_BITS;
-    let Some(&first) = word.as_bytes().first() else {
+    let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
         return 0;
     };
-    if word.len() >= 32 || table.lengths[usize::from(first)] & (1 << word.len()) == 0 {
+    if word.len() >= 32 || table.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
         return 0;
     }
     table.words.get(word).copied().unwrap_or(0)
