@@ -6,7 +6,6 @@
 //! [`Merge`] folds the events table one row at a time into a few interned
 //! fields per event, so a batch reduce holds neither the table nor its rows.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::events::FastMap as HashMap;
@@ -170,7 +169,8 @@ const UNNAMED_RARE: usize = 5;
 /// with the shared tokenizer; and among them its names (capitalised words)
 /// and figures ("#14.7"). Figures join the clause's words, as the sentence's
 /// terms hold none.
-fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, Vec<Cow<'a, str>>) {
+/// Neither list is sorted nor free of repeats: the caller's ids are.
+fn clause_terms(summary: &str, terms: &[&str]) -> (Vec<ClauseWord>, Vec<ClauseWord>) {
     let mut word = String::new();
     let (mut out, mut named) = (Vec::new(), Vec::new());
     let (mut position, mut first) = (0, None);
@@ -181,9 +181,9 @@ fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, 
                 let figure: String = text.chars().filter(|&c| c != ',').collect();
                 // One-digit counts ("2 people") are too common to name an event.
                 if figure.chars().filter(char::is_ascii_digit).count() >= 2 {
-                    let key: Cow<'a, str> = Cow::Owned(format!("#{figure}"));
-                    out.push(key.clone());
-                    named.push(key);
+                    let key = format!("#{figure}");
+                    out.push(ClauseWord::Figure(key.clone()));
+                    named.push(ClauseWord::Figure(key));
                 }
             }
             newslens_core::text::TokenKind::Word => {
@@ -203,9 +203,9 @@ fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, 
                     }
                 }
                 let capital = text.chars().next().is_some_and(char::is_uppercase);
-                let term = terms.binary_search(&word.as_str()).ok().map(|k| terms[k]);
+                let term = terms.binary_search(&word.as_str()).ok();
                 if let Some(term) = term {
-                    out.push(Cow::Borrowed(term));
+                    out.push(ClauseWord::Term(term));
                 }
                 match position {
                     // A capital on the clause's first word may be the
@@ -213,22 +213,25 @@ fn clause_terms<'a>(summary: &'a str, terms: &[&'a str]) -> (Vec<Cow<'a, str>>, 
                     // when the next word is capitalised too ("Russian Foreign
                     // Minister Sergei Lavrov told").
                     0 => first = term.filter(|_| capital),
-                    1 if capital => named.extend(first.take().map(Cow::Borrowed)),
+                    1 if capital => named.extend(first.take().map(ClauseWord::Term)),
                     _ => {}
                 }
                 if position > 0 && capital {
-                    named.extend(term.map(Cow::Borrowed));
+                    named.extend(term.map(ClauseWord::Term));
                 }
                 position += 1;
             }
             _ => {}
         }
     }
-    for list in [&mut out, &mut named] {
-        list.sort_unstable();
-        list.dedup();
-    }
     (out, named)
+}
+
+/// A key word of a clause: one of its sentence's terms, by its index in
+/// them, or a figure ("#14.7").
+enum ClauseWord {
+    Term(usize),
+    Figure(String),
 }
 
 struct Cluster {
@@ -325,18 +328,31 @@ impl Merge {
         let strings = &mut self.strings;
         let terms = sorted_words(text("terms"), ' ');
         let (clause, named) = clause_terms(text("summary"), &terms);
-        let mut ids = |words: &mut dyn Iterator<Item = &str>| {
-            let mut ids: Vec<u32> = words.map(|w| strings.id(w)).collect();
+        // The clause's words are interned once, as terms; figures apart.
+        let term_ids: Vec<u32> = terms.iter().map(|w| strings.id(w)).collect();
+        let mut id_of = |word: &ClauseWord| match word {
+            ClauseWord::Term(k) => term_ids[*k],
+            ClauseWord::Figure(figure) => strings.id(figure),
+        };
+        let sorted = |mut ids: Vec<u32>| {
             ids.sort_unstable();
             ids.dedup();
             ids
         };
-        let figures = clause.iter().filter(|w| w.starts_with('#'));
-        let (terms, clause, named, actors) = (
-            ids(&mut terms.iter().copied().chain(figures.map(|w| &**w))),
-            ids(&mut clause.iter().map(|w| &**w)),
-            ids(&mut named.iter().map(|w| &**w)),
-            ids(&mut sorted_words(text("actors"), ',').into_iter()),
+        let clause_ids: Vec<u32> = clause.iter().map(&mut id_of).collect();
+        let named = sorted(named.iter().map(&mut id_of).collect());
+        let figures = clause
+            .iter()
+            .zip(&clause_ids)
+            .filter(|(word, _)| matches!(word, ClauseWord::Figure(_)))
+            .map(|(_, &id)| id);
+        let terms = sorted(term_ids.iter().copied().chain(figures).collect());
+        let clause = sorted(clause_ids);
+        let actors = sorted(
+            sorted_words(text("actors"), ',')
+                .into_iter()
+                .map(|w| strings.id(w))
+                .collect(),
         );
         let evidence = row
             .evidence
