@@ -10,6 +10,9 @@ use newslens_core::load::{load_path, LoadOptions};
 use newslens_core::run::annotate_all;
 use newslens_core::{testing, Annotator};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let Some(path) = testing::shared_corpus_path("recovery-covid19.jsonl.gz") else {
         return;

@@ -16,6 +16,9 @@ use newslens_core::testing::{cpu_and_wall_seconds as time, median};
 use newslens_core::text::AnnotatedDoc;
 use newslens_core::Report;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn env(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }

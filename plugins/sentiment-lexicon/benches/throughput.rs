@@ -24,6 +24,9 @@ use newslens_core::testing::thread_cpu_seconds;
 use newslens_sentiment_lexicon::parity::{fixture_sentences, SHARED};
 use newslens_sentiment_lexicon::Scorer;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Reads the sentences, then for every line it is sent, a number, times that
 /// many passes over them.
 const REFERENCE: &str = "import sys, time
