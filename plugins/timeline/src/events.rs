@@ -9,7 +9,7 @@ use newslens_core::text::TokenKind;
 use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
-use crate::words::{DocWords, Lowered};
+use crate::words::{ends_slot, DocWords, Lowered};
 
 pub fn events_table() -> Table {
     use ColumnType::*;
@@ -66,13 +66,25 @@ impl<'a> SentenceWords<'a> {
             .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
             .filter_map(|((tok, &word), _)| {
                 let hyphens = ['-', '\u{2010}', '\u{2011}'];
-                if word.contains(hyphens) {
+                // An ASCII word's bytes are its characters: no decoding.
+                let ascii = word.is_ascii();
+                let hyphenated = if ascii {
+                    word.bytes().any(|b| b == b'-')
+                } else {
+                    word.contains(hyphens)
+                };
+                if hyphenated {
                     let term = word.replace(hyphens, "");
                     (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
                         .then_some((tok.span, Cow::Owned(term)))
                 } else {
                     // The word's class is the one looked up above.
-                    (word.chars().count() >= 4).then_some((tok.span, Cow::Borrowed(word)))
+                    let long = if ascii {
+                        word.len() >= 4
+                    } else {
+                        word.chars().count() >= 4
+                    };
+                    long.then_some((tok.span, Cow::Borrowed(word)))
                 }
             })
             .collect();
@@ -278,18 +290,38 @@ pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 type Lexicon = FastMap<&'static str, u16>;
 
-static CLASSES: std::sync::LazyLock<Lexicon> = std::sync::LazyLock::new(|| {
-    let mut map = Lexicon::default();
-    for (class, words) in LEXICON {
-        for word in words.split_whitespace() {
-            *map.entry(word).or_insert(0) |= class;
+/// The lexicon, and per slot of a word's first and last bytes the lengths
+/// of its words there (bit `len`), which rules most other words out
+/// without hashing them.
+struct Classes {
+    words: Lexicon,
+    lengths: [u32; 1024],
+}
+
+static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
+    let mut words = Lexicon::default();
+    for (class, list) in LEXICON {
+        for word in list.split_whitespace() {
+            *words.entry(word).or_insert(0) |= class;
         }
     }
-    map
+    let mut lengths = [0; 1024];
+    for word in words.keys() {
+        let bytes = word.as_bytes();
+        lengths[ends_slot(bytes[0], bytes[bytes.len() - 1])] |= 1 << word.len();
+    }
+    Classes { words, lengths }
 });
 
 fn class(word: &str) -> u16 {
-    CLASSES.get(word).copied().unwrap_or(0)
+    let classes = &*CLASSES;
+    let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
+        return 0;
+    };
+    if word.len() >= 32 || classes.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
+        return 0;
+    }
+    classes.words.get(word).copied().unwrap_or(0)
 }
 
 /// Subordinators that can also be prepositions ("after rapid advances"): a

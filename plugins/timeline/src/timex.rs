@@ -187,7 +187,7 @@ fn season_of(word: &str) -> Option<&'static str> {
     })
 }
 
-use crate::words::{DocWords, Lowered, Words};
+use crate::words::{ends_slot, DocWords, Lowered, Words};
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
 type Found = (usize, usize, Type, String, Precision, Option<Date>);
@@ -433,12 +433,6 @@ const START_WORDS: &str = "zero one two three four five six seven eight nine ten
 struct WordBits {
     words: crate::events::FastMap<&'static str, u8>,
     lengths: [u32; 1024],
-}
-
-/// A slot for a word's first and last bytes; words that share one only
-/// cost a look-up that fails.
-fn ends_slot(first: u8, last: u8) -> usize {
-    ((usize::from(first) << 5) ^ usize::from(last)) & 1023
 }
 
 static WORD_BITS: std::sync::LazyLock<WordBits> = std::sync::LazyLock::new(|| {

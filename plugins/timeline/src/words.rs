@@ -63,6 +63,13 @@ impl Lowered {
     }
 }
 
+/// A slot (of 1,024) for a word's first and last bytes, for tables that
+/// rule most words out of a word list before hashing them; words that share
+/// a slot only cost a look-up that fails.
+pub fn ends_slot(first: u8, last: u8) -> usize {
+    ((usize::from(first) << 5) ^ usize::from(last)) & 1023
+}
+
 /// Whether lower-casing leaves a token's non-ASCII characters as they are:
 /// Latin-1's punctuation and signs, general punctuation and currency signs
 /// have no case.
