@@ -17,7 +17,7 @@ pub mod timex;
 pub mod words;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, StreamingReduce};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table};
 use serde::Deserialize;
 
@@ -131,6 +131,11 @@ impl Fold for MergeFold {
 
     fn finish(self: Box<Self>) -> Result<Report> {
         Ok(Report::new(vec![self.merge.finish(self.window_days)]))
+    }
+
+    /// The timeline a row at a time: a batch run writes it without holding it.
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+        self.merge.finish_into(self.window_days, out)
     }
 }
 

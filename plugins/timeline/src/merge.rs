@@ -5,19 +5,27 @@
 //!
 //! [`Merge`] folds the events table one row at a time into a few interned
 //! fields per event, so a batch reduce holds neither the table nor its rows.
+//! An event's word ids and its two texts live in arenas shared by all events
+//! (one allocation for the corpus, not six per event), and
+//! [`Merge::finish_into`] gives the timeline a row at a time, building each
+//! row only when it is written.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use crate::events::FastMap as HashMap;
 
+use anyhow::Result;
 use jiff::civil::Date;
+use newslens_core::analyzer::{ReportSink, TableSink};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
 
-/// Strings seen many times (outlets, documents, dates, words), stored once.
+/// Strings seen many times (outlets, documents, dates, words), stored once:
+/// the map and the list share each name's one allocation.
 #[derive(Default)]
 struct Interner {
-    ids: HashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
 }
 
 impl Interner {
@@ -26,8 +34,9 @@ impl Interner {
             return id;
         }
         let id = self.names.len() as u32;
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
+        let name: Arc<str> = name.into();
+        self.names.push(Arc::clone(&name));
+        self.ids.insert(name, id);
         id
     }
 
@@ -36,27 +45,89 @@ impl Interner {
     }
 }
 
-/// What the merge needs of one row of the events table. Word lists are
-/// interned, sorted by id and without repeats.
+/// The `evidence_doc` of an event whose row has no evidence.
+const NO_EVIDENCE: u32 = u32::MAX;
+
+/// What the merge needs of one row of the events table: ids and places in
+/// [`Merge`]'s arenas, no allocation of its own. Word lists are interned,
+/// sorted by id and without repeats.
 struct Event {
     source: u32,
     doc: u32,
     date: u32,
     precision: u32,
-    summary: Box<str>,
-    written: Box<str>,
-    actors: Vec<u32>,
-    terms: Vec<u32>,
-    /// The key words of the clause the summary gives, not of the whole
-    /// sentence: what tells apart two events one sentence dates.
-    clause: Vec<u32>,
-    /// The clause's names and figures: what one event's reports share and
-    /// reports of one topic need not.
-    named: Vec<u32>,
+    /// The document of the row's first evidence span, or [`NO_EVIDENCE`].
+    evidence_doc: u32,
+    /// The lengths of the event's four word lists, which follow one another
+    /// in `Merge::words` from `words` on: the sentence's terms; the key
+    /// words of the clause the summary gives, not of the whole sentence
+    /// (what tells apart two events one sentence dates); the clause's names
+    /// and figures (what one event's reports share and reports of one topic
+    /// need not); the parties.
+    lens: [u32; 4],
+    written_len: u32,
+    summary_len: u32,
     /// The sentence's character offset in its document.
     sentence: i64,
-    /// The row's first evidence span: (document, start, end).
-    evidence: Option<(u32, usize, usize)>,
+    words: usize,
+    /// Where `written` and then `summary` start in `Merge::text`. Rows are
+    /// appended, so this is also the order they came in.
+    text: usize,
+    /// The first evidence span's start and end.
+    evidence: (usize, usize),
+}
+
+impl Event {
+    fn list<'a>(&self, words: &'a [u32], which: usize) -> &'a [u32] {
+        let start = self.words
+            + self.lens[..which]
+                .iter()
+                .map(|&n| n as usize)
+                .sum::<usize>();
+        &words[start..start + self.lens[which] as usize]
+    }
+
+    fn terms<'a>(&self, words: &'a [u32]) -> &'a [u32] {
+        self.list(words, 0)
+    }
+
+    fn clause<'a>(&self, words: &'a [u32]) -> &'a [u32] {
+        self.list(words, 1)
+    }
+
+    fn named<'a>(&self, words: &'a [u32]) -> &'a [u32] {
+        self.list(words, 2)
+    }
+
+    fn actors<'a>(&self, words: &'a [u32]) -> &'a [u32] {
+        self.list(words, 3)
+    }
+
+    fn written<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.text..self.text + self.written_len as usize]
+    }
+
+    fn summary<'a>(&self, text: &'a str) -> &'a str {
+        let start = self.text + self.written_len as usize;
+        &text[start..start + self.summary_len as usize]
+    }
+}
+
+/// A cell's text cut, at a character boundary, to what an event's `u32`
+/// lengths hold; no real cell comes near 4 GB, but no text may panic.
+fn clip(text: &str) -> &str {
+    let mut end = text.len().min(u32::MAX as usize);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Appends a word list (cut to what a `u32` length holds) and gives its length.
+fn push_list(words: &mut Vec<u32>, list: &[u32]) -> u32 {
+    let list = &list[..list.len().min(u32::MAX as usize)];
+    words.extend_from_slice(list);
+    list.len() as u32
 }
 
 /// Each source's, document's and date's place in the order of their names:
@@ -235,11 +306,12 @@ enum ClauseWord {
 }
 
 struct Cluster {
-    date: String,
+    /// Interned, as is `precision`.
+    date: u32,
     /// `date` read as a day, for day clusters: coarse events test many
     /// days each.
     day: Option<Date>,
-    precision: String,
+    precision: u32,
     members: Vec<usize>,
 }
 
@@ -300,6 +372,10 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
 pub struct Merge {
     strings: Interner,
     events: Vec<Event>,
+    /// Every event's word lists, one after another.
+    words: Vec<u32>,
+    /// Every event's written date and summary, one after another.
+    text: String,
 }
 
 /// A day's reports join one group when they share this many of the group's
@@ -318,16 +394,80 @@ impl Group {
     }
 }
 
+/// The first seven characters of a date value: its month, for a day.
+fn month_of(date: &str) -> &str {
+    match date.char_indices().nth(7) {
+        Some((end, _)) => &date[..end],
+        None => date,
+    }
+}
+
+/// What the timeline's rows are built from once the events are merged:
+/// names, events and their texts, read-only.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    strings: &'a Interner,
+    events: &'a [Event],
+    text: &'a str,
+}
+
+impl<'a> Rows<'a> {
+    /// One member's report, `Source: "written" (doc)`, in pieces.
+    fn report(self, m: usize) -> [&'a str; 6] {
+        let e = &self.events[m];
+        [
+            self.strings.name(e.source),
+            ": \"",
+            e.written(self.text),
+            "\" (",
+            self.strings.name(e.doc),
+            ")",
+        ]
+    }
+
+    fn same_report(self, a: usize, b: usize) -> bool {
+        let bytes = |m| self.report(m).into_iter().flat_map(str::bytes);
+        bytes(a).eq(bytes(b))
+    }
+
+    /// The members whose report differs from the one before: the reports
+    /// cell lists each run of repeats once.
+    fn reports(self, members: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+        members
+            .iter()
+            .enumerate()
+            .filter(move |&(k, &m)| k == 0 || !self.same_report(members[k - 1], m))
+            .map(|(_, &m)| m)
+    }
+
+    /// The key the rows are sorted by, the date and the reports apart by
+    /// "|", in pieces: comparing it piece by piece sorts as the joined text
+    /// would, without building it for every row at once.
+    fn key(self, cluster: &'a Cluster) -> impl Iterator<Item = u8> + 'a {
+        let reports = self
+            .reports(&cluster.members)
+            .enumerate()
+            .flat_map(move |(k, m)| {
+                let apart = if k > 0 { "|" } else { "" };
+                std::iter::once(apart).chain(self.report(m))
+            });
+        [self.strings.name(cluster.date), "|"]
+            .into_iter()
+            .chain(reports)
+            .flat_map(str::bytes)
+    }
+}
+
 impl Merge {
     /// One row of the events table (columns found by name).
     pub fn add(&mut self, table: &Table, row: &Row) {
-        let text = |name: &str| match table.cell(row, name) {
+        let cell = |name: &str| match table.cell(row, name) {
             Some(Value::Text(s)) => s.as_str(),
             _ => "",
         };
         let strings = &mut self.strings;
-        let terms = sorted_words(text("terms"), ' ');
-        let (clause, named) = clause_terms(text("summary"), &terms);
+        let terms = sorted_words(cell("terms"), ' ');
+        let (clause, named) = clause_terms(cell("summary"), &terms);
         // The clause's words are interned once, as terms; figures apart.
         let term_ids: Vec<u32> = terms.iter().map(|w| strings.id(w)).collect();
         let mut id_of = |word: &ClauseWord| match word {
@@ -349,30 +489,38 @@ impl Merge {
         let terms = sorted(term_ids.iter().copied().chain(figures).collect());
         let clause = sorted(clause_ids);
         let actors = sorted(
-            sorted_words(text("actors"), ',')
+            sorted_words(cell("actors"), ',')
                 .into_iter()
                 .map(|w| strings.id(w))
                 .collect(),
         );
-        let evidence = row
-            .evidence
-            .first()
-            .map(|e| (strings.id(&e.doc), e.start, e.end));
+        let (evidence_doc, evidence) = match row.evidence.first() {
+            Some(e) => (strings.id(&e.doc), (e.start, e.end)),
+            None => (NO_EVIDENCE, (0, 0)),
+        };
+        let (source, doc) = (strings.id(cell("source")), strings.id(cell("doc")));
+        let (date, precision) = (strings.id(cell("date")), strings.id(cell("precision")));
+        let words = self.words.len();
+        let lens = [terms, clause, named, actors].map(|list| push_list(&mut self.words, &list));
+        let text = self.text.len();
+        let (written, summary) = (clip(cell("written")), clip(cell("summary")));
+        self.text.push_str(written);
+        self.text.push_str(summary);
         self.events.push(Event {
-            source: strings.id(text("source")),
-            doc: strings.id(text("doc")),
-            date: strings.id(text("date")),
-            precision: strings.id(text("precision")),
-            summary: text("summary").into(),
-            written: text("written").into(),
-            actors,
-            terms,
-            clause,
-            named,
+            source,
+            doc,
+            date,
+            precision,
+            evidence_doc,
+            lens,
+            written_len: written.len() as u32,
+            summary_len: summary.len() as u32,
             sentence: match table.cell(row, "start") {
                 Some(Value::Int(n)) => *n,
                 _ => -1,
             },
+            words,
+            text,
             evidence,
         });
     }
@@ -394,10 +542,10 @@ impl Merge {
         users: &mut Tally<u32>,
         rank: &[u32],
     ) -> Vec<Vec<usize>> {
-        let events = &self.events;
+        let (events, words, text) = (&self.events, &self.words[..], &self.text[..]);
         users.clear();
         for &i in same_day.iter() {
-            for &word in &events[i].terms {
+            for &word in events[i].terms(words) {
                 *users.entry(word as usize) += 1;
             }
         }
@@ -405,7 +553,7 @@ impl Merge {
         // so a group starts from the middle of an event, not its edge.
         let ties = |i: usize| -> u32 {
             events[i]
-                .terms
+                .terms(words)
                 .iter()
                 .map(|&w| users.get(w as usize))
                 .filter(|&u| u as usize <= COMMON_WORD)
@@ -423,16 +571,16 @@ impl Merge {
                 rank[x.source as usize],
                 rank[x.doc as usize],
                 x.sentence,
-                &x.summary,
-                &x.written,
+                x.summary(text),
+                x.written(text),
             )
                 .cmp(&(
                     tb,
                     rank[y.source as usize],
                     rank[y.doc as usize],
                     y.sentence,
-                    &y.summary,
-                    &y.written,
+                    y.summary(text),
+                    y.written(text),
                 ))
                 .then(a.cmp(&b))
         });
@@ -448,7 +596,7 @@ impl Merge {
         // with many others, but the name or figure of its event with few.
         let mut named: Vec<u32> = same_day
             .iter()
-            .flat_map(|&i| events[i].named.iter().copied())
+            .flat_map(|&i| events[i].named(words).iter().copied())
             .collect();
         named.sort_unstable();
         named.dedup();
@@ -456,14 +604,14 @@ impl Merge {
         // named ones among those.
         let mut score: Tally<(u32, u32, u32)> = Tally::new();
         for &i in same_day.iter() {
-            let words: Vec<u32> = events[i]
-                .terms
+            let held_words: Vec<u32> = events[i]
+                .terms(words)
                 .iter()
                 .copied()
                 .filter(|&w| users.get(w as usize) as usize <= COMMON_WORD)
                 .collect();
             score.clear();
-            for &word in &words {
+            for &word in &held_words {
                 for &g in holding.get(&word).into_iter().flatten() {
                     if let Some(held) = groups[g].core_count(word) {
                         let entry = score.entry(g);
@@ -493,7 +641,7 @@ impl Merge {
                 groups.len() - 1
             });
             groups[g].members.push(i);
-            for &word in &words {
+            for &word in &held_words {
                 let held = groups[g].holders.entry(word).or_default();
                 *held += 1;
                 if *held == 1 {
@@ -505,27 +653,45 @@ impl Merge {
     }
 
     /// The merged timeline of every event added.
-    pub fn finish(mut self, window_days: i64) -> Table {
+    pub fn finish(self, window_days: i64) -> Table {
+        let mut sink = ReportSink::default();
+        self.finish_into(window_days, &mut sink)
+            .expect("a ReportSink takes the one table finish_into gives");
+        sink.into_report()
+            .take_table("timeline")
+            .unwrap_or_else(timeline_table)
+    }
+
+    /// The merged timeline of every event added, given to `out` a row at a
+    /// time. Each stage's state is dropped once the next no longer reads it,
+    /// and a row is built only as it is written, so the peak is the events
+    /// and the day clusters' words, not the finished table.
+    pub fn finish_into(mut self, window_days: i64, out: &mut dyn TableSink) -> Result<()> {
         // Rows arrive in corpus or shard order; the merge sees them in an
         // order of their own content, so every way of reading gives one timeline.
         let rank = name_ranks(&self.strings, &self.events);
         let r = |id: u32| rank[id as usize];
-        self.events.sort_by(|x, y| {
+        let text = &self.text[..];
+        // Unstable, but the last key is the order the rows came in, as a
+        // stable sort would keep it.
+        self.events.sort_unstable_by(|x, y| {
             (
                 r(x.source),
                 r(x.doc),
                 x.sentence,
                 r(x.date),
-                &x.written,
-                &x.summary,
+                x.written(text),
+                x.summary(text),
+                x.text,
             )
                 .cmp(&(
                     r(y.source),
                     r(y.doc),
                     y.sentence,
                     r(y.date),
-                    &y.written,
-                    &y.summary,
+                    y.written(text),
+                    y.summary(text),
+                    y.text,
                 ))
         });
         let n = self.events.len();
@@ -543,56 +709,75 @@ impl Merge {
             for mut members in self.group_day(same_day, &mut users, &rank) {
                 members.sort_unstable();
                 let first = members[0];
+                let date = self.events[first].date;
                 clusters.insert(
                     first,
                     Cluster {
-                        date: self.strings.name(self.events[first].date).to_string(),
-                        day: self.strings.name(self.events[first].date).parse().ok(),
-                        precision: "day".into(),
+                        date,
+                        day: self.strings.name(date).parse().ok(),
+                        precision: day,
                         members,
                     },
                 );
             }
         }
-        let Merge { strings, events } = self;
+        drop((by_date, users));
+        let Merge {
+            strings,
+            events,
+            words,
+            text,
+        } = self;
         let s = |id: u32| strings.name(id);
         // Coarser events join the day cluster they cover that they share most with,
         // or else gather by their own value.
         // Day clusters by month, so a coarse event looks only at the days it may cover.
-        let mut by_month: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_month: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (&key, cluster) in &clusters {
             by_month
-                .entry(cluster.date.chars().take(7).collect())
+                .entry(month_of(s(cluster.date)))
                 .or_default()
                 .push(key);
         }
-        // Each day cluster's parties and words, for scoring coarse events against it.
-        // Sorted and without repeats, as a set would give them, but built in one go.
-        let cluster_words: HashMap<usize, Vec<u32>> = clusters
-            .iter()
-            .map(|(&k, c)| {
-                let mut words: Vec<u32> = c
-                    .members
-                    .iter()
-                    .flat_map(|&m| events[m].actors.iter().chain(&events[m].terms).copied())
-                    .collect();
-                words.sort_unstable();
-                words.dedup();
-                (k, words)
-            })
-            .collect();
+        // Each day cluster's parties and words, for scoring coarse events
+        // against it: sorted and without repeats, as a set would give them,
+        // one cluster after another in one vector.
+        let mut cluster_words: Vec<u32> = Vec::new();
+        let mut cluster_span: HashMap<usize, (usize, usize)> = HashMap::default();
+        for (&key, c) in &clusters {
+            let start = cluster_words.len();
+            for &m in &c.members {
+                cluster_words.extend_from_slice(events[m].actors(&words));
+                cluster_words.extend_from_slice(events[m].terms(&words));
+            }
+            cluster_words[start..].sort_unstable();
+            let mut end = start;
+            for k in start..cluster_words.len() {
+                if end == start || cluster_words[k] != cluster_words[end - 1] {
+                    cluster_words[end] = cluster_words[k];
+                    end += 1;
+                }
+            }
+            cluster_words.truncate(end);
+            cluster_span.insert(key, (start, end));
+        }
+        let words_of = |key: usize| {
+            let (start, end) = cluster_span[&key];
+            &cluster_words[start..end]
+        };
         // Each month's day clusters under every party and word they hold: a
         // coarse event counts what it shares with each cluster from the lists of
         // its own words, instead of comparing itself with every day of the month.
         let mut month_index: HashMap<&str, HashMap<u32, Vec<usize>>> = HashMap::default();
         for (month, keys) in &by_month {
-            let index = month_index.entry(month.as_str()).or_default();
-            for key in keys {
-                for &word in &cluster_words[key] {
-                    index.entry(word).or_default().push(*key);
+            let index = month_index.entry(month).or_default();
+            for &key in keys {
+                for &word in words_of(key) {
+                    index.entry(word).or_default().push(key);
                 }
             }
         }
+        drop(by_month);
         let mut own: HashMap<(u32, u32), HashMap<u32, Vec<usize>>> = HashMap::default();
         let mut shared: Tally<usize> = Tally::new();
         for i in (0..n).filter(|&i| events[i].precision != day) {
@@ -608,7 +793,7 @@ impl Merge {
             };
             shared.clear();
             for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
-                for word in &events[i].clause {
+                for word in events[i].clause(&words) {
                     for &key in index.get(word).into_iter().flatten() {
                         *shared.entry(key) += 1;
                     }
@@ -628,7 +813,7 @@ impl Merge {
                     score >= COARSE_SHARED
                         && {
                             let cluster = &clusters[&key];
-                            covers(s(events[i].date), &cluster.date, cluster.day)
+                            covers(s(events[i].date), s(cluster.date), cluster.day)
                         }
                         && !own_sentence(&key)
                 })
@@ -647,7 +832,7 @@ impl Merge {
                         .entry((events[i].date, events[i].precision))
                         .or_default();
                     let mut counts: HashMap<usize, usize> = HashMap::default();
-                    for w in &events[i].clause {
+                    for w in events[i].clause(&words) {
                         for &key in index.get(w).into_iter().flatten() {
                             *counts.entry(key).or_default() += 1;
                         }
@@ -658,7 +843,7 @@ impl Merge {
                         .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
                         .max()
                         .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
-                    for w in &events[i].clause {
+                    for w in events[i].clause(&words) {
                         let keys = index.entry(*w).or_default();
                         if !keys.contains(&key) && keys.len() < COMMON_WORD {
                             keys.push(key);
@@ -667,9 +852,9 @@ impl Merge {
                     clusters
                         .entry(key)
                         .or_insert_with(|| Cluster {
-                            date: s(events[i].date).to_string(),
+                            date: events[i].date,
                             day: None,
-                            precision: s(events[i].precision).to_string(),
+                            precision: events[i].precision,
                             members: Vec::new(),
                         })
                         .members
@@ -677,29 +862,43 @@ impl Merge {
                 }
             }
         }
+        drop((month_index, own, shared));
         let key_of: Vec<usize> = clusters.keys().copied().collect();
-        let clusters: Vec<Cluster> = clusters.into_values().collect();
+        let mut clusters: Vec<Cluster> = clusters.into_values().collect();
         // Disagreements: day clusters a few days apart that share parties and
         // several words, reported by different outlets.
-        let mut disagreements: Vec<Vec<String>> = vec![Vec::new(); clusters.len()];
         let mut dated: Vec<(Date, usize)> = clusters
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.precision == "day")
-            .filter_map(|(k, c)| c.date.parse::<Date>().ok().map(|d| (d, k)))
+            .filter(|(_, c)| c.precision == day)
+            .filter_map(|(k, c)| s(c.date).parse::<Date>().ok().map(|d| (d, k)))
             .collect();
         dated.sort();
-        // Candidate pairs share a word that few clusters use, within the window.
-        // Indexed by word: every word is an interned string.
-        let mut users: Vec<Vec<(Date, usize)>> = vec![Vec::new(); strings.names.len()];
-        for &(date, k) in &dated {
-            for &word in &cluster_words[&key_of[k]] {
-                users[word as usize].push((date, k));
+        // Candidate pairs share a word that few clusters use, within the
+        // window. The clusters under each word, in date order, one word
+        // after another in one vector (`starts` gives where each word's begin).
+        let mut starts = vec![0usize; strings.names.len() + 1];
+        for &(_, k) in &dated {
+            for &word in words_of(key_of[k]) {
+                starts[word as usize + 1] += 1;
             }
         }
+        for w in 1..starts.len() {
+            starts[w] += starts[w - 1];
+        }
+        let mut users: Vec<(Date, usize)> = vec![(Date::MIN, 0); starts[starts.len() - 1]];
+        let mut next = starts.clone();
+        for &(date, k) in &dated {
+            for &word in words_of(key_of[k]) {
+                users[next[word as usize]] = (date, k);
+                next[word as usize] += 1;
+            }
+        }
+        drop((next, dated, cluster_span, cluster_words, key_of));
         // Sorted and without repeats below, as a set would hold them.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for list in users.iter().filter(|l| l.len() <= 50) {
+        let lists = starts.windows(2).map(|w| &users[w[0]..w[1]]);
+        for list in lists.filter(|l| l.len() <= 50) {
             // Each list is in date order, so the window ends at the first later day past it.
             for (x, &(da, a)) in list.iter().enumerate() {
                 for &(db, b) in &list[x + 1..] {
@@ -712,47 +911,47 @@ impl Merge {
                 }
             }
         }
+        drop((users, starts));
         candidates.sort_unstable();
         candidates.dedup();
+        // (cluster, text) for the clusters that have any, in the order found.
+        let mut disagreements: Vec<(usize, String)> = Vec::new();
         for (a, b) in candidates {
+            let (ca, cb) = (&clusters[a], &clusters[b]);
+            if ca.date == cb.date {
+                continue;
+            }
+            // An outlet that reports both dates reports two events, not one event twice.
+            let sources_a: BTreeSet<u32> = ca.members.iter().map(|&m| events[m].source).collect();
+            if cb
+                .members
+                .iter()
+                .any(|&m| sources_a.contains(&events[m].source))
             {
-                let (ca, cb) = (&clusters[a], &clusters[b]);
-                if ca.date == cb.date {
-                    continue;
-                }
-                // An outlet that reports both dates reports two events, not one event twice.
-                let sources_a: BTreeSet<u32> =
-                    ca.members.iter().map(|&m| events[m].source).collect();
-                if cb
-                    .members
-                    .iter()
-                    .any(|&m| sources_a.contains(&events[m].source))
-                {
-                    continue;
-                }
-                let strong = ca.members.iter().any(|&x| {
-                    cb.members.iter().any(|&y| {
-                        let (ex, ey) = (&events[x], &events[y]);
-                        shared_count(&ex.actors, &ey.actors) >= 2
-                            && shared_count(&ex.terms, &ey.terms) >= 3
-                    })
-                });
-                if strong {
-                    let sources = |c: &Cluster| {
-                        let names: BTreeSet<&str> =
-                            c.members.iter().map(|&m| s(events[m].source)).collect();
-                        names.into_iter().collect::<Vec<_>>().join(", ")
-                    };
-                    disagreements[a].push(format!("{} dated it {}", sources(cb), cb.date));
-                    disagreements[b].push(format!("{} dated it {}", sources(ca), ca.date));
-                }
+                continue;
+            }
+            let strong = ca.members.iter().any(|&x| {
+                cb.members.iter().any(|&y| {
+                    let (ex, ey) = (&events[x], &events[y]);
+                    shared_count(ex.actors(&words), ey.actors(&words)) >= 2
+                        && shared_count(ex.terms(&words), ey.terms(&words)) >= 3
+                })
+            });
+            if strong {
+                let sources = |c: &Cluster| {
+                    let names: BTreeSet<&str> =
+                        c.members.iter().map(|&m| s(events[m].source)).collect();
+                    names.into_iter().collect::<Vec<_>>().join(", ")
+                };
+                disagreements.push((a, format!("{} dated it {}", sources(cb), s(cb.date))));
+                disagreements.push((b, format!("{} dated it {}", sources(ca), s(ca.date))));
             }
         }
-        let mut table = timeline_table();
-        let mut rows: Vec<(String, Row)> = Vec::new();
-        for (cluster, disagreement) in clusters.iter().zip(disagreements) {
-            let mut members = cluster.members.clone();
-            members.sort_by(|&a, &b| {
+        drop(words);
+        // Stable: each cluster's texts stay in the order found.
+        disagreements.sort_by_key(|&(k, _)| k);
+        for cluster in &mut clusters {
+            cluster.members.sort_by(|&a, &b| {
                 (
                     events[a].precision != day,
                     r(events[a].source),
@@ -764,41 +963,47 @@ impl Merge {
                         r(events[b].doc),
                     ))
             });
+        }
+        let rows = Rows {
+            strings: &strings,
+            events: &events,
+            text: &text,
+        };
+        // Stable, so rows with one key keep the clusters' order.
+        let mut order: Vec<usize> = (0..clusters.len()).collect();
+        order.sort_by(|&a, &b| rows.key(&clusters[a]).cmp(rows.key(&clusters[b])));
+        out.table(&timeline_table())?;
+        for k in order {
+            let cluster = &clusters[k];
+            let members = &cluster.members;
             let summary = members
                 .iter()
-                .map(|&m| &*events[m].summary)
-                .max_by_key(|text| (text.len().min(80), std::cmp::Reverse(text.len())))
-                .unwrap_or_default();
-            let sources: BTreeSet<&str> = members.iter().map(|&m| s(events[m].source)).collect();
-            let mut reports: Vec<String> = members
-                .iter()
-                .map(|&m| {
-                    let (source, doc) = (s(events[m].source), s(events[m].doc));
-                    let written = &events[m].written;
-                    let mut report =
-                        String::with_capacity(source.len() + written.len() + doc.len() + 7);
-                    for piece in [source, ": \"", written, "\" (", doc, ")"] {
-                        report.push_str(piece);
-                    }
-                    report
+                .map(|&m| &events[m])
+                .max_by_key(|e| {
+                    let len = e.summary_len as usize;
+                    (len.min(80), std::cmp::Reverse(len))
                 })
-                .collect();
-            reports.dedup();
-            // The reports cell, and the key the rows are sorted by: the date
-            // and the reports, apart by "|".
-            let (mut cell, mut key) = (String::new(), cluster.date.clone());
-            key.push('|');
-            for (k, report) in reports.iter().enumerate() {
-                if k > 0 {
+                .map_or("", |e| e.summary(&text));
+            let sources: BTreeSet<&str> = members.iter().map(|&m| s(events[m].source)).collect();
+            let mut cell = String::new();
+            for (place, m) in rows.reports(members).enumerate() {
+                if place > 0 {
                     cell.push_str(" | ");
-                    key.push('|');
                 }
-                cell.push_str(report);
-                key.push_str(report);
+                for piece in rows.report(m) {
+                    cell.push_str(piece);
+                }
             }
+            let found = disagreements.partition_point(|&(c, _)| c < k)
+                ..disagreements.partition_point(|&(c, _)| c <= k);
+            let disagreement = disagreements[found]
+                .iter()
+                .map(|(_, text)| text.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
             let mut row = Row::new(vec![
-                cluster.date.clone().into(),
-                cluster.precision.clone().into(),
+                s(cluster.date).into(),
+                s(cluster.precision).into(),
                 summary.into(),
                 sources
                     .iter()
@@ -807,24 +1012,21 @@ impl Merge {
                     .join(", ")
                     .into(),
                 cell.into(),
-                disagreement.join("; ").into(),
+                disagreement.into(),
                 sources.len().into(),
             ]);
             row.evidence = members
                 .iter()
-                .filter_map(|&m| events[m].evidence)
-                .map(|(doc, start, end)| Evidence {
-                    doc: s(doc).into(),
-                    start,
-                    end,
+                .map(|&m| &events[m])
+                .filter(|e| e.evidence_doc != NO_EVIDENCE)
+                .map(|e| Evidence {
+                    doc: s(e.evidence_doc).into(),
+                    start: e.evidence.0,
+                    end: e.evidence.1,
                 })
                 .collect();
-            rows.push((key, row));
+            out.row(row)?;
         }
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        for (_, row) in rows {
-            table.push(row);
-        }
-        table
+        Ok(())
     }
 }
