@@ -20,16 +20,16 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use newslens_core::analyzer::{fold_report, Fold, ReportSink, StreamingReduce, TableSink};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
 use crate::FastMap;
+
+mod shared;
+#[cfg(test)]
+pub(crate) use shared::group_by_hash;
+use shared::{Segments, SharedCopy};
 
 /// The per-document tables, in the order `map` fills them.
 pub fn map_tables() -> [Table; 7] {
@@ -139,11 +139,16 @@ const ORDER: [&str; 8] = [
 
 /// The reduce as a fold over map rows, so a batch run keeps only sums,
 /// interned names and capped evidence in memory. `quotes` passes through.
-/// Shared copy keeps each sentence's sampled hashes as integers (16 bytes a
-/// shingle) to find the sentence pairs, and spills the fields it prints to a
-/// temporary file, from which `finish` reads back the sentences in a pair
-/// only: one parse of `shingle_rows`, whose text is most of the map's bytes.
+/// Shared copy sorts each sentence's sampled hashes on disk (an external
+/// sort) to find the sentence pairs, and spills the fields it prints to a
+/// temporary file, from which `finish` reads the sentences of pairs back:
+/// one parse of `shingle_rows`, whose text is most of the map's bytes, and
+/// memory that does not grow with the corpus (see `shared`).
 pub fn plan(min_shared: usize) -> StreamingReduce {
+    plan_with(min_shared, Segments::default())
+}
+
+fn plan_with(min_shared: usize, segments: Segments) -> StreamingReduce {
     StreamingReduce {
         keep: vec![map_tables()[1].clone()],
         reads: vec![
@@ -155,7 +160,7 @@ pub fn plan(min_shared: usize) -> StreamingReduce {
             "tone_rows",
             "shingle_rows",
         ],
-        fold: Box::new(Tally::new(min_shared)),
+        fold: Box::new(Tally::new(min_shared, segments)),
         order: ORDER.to_vec(),
     }
 }
@@ -396,7 +401,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(min_shared: usize) -> Tally {
+    fn new(min_shared: usize, segments: Segments) -> Tally {
         Tally {
             min_shared,
             names: Names::default(),
@@ -409,7 +414,7 @@ impl Tally {
             words: FastMap::default(),
             loaded: FastMap::default(),
             tone: FastMap::default(),
-            shared: SharedCopy::default(),
+            shared: SharedCopy::new(segments),
             label_rows: Reader::new(["source", "actor", "label", "voice", "doc", "start", "end"]),
             quote_rows: Reader::new(["source", "side", "words", "named"]),
             attribution_rows: Reader::new(["source", "side", "class", "term"]),
@@ -424,7 +429,7 @@ impl Fold for Tally {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
         let names = &mut self.names;
         match table.name.as_str() {
-            "shingle_rows" => self.shared.add(table, row, &mut self.docs, names)?,
+            "shingle_rows" => self.shared.add(table, row, names)?,
             "label_rows" => {
                 let reader = &mut self.label_rows;
                 let key = reader.key(names, table, row);
@@ -446,13 +451,17 @@ impl Fold for Tally {
                 let [source, side] = reader.key(names, table, row);
                 let words = int(row, reader.at[2]);
                 let named = reader.at[3].and_then(|i| row.cells.get(i)) == Some(&Value::Bool(true));
-                let first = row.evidence.first().map(|e| span_of(&mut self.docs, e));
                 let voice = self.voices.entry([source, side]).or_default();
                 voice.quotes += 1;
                 voice.words += words;
-                if let Some(span) = first {
+                let outlet = self.quote_evidence.entry(source).or_default();
+                // A document is interned only for evidence that is kept, so
+                // the names do not grow with the corpus once rows are full.
+                let room = voice.evidence.0.len() < EVIDENCE_CAP || outlet.0.len() < EVIDENCE_CAP;
+                if let Some(e) = row.evidence.first().filter(|_| room) {
+                    let span = span_of(&mut self.docs, e);
                     voice.evidence.push(span);
-                    self.quote_evidence.entry(source).or_default().push(span);
+                    outlet.push(span);
                 }
                 let totals = self.totals.entry(source).or_default();
                 totals.quotes += 1;
@@ -530,7 +539,7 @@ impl Tally {
         let Tally {
             min_shared,
             names,
-            docs,
+            mut docs,
             labels,
             voices,
             totals,
@@ -686,7 +695,7 @@ impl Tally {
         ] {
             out.write_table(table)?;
         }
-        let shares = shared.finish_into(&docs, &names, min_shared, out)?;
+        let shares = shared.finish_into(&mut docs, &names, min_shared, out)?;
 
         // The profile: one row per outlet and dimension.
         let mut profile = Table::new(
@@ -853,376 +862,4 @@ impl Tally {
 
         out.write_table(profile)
     }
-}
-
-/// A sentence in a shared pair, read back from the spill.
-struct SharedRow {
-    doc: u32,
-    source: u32,
-    sentence: i64,
-    words: i64,
-    text: String,
-    evidence: Vec<Span>,
-}
-
-/// Shared copy: hashes in memory, the printed fields in a [`Spill`].
-struct SharedCopy {
-    shingle_rows: Reader<6>,
-    /// Every sampled (hash, row) pair, and each row's document.
-    hashes: Vec<(u64, u32)>,
-    row_docs: Vec<u32>,
-    spill: Option<Spill>,
-    /// The sentence pairs (rows, in order) that share enough shingles, and
-    /// the rows they name, sorted.
-    pairs: Vec<(u32, u32)>,
-    needed: Vec<u32>,
-    /// The rows of `needed`, in its order.
-    rows: Vec<SharedRow>,
-}
-
-impl Default for SharedCopy {
-    fn default() -> SharedCopy {
-        SharedCopy {
-            shingle_rows: Reader::new(["doc", "source", "sentence", "words", "text", "hashes"]),
-            hashes: Vec::new(),
-            row_docs: Vec::new(),
-            spill: None,
-            pairs: Vec::new(),
-            needed: Vec::new(),
-            rows: Vec::new(),
-        }
-    }
-}
-
-/// The fields of every shingle row that `shared_copy` prints, in row order,
-/// in a temporary file that is removed when this is dropped.
-struct Spill {
-    path: PathBuf,
-    out: Option<BufWriter<File>>,
-}
-
-impl Spill {
-    fn create() -> Result<Spill> {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "newslens-source-bias-{}-{}.rows",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
-        Ok(Spill {
-            path,
-            out: Some(BufWriter::new(file)),
-        })
-    }
-
-    fn write(
-        &mut self,
-        fields: (u32, u32, i64, i64),
-        text: &str,
-        evidence: &[Evidence],
-        docs: &mut Names,
-    ) -> std::io::Result<()> {
-        let Some(out) = self.out.as_mut() else {
-            return Ok(());
-        };
-        let (doc, source, sentence, words) = fields;
-        out.write_all(&doc.to_le_bytes())?;
-        out.write_all(&source.to_le_bytes())?;
-        out.write_all(&sentence.to_le_bytes())?;
-        out.write_all(&words.to_le_bytes())?;
-        out.write_all(&(text.len() as u64).to_le_bytes())?;
-        out.write_all(text.as_bytes())?;
-        out.write_all(&(evidence.len() as u32).to_le_bytes())?;
-        for e in evidence {
-            let s = span_of(docs, e);
-            for x in [s.doc, s.start, s.end] {
-                out.write_all(&x.to_le_bytes())?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Reads the rows back, keeping the ones `keep` names (sorted).
-    fn read(mut self, count: usize, keep: &[u32]) -> Result<Vec<SharedRow>> {
-        if let Some(out) = self.out.take() {
-            out.into_inner().map_err(|e| e.into_error())?;
-        }
-        let mut input = BufReader::new(
-            File::open(&self.path).with_context(|| format!("reading {}", self.path.display()))?,
-        );
-        fn u32_of(input: &mut impl Read) -> std::io::Result<u32> {
-            let mut b = [0; 4];
-            input.read_exact(&mut b)?;
-            Ok(u32::from_le_bytes(b))
-        }
-        fn u64_of(input: &mut impl Read) -> std::io::Result<u64> {
-            let mut b = [0; 8];
-            input.read_exact(&mut b)?;
-            Ok(u64::from_le_bytes(b))
-        }
-        let mut rows = Vec::with_capacity(keep.len());
-        let mut text = Vec::new();
-        for at in 0..count as u32 {
-            let wanted = keep.get(rows.len()) == Some(&at);
-            let doc = u32_of(&mut input)?;
-            let source = u32_of(&mut input)?;
-            let sentence = u64_of(&mut input)? as i64;
-            let words = u64_of(&mut input)? as i64;
-            let len = u64_of(&mut input)? as usize;
-            text.resize(len, 0);
-            input.read_exact(&mut text)?;
-            let spans = u32_of(&mut input)?;
-            let mut evidence = Vec::new();
-            for _ in 0..spans {
-                let span = Span {
-                    doc: u32_of(&mut input)?,
-                    start: u32_of(&mut input)?,
-                    end: u32_of(&mut input)?,
-                };
-                if wanted {
-                    evidence.push(span);
-                }
-            }
-            if wanted {
-                rows.push(SharedRow {
-                    doc,
-                    source,
-                    sentence,
-                    words,
-                    text: String::from_utf8_lossy(&text).into_owned(),
-                    evidence,
-                });
-            }
-        }
-        Ok(rows)
-    }
-}
-
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.out = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
-/// A hash of `map` (16 lower-case hex digits) without the generality of
-/// `from_str_radix`.
-fn parse_hex(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 16 {
-        return None;
-    }
-    let mut h = 0u64;
-    for &b in digits {
-        let d = HEX_DIGITS[usize::from(b)];
-        if d == NOT_HEX {
-            return None;
-        }
-        h = h << 4 | u64::from(d);
-    }
-    Some(h)
-}
-
-const NOT_HEX: u8 = 0xff;
-
-/// Each byte's value as a hex digit, or [`NOT_HEX`]: one load a digit
-/// instead of three range tests.
-const HEX_DIGITS: [u8; 256] = {
-    let mut table = [NOT_HEX; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => NOT_HEX,
-        };
-        b += 1;
-    }
-    table
-};
-
-impl SharedCopy {
-    fn add(&mut self, table: &Table, row: &Row, docs: &mut Names, names: &mut Names) -> Result<()> {
-        let at = self.row_docs.len() as u32;
-        let reader = &mut self.shingle_rows;
-        let [doc] = reader.key(docs, table, row);
-        self.row_docs.push(doc);
-        if self.spill.is_none() {
-            self.spill = Some(Spill::create()?);
-        }
-        let fields = (
-            doc,
-            reader.id(names, row, 1),
-            int(row, reader.at[2]),
-            int(row, reader.at[3]),
-        );
-        if let Some(spill) = &mut self.spill {
-            spill
-                .write(fields, &cell(row, reader.at[4]), &row.evidence, docs)
-                .context("writing the shared-copy spill")?;
-        }
-        let hashes = reader.at[5]
-            .and_then(|i| row.cells.get(i))
-            .and_then(Value::as_str)
-            .unwrap_or("");
-        for h in hashes.as_bytes().split(|&b| b == b' ') {
-            if let Some(h) = parse_hex(h) {
-                self.hashes.push((h, at));
-            }
-        }
-        Ok(())
-    }
-
-    /// Sentences of two documents that share `min_shared` sampled shingles:
-    /// grouped by hash, so the work grows with the corpus, not its square.
-    fn match_pairs(&mut self, min_shared: usize) {
-        let grouped = group_by_hash(std::mem::take(&mut self.hashes));
-        let mut counts: FastMap<(u32, u32), usize> = FastMap::default();
-        for rows in grouped.chunk_by(|a, b| a.0 == b.0) {
-            // A shingle in very many sentences is boilerplate, not shared copy.
-            if rows.len() < 2 || rows.len() > 50 {
-                continue;
-            }
-            for (x, &(_, a)) in rows.iter().enumerate() {
-                let doc_a = self.row_docs[a as usize];
-                for &(_, b) in &rows[x + 1..] {
-                    if doc_a != self.row_docs[b as usize] {
-                        *counts.entry((a.min(b), a.max(b))).or_default() += 1;
-                    }
-                }
-            }
-        }
-        drop(grouped);
-        let mut pairs: Vec<(u32, u32)> = counts
-            .into_iter()
-            .filter(|&(_, n)| n >= min_shared)
-            .map(|(pair, _)| pair)
-            .collect();
-        pairs.sort_unstable();
-        self.needed = pairs.iter().flat_map(|&(a, b)| [a, b]).collect();
-        self.needed.sort_unstable();
-        self.needed.dedup();
-        self.pairs = pairs;
-    }
-
-    /// Gives `out` the `shared_copy` table (one row per shared passage: a
-    /// sentence of doc_a and its copy in doc_b) a row at a time, made from
-    /// the sorted pairs as written, and returns the words each outlet shares
-    /// with each other one, by [source, other].
-    fn finish_into(
-        mut self,
-        docs: &Names,
-        names: &Names,
-        min_shared: usize,
-        out: &mut dyn TableSink,
-    ) -> Result<FastMap<[u32; 2], Count>> {
-        use ColumnType::*;
-        self.match_pairs(min_shared);
-        if let Some(spill) = self.spill.take() {
-            self.rows = spill.read(self.row_docs.len(), &self.needed)?;
-        }
-        if self.rows.len() != self.needed.len() {
-            bail!("source-bias: the shared-copy spill lost rows");
-        }
-        let doc_ranks = docs.ranks();
-        let row = |at: u32| &self.rows[self.needed.partition_point(|&n| n < at)];
-        let mut found: Vec<(&SharedRow, &SharedRow)> = self
-            .pairs
-            .iter()
-            .map(|&(a, b)| {
-                let (ra, rb) = (row(a), row(b));
-                if docs.name(ra.doc) <= docs.name(rb.doc) {
-                    (ra, rb)
-                } else {
-                    (rb, ra)
-                }
-            })
-            .collect();
-        // Stable, so passages of the same sentence pair keep row order.
-        found.sort_by_key(|(a, b)| {
-            (
-                doc_ranks[a.doc as usize],
-                doc_ranks[b.doc as usize],
-                a.sentence,
-            )
-        });
-        let table = Table::new(
-            "shared_copy",
-            &[
-                ("doc_a", Text),
-                ("doc_b", Text),
-                ("source_a", Text),
-                ("source_b", Text),
-                ("words", Int),
-                ("text", Text),
-            ],
-        );
-        let mut shares: FastMap<[u32; 2], Count> = FastMap::default();
-        let mut share = |source: u32, other: u32, a: &SharedRow, b: &SharedRow| {
-            let e = shares.entry([source, other]).or_default();
-            e.n += a.words;
-            for &s in a.evidence.iter().chain(&b.evidence) {
-                e.evidence.push(s);
-            }
-        };
-        for &(a, b) in &found {
-            share(a.source, b.source, a, b);
-            if a.source != b.source {
-                share(b.source, a.source, a, b);
-            }
-        }
-        out.table(&table)?;
-        for (a, b) in found {
-            let mut row = Row::new(vec![
-                docs.name(a.doc).into(),
-                docs.name(b.doc).into(),
-                names.name(a.source).into(),
-                names.name(b.source).into(),
-                a.words.into(),
-                a.text.as_str().into(),
-            ]);
-            row.evidence = a
-                .evidence
-                .iter()
-                .chain(&b.evidence)
-                .map(|&s| evidence_of(docs, s))
-                .collect();
-            out.row(row)?;
-        }
-        Ok(shares)
-    }
-}
-
-/// `pairs` ordered so that equal hashes are adjacent: a counting sort on the
-/// top bits, then each bucket (a few entries on average) sorted on its own.
-pub(crate) fn group_by_hash(pairs: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
-    if pairs.is_empty() {
-        return pairs;
-    }
-    let bits = (usize::BITS - pairs.len().leading_zeros()).clamp(1, 24);
-    let bucket = |h: u64| (h >> (64 - bits)) as usize;
-    let mut starts = vec![0usize; (1 << bits) + 1];
-    for &(h, _) in &pairs {
-        starts[bucket(h) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut next = starts.clone();
-    let mut out = vec![(0u64, 0u32); pairs.len()];
-    for pair in pairs {
-        let b = bucket(pair.0);
-        out[next[b]] = pair;
-        next[b] += 1;
-    }
-    for w in starts.windows(2) {
-        out[w[0]..w[1]].sort_unstable();
-    }
-    out
 }
