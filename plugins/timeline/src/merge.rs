@@ -58,13 +58,15 @@ struct Event {
     precision: u32,
     /// The document of the row's first evidence span, or [`NO_EVIDENCE`].
     evidence_doc: u32,
-    /// The lengths of the event's four word lists, which follow one another
-    /// in `Merge::words` from `words` on: the sentence's terms; the key
-    /// words of the clause the summary gives, not of the whole sentence
-    /// (what tells apart two events one sentence dates); the clause's names
-    /// and figures (what one event's reports share and reports of one topic
-    /// need not); the parties.
-    lens: [u32; 4],
+    /// The lengths of the sentence's terms and the parties. In
+    /// `Merge::words` from `words` on come the terms, then two masks over
+    /// them (a bit a term, 32 a word): the key words of the clause the
+    /// summary gives, not of the whole sentence (what tells apart two
+    /// events one sentence dates), and the clause's names and figures (what
+    /// one event's reports share and reports of one topic need not); then
+    /// the parties. Both clause lists are terms, so a mask holds them in a
+    /// bit a word instead of an id.
+    lens: [u32; 2],
     written_len: u32,
     summary_len: u32,
     /// The sentence's character offset in its document.
@@ -78,29 +80,37 @@ struct Event {
 }
 
 impl Event {
-    fn list<'a>(&self, words: &'a [u32], which: usize) -> &'a [u32] {
-        let start = self.words
-            + self.lens[..which]
-                .iter()
-                .map(|&n| n as usize)
-                .sum::<usize>();
-        &words[start..start + self.lens[which] as usize]
+    /// How many `u32` words each mask takes.
+    fn mask_len(&self) -> usize {
+        (self.lens[0] as usize).div_ceil(32)
     }
 
     fn terms<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        self.list(words, 0)
+        &words[self.words..self.words + self.lens[0] as usize]
     }
 
-    fn clause<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        self.list(words, 1)
+    /// The terms a mask (0: the clause's, 1: its names) has a bit for.
+    fn masked<'a>(&self, words: &'a [u32], which: usize) -> impl Iterator<Item = u32> + 'a {
+        let start = self.words + self.lens[0] as usize + which * self.mask_len();
+        let mask = &words[start..start + self.mask_len()];
+        self.terms(words)
+            .iter()
+            .enumerate()
+            .filter(move |&(k, _)| mask[k / 32] >> (k % 32) & 1 == 1)
+            .map(|(_, &id)| id)
     }
 
-    fn named<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        self.list(words, 2)
+    fn clause<'a>(&self, words: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        self.masked(words, 0)
+    }
+
+    fn named<'a>(&self, words: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
+        self.masked(words, 1)
     }
 
     fn actors<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        self.list(words, 3)
+        let start = self.words + self.lens[0] as usize + 2 * self.mask_len();
+        &words[start..start + self.lens[1] as usize]
     }
 
     fn written<'a>(&self, text: &'a str) -> &'a str {
@@ -128,6 +138,23 @@ fn push_list(words: &mut Vec<u32>, list: &[u32]) -> u32 {
     let list = &list[..list.len().min(u32::MAX as usize)];
     words.extend_from_slice(list);
     list.len() as u32
+}
+
+/// Appends a mask over `terms` with a bit for each of `subset`'s words
+/// (sorted, as `terms` is, and all in it).
+fn push_mask(words: &mut Vec<u32>, terms: &[u32], subset: &[u32]) {
+    let start = words.len();
+    words.resize(start + terms.len().div_ceil(32), 0);
+    let mut k = 0;
+    for id in subset {
+        // Both are sorted: each of the subset's words is found after the last.
+        while k < terms.len() && terms[k] < *id {
+            k += 1;
+        }
+        if terms.get(k) == Some(id) {
+            words[start + k / 32] |= 1 << (k % 32);
+        }
+    }
 }
 
 /// Each source's, document's and date's place in the order of their names:
@@ -230,6 +257,9 @@ const COMMON_WORD: usize = 40;
 /// reports of the day use (a name, a place): on a busy news day two shared
 /// everyday words ("cases", "state") chain unrelated reports together.
 const RARE_WORD: usize = 3;
+/// A word that more day clusters hold than this pairs none of them as one
+/// event dated differently.
+const RARE_CLUSTERS: usize = 50;
 /// Reports that share no name or figure are still one event when they share
 /// this many rare words: outlets name one party differently ("EU foreign
 /// ministers agreed to launch" and "European Union foreign affairs ministers
@@ -303,6 +333,14 @@ fn clause_terms(summary: &str, terms: &[&str]) -> (Vec<ClauseWord>, Vec<ClauseWo
 enum ClauseWord {
     Term(usize),
     Figure(String),
+}
+
+/// Where a day cluster's words are: an event's terms (a cluster of that
+/// event alone), or a range of the gathered clusters' words.
+#[derive(Clone, Copy)]
+enum WordSpan {
+    Terms(usize),
+    Gathered(usize, usize),
 }
 
 struct Cluster {
@@ -501,7 +539,11 @@ impl Merge {
         let (source, doc) = (strings.id(cell("source")), strings.id(cell("doc")));
         let (date, precision) = (strings.id(cell("date")), strings.id(cell("precision")));
         let words = self.words.len();
-        let lens = [terms, clause, named, actors].map(|list| push_list(&mut self.words, &list));
+        let terms_len = push_list(&mut self.words, &terms);
+        let terms = &terms[..terms_len as usize];
+        push_mask(&mut self.words, terms, &clause);
+        push_mask(&mut self.words, terms, &named);
+        let lens = [terms_len, push_list(&mut self.words, &actors)];
         let text = self.text.len();
         let (written, summary) = (clip(cell("written")), clip(cell("summary")));
         self.text.push_str(written);
@@ -596,7 +638,7 @@ impl Merge {
         // with many others, but the name or figure of its event with few.
         let mut named: Vec<u32> = same_day
             .iter()
-            .flat_map(|&i| events[i].named(words).iter().copied())
+            .flat_map(|&i| events[i].named(words))
             .collect();
         named.sort_unstable();
         named.dedup();
@@ -742,9 +784,18 @@ impl Merge {
         // Each day cluster's parties and words, for scoring coarse events
         // against it: sorted and without repeats, as a set would give them,
         // one cluster after another in one vector.
+        // A cluster of one report without parties (most of them) holds just
+        // its terms, which are read where they are; the others' words are
+        // gathered one cluster after another in `cluster_words`.
         let mut cluster_words: Vec<u32> = Vec::new();
-        let mut cluster_span: HashMap<usize, (usize, usize)> = HashMap::default();
+        let mut cluster_span: HashMap<usize, WordSpan> = HashMap::default();
         for (&key, c) in &clusters {
+            if let [m] = c.members[..] {
+                if events[m].lens[1] == 0 {
+                    cluster_span.insert(key, WordSpan::Terms(m));
+                    continue;
+                }
+            }
             let start = cluster_words.len();
             for &m in &c.members {
                 cluster_words.extend_from_slice(events[m].actors(&words));
@@ -759,24 +810,34 @@ impl Merge {
                 }
             }
             cluster_words.truncate(end);
-            cluster_span.insert(key, (start, end));
+            cluster_span.insert(key, WordSpan::Gathered(start, end));
         }
-        let words_of = |key: usize| {
-            let (start, end) = cluster_span[&key];
-            &cluster_words[start..end]
+        let words_of = |key: usize| match cluster_span[&key] {
+            WordSpan::Terms(m) => events[m].terms(&words),
+            WordSpan::Gathered(start, end) => &cluster_words[start..end],
         };
         // Each month's day clusters under every party and word they hold: a
         // coarse event counts what it shares with each cluster from the lists of
         // its own words, instead of comparing itself with every day of the month.
+        // Only the words of some month's or week's clause are ever looked up.
+        let mut looked_up = vec![false; strings.names.len()];
+        for e in events.iter() {
+            if matches!(s(e.precision), "month" | "week") {
+                for word in e.clause(&words) {
+                    looked_up[word as usize] = true;
+                }
+            }
+        }
         let mut month_index: HashMap<&str, HashMap<u32, Vec<usize>>> = HashMap::default();
         for (month, keys) in &by_month {
             let index = month_index.entry(month).or_default();
             for &key in keys {
-                for &word in words_of(key) {
+                for &word in words_of(key).iter().filter(|&&w| looked_up[w as usize]) {
                     index.entry(word).or_default().push(key);
                 }
             }
         }
+        drop(looked_up);
         drop(by_month);
         let mut own: HashMap<(u32, u32), HashMap<u32, Vec<usize>>> = HashMap::default();
         let mut shared: Tally<usize> = Tally::new();
@@ -794,7 +855,7 @@ impl Merge {
             shared.clear();
             for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
                 for word in events[i].clause(&words) {
-                    for &key in index.get(word).into_iter().flatten() {
+                    for &key in index.get(&word).into_iter().flatten() {
                         *shared.entry(key) += 1;
                     }
                 }
@@ -833,7 +894,7 @@ impl Merge {
                         .or_default();
                     let mut counts: HashMap<usize, usize> = HashMap::default();
                     for w in events[i].clause(&words) {
-                        for &key in index.get(w).into_iter().flatten() {
+                        for &key in index.get(&w).into_iter().flatten() {
                             *counts.entry(key).or_default() += 1;
                         }
                     }
@@ -844,7 +905,7 @@ impl Merge {
                         .max()
                         .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
                     for w in events[i].clause(&words) {
-                        let keys = index.entry(*w).or_default();
+                        let keys = index.entry(w).or_default();
                         if !keys.contains(&key) && keys.len() < COMMON_WORD {
                             keys.push(key);
                         }
@@ -875,30 +936,39 @@ impl Merge {
             .collect();
         dated.sort();
         // Candidate pairs share a word that few clusters use, within the
-        // window. The clusters under each word, in date order, one word
-        // after another in one vector (`starts` gives where each word's begin).
-        let mut starts = vec![0usize; strings.names.len() + 1];
+        // window. The clusters under each such word, in date order, one word
+        // after another in one vector (`starts` gives where each word's
+        // begin); the common words, which most pairs of a word and a cluster
+        // are, have none.
+        let mut users_of = vec![0u32; strings.names.len()];
         for &(_, k) in &dated {
             for &word in words_of(key_of[k]) {
-                starts[word as usize + 1] += 1;
+                users_of[word as usize] = users_of[word as usize].saturating_add(1);
             }
         }
-        for w in 1..starts.len() {
-            starts[w] += starts[w - 1];
+        let mut starts = vec![0usize; strings.names.len() + 1];
+        for (w, &count) in users_of.iter().enumerate() {
+            let kept = if count as usize <= RARE_CLUSTERS {
+                count as usize
+            } else {
+                0
+            };
+            starts[w + 1] = starts[w] + kept;
         }
         let mut users: Vec<(Date, usize)> = vec![(Date::MIN, 0); starts[starts.len() - 1]];
         let mut next = starts.clone();
         for &(date, k) in &dated {
             for &word in words_of(key_of[k]) {
-                users[next[word as usize]] = (date, k);
-                next[word as usize] += 1;
+                if users_of[word as usize] as usize <= RARE_CLUSTERS {
+                    users[next[word as usize]] = (date, k);
+                    next[word as usize] += 1;
+                }
             }
         }
-        drop((next, dated, cluster_span, cluster_words, key_of));
+        drop((next, users_of, dated, cluster_span, cluster_words, key_of));
         // Sorted and without repeats below, as a set would hold them.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
-        let lists = starts.windows(2).map(|w| &users[w[0]..w[1]]);
-        for list in lists.filter(|l| l.len() <= 50) {
+        for list in starts.windows(2).map(|w| &users[w[0]..w[1]]) {
             // Each list is in date order, so the window ends at the first later day past it.
             for (x, &(da, a)) in list.iter().enumerate() {
                 for &(db, b) in &list[x + 1..] {
