@@ -184,29 +184,55 @@ fn get_u64(r: &mut impl Read) -> std::io::Result<u64> {
 
 fn get_str(r: &mut impl Read) -> std::io::Result<Text> {
     let len = get_u32(r)? as usize;
+    let invalid = |e| std::io::Error::new(std::io::ErrorKind::InvalidData, e);
+    // Names are short: read them on the stack, so a short one (which
+    // `Text` keeps inline) costs no allocation at all.
+    let mut short = [0u8; 64];
+    if len <= short.len() {
+        r.read_exact(&mut short[..len])?;
+        return std::str::from_utf8(&short[..len])
+            .map(Text::from)
+            .map_err(invalid);
+    }
     let mut bytes = vec![0; len];
     r.read_exact(&mut bytes)?;
     String::from_utf8(bytes)
         .map(Text::from)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        .map_err(|e| invalid(e.utf8_error()))
 }
 
-fn put_evidence(w: &mut impl Write, evidence: &[Evidence]) -> std::io::Result<()> {
+/// A span's document as the index of one of the item's own documents
+/// (nearly always), or else as its name after this mark.
+const NAMED_DOC: u8 = u8::MAX;
+
+fn put_evidence(w: &mut impl Write, evidence: &[Evidence], docs: [&str; 2]) -> std::io::Result<()> {
     put_u32(w, evidence.len() as u32)?;
     for e in evidence {
-        put_str(w, &e.doc)?;
+        match docs.iter().position(|&d| d == e.doc) {
+            Some(i) => w.write_all(&[i as u8])?,
+            None => {
+                w.write_all(&[NAMED_DOC])?;
+                put_str(w, &e.doc)?;
+            }
+        }
         put_u64(w, e.start as u64)?;
         put_u64(w, e.end as u64)?;
     }
     Ok(())
 }
 
-fn get_evidence(r: &mut impl Read) -> std::io::Result<Vec<Evidence>> {
+fn get_evidence(r: &mut impl Read, docs: [&Text; 2]) -> std::io::Result<Vec<Evidence>> {
     let n = get_u32(r)? as usize;
     let mut evidence = Vec::with_capacity(n.min(16));
     for _ in 0..n {
+        let mut which = [0];
+        r.read_exact(&mut which)?;
+        let doc = match docs.get(usize::from(which[0])) {
+            Some(&doc) => doc.clone(),
+            None => get_str(r)?,
+        };
         evidence.push(Evidence {
-            doc: get_str(r)?,
+            doc,
             start: get_u64(r)? as usize,
             end: get_u64(r)? as usize,
         });
@@ -257,18 +283,25 @@ impl Facts {
         put_u64(w, self.words as u64)?;
         put_u64(w, self.text_at)?;
         put_u32(w, self.text_len)?;
-        put_evidence(w, &self.evidence)
+        put_evidence(w, &self.evidence, [&self.doc, &self.doc])
     }
 
     fn decode(r: &mut impl Read) -> std::io::Result<Facts> {
+        let doc = get_str(r)?;
+        let source = get_u32(r)?;
+        let sentence = get_u64(r)? as i64;
+        let words = get_u64(r)? as i64;
+        let text_at = get_u64(r)?;
+        let text_len = get_u32(r)?;
+        let evidence = get_evidence(r, [&doc, &doc])?;
         Ok(Facts {
-            doc: get_str(r)?,
-            source: get_u32(r)?,
-            sentence: get_u64(r)? as i64,
-            words: get_u64(r)? as i64,
-            text_at: get_u64(r)?,
-            text_len: get_u32(r)?,
-            evidence: get_evidence(r)?,
+            doc,
+            source,
+            sentence,
+            words,
+            text_at,
+            text_len,
+            evidence,
         })
     }
 }
@@ -300,21 +333,31 @@ impl Sortable for Passage {
         put_u64(w, self.words as u64)?;
         put_u64(w, self.text_at)?;
         put_u32(w, self.text_len)?;
-        put_evidence(w, &self.evidence)
+        put_evidence(w, &self.evidence, [&self.doc_a, &self.doc_b])
     }
 
     fn decode<R: Read>(r: &mut R) -> std::io::Result<Passage> {
+        let doc_a = get_str(r)?;
+        let doc_b = get_str(r)?;
+        let sentence = get_u64(r)? as i64;
+        let rows = RowPair::decode(r)?;
+        let source_a = get_u32(r)?;
+        let source_b = get_u32(r)?;
+        let words = get_u64(r)? as i64;
+        let text_at = get_u64(r)?;
+        let text_len = get_u32(r)?;
+        let evidence = get_evidence(r, [&doc_a, &doc_b])?;
         Ok(Passage {
-            doc_a: get_str(r)?,
-            doc_b: get_str(r)?,
-            sentence: get_u64(r)? as i64,
-            rows: RowPair::decode(r)?,
-            source_a: get_u32(r)?,
-            source_b: get_u32(r)?,
-            words: get_u64(r)? as i64,
-            text_at: get_u64(r)?,
-            text_len: get_u32(r)?,
-            evidence: get_evidence(r)?,
+            doc_a,
+            doc_b,
+            sentence,
+            rows,
+            source_a,
+            source_b,
+            words,
+            text_at,
+            text_len,
+            evidence,
         })
     }
 }
@@ -469,7 +512,8 @@ impl Spill {
             File::open(&self.path).with_context(|| format!("reading {}", self.path.display()))?;
         Ok(Texts {
             file,
-            buffer: Vec::new(),
+            doc: Text::default(),
+            texts: FastMap::default(),
         })
     }
 }
@@ -520,18 +564,29 @@ impl Scan {
     }
 }
 
-/// Texts read from the spill where the facts say they are.
+/// Texts read from the spill where the facts say they are. The table
+/// gives one doc_a's passages together, each sentence once per document
+/// it shares with, so the texts of the current doc_a are kept until the next.
 struct Texts {
     file: File,
-    buffer: Vec<u8>,
+    doc: Text,
+    texts: FastMap<u64, String>,
 }
 
 impl Texts {
-    fn text(&mut self, at: u64, len: u32) -> Result<&str> {
-        self.buffer.resize(len as usize, 0);
-        read_at(&self.file, &mut self.buffer, at)?;
-        std::str::from_utf8(&self.buffer)
-            .context("the shared-copy spill holds text that is not UTF-8")
+    fn text(&mut self, doc: &str, at: u64, len: u32) -> Result<&str> {
+        if self.doc != doc {
+            self.doc = doc.into();
+            self.texts.clear();
+        }
+        if let std::collections::hash_map::Entry::Vacant(slot) = self.texts.entry(at) {
+            let mut buffer = vec![0; len as usize];
+            read_at(&self.file, &mut buffer, at)?;
+            let text = String::from_utf8(buffer)
+                .context("the shared-copy spill holds text that is not UTF-8")?;
+            slot.insert(text);
+        }
+        Ok(self.texts.get(&at).map_or("", String::as_str))
     }
 }
 
@@ -780,13 +835,14 @@ impl SharedCopy {
                     break;
                 }
             }
+            let text = texts.text(&p.doc_a, p.text_at, p.text_len)?.into();
             let mut row = Row::new(vec![
                 p.doc_a.into(),
                 p.doc_b.into(),
                 names.name(p.source_a).into(),
                 names.name(p.source_b).into(),
                 p.words.into(),
-                texts.text(p.text_at, p.text_len)?.into(),
+                text,
             ]);
             row.evidence = p.evidence;
             out.row(row)?;
@@ -892,6 +948,35 @@ mod tests {
                 assert_eq!(back, expected, "{count} items in segments of {segment}");
             }
         }
+    }
+
+    #[test]
+    fn a_passage_comes_back_from_disk_as_it_went() {
+        let span = |doc: &str, start| Evidence {
+            doc: doc.into(),
+            start,
+            end: start + 10,
+        };
+        let passage = Passage {
+            doc_a: "a-1".into(),
+            doc_b: "an id longer than any name that a string keeps inline, ninety bytes or so in all".into(),
+            sentence: 4,
+            rows: RowPair {
+                first: 7,
+                second: 3_000_000_000,
+            },
+            source_a: 1,
+            source_b: 2,
+            words: 25,
+            text_at: 1 << 40,
+            text_len: 152,
+            // A span of neither document is written by name.
+            evidence: vec![span("a-1", 0), span("elsewhere", 5), span("an id longer than any name that a string keeps inline, ninety bytes or so in all", 9)],
+        };
+        let mut bytes = Vec::new();
+        passage.encode(&mut bytes).unwrap();
+        let back = Passage::decode(&mut bytes.as_slice()).unwrap();
+        assert_eq!(format!("{back:?}"), format!("{passage:?}"));
     }
 
     fn mapped(docs: &[(&str, &str, String)]) -> Report {
