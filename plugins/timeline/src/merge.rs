@@ -335,6 +335,13 @@ enum ClauseWord {
     Figure(String),
 }
 
+/// The clusters under `word` in a month's sorted (word, cluster) pairs.
+fn clusters_with(pairs: &[(u32, u32)], word: u32) -> impl Iterator<Item = usize> + '_ {
+    let start = pairs.partition_point(|&(w, _)| w < word);
+    let end = start + pairs[start..].partition_point(|&(w, _)| w == word);
+    pairs[start..end].iter().map(|&(_, key)| key as usize)
+}
+
 /// Where a day cluster's words are: an event's terms (a cluster of that
 /// event alone), or a range of the gathered clusters' words.
 #[derive(Clone, Copy)]
@@ -828,14 +835,18 @@ impl Merge {
                 }
             }
         }
-        let mut month_index: HashMap<&str, HashMap<u32, Vec<usize>>> = HashMap::default();
+        // Per month, (word, cluster) pairs sorted, so a word's clusters are
+        // a range of them; cluster keys are event indices, which fit in a u32
+        // as any merge that fits in memory has fewer events.
+        let mut month_index: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         for (month, keys) in &by_month {
-            let index = month_index.entry(month).or_default();
-            for &key in keys {
-                for &word in words_of(key).iter().filter(|&&w| looked_up[w as usize]) {
-                    index.entry(word).or_default().push(key);
-                }
-            }
+            let mut pairs: Vec<(u32, u32)> = keys
+                .iter()
+                .flat_map(|&key| words_of(key).iter().map(move |&word| (word, key as u32)))
+                .filter(|&(word, _)| looked_up[word as usize])
+                .collect();
+            pairs.sort_unstable();
+            month_index.insert(month, pairs);
         }
         drop(looked_up);
         drop(by_month);
@@ -853,9 +864,9 @@ impl Merge {
                 _ => BTreeSet::new(),
             };
             shared.clear();
-            for index in months.iter().filter_map(|m| month_index.get(m.as_str())) {
+            for pairs in months.iter().filter_map(|m| month_index.get(m.as_str())) {
                 for word in events[i].clause(&words) {
-                    for &key in index.get(&word).into_iter().flatten() {
+                    for key in clusters_with(pairs, word) {
                         *shared.entry(key) += 1;
                     }
                 }
