@@ -1111,3 +1111,112 @@ impl Merge {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use newslens_core::{Row, Table, Value};
+
+    /// An events row as the map writes it; `terms` are the sentence's key words.
+    fn event(source: &str, doc: &str, written: &str, summary: &str, terms: &str) -> Row {
+        let text = |s: &str| Value::Text(s.into());
+        Row::new(vec![
+            text(doc),
+            text(source),
+            text("2020-03-05"),
+            text("day"),
+            text(summary),
+            text(""),
+            Value::Int(0),
+            Value::Int(summary.chars().count() as i64),
+            text(written),
+            text(terms),
+        ])
+    }
+
+    /// 35 filler terms that sort before the event's own words, so that
+    /// these come after the 32nd term, in the second word of each mask.
+    fn fillers(prefix: &str) -> String {
+        (1..=35).map(|k| format!("{prefix}{k:02} ")).collect()
+    }
+
+    fn merged(first_summary: &str) -> Table {
+        let mut events = crate::events::events_table();
+        let own = "forces general haftar misrata shelled tripoli";
+        events.push(event(
+            "Outlet A",
+            "a",
+            "Thursday",
+            first_summary,
+            &format!("{}{own}", fillers("alpha")),
+        ));
+        events.push(event(
+            "Outlet B",
+            "b",
+            "March 5",
+            "shelling hit tripoli and misrata",
+            &format!("{}hit misrata shelling tripoli", fillers("beta")),
+        ));
+        super::timeline(&events, 3)
+    }
+
+    /// Two reports of one day that share two rare words are one event when
+    /// some report of the day names them (capitalised in its clause), and
+    /// two events when none does: the names come from the mask's bits past
+    /// the first 32 terms.
+    #[test]
+    fn names_past_the_32nd_term_join_reports_of_one_day() {
+        let named = merged("forces of General Haftar shelled Tripoli and Misrata");
+        assert_eq!(named.rows.len(), 1, "{:?}", named.rows);
+        let row = &named.rows[0];
+        assert_eq!(crate::text(&named, row, "outlets"), "2");
+        assert_eq!(
+            crate::text(&named, row, "reports"),
+            "Outlet A: \"Thursday\" (a) | Outlet B: \"March 5\" (b)"
+        );
+
+        let unnamed = merged("forces shelled tripoli and misrata");
+        assert_eq!(unnamed.rows.len(), 2, "{:?}", unnamed.rows);
+    }
+
+    /// A batch run gets the timeline a row at a time; the rows are those
+    /// `finish` collects, in the same order.
+    #[test]
+    fn finish_into_gives_the_rows_of_finish() {
+        struct Rows(Vec<Row>, usize);
+        impl newslens_core::analyzer::TableSink for Rows {
+            fn table(&mut self, _: &Table) -> anyhow::Result<()> {
+                self.1 += 1;
+                Ok(())
+            }
+            fn row(&mut self, row: Row) -> anyhow::Result<()> {
+                self.0.push(row);
+                Ok(())
+            }
+            fn note(&mut self, _: String) -> anyhow::Result<()> {
+                Ok(())
+            }
+        }
+        let mut events = crate::events::events_table();
+        for (source, doc, written) in [("B", "b1", "Thursday"), ("A", "a1", "March 5")] {
+            events.push(event(
+                source,
+                doc,
+                written,
+                "Haftar's forces shelled Tripoli",
+                "forces haftar shelled tripoli",
+            ));
+        }
+        let fold = |events: &Table| {
+            let mut merge = super::Merge::default();
+            for row in &events.rows {
+                merge.add(events, row);
+            }
+            merge
+        };
+        let mut streamed = Rows(Vec::new(), 0);
+        fold(&events).finish_into(3, &mut streamed).unwrap();
+        assert_eq!(streamed.1, 1);
+        assert_eq!(streamed.0, fold(&events).finish(3).rows);
+        assert_eq!(streamed.0.len(), 1);
+    }
+}
