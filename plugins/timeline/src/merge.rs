@@ -8,9 +8,16 @@
 //! An event's word ids and its two texts live in arenas shared by all events
 //! (one allocation for the corpus, not six per event), and
 //! [`Merge::finish_into`] gives the timeline a row at a time, building each
-//! row only when it is written.
+//! row only when it is written. Summaries, read back only to break ties in
+//! the merge's order and for the one a row prints, go to a temporary file
+//! once they pass a few megabytes.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use crate::events::FastMap as HashMap;
@@ -45,12 +52,115 @@ impl Interner {
     }
 }
 
+/// Summaries held in memory before they are written to a temporary file.
+const SPILL_AT: usize = 1 << 20;
+
+/// Every event's summary, one after another: the first [`SPILL_AT`] bytes
+/// and the latest in memory, the rest in a temporary file. Should the file
+/// fail to write, the summaries stay in memory.
+struct Summaries {
+    memory: String,
+    /// The bytes in the file, which come before `memory`.
+    flushed: usize,
+    file: Option<File>,
+    /// The file's path while it has one to remove (on Unix it is removed
+    /// as soon as it is open).
+    path: Option<PathBuf>,
+    failed: bool,
+    spill_at: usize,
+}
+
+impl Default for Summaries {
+    fn default() -> Summaries {
+        Summaries::spilling_at(SPILL_AT)
+    }
+}
+
+impl Summaries {
+    fn spilling_at(spill_at: usize) -> Summaries {
+        Summaries {
+            memory: String::new(),
+            flushed: 0,
+            file: None,
+            path: None,
+            failed: false,
+            spill_at,
+        }
+    }
+
+    /// Adds a summary and gives where it starts.
+    fn push(&mut self, summary: &str) -> usize {
+        let at = self.flushed + self.memory.len();
+        self.memory.push_str(summary);
+        if self.memory.len() >= self.spill_at && !self.failed && self.flush().is_err() {
+            self.failed = true;
+        }
+        at
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => {
+                static FILES: AtomicUsize = AtomicUsize::new(0);
+                let path = std::env::temp_dir().join(format!(
+                    "newslens-timeline-{}-{}.summaries",
+                    std::process::id(),
+                    FILES.fetch_add(1, Ordering::Relaxed)
+                ));
+                let file = File::options()
+                    .read(true)
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)?;
+                // Unix keeps an open file whose name is gone, so a killed
+                // run leaves nothing behind.
+                if !(cfg!(unix) && std::fs::remove_file(&path).is_ok()) {
+                    self.path = Some(path);
+                }
+                self.file.insert(file)
+            }
+        };
+        file.write_all(self.memory.as_bytes())?;
+        self.flushed += self.memory.len();
+        self.memory.clear();
+        Ok(())
+    }
+
+    fn read(&self, e: &Event) -> std::io::Result<Cow<'_, str>> {
+        let (at, len) = (e.summary_at, e.summary_len as usize);
+        if at >= self.flushed {
+            let start = at - self.flushed;
+            return Ok(Cow::Borrowed(&self.memory[start..start + len]));
+        }
+        let mut file = self.file.as_ref().ok_or_else(|| {
+            std::io::Error::other("a summary before the first one in memory, with no file")
+        })?;
+        file.seek(SeekFrom::Start(at as u64))?;
+        let mut bytes = vec![0; len];
+        file.read_exact(&mut bytes)?;
+        String::from_utf8(bytes)
+            .map(Cow::Owned)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
+
+impl Drop for Summaries {
+    fn drop(&mut self) {
+        if let Some(path) = &self.path {
+            // Nothing to do when it fails: the file is in the temporary directory.
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// The `evidence_doc` of an event whose row has no evidence.
 const NO_EVIDENCE: u32 = u32::MAX;
 
 /// What the merge needs of one row of the events table: ids and places in
 /// [`Merge`]'s arenas, no allocation of its own. Word lists are interned,
 /// sorted by id and without repeats.
+#[derive(Clone, Copy)]
 struct Event {
     source: u32,
     doc: u32,
@@ -69,12 +179,18 @@ struct Event {
     lens: [u32; 2],
     written_len: u32,
     summary_len: u32,
+    /// The event's place, by summary and then written date, among the
+    /// events of its sentence with its source, document and date (0 for
+    /// one alone), once `finish` has sorted them.
+    within: u32,
     /// The sentence's character offset in its document.
     sentence: i64,
     words: usize,
-    /// Where `written` and then `summary` start in `Merge::text`. Rows are
-    /// appended, so this is also the order they came in.
+    /// Where `written` starts in `Merge::text`.
     text: usize,
+    /// Where the summary starts in `Merge::summaries`. Rows are appended,
+    /// so this is also the order they came in.
+    summary_at: usize,
     /// The first evidence span's start and end.
     evidence: (usize, usize),
 }
@@ -115,11 +231,6 @@ impl Event {
 
     fn written<'a>(&self, text: &'a str) -> &'a str {
         &text[self.text..self.text + self.written_len as usize]
-    }
-
-    fn summary<'a>(&self, text: &'a str) -> &'a str {
-        let start = self.text + self.written_len as usize;
-        &text[start..start + self.summary_len as usize]
     }
 }
 
@@ -335,6 +446,37 @@ enum ClauseWord {
     Figure(String),
 }
 
+/// Events of one sentence, source, document and date, sorted by the order
+/// they came in: puts them in order of written date, summary and arrival,
+/// and sets each one's `within`, its place by summary, written date and
+/// that new position, which is how a day's grouping takes them.
+fn order_ties(run: &mut [Event], text: &str, summaries: &Summaries) -> Result<()> {
+    let events: Vec<Event> = run.to_vec();
+    let texts: Vec<Cow<'_, str>> = events
+        .iter()
+        .map(|e| summaries.read(e))
+        .collect::<std::io::Result<_>>()?;
+    let key = |k: usize| (events[k].written(text), &texts[k]);
+    let mut order: Vec<usize> = (0..events.len()).collect();
+    order.sort_by(|&a, &b| {
+        key(a)
+            .cmp(&key(b))
+            .then(events[a].summary_at.cmp(&events[b].summary_at))
+    });
+    let mut places: Vec<usize> = (0..order.len()).collect();
+    places.sort_by(|&a, &b| {
+        let (x, y) = (order[a], order[b]);
+        (&texts[x], events[x].written(text), a).cmp(&(&texts[y], events[y].written(text), b))
+    });
+    for (slot, &k) in run.iter_mut().zip(&order) {
+        *slot = events[k];
+    }
+    for (within, &place) in places.iter().enumerate() {
+        run[place].within = within as u32;
+    }
+    Ok(())
+}
+
 /// The clusters under `word` in a month's sorted (word, cluster) pairs.
 fn clusters_with(pairs: &[(u32, u32)], word: u32) -> impl Iterator<Item = usize> + '_ {
     let start = pairs.partition_point(|&(w, _)| w < word);
@@ -419,8 +561,9 @@ pub struct Merge {
     events: Vec<Event>,
     /// Every event's word lists, one after another.
     words: Vec<u32>,
-    /// Every event's written date and summary, one after another.
+    /// Every event's written date, one after another.
     text: String,
+    summaries: Summaries,
 }
 
 /// A day's reports join one group when they share this many of the group's
@@ -554,7 +697,7 @@ impl Merge {
         let text = self.text.len();
         let (written, summary) = (clip(cell("written")), clip(cell("summary")));
         self.text.push_str(written);
-        self.text.push_str(summary);
+        let summary_at = self.summaries.push(summary);
         self.events.push(Event {
             source,
             doc,
@@ -564,12 +707,14 @@ impl Merge {
             lens,
             written_len: written.len() as u32,
             summary_len: summary.len() as u32,
+            within: 0,
             sentence: match table.cell(row, "start") {
                 Some(Value::Int(n)) => *n,
                 _ => -1,
             },
             words,
             text,
+            summary_at,
             evidence,
         });
     }
@@ -591,7 +736,7 @@ impl Merge {
         users: &mut Tally<u32>,
         rank: &[u32],
     ) -> Vec<Vec<usize>> {
-        let (events, words, text) = (&self.events, &self.words[..], &self.text[..]);
+        let (events, words) = (&self.events, &self.words[..]);
         users.clear();
         for &i in same_day.iter() {
             for &word in events[i].terms(words) {
@@ -620,16 +765,14 @@ impl Merge {
                 rank[x.source as usize],
                 rank[x.doc as usize],
                 x.sentence,
-                x.summary(text),
-                x.written(text),
+                x.within,
             )
                 .cmp(&(
                     tb,
                     rank[y.source as usize],
                     rank[y.doc as usize],
                     y.sentence,
-                    y.summary(text),
-                    y.written(text),
+                    y.within,
                 ))
                 .then(a.cmp(&b))
         });
@@ -701,7 +844,9 @@ impl Merge {
         groups.into_iter().map(|g| g.members).collect()
     }
 
-    /// The merged timeline of every event added.
+    /// The merged timeline of every event added. Panics only if summaries
+    /// written to the temporary file cannot be read back; a batch run calls
+    /// [`finish_into`](Merge::finish_into), which gives that error.
     pub fn finish(self, window_days: i64) -> Table {
         let mut sink = ReportSink::default();
         self.finish_into(window_days, &mut sink)
@@ -720,29 +865,36 @@ impl Merge {
         // order of their own content, so every way of reading gives one timeline.
         let rank = name_ranks(&self.strings, &self.events);
         let r = |id: u32| rank[id as usize];
-        let text = &self.text[..];
-        // Unstable, but the last key is the order the rows came in, as a
-        // stable sort would keep it.
+        // By source, document, sentence and date, then (below) written date
+        // and summary. Unstable, but the last key is the order the rows came
+        // in, as a stable sort would keep it.
         self.events.sort_unstable_by(|x, y| {
-            (
-                r(x.source),
-                r(x.doc),
-                x.sentence,
-                r(x.date),
-                x.written(text),
-                x.summary(text),
-                x.text,
-            )
-                .cmp(&(
-                    r(y.source),
-                    r(y.doc),
-                    y.sentence,
-                    r(y.date),
-                    y.written(text),
-                    y.summary(text),
-                    y.text,
-                ))
+            (r(x.source), r(x.doc), x.sentence, r(x.date), x.summary_at).cmp(&(
+                r(y.source),
+                r(y.doc),
+                y.sentence,
+                r(y.date),
+                y.summary_at,
+            ))
         });
+        // Only the events of one sentence, source, document and date need
+        // their texts to be ordered, so only theirs are read back.
+        let mut start = 0;
+        while start < self.events.len() {
+            let first = self.events[start];
+            let end = start
+                + self.events[start..]
+                    .iter()
+                    .take_while(|e| {
+                        (e.source, e.doc, e.sentence, e.date)
+                            == (first.source, first.doc, first.sentence, first.date)
+                    })
+                    .count();
+            if end - start > 1 {
+                order_ties(&mut self.events[start..end], &self.text, &self.summaries)?;
+            }
+            start = end;
+        }
         let n = self.events.len();
         let day = self.strings.id("day");
         let mut by_date: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -776,6 +928,7 @@ impl Merge {
             events,
             words,
             text,
+            summaries,
         } = self;
         let s = |id: u32| strings.name(id);
         // Coarser events join the day cluster they cover that they share most with,
@@ -1064,7 +1217,9 @@ impl Merge {
                     let len = e.summary_len as usize;
                     (len.min(80), std::cmp::Reverse(len))
                 })
-                .map_or("", |e| e.summary(&text));
+                .map(|e| summaries.read(e))
+                .transpose()?
+                .unwrap_or_default();
             let sources: BTreeSet<&str> = members.iter().map(|&m| s(events[m].source)).collect();
             let mut cell = String::new();
             for (place, m) in rows.reports(members).enumerate() {
@@ -1085,7 +1240,7 @@ impl Merge {
             let mut row = Row::new(vec![
                 s(cluster.date).into(),
                 s(cluster.precision).into(),
-                summary.into(),
+                summary.as_ref().into(),
                 sources
                     .iter()
                     .copied()
@@ -1176,6 +1331,72 @@ mod tests {
 
         let unnamed = merged("forces shelled tripoli and misrata");
         assert_eq!(unnamed.rows.len(), 2, "{:?}", unnamed.rows);
+    }
+
+    /// Events of one sentence, outlet and date go in order of written date
+    /// and summary, and each knows its place by summary, which a day's
+    /// grouping reads.
+    #[test]
+    fn ties_go_by_written_date_then_summary() {
+        let mut merge = super::Merge {
+            summaries: super::Summaries::spilling_at(0),
+            ..super::Merge::default()
+        };
+        let mut events = crate::events::events_table();
+        for (written, summary) in [
+            ("Thursday", "artillery hit Sirte"),
+            ("March 5", "the talks ended"),
+            ("March 5", "fighting resumed"),
+        ] {
+            let mut row = event("A", "a", written, summary, "");
+            row.cells[7] = Value::Int(40);
+            events.push(row);
+        }
+        for row in &events.rows {
+            merge.add(&events, row);
+        }
+        super::order_ties(&mut merge.events, &merge.text, &merge.summaries).unwrap();
+        let got: Vec<(String, String, u32)> = merge
+            .events
+            .iter()
+            .map(|e| {
+                let summary = merge.summaries.read(e).unwrap().into_owned();
+                (e.written(&merge.text).to_string(), summary, e.within)
+            })
+            .collect();
+        let want = [
+            ("March 5", "fighting resumed", 1),
+            ("March 5", "the talks ended", 2),
+            ("Thursday", "artillery hit Sirte", 0),
+        ];
+        let want: Vec<(String, String, u32)> = want
+            .iter()
+            .map(|&(w, s, k)| (w.to_string(), s.to_string(), k))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Summaries read back from the temporary file order ties and fill the
+    /// rows as those held in memory do.
+    #[test]
+    fn summaries_read_back_from_the_file_give_the_same_timeline() {
+        let analyzer =
+            crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+        let docs = newslens_core::testing::bundled_corpus();
+        let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
+        let events = mapped.table("events").unwrap();
+        let mut spilled = super::Merge {
+            summaries: super::Summaries::spilling_at(0),
+            ..super::Merge::default()
+        };
+        for row in &events.rows {
+            spilled.add(events, row);
+        }
+        assert!(spilled.summaries.file.is_some());
+        assert!(spilled.summaries.memory.is_empty());
+        let in_memory = super::timeline(events, 3);
+        assert!(in_memory.rows.len() > 20, "{}", in_memory.rows.len());
+        assert_eq!(spilled.finish(3), in_memory);
     }
 
     /// A batch run gets the timeline a row at a time; the rows are those
