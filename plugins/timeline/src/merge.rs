@@ -903,26 +903,25 @@ impl Merge {
                 by_date.entry(e.date).or_default().push(i);
             }
         }
-        // Day clusters keyed by their earliest event.
-        let mut clusters: BTreeMap<usize, Cluster> = BTreeMap::new();
+        // Day clusters in the order of their earliest event; a cluster is
+        // known by its place in them, or for a coarse one by its place after them.
+        let mut clusters: Vec<Cluster> = Vec::new();
         let mut users = Tally::new();
         for same_day in by_date.values_mut() {
             for mut members in self.group_day(same_day, &mut users, &rank) {
                 members.sort_unstable();
-                let first = members[0];
-                let date = self.events[first].date;
-                clusters.insert(
-                    first,
-                    Cluster {
-                        date,
-                        day: self.strings.name(date).parse().ok(),
-                        precision: day,
-                        members,
-                    },
-                );
+                let date = self.events[members[0]].date;
+                clusters.push(Cluster {
+                    date,
+                    day: self.strings.name(date).parse().ok(),
+                    precision: day,
+                    members,
+                });
             }
         }
         drop((by_date, users));
+        clusters.sort_unstable_by_key(|c| c.members[0]);
+        let days = clusters.len();
         let Merge {
             strings,
             events,
@@ -935,7 +934,7 @@ impl Merge {
         // or else gather by their own value.
         // Day clusters by month, so a coarse event looks only at the days it may cover.
         let mut by_month: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (&key, cluster) in &clusters {
+        for (key, cluster) in clusters.iter().enumerate() {
             by_month
                 .entry(month_of(s(cluster.date)))
                 .or_default()
@@ -948,11 +947,11 @@ impl Merge {
         // its terms, which are read where they are; the others' words are
         // gathered one cluster after another in `cluster_words`.
         let mut cluster_words: Vec<u32> = Vec::new();
-        let mut cluster_span: HashMap<usize, WordSpan> = HashMap::default();
-        for (&key, c) in &clusters {
+        let mut cluster_span: Vec<WordSpan> = Vec::with_capacity(days);
+        for c in &clusters {
             if let [m] = c.members[..] {
                 if events[m].lens[1] == 0 {
-                    cluster_span.insert(key, WordSpan::Terms(m));
+                    cluster_span.push(WordSpan::Terms(m));
                     continue;
                 }
             }
@@ -970,9 +969,9 @@ impl Merge {
                 }
             }
             cluster_words.truncate(end);
-            cluster_span.insert(key, WordSpan::Gathered(start, end));
+            cluster_span.push(WordSpan::Gathered(start, end));
         }
-        let words_of = |key: usize| match cluster_span[&key] {
+        let words_of = |key: usize| match cluster_span[key] {
             WordSpan::Terms(m) => events[m].terms(&words),
             WordSpan::Gathered(start, end) => &cluster_words[start..end],
         };
@@ -989,8 +988,8 @@ impl Merge {
             }
         }
         // Per month, (word, cluster) pairs sorted, so a word's clusters are
-        // a range of them; cluster keys are event indices, which fit in a u32
-        // as any merge that fits in memory has fewer events.
+        // a range of them; clusters are counted in u32, as any merge that
+        // fits in memory has fewer.
         let mut month_index: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         for (month, keys) in &by_month {
             let mut pairs: Vec<(u32, u32)> = keys
@@ -1028,7 +1027,7 @@ impl Merge {
             // their clause's words; not a day only their own sentence gives
             // ("Berlin said Monday the summit was planned for later this month").
             let own_sentence = |key: &usize| {
-                clusters[key].members.iter().all(|&m| {
+                clusters[*key].members.iter().all(|&m| {
                     events[m].doc == events[i].doc && events[m].sentence == events[i].sentence
                 })
             };
@@ -1037,7 +1036,7 @@ impl Merge {
                 .filter(|&(key, &score)| {
                     score >= COARSE_SHARED
                         && {
-                            let cluster = &clusters[&key];
+                            let cluster = &clusters[key];
                             covers(s(events[i].date), s(cluster.date), cluster.day)
                         }
                         && !own_sentence(&key)
@@ -1045,11 +1044,7 @@ impl Merge {
                 .map(|(key, &score)| (score, key))
                 .max();
             match best {
-                Some((_, key)) => clusters
-                    .get_mut(&key)
-                    .expect("key from the map")
-                    .members
-                    .push(i),
+                Some((_, key)) => clusters[key].members.push(i),
                 None => {
                     // Coarse events of one value whose clauses share key words
                     // gather in one cluster.
@@ -1067,29 +1062,26 @@ impl Merge {
                         .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
                         .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
                         .max()
-                        .map_or(n + i, |(_, std::cmp::Reverse(key))| key);
+                        .map_or(clusters.len(), |(_, std::cmp::Reverse(key))| key);
                     for w in events[i].clause(&words) {
                         let keys = index.entry(w).or_default();
                         if !keys.contains(&key) && keys.len() < COMMON_WORD {
                             keys.push(key);
                         }
                     }
-                    clusters
-                        .entry(key)
-                        .or_insert_with(|| Cluster {
+                    if key == clusters.len() {
+                        clusters.push(Cluster {
                             date: events[i].date,
                             day: None,
                             precision: events[i].precision,
                             members: Vec::new(),
-                        })
-                        .members
-                        .push(i);
+                        });
+                    }
+                    clusters[key].members.push(i);
                 }
             }
         }
         drop((month_index, own, shared));
-        let key_of: Vec<usize> = clusters.keys().copied().collect();
-        let mut clusters: Vec<Cluster> = clusters.into_values().collect();
         // Disagreements: day clusters a few days apart that share parties and
         // several words, reported by different outlets.
         let mut dated: Vec<(Date, usize)> = clusters
@@ -1106,7 +1098,7 @@ impl Merge {
         // are, have none.
         let mut users_of = vec![0u32; strings.names.len()];
         for &(_, k) in &dated {
-            for &word in words_of(key_of[k]) {
+            for &word in words_of(k) {
                 users_of[word as usize] = users_of[word as usize].saturating_add(1);
             }
         }
@@ -1122,14 +1114,14 @@ impl Merge {
         let mut users: Vec<(Date, usize)> = vec![(Date::MIN, 0); starts[starts.len() - 1]];
         let mut next = starts.clone();
         for &(date, k) in &dated {
-            for &word in words_of(key_of[k]) {
+            for &word in words_of(k) {
                 if users_of[word as usize] as usize <= RARE_CLUSTERS {
                     users[next[word as usize]] = (date, k);
                     next[word as usize] += 1;
                 }
             }
         }
-        drop((next, users_of, dated, cluster_span, cluster_words, key_of));
+        drop((next, users_of, dated, cluster_span, cluster_words));
         // Sorted and without repeats below, as a set would hold them.
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         for list in starts.windows(2).map(|w| &users[w[0]..w[1]]) {
