@@ -404,25 +404,45 @@ fn padded_cmp<T: Ord>(a: &Padded<T>, b: &Padded<T>) -> Ordering {
 
 type PaddedCmp<T> = fn(&Padded<T>, &Padded<T>) -> Ordering;
 
-/// An external sort in segments of `segment` items.
-struct Sorter<T: Sortable + Ord> {
-    inner: PushExternalSorter<Padded<T>, PaddedCmp<T>>,
+/// An external sort in segments of `segment` items, its items compared by `F`.
+struct Sorter<T: Sortable + Ord, F: Fn(&Padded<T>, &Padded<T>) -> Ordering + Send + Sync + Clone> {
+    inner: PushExternalSorter<Padded<T>, F>,
     segment: u64,
     pushed: u64,
 }
 
-fn sorter<T: Sortable + Ord>(segment: usize) -> Sorter<T> {
+/// A sorter that can be a field: its comparison is called through a pointer.
+type StoredSorter<T> = Sorter<T, PaddedCmp<T>>;
+
+fn stored_sorter<T: Sortable + Ord>(segment: usize) -> StoredSorter<T> {
+    sorter_by(segment, padded_cmp::<T> as PaddedCmp<T>)
+}
+
+/// A sorter whose comparison (a closure type of its own) is inlined into
+/// extsort's sort and merge: most of their work is comparing.
+fn sorter<T: Sortable + Ord>(
+    segment: usize,
+) -> Sorter<T, impl Fn(&Padded<T>, &Padded<T>) -> Ordering + Send + Sync + Clone> {
+    sorter_by(segment, |a: &Padded<T>, b: &Padded<T>| padded_cmp(a, b))
+}
+
+fn sorter_by<T: Sortable + Ord, F: Fn(&Padded<T>, &Padded<T>) -> Ordering + Send + Sync + Clone>(
+    segment: usize,
+    cmp: F,
+) -> Sorter<T, F> {
     let segment = segment.max(1);
     Sorter {
         inner: ExternalSorter::new()
             .with_segment_size(segment)
-            .pushed_by(padded_cmp::<T> as PaddedCmp<T>),
+            .pushed_by(cmp),
         segment: segment as u64,
         pushed: 0,
     }
 }
 
-impl<T: Sortable + Ord> Sorter<T> {
+impl<T: Sortable + Ord, F: Fn(&Padded<T>, &Padded<T>) -> Ordering + Send + Sync + Clone>
+    Sorter<T, F>
+{
     fn push(&mut self, item: T) -> std::io::Result<()> {
         self.pushed += 1;
         self.inner.push(Padded::Item(item))
@@ -606,7 +626,7 @@ fn read_at(mut file: &File, buffer: &mut [u8], at: u64) -> std::io::Result<()> {
 pub(super) struct SharedCopy {
     shingle_rows: Reader<6>,
     segments: Segments,
-    shingles: Option<Sorter<Shingle>>,
+    shingles: Option<StoredSorter<Shingle>>,
     spill: Option<Spill>,
     rows: u32,
     /// The last row's document and the hash of its name: a document's rows
@@ -676,7 +696,7 @@ impl SharedCopy {
                 .context("writing the shared-copy spill")?;
         }
         let segment = self.segments.small;
-        let shingles = self.shingles.get_or_insert_with(|| sorter(segment));
+        let shingles = self.shingles.get_or_insert_with(|| stored_sorter(segment));
         for h in hashes.as_bytes().split(|&b| b == b' ') {
             if let Some(hash) = parse_hex(h) {
                 shingles
@@ -690,7 +710,13 @@ impl SharedCopy {
     /// Pairs of rows of different documents that share a shingle, one per
     /// shingle shared, into `pairs`: grouped by hash, so the work grows with
     /// the corpus, not its square.
-    fn pair_rows(shingles: Sorter<Shingle>, pairs: &mut Sorter<RowPair>) -> Result<()> {
+    fn pair_rows(
+        shingles: StoredSorter<Shingle>,
+        pairs: &mut Sorter<
+            RowPair,
+            impl Fn(&Padded<RowPair>, &Padded<RowPair>) -> Ordering + Send + Sync + Clone,
+        >,
+    ) -> Result<()> {
         let mut group: Vec<Shingle> = Vec::with_capacity(BOILERPLATE + 1);
         let mut flush = |group: &[Shingle]| -> Result<()> {
             if group.len() < 2 || group.len() > BOILERPLATE {
@@ -757,7 +783,7 @@ impl SharedCopy {
         Self::pair_rows(shingles, &mut pairs)?;
 
         // The passages, in first-row order, meet their first rows.
-        let mut halves: Sorter<HalfPassage> = sorter(passages);
+        let mut halves = sorter::<HalfPassage>(passages);
         let mut scan = spill.scan()?;
         let mut run: Option<(RowPair, usize)> = None;
         let mut passage = |pair: RowPair, shared: usize| -> Result<()> {
@@ -789,7 +815,7 @@ impl SharedCopy {
         }
 
         // Then their second rows, and take the table's order.
-        let mut passages_sorted: Sorter<Passage> = sorter(passages);
+        let mut passages_sorted = sorter::<Passage>(passages);
         let mut scan = spill.scan()?;
         for half in halves.done().context("sorting shared passages")? {
             let half = half.context("reading sorted shared passages")?;
