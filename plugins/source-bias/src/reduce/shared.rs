@@ -15,6 +15,13 @@
 //!    [`Passage`] knows both sentences.
 //! 5. Passages sorted in the table's order are written, each one's text
 //!    read from the spill where its sentence is.
+//!
+//! What grows is on disk, in `std::env::temp_dir()`: the spill (each
+//! shingle row's text and fields), 21 bytes a sampled shingle, 9 bytes for
+//! each shingle two rows share and about 100 bytes a passage in each
+//! passage sort. Over ReCOVery repeated to 40,000 articles, where every
+//! passage recurs 21 times (10.8 million `shared_copy` rows), the peak was
+//! 2.7 GB. Each sort keeps one open file per segment written.
 
 use std::cmp::Ordering;
 use std::fs::{File, OpenOptions};
