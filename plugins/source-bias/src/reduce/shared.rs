@@ -42,9 +42,10 @@ use crate::FastMap;
 /// sign-off), not shared copy; it would also make pairs by the square.
 const BOILERPLATE: usize = 50;
 
-/// Items in one in-memory segment of the shingle and row-pair sorts (24 and
-/// 8 bytes each in memory), and of the passage sorts, whose items own
-/// names and evidence (about 200 bytes each).
+/// Items in one in-memory segment of the shingle and row-pair sorts (32
+/// and 12 bytes each in memory, padded), and of the passage sorts, whose
+/// items own names and evidence, so they hold ten times fewer: these bound
+/// the fold's memory.
 #[derive(Clone, Copy)]
 pub(super) struct Segments {
     pub small: usize,
@@ -955,6 +956,12 @@ mod tests {
     use newslens_core::{AnalyzerSettings, Document, Meta, Report, Value};
 
     use super::*;
+
+    #[test]
+    fn segment_items_are_as_large_as_the_segment_sizes_assume() {
+        assert_eq!(std::mem::size_of::<Padded<Shingle>>(), 32);
+        assert_eq!(std::mem::size_of::<Padded<RowPair>>(), 12);
+    }
 
     #[test]
     fn every_item_comes_back_whatever_the_count_and_segment() {
