@@ -513,10 +513,8 @@ impl Spill {
 
     fn close(&mut self) -> Result<()> {
         if let Some(out) = self.out.take() {
-            out.into_inner()
-                .map_err(|e| e.into_error())?
-                .sync_data()
-                .ok();
+            // Flushed, not synced: the scans read it back through the page cache.
+            out.into_inner().map_err(|e| e.into_error())?;
         }
         Ok(())
     }
