@@ -2,7 +2,7 @@
 //! qualifier, bounds, group, attribution and period. A pure function of one
 //! annotated document.
 
-use newslens_core::text::{AnnotatedDoc, Number, NumberForm, Token, TokenKind};
+use newslens_core::text::{AnnotatedDoc, Number, NumberForm, TokenKind};
 use newslens_core::Span;
 
 /// What happened to the people counted.
@@ -280,34 +280,24 @@ const MONTHS: &[&str] = &[
 /// Finds the figures of one document.
 pub fn figures(doc: &AnnotatedDoc) -> Vec<Figure> {
     let mut out = Vec::new();
+    if doc.numbers.is_empty() {
+        return out;
+    }
+    let lowered = newslens_core::text::Lowered::new(doc);
+    let words = newslens_core::text::DocWords::new(doc, &lowered);
     for &sentence in &doc.sentences {
-        let tokens = doc.tokens_in(sentence);
         let numbers = doc.numbers_in(sentence);
         if numbers.is_empty() {
             continue;
         }
-        sentence_figures(doc, sentence, tokens, numbers, &mut out);
+        sentence_figures(&words.window(sentence), sentence, numbers, &mut out);
     }
     out
 }
 
 type Context<'a> = newslens_core::text::Words<'a>;
 
-fn sentence_figures(
-    doc: &AnnotatedDoc,
-    sentence: Span,
-    tokens: &[Token],
-    numbers: &[Number],
-    out: &mut Vec<Figure>,
-) {
-    let ctx = Context {
-        doc,
-        tokens,
-        lower: tokens
-            .iter()
-            .map(|t| doc.slice(t.span).to_lowercase())
-            .collect(),
-    };
+fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut Vec<Figure>) {
     let first_in_sentence = out.len();
     let mut skip_until = 0u32;
     for (k, number) in numbers.iter().enumerate() {
@@ -316,7 +306,7 @@ fn sentence_figures(
         }
         let start = ctx.index_of(number.span);
         let end = ctx.index_after(number.span); // first token after the number
-        if excluded(&ctx, number, start, end) {
+        if excluded(ctx, number, start, end) {
             continue;
         }
         // A range: "between 20 and 30", "20 to 30", "20-30".
@@ -340,10 +330,10 @@ fn sentence_figures(
         let qualifier = match (value_high, number.form) {
             (Some(_), _) => Qualifier::Range,
             (None, NumberForm::Vague) => Qualifier::Vague,
-            _ => qualifier_before(&ctx, start),
+            _ => qualifier_before(ctx, start),
         };
         // The victims: adjectives, then a group noun, maybe "of" ("thousands of civilians").
-        let (group, after_group) = find_group(&ctx, last);
+        let (group, after_group) = find_group(ctx, last);
         // "including five children", "among them 3 women": a subset of the figure before.
         let subset = start >= 1
             && matches!(ctx.word(start - 1), "including" | "includes" | "include")
@@ -362,9 +352,7 @@ fn sentence_figures(
         });
         let kind = match previous {
             Some(p) if subset || continues_list => Some(p.kind),
-            _ => {
-                kind_before(&ctx, start).or_else(|| kind_after(&ctx, after_group, group.is_some()))
-            }
+            _ => kind_before(ctx, start).or_else(|| kind_after(ctx, after_group, group.is_some())),
         };
         let Some(kind) = kind else {
             continue;
@@ -394,8 +382,8 @@ fn sentence_figures(
         });
     }
     if out.len() > first_in_sentence {
-        let attribution = attribution(&ctx);
-        let period = period(&ctx);
+        let attribution = attribution(ctx);
+        let period = period(ctx);
         for figure in &mut out[first_in_sentence..] {
             figure.attributed_to = attribution.clone();
             figure.period = period.clone();

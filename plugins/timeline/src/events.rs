@@ -9,7 +9,8 @@ use newslens_core::text::TokenKind;
 use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
-use crate::words::{ends_slot, DocWords, Lowered};
+use crate::words::ends_slot;
+use newslens_core::text::{DocWords, Lowered};
 
 pub fn events_table() -> Table {
     use ColumnType::*;

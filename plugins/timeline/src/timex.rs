@@ -187,7 +187,8 @@ fn season_of(word: &str) -> Option<&'static str> {
     })
 }
 
-use crate::words::{ends_slot, DocWords, Lowered, Words};
+use crate::words::ends_slot;
+use newslens_core::text::{DocWords, Lowered, Words};
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
 type Found = (usize, usize, Type, String, Precision, Option<Date>);

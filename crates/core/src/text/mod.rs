@@ -16,7 +16,7 @@ pub use mentions::{Mention, MentionForm, MentionMatcher};
 pub use numbers::{Number, NumberForm};
 pub use quotes::Quote;
 pub use tokens::{Token, TokenKind};
-pub use words::Words;
+pub use words::{DocWords, Lowered, Words};
 
 use crate::config::Gazetteer;
 use crate::report::Evidence;

@@ -1,31 +1,126 @@
-//! A sentence's tokens with their lower-case forms, for rules that look a
-//! few words left and right: the one view every analyzer's patterns use.
+//! A document's tokens as written and lower-cased, worked out once per
+//! document, and windows on them for rules that look a few words left and
+//! right: the one view every analyzer's patterns use. Lower-casing every
+//! token into a `String` of its own, sentence by sentence, was a large part
+//! of the timeline map's time.
+
+use std::ops::Range;
 
 use super::tokens::{Token, TokenKind};
 use super::AnnotatedDoc;
 use crate::Span;
 
+/// Every token of a document lower-cased.
+pub struct Lowered {
+    /// The document's text with its ASCII letters lower-cased, so that an
+    /// ASCII token's lower-case form lies at its own span; after it, the
+    /// other tokens lower-cased (lower-casing can change a letter's
+    /// length: "İ").
+    text: String,
+    /// Where each token's lower-case form lies in `text`.
+    spans: Vec<(u32, u32)>,
+}
+
+impl Lowered {
+    pub fn new(doc: &AnnotatedDoc) -> Lowered {
+        let original = doc.text().as_bytes();
+        let mut text = doc.text().to_ascii_lowercase();
+        let mut spans = Vec::with_capacity(doc.tokens.len());
+        // The first non-ASCII byte at or after the last token scanned from:
+        // tokens come in text order, so the text is scanned once, not once
+        // per token.
+        let first_other = |from: usize| {
+            // Whole chunks at a time: `is_ascii` reads a word per step.
+            let mut at = from;
+            for chunk in original[from..].chunks(32) {
+                if !chunk.is_ascii() {
+                    return at + chunk.iter().position(|b| !b.is_ascii()).unwrap_or(0);
+                }
+                at += chunk.len();
+            }
+            original.len()
+        };
+        let mut next_other = first_other(0);
+        for token in &doc.tokens {
+            let (start, end) = (token.span.start as usize, token.span.end as usize);
+            if next_other < start {
+                next_other = first_other(start);
+            }
+            let raw = if next_other >= end {
+                None
+            } else {
+                Some(doc.slice(token.span))
+            };
+            // Curly quotes and dashes are most of the other tokens; like ASCII
+            // ones, they are their own lower case at their own span.
+            if raw.is_none_or(caseless) {
+                spans.push((token.span.start, token.span.end));
+                continue;
+            }
+            let from = text.len() as u32;
+            text.push_str(&raw.unwrap_or_default().to_lowercase());
+            spans.push((from, text.len() as u32));
+        }
+        Lowered { text, spans }
+    }
+}
+
+/// Whether lower-casing leaves a token's non-ASCII characters as they are:
+/// Latin-1's punctuation and signs, general punctuation and currency signs
+/// have no case.
+fn caseless(token: &str) -> bool {
+    token.chars().all(|c| {
+        c.is_ascii()
+            || matches!(c, '\u{a0}'..='\u{bf}' | '\u{2000}'..='\u{206f}' | '\u{20a0}'..='\u{20cf}')
+    })
+}
+
+/// A document's tokens lower-cased, by token index.
+pub struct DocWords<'a> {
+    pub doc: &'a AnnotatedDoc,
+    /// Each token lower-cased.
+    pub lower: Vec<&'a str>,
+}
+
+impl<'a> DocWords<'a> {
+    pub fn new(doc: &'a AnnotatedDoc, lowered: &'a Lowered) -> DocWords<'a> {
+        let lower = lowered
+            .spans
+            .iter()
+            .map(|&(start, end)| &lowered.text[start as usize..end as usize])
+            .collect();
+        DocWords { doc, lower }
+    }
+
+    /// The indices in `doc.tokens` of the tokens inside `span` (those
+    /// [`AnnotatedDoc::tokens_in`] gives).
+    pub fn token_range(&self, span: Span) -> Range<usize> {
+        let tokens = self.doc.tokens_in(span);
+        // The slice lies inside `doc.tokens`: its offset there is its index.
+        let from = (tokens.as_ptr() as usize - self.doc.tokens.as_ptr() as usize)
+            / std::mem::size_of::<Token>().max(1);
+        from..from + tokens.len()
+    }
+
+    /// A window on the tokens of one span (usually a sentence).
+    pub fn window(&self, span: Span) -> Words<'_> {
+        let range = self.token_range(span);
+        Words {
+            doc: self.doc,
+            tokens: &self.doc.tokens[range.clone()],
+            lower: &self.lower[range],
+        }
+    }
+}
+
+/// The tokens of one sentence, indexed from its first.
 pub struct Words<'a> {
     pub doc: &'a AnnotatedDoc,
     pub tokens: &'a [Token],
-    /// Each token lower-cased.
-    pub lower: Vec<String>,
+    pub lower: &'a [&'a str],
 }
 
-impl<'a> Words<'a> {
-    /// The tokens inside `span` (usually a sentence).
-    pub fn new(doc: &'a AnnotatedDoc, span: Span) -> Words<'a> {
-        let tokens = doc.tokens_in(span);
-        Words {
-            doc,
-            tokens,
-            lower: tokens
-                .iter()
-                .map(|t| doc.slice(t.span).to_lowercase())
-                .collect(),
-        }
-    }
-
+impl Words<'_> {
     pub fn len(&self) -> usize {
         self.tokens.len()
     }
@@ -34,12 +129,22 @@ impl<'a> Words<'a> {
         self.tokens.is_empty()
     }
 
-    /// Token `i` lower-cased; "" past either end.
-    pub fn word(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", String::as_str)
+    /// The index of the first token that starts at or after `span.start`.
+    pub fn index_of(&self, span: Span) -> usize {
+        self.tokens.partition_point(|t| t.span.start < span.start)
     }
 
-    /// Token `i` as written; "" past either end.
+    /// The index of the first token that starts at or after `span.end`.
+    pub fn index_after(&self, span: Span) -> usize {
+        self.tokens.partition_point(|t| t.span.start < span.end)
+    }
+
+    /// Token `i` lower-cased; "" past the end.
+    pub fn word(&self, i: usize) -> &str {
+        self.lower.get(i).copied().unwrap_or("")
+    }
+
+    /// Token `i` as written; "" past the end.
     pub fn raw(&self, i: usize) -> &str {
         self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
     }
@@ -51,7 +156,16 @@ impl<'a> Words<'a> {
     }
 
     pub fn capital(&self, i: usize) -> bool {
-        self.raw(i).chars().next().is_some_and(char::is_uppercase)
+        let Some(token) = self.tokens.get(i) else {
+            return false;
+        };
+        // An ASCII first letter needs neither the token's `str` nor Unicode's tables.
+        let first = (token.span.start < token.span.end)
+            .then(|| self.doc.text().as_bytes()[token.span.start as usize]);
+        match first {
+            Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+            _ => self.raw(i).chars().next().is_some_and(char::is_uppercase),
+        }
     }
 
     /// Token `i` touches token `i + 1` with no space between ("20-year", "Jan.").
@@ -66,16 +180,6 @@ impl<'a> Words<'a> {
     pub fn span(&self, from: usize, to: usize) -> Span {
         self.tokens[from].span.cover(self.tokens[to].span)
     }
-
-    /// The index of the first token that starts at or after `span.start`.
-    pub fn index_of(&self, span: Span) -> usize {
-        self.tokens.partition_point(|t| t.span.start < span.start)
-    }
-
-    /// The index of the first token that starts at or after `span.end`.
-    pub fn index_after(&self, span: Span) -> usize {
-        self.tokens.partition_point(|t| t.span.start < span.end)
-    }
 }
 
 #[cfg(test)]
@@ -84,13 +188,22 @@ mod tests {
 
     #[test]
     fn a_window_on_a_sentence() {
-        let doc = testing::annotate("Haftar's 20-year rule. Next.", None);
-        let words = super::Words::new(&doc, doc.sentences[0]);
-        assert_eq!(words.word(0), "haftar");
-        assert_eq!(words.raw(0), "Haftar");
-        assert!(words.capital(0) && !words.capital(1));
-        assert!(words.is_number(2) && words.joined(2));
-        assert_eq!(words.word(99), "");
-        assert_eq!(doc.slice(words.span(2, 4)), "20-year");
+        let doc = testing::annotate("Haftar's 20-year rule. İstanbul Next.", None);
+        let lowered = super::Lowered::new(&doc);
+        let words = super::DocWords::new(&doc, &lowered);
+        let first = words.window(doc.sentences[0]);
+        assert_eq!(first.word(0), "haftar");
+        assert_eq!(first.raw(0), "Haftar");
+        assert!(first.capital(0) && !first.capital(1));
+        assert!(first.is_number(2) && first.joined(2));
+        assert_eq!(first.word(99), "");
+        assert_eq!(doc.slice(first.span(2, 4)), "20-year");
+        // The second sentence's window starts at its own first token, and a
+        // letter that grows when lower-cased keeps the words after it in place.
+        let second = words.window(doc.sentences[1]);
+        assert_eq!(second.word(0), "i\u{307}stanbul");
+        assert_eq!(second.raw(1), "Next");
+        assert_eq!(second.word(1), "next");
+        assert_eq!(second.word(2), ".");
     }
 }
