@@ -174,7 +174,14 @@ pub fn fold_part(fold: &mut dyn Fold, reads: &[&str], mapped: &Report) -> Result
 
 /// Runs a streaming reduce over map tables held in memory, so the REPL and a
 /// batch run share one reduce.
-pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> {
+pub fn fold_report(plan: StreamingReduce, mapped: Report) -> Result<Report> {
+    fold_parts(plan, vec![mapped])
+}
+
+/// Runs a streaming reduce over the map tables of consecutive parts of a
+/// corpus, folding one part after another as a batch run does; kept tables
+/// are the parts' rows concatenated.
+pub fn fold_parts(plan: StreamingReduce, parts: Vec<Report>) -> Result<Report> {
     let StreamingReduce {
         keep,
         reads,
@@ -184,10 +191,16 @@ pub fn fold_report(plan: StreamingReduce, mut mapped: Report) -> Result<Report> 
     for name in &reads {
         fold.begin(name)?;
     }
-    fold_part(fold.as_mut(), &reads, &mapped)?;
+    for part in &parts {
+        fold_part(fold.as_mut(), &reads, part)?;
+    }
     let mut sink = ReportSink::default();
     fold.finish_into(&mut sink)?;
     let mut folded = sink.into_report();
+    let mut mapped = Report::default();
+    for part in parts {
+        mapped.append(part);
+    }
     let mut kept: Vec<Table> = keep
         .into_iter()
         .map(|empty| mapped.take_table(&empty.name).unwrap_or(empty))
@@ -471,14 +484,10 @@ mod tests {
     }
 
     /// Emits its total as rows one by one, with `finish` written through a [`ReportSink`].
-    struct Streamed(i64);
+    struct Streamed(Total);
     impl Fold for Streamed {
         fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
-            self.0 += table
-                .cell(row, "bytes")
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0);
-            Ok(())
+            self.0.add(table, row)
         }
         fn finish(self: Box<Self>) -> Result<Report> {
             let mut sink = ReportSink::default();
@@ -488,7 +497,7 @@ mod tests {
         fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
             out.note("streamed".into())?;
             out.table(&Table::new("total", &[("bytes", ColumnType::Int)]))?;
-            out.row(Row::new(vec![self.0.into()]))
+            out.row(Row::new(vec![self.0 .0.into()]))
         }
     }
 
@@ -503,11 +512,11 @@ mod tests {
             order: vec!["total", "lengths"],
         };
         let whole = fold_report(plan(Box::new(Total(0))), mapped.clone()).unwrap();
-        let streamed = fold_report(plan(Box::new(Streamed(0))), mapped.clone()).unwrap();
+        let streamed = fold_report(plan(Box::new(Streamed(Total(0)))), mapped.clone()).unwrap();
         assert_eq!(streamed.tables, whole.tables);
         assert_eq!(streamed.notes, ["streamed"]);
         // `finish` through the sink gives the same tables as the fold emitted.
-        let mut alone = Box::new(Streamed(5)).finish().unwrap();
+        let mut alone = Box::new(Streamed(Total(5))).finish().unwrap();
         assert_eq!(
             alone.take_table("total").unwrap().rows[0].cells[0],
             Value::Int(5)

@@ -163,3 +163,29 @@ mod tests {
         assert!(texts.iter().all(|t| t.chars().count() <= 20 * 5));
     }
 }
+
+/// A [`TableSink`](crate::analyzer::TableSink) that keeps what a fold's
+/// `finish_into` gives: the tables in order, each with the rows that
+/// followed its columns. It fails a test on a table given with rows or a
+/// row before any table.
+#[derive(Default)]
+pub struct RecordedTables(pub Vec<crate::Table>);
+
+impl crate::analyzer::TableSink for RecordedTables {
+    fn table(&mut self, empty: &crate::Table) -> anyhow::Result<()> {
+        assert!(empty.rows.is_empty(), "{} came with rows", empty.name);
+        self.0.push(empty.clone());
+        Ok(())
+    }
+    fn row(&mut self, row: crate::Row) -> anyhow::Result<()> {
+        self.0
+            .last_mut()
+            .expect("a row before any table")
+            .rows
+            .push(row);
+        Ok(())
+    }
+    fn note(&mut self, _: String) -> anyhow::Result<()> {
+        Ok(())
+    }
+}

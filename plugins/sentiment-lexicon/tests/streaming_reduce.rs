@@ -43,21 +43,16 @@ fn folding_document_by_document_gives_the_reduce() {
         .reduce(map_all(analyzer.as_ref(), &docs, None).unwrap())
         .unwrap();
 
-    // As the batch does: each read table in turn, its rows in corpus order,
-    // taken from per-document maps (so each row's schema is a different table).
+    // As a batch run does: part after part (here one document each), so each
+    // row's schema is a different table; `whole` went a table at a time.
     let plan = analyzer.streaming_reduce().unwrap();
     let maps: Vec<Report> = docs.iter().map(|d| analyzer.map(d)).collect();
-    let mut fold = plan.fold;
-    for name in &plan.reads {
-        fold.begin(name).unwrap();
-        for map in &maps {
-            let table = map.table(name).unwrap();
-            for row in &table.rows {
-                fold.add(table, row).unwrap();
-            }
+    for map in &maps {
+        for name in &plan.reads {
+            assert!(map.table(name).is_some(), "the map gives {name}");
         }
     }
-    let folded = fold.finish().unwrap();
+    let folded = newslens_core::analyzer::fold_parts(plan, maps).unwrap();
     for name in ["documents", "sources", "actors"] {
         let got = folded.table(name).unwrap();
         let expected = whole.table(name).unwrap();

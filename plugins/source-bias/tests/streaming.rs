@@ -2,7 +2,8 @@
 //! REPL's tables, in shards as whole, shared copy included; and
 //! evidence lists stop at `EVIDENCE_CAP` while counts do not.
 
-use newslens_core::analyzer::StreamingReduce;
+use newslens_core::analyzer::{fold_part, fold_parts, StreamingReduce};
+use newslens_core::testing::RecordedTables;
 
 use newslens_core::{Analyzer, AnalyzerSettings, Document, Meta, Report, Value};
 use newslens_source_bias::reduce::EVIDENCE_CAP;
@@ -32,41 +33,6 @@ fn mapped(analyzer: &dyn Analyzer, docs: Vec<Document>) -> Report {
         }
     }
     merged.unwrap()
-}
-
-/// What a batch run does with the plan: each table of `reads` in turn,
-/// through every shard's rows of it.
-fn fold_shards(plan: StreamingReduce, shards: &[Report]) -> anyhow::Result<Report> {
-    let StreamingReduce {
-        keep,
-        reads,
-        mut fold,
-        order,
-    } = plan;
-    for name in &reads {
-        fold.begin(name)?;
-        for shard in shards {
-            let table = shard.table(name).unwrap();
-            for row in &table.rows {
-                fold.add(table, row)?;
-            }
-        }
-    }
-    let mut folded = fold.finish()?;
-    let mut tables = Vec::new();
-    for name in order {
-        if keep.iter().any(|t| t.name == name) {
-            let mut kept = keep.iter().find(|t| t.name == name).unwrap().clone();
-            for shard in shards {
-                kept.rows
-                    .extend(shard.table(name).unwrap().rows.iter().cloned());
-            }
-            tables.push(kept);
-        } else {
-            tables.push(folded.take_table(name).unwrap());
-        }
-    }
-    Ok(Report::new(tables))
 }
 
 // A wire-service paragraph that two outlets run word for word, and one that
@@ -124,12 +90,13 @@ fn shared_copy_is_found_by_the_fold_whole_and_in_shards() {
     );
     assert_eq!(shared_of("Outlet C"), Some(Value::from("none found")));
 
-    // Shards: each document's map on its own, folded table by table.
+    // Shards: each document's map on its own, folded one after another as a
+    // batch run folds its parts (`whole` went a table at a time).
     let shards: Vec<Report> = three_outlets()
         .into_iter()
         .map(|d| mapped(analyzer.as_ref(), vec![d]))
         .collect();
-    let sharded = fold_shards(analyzer.streaming_reduce().unwrap(), &shards).unwrap();
+    let sharded = fold_parts(analyzer.streaming_reduce().unwrap(), shards).unwrap();
     assert_eq!(sharded.tables, whole.tables);
 }
 
@@ -173,48 +140,22 @@ fn evidence_stops_at_the_cap_and_counts_do_not() {
     assert_eq!(authorial.evidence.len(), EVIDENCE_CAP);
 }
 
-/// The tables a fold's `finish_into` gives, in order, with the rows that
-/// followed each one's columns.
-#[derive(Default)]
-struct Recorded(Vec<newslens_core::Table>);
-
-impl newslens_core::analyzer::TableSink for Recorded {
-    fn table(&mut self, empty: &newslens_core::Table) -> anyhow::Result<()> {
-        assert!(empty.rows.is_empty(), "{} came with rows", empty.name);
-        self.0.push(empty.clone());
-        Ok(())
-    }
-    fn row(&mut self, row: newslens_core::Row) -> anyhow::Result<()> {
-        self.0
-            .last_mut()
-            .expect("a row before any table")
-            .rows
-            .push(row);
-        Ok(())
-    }
-    fn note(&mut self, _: String) -> anyhow::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn finish_into_streams_the_tables_of_finish_in_their_order() {
     let analyzer = analyzer();
     let map = mapped(analyzer.as_ref(), three_outlets());
-    let fold_into = |sink: &mut Recorded| {
+    let fold_into = |sink: &mut RecordedTables| {
         let StreamingReduce {
             reads, mut fold, ..
         } = analyzer.streaming_reduce().unwrap();
         for name in &reads {
+            assert!(map.table(name).is_some(), "the map gives {name}");
             fold.begin(name).unwrap();
-            let table = map.table(name).unwrap();
-            for row in &table.rows {
-                fold.add(table, row).unwrap();
-            }
         }
+        fold_part(fold.as_mut(), &reads, &map).unwrap();
         fold.finish_into(sink).unwrap();
     };
-    let mut streamed = Recorded::default();
+    let mut streamed = RecordedTables::default();
     fold_into(&mut streamed);
     let names: Vec<&str> = streamed.0.iter().map(|t| t.name.as_str()).collect();
     // `quotes` passes through the reduce, so the fold does not give it.
