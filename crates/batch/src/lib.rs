@@ -510,12 +510,9 @@ struct Folding {
 impl AnalyzerOutput {
     fn new(analyzer: &dyn Analyzer, args: &BatchArgs, map_format: Format) -> Result<Self> {
         let folding = match analyzer.streaming_reduce() {
-            Some(mut plan) => {
+            Some(plan) => {
                 let dir = args.out.join(analyzer.name());
                 let map_dir = args.out.join("map").join(analyzer.name());
-                for name in &plan.reads {
-                    plan.fold.begin(name)?;
-                }
                 let mut kept_csv = BTreeMap::new();
                 if args.format == Format::Csv {
                     // Under the map folder until complete, so a failed run
@@ -757,9 +754,6 @@ fn reduce_streaming(
         }
     }
     let passes = reads.len();
-    for name in &reads {
-        fold.begin(name)?;
-    }
     for (pass, (name, kept)) in tables.into_iter().enumerate() {
         // The entries after the reads are kept tables no fold reads.
         let folded = pass < passes;

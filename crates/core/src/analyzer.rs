@@ -67,11 +67,6 @@ pub struct StreamingReduce {
 /// which folds the rows as it maps them, so its map files are never read
 /// back). [`fold_part`] gives one part.
 pub trait Fold: Send {
-    /// Called once for each entry of [`StreamingReduce::reads`], in order,
-    /// before any row.
-    fn begin(&mut self, _table: &str) -> Result<()> {
-        Ok(())
-    }
     /// One map row; `table` gives the name and columns (its own rows may be empty).
     fn add(&mut self, table: &Table, row: &Row) -> Result<()>;
     /// The reduced tables that are not kept map tables.
@@ -188,9 +183,6 @@ pub fn fold_parts(plan: StreamingReduce, parts: Vec<Report>) -> Result<Report> {
         mut fold,
         order,
     } = plan;
-    for name in &reads {
-        fold.begin(name)?;
-    }
     for part in &parts {
         fold_part(fold.as_mut(), &reads, part)?;
     }

@@ -311,7 +311,6 @@ fn finish_into_gives_finish_s_tables_row_by_row() {
         let mut fold = plan.fold;
         for name in &plan.reads {
             assert!(mapped.table(name).is_some(), "the map gives {name}");
-            fold.begin(name).unwrap();
         }
         newslens_core::analyzer::fold_part(fold.as_mut(), &plan.reads, mapped).unwrap();
         fold
