@@ -220,6 +220,21 @@ fn a_streaming_analyzer_is_reduced_without_its_reduce() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Every file and folder below `dir`.
+fn paths_under(dir: &std::path::Path) -> Vec<PathBuf> {
+    let (mut found, mut stack) = (Vec::new(), vec![dir.to_path_buf()]);
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            found.push(path);
+        }
+    }
+    found
+}
+
 /// The rows of a CSV file, after its header.
 fn csv_rows(path: &std::path::Path) -> usize {
     csv::Reader::from_path(path)
@@ -249,19 +264,12 @@ fn csv_output_has_every_reduced_table_kept_ones_too() {
     let figures = out.join("casualty-figure").join("figures.csv");
     assert!(csv_rows(&figures) > 0);
     // No temporary file is left anywhere.
-    let mut stack = vec![out.clone()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            assert!(
-                !path.to_string_lossy().ends_with(".tmp"),
-                "{}",
-                path.display()
-            );
-            if path.is_dir() {
-                stack.push(path);
-            }
-        }
+    for path in paths_under(&out) {
+        assert!(
+            !path.to_string_lossy().ends_with(".tmp"),
+            "{}",
+            path.display()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -327,26 +335,16 @@ fn a_cancelled_run_leaves_no_file_under_a_final_name() {
     assert!(error.contains("cancelled"), "{error}");
     // No reduced table folder, and under map/ only schemas and hidden
     // temporary files: nothing a reader could take for a complete table.
-    let mut stack = vec![out.clone()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().to_string();
-            if path.is_dir() {
-                assert!(
-                    path.starts_with(out.join("map")) || path == out.join("map"),
-                    "{}",
-                    path.display()
-                );
-                stack.push(path);
-            } else {
-                assert!(
-                    name.ends_with(".schema.json")
-                        || (name.starts_with('.') && name.ends_with(".tmp")),
-                    "{}",
-                    path.display()
-                );
-            }
+    for path in paths_under(&out) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            assert!(path.starts_with(out.join("map")), "{}", path.display());
+        } else {
+            assert!(
+                name.ends_with(".schema.json") || (name.starts_with('.') && name.ends_with(".tmp")),
+                "{}",
+                path.display()
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&dir);
