@@ -40,12 +40,8 @@ fn scan_paragraph(text: &str, paragraph: Span, out: &mut Vec<Quote>) {
     // Only quote marks matter, so jump from one candidate byte to the next:
     // '"', '\'' and the lead byte 0xE2 of the curly marks (U+2018 to U+201E).
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b != b'"' && b != b'\'' && b != 0xE2 {
-            i += 1;
-            continue;
-        }
+    while let Some(found) = memchr::memchr3(b'"', b'\'', 0xE2, &bytes[i..]) {
+        i += found;
         let Some(c) = body[i..].chars().next() else {
             break;
         };

@@ -90,17 +90,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             continue;
         }
         let end = scan_word(text, start);
-        // Split a possessive "'s" / "’s" off the end.
-        let word = &text[start..end];
-        let possessive = word
-            .char_indices()
-            .rev()
-            .nth(1)
-            .filter(|&(i, a)| {
-                i > 0 && is_apostrophe(a) && word[i + a.len_utf8()..].eq_ignore_ascii_case("s")
-            })
-            .map(|(i, _)| start + i);
-        match possessive {
+        match possessive_split(&bytes[start..end]).map(|at| start + at) {
             Some(split) => {
                 tokens.push(Token {
                     span: Span::new(start, split),
@@ -119,6 +109,21 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         start = end;
     }
     tokens
+}
+
+/// Where a possessive "'s" / "’s" / "ʼs" begins in `word`, when the word has
+/// something before it ("’s" alone stays whole). Decided on bytes: this runs
+/// on every word of a corpus.
+fn possessive_split(word: &[u8]) -> Option<usize> {
+    let (&last, rest) = word.split_last()?;
+    if last | 0x20 != b's' {
+        return None;
+    }
+    let apostrophe = ["'", "\u{2019}", "\u{02BC}"]
+        .iter()
+        .find(|a| rest.ends_with(a.as_bytes()))?;
+    let at = rest.len() - apostrophe.len();
+    (at > 0).then_some(at)
 }
 
 /// Digits with "," thousands groups (exactly three digits after each comma)
@@ -201,6 +206,10 @@ fn scan_word(text: &str, start: usize) -> usize {
             continue;
         }
         let (c, len) = if b < 0x80 {
+            // No other ASCII byte is a word character, and only these two join.
+            if b != b'\'' && b != b'-' {
+                break;
+            }
             (b as char, 1)
         } else {
             let c = text[i..].chars().next().expect("char boundary");
