@@ -50,11 +50,7 @@ impl RowWriter {
                     out.extend_from_slice(zmij::Buffer::new().format_finite(*x).as_bytes())
                 }
                 Value::Float(_) => out.extend_from_slice(b"null"),
-                Value::Date(d) => {
-                    out.push(b'"');
-                    out.extend_from_slice(d.to_string().as_bytes());
-                    out.push(b'"');
-                }
+                Value::Date(d) => write_date(out, *d),
                 Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             }
         }
@@ -79,30 +75,67 @@ impl RowWriter {
 /// A JSON string, escaped as `serde_json` escapes it: quote, backslash and
 /// control characters only; everything else (all of UTF-8) as it is.
 fn write_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
     let bytes = s.as_bytes();
-    let mut run = 0;
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    // Bytes before `copied` are in `out` already.
+    let mut copied = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Most text has nothing to escape: skip it eight bytes at a time.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            if !may_need_escape(word) {
-                i += 8;
-                continue;
-            }
+    // Most text has nothing to escape: test it eight bytes at a time.
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        if may_need_escape(word) {
+            escape_range(out, bytes, &mut copied, i, i + 8);
         }
-        let end = (i + 8).min(bytes.len());
-        for (at, &b) in bytes.iter().enumerate().take(end).skip(i) {
-            if let Some((escape, len)) = escape(b) {
-                out.extend_from_slice(&bytes[run..at]);
-                run = at + 1;
-                out.extend_from_slice(&escape[..len]);
-            }
-        }
-        i = end;
+        i += 8;
     }
-    out.extend_from_slice(&bytes[run..]);
+    if i < bytes.len() {
+        // The last few bytes, padded with spaces (which need no escape).
+        let mut tail = [b' '; 8];
+        tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
+        if may_need_escape(u64::from_le_bytes(tail)) {
+            escape_range(out, bytes, &mut copied, i, bytes.len());
+        }
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+/// Escapes what needs it in `bytes[from..to]`, copying the plain bytes
+/// before each escape.
+fn escape_range(out: &mut Vec<u8>, bytes: &[u8], copied: &mut usize, from: usize, to: usize) {
+    for (at, &b) in bytes.iter().enumerate().take(to).skip(from) {
+        if let Some((escape, len)) = escape(b) {
+            out.extend_from_slice(&bytes[*copied..at]);
+            *copied = at + 1;
+            out.extend_from_slice(&escape[..len]);
+        }
+    }
+}
+
+/// Appends `date` as serde and jiff write it: `"YYYY-MM-DD"` (jiff's years
+/// end at 9999; a year before 0 is written signed, with six digits).
+fn write_date(out: &mut Vec<u8>, date: jiff::civil::Date) {
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    out.push(b'"');
+    if (0..=9999).contains(&year) {
+        let digit = |n: i16| b'0' + n as u8;
+        let year = year as i16;
+        out.extend_from_slice(&[
+            digit(year / 1000),
+            digit(year / 100 % 10),
+            digit(year / 10 % 10),
+            digit(year % 10),
+            b'-',
+            digit(i16::from(month) / 10),
+            digit(i16::from(month) % 10),
+            b'-',
+            digit(i16::from(day) / 10),
+            digit(i16::from(day) % 10),
+        ]);
+    } else {
+        out.extend_from_slice(date.to_string().as_bytes());
+    }
     out.push(b'"');
 }
 
@@ -406,6 +439,14 @@ mod tests {
             "Misrata \u{2014} \u{201c}ceasefire\u{201d} \u{645}\u{635}\u{631}\u{627}\u{62a}\u{629}",
             "a long run of plain words, then \"a quote\" at byte 32, and one at the very end\"",
             "\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\u{1f}\\\\\\\\\\\\\\\\ 12345678",
+            // Escapes in the padded tail, after a whole chunk and in short strings.
+            "12345678\"",
+            "12345678ab\n",
+            "\"",
+            "a\\b",
+            "",
+            "short",
+            "é\u{7}",
         ] {
             let mut out = Vec::new();
             write_str(&mut out, s);
@@ -423,6 +464,22 @@ mod tests {
                 serde_json::to_string(&x).unwrap()
             );
             assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_jiff_displays_them() {
+        for (y, m, d) in [
+            (2020, 2, 29),
+            (1, 1, 1),
+            (999, 12, 31),
+            (9999, 12, 31),
+            (-5, 3, 4),
+        ] {
+            let date = jiff::civil::date(y, m, d);
+            let mut out = Vec::new();
+            write_date(&mut out, date);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{date}\""));
         }
     }
 
