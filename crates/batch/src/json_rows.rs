@@ -120,7 +120,6 @@ fn write_date(out: &mut Vec<u8>, date: jiff::civil::Date) {
     out.push(b'"');
     if (0..=9999).contains(&year) {
         let digit = |n: i16| b'0' + n as u8;
-        let year = year as i16;
         out.extend_from_slice(&[
             digit(year / 1000),
             digit(year / 100 % 10),
