@@ -125,8 +125,7 @@ struct MergeFold {
 
 impl Fold for MergeFold {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
-        self.merge.add(table, row);
-        Ok(())
+        Ok(self.merge.add(table, row)?)
     }
 
     fn finish(self: Box<Self>) -> Result<Report> {

@@ -3,21 +3,45 @@
 //! outlets, with the date each outlet wrote, and a flag where outlets put
 //! what looks like one event on different days.
 //!
-//! [`Merge`] folds the events table one row at a time into a few interned
-//! fields per event, so a batch reduce holds neither the table nor its rows.
-//! An event's word ids and its two texts live in arenas shared by all events
-//! (one allocation for the corpus, not six per event), and
-//! [`Merge::finish_into`] gives the timeline a row at a time, building each
-//! row only when it is written. Summaries, read back only to break ties in
-//! the merge's order and for the one a row prints, go to a temporary file
-//! once they pass a few megabytes.
+//! A batch run folds millions of events, so [`Merge`] keeps none of them in
+//! memory: each row becomes a compact record in an external sort
+//! ([`spill`]), and only the interned outlets, dates and words stay, which
+//! grow with the vocabulary, not the corpus (documents, which grow with it,
+//! are never interned). [`Merge::finish_into`] then runs the merge as a few
+//! passes over sorted streams, each holding only what its step reads:
+//!
+//! 1. The events in an order of their own content (outlet, document,
+//!    sentence, date, written date, summary, then the rest), never the order
+//!    rows came in: a batch run folds part by part and a reduce shard by
+//!    shard, and both must give one timeline. An event's place in this order
+//!    is its identity from then on; a cluster is known by its first event's.
+//!    Day events go on to a sort by date, coarser ones on in this order.
+//! 2. One day at a time, that day's reports grouped into day clusters. A
+//!    cluster's reports go to a file in date order; what the coarse step
+//!    reads of it (its identity, date, whether one sentence gives all of it,
+//!    and the words some month's or week's clause holds) stays, about a
+//!    hundred bytes a day cluster; and each word's count of day clusters,
+//!    which the disagreements' "rare word" test reads corpus-wide.
+//! 3. The month and week events, in their content order, each joined to the
+//!    day it covers that shares most of its clause, or gathered by value;
+//!    joins and gathered clusters go to their own sorts. One join can change
+//!    the next (a day only one sentence gives takes no coarse event of that
+//!    sentence until another sentence's has joined it), which is why this
+//!    step walks all coarse events in one order rather than a month apart.
+//! 4. The day clusters again, in date order with their joined events, held
+//!    only while the disagreement window can still pair them; each row goes
+//!    to a last sort, by the key the table is ordered by (date and reports,
+//!    then the cluster's identity for equal keys), as do the gathered
+//!    clusters' rows; that sort gives the table a row at a time.
+//!
+//! Memory is then a few sort buffers ([`SORT_BUDGET`] each), the busiest day
+//! and disagreement window, the vocabulary, and the day clusters' compact
+//! index of step 2; temporary disk is a few times the events' text.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod spill;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::io;
 use std::sync::Arc;
 
 use crate::events::FastMap as HashMap;
@@ -26,9 +50,15 @@ use anyhow::Result;
 use jiff::civil::Date;
 use newslens_core::analyzer::{ReportSink, TableSink};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
+use spill::{Dec, Enc, Sorter};
 
-/// Strings seen many times (outlets, documents, dates, words), stored once:
-/// the map and the list share each name's one allocation.
+pub use spill::peak_disk_bytes;
+
+/// Bytes of records each sort holds in memory before it writes a run to disk.
+const SORT_BUDGET: usize = 16 << 20;
+
+/// Strings seen many times (outlets, dates, words), stored once: the map
+/// and the list share each name's one allocation.
 #[derive(Default)]
 struct Interner {
     ids: HashMap<Arc<str>, u32>,
@@ -48,189 +78,7 @@ impl Interner {
     }
 
     fn name(&self, id: u32) -> &str {
-        &self.names[id as usize]
-    }
-}
-
-/// Summaries held in memory before they are written to a temporary file.
-const SPILL_AT: usize = 1 << 20;
-
-/// Every event's summary, one after another: the first [`SPILL_AT`] bytes
-/// and the latest in memory, the rest in a temporary file. Should the file
-/// fail to write, the summaries stay in memory.
-struct Summaries {
-    memory: String,
-    /// The bytes in the file, which come before `memory`.
-    flushed: usize,
-    file: Option<File>,
-    /// The file's path while it has one to remove (on Unix it is removed
-    /// as soon as it is open).
-    path: Option<PathBuf>,
-    failed: bool,
-    spill_at: usize,
-}
-
-impl Default for Summaries {
-    fn default() -> Summaries {
-        Summaries::spilling_at(SPILL_AT)
-    }
-}
-
-impl Summaries {
-    fn spilling_at(spill_at: usize) -> Summaries {
-        Summaries {
-            memory: String::new(),
-            flushed: 0,
-            file: None,
-            path: None,
-            failed: false,
-            spill_at,
-        }
-    }
-
-    /// Adds a summary and gives where it starts.
-    fn push(&mut self, summary: &str) -> usize {
-        let at = self.flushed + self.memory.len();
-        self.memory.push_str(summary);
-        if self.memory.len() >= self.spill_at && !self.failed && self.flush().is_err() {
-            self.failed = true;
-        }
-        at
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => {
-                static FILES: AtomicUsize = AtomicUsize::new(0);
-                let path = std::env::temp_dir().join(format!(
-                    "newslens-timeline-{}-{}.summaries",
-                    std::process::id(),
-                    FILES.fetch_add(1, Ordering::Relaxed)
-                ));
-                let file = File::options()
-                    .read(true)
-                    .write(true)
-                    .create_new(true)
-                    .open(&path)?;
-                // Unix keeps an open file whose name is gone, so a killed
-                // run leaves nothing behind.
-                if !(cfg!(unix) && std::fs::remove_file(&path).is_ok()) {
-                    self.path = Some(path);
-                }
-                self.file.insert(file)
-            }
-        };
-        file.write_all(self.memory.as_bytes())?;
-        self.flushed += self.memory.len();
-        self.memory.clear();
-        Ok(())
-    }
-
-    fn read(&self, e: &Event) -> std::io::Result<Cow<'_, str>> {
-        let (at, len) = (e.summary_at, e.summary_len as usize);
-        if at >= self.flushed {
-            let start = at - self.flushed;
-            return Ok(Cow::Borrowed(&self.memory[start..start + len]));
-        }
-        let mut file = self.file.as_ref().ok_or_else(|| {
-            std::io::Error::other("a summary before the first one in memory, with no file")
-        })?;
-        file.seek(SeekFrom::Start(at as u64))?;
-        let mut bytes = vec![0; len];
-        file.read_exact(&mut bytes)?;
-        String::from_utf8(bytes)
-            .map(Cow::Owned)
-            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-    }
-}
-
-impl Drop for Summaries {
-    fn drop(&mut self) {
-        if let Some(path) = &self.path {
-            // Nothing to do when it fails: the file is in the temporary directory.
-            let _ = std::fs::remove_file(path);
-        }
-    }
-}
-
-/// The `evidence_doc` of an event whose row has no evidence.
-const NO_EVIDENCE: u32 = u32::MAX;
-
-/// What the merge needs of one row of the events table: ids and places in
-/// [`Merge`]'s arenas, no allocation of its own. Word lists are interned,
-/// sorted by id and without repeats.
-#[derive(Clone, Copy)]
-struct Event {
-    source: u32,
-    doc: u32,
-    date: u32,
-    precision: u32,
-    /// The document of the row's first evidence span, or [`NO_EVIDENCE`].
-    evidence_doc: u32,
-    /// The lengths of the sentence's terms and the parties. In
-    /// `Merge::words` from `words` on come the terms, then two masks over
-    /// them (a bit a term, 32 a word): the key words of the clause the
-    /// summary gives, not of the whole sentence (what tells apart two
-    /// events one sentence dates), and the clause's names and figures (what
-    /// one event's reports share and reports of one topic need not); then
-    /// the parties. Both clause lists are terms, so a mask holds them in a
-    /// bit a word instead of an id.
-    lens: [u32; 2],
-    written_len: u32,
-    summary_len: u32,
-    /// The event's place, by summary and then written date, among the
-    /// events of its sentence with its source, document and date (0 for
-    /// one alone), once `finish` has sorted them.
-    within: u32,
-    /// The sentence's character offset in its document.
-    sentence: i64,
-    words: usize,
-    /// Where `written` starts in `Merge::text`.
-    text: usize,
-    /// Where the summary starts in `Merge::summaries`. Rows are appended,
-    /// so this is also the order they came in.
-    summary_at: usize,
-    /// The first evidence span's start and end.
-    evidence: (usize, usize),
-}
-
-impl Event {
-    /// How many `u32` words each mask takes.
-    fn mask_len(&self) -> usize {
-        (self.lens[0] as usize).div_ceil(32)
-    }
-
-    fn terms<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        &words[self.words..self.words + self.lens[0] as usize]
-    }
-
-    /// The terms a mask (0: the clause's, 1: its names) has a bit for.
-    fn masked<'a>(&self, words: &'a [u32], which: usize) -> impl Iterator<Item = u32> + 'a {
-        let start = self.words + self.lens[0] as usize + which * self.mask_len();
-        let mask = &words[start..start + self.mask_len()];
-        self.terms(words)
-            .iter()
-            .enumerate()
-            .filter(move |&(k, _)| mask[k / 32] >> (k % 32) & 1 == 1)
-            .map(|(_, &id)| id)
-    }
-
-    fn clause<'a>(&self, words: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
-        self.masked(words, 0)
-    }
-
-    fn named<'a>(&self, words: &'a [u32]) -> impl Iterator<Item = u32> + 'a {
-        self.masked(words, 1)
-    }
-
-    fn actors<'a>(&self, words: &'a [u32]) -> &'a [u32] {
-        let start = self.words + self.lens[0] as usize + 2 * self.mask_len();
-        &words[start..start + self.lens[1] as usize]
-    }
-
-    fn written<'a>(&self, text: &'a str) -> &'a str {
-        &text[self.text..self.text + self.written_len as usize]
+        self.names.get(id as usize).map_or("", |name| name)
     }
 }
 
@@ -242,47 +90,6 @@ fn clip(text: &str) -> &str {
         end -= 1;
     }
     &text[..end]
-}
-
-/// Appends a word list (cut to what a `u32` length holds) and gives its length.
-fn push_list(words: &mut Vec<u32>, list: &[u32]) -> u32 {
-    let list = &list[..list.len().min(u32::MAX as usize)];
-    words.extend_from_slice(list);
-    list.len() as u32
-}
-
-/// Appends a mask over `terms` with a bit for each of `subset`'s words
-/// (sorted, as `terms` is, and all in it).
-fn push_mask(words: &mut Vec<u32>, terms: &[u32], subset: &[u32]) {
-    let start = words.len();
-    words.resize(start + terms.len().div_ceil(32), 0);
-    let mut k = 0;
-    for id in subset {
-        // Both are sorted: each of the subset's words is found after the last.
-        while k < terms.len() && terms[k] < *id {
-            k += 1;
-        }
-        if terms.get(k) == Some(id) {
-            words[start + k / 32] |= 1 << (k % 32);
-        }
-    }
-}
-
-/// Each source's, document's and date's place in the order of their names:
-/// sorting by it sorts as by the names, with numbers to compare instead.
-fn name_ranks(strings: &Interner, events: &[Event]) -> Vec<u32> {
-    let mut ids: Vec<u32> = events
-        .iter()
-        .flat_map(|e| [e.source, e.doc, e.date])
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.sort_unstable_by(|&a, &b| strings.name(a).cmp(strings.name(b)));
-    let mut rank = vec![u32::MAX; strings.names.len()];
-    for (place, &id) in ids.iter().enumerate() {
-        rank[id as usize] = place as u32;
-    }
-    rank
 }
 
 /// Counts kept per small index (a group's, or a day cluster's first event):
@@ -446,60 +253,11 @@ enum ClauseWord {
     Figure(String),
 }
 
-/// Events of one sentence, source, document and date, sorted by the order
-/// they came in: puts them in order of written date, summary and arrival,
-/// and sets each one's `within`, its place by summary, written date and
-/// that new position, which is how a day's grouping takes them.
-fn order_ties(run: &mut [Event], text: &str, summaries: &Summaries) -> Result<()> {
-    let events: Vec<Event> = run.to_vec();
-    let texts: Vec<Cow<'_, str>> = events
-        .iter()
-        .map(|e| summaries.read(e))
-        .collect::<std::io::Result<_>>()?;
-    let key = |k: usize| (events[k].written(text), &texts[k]);
-    let mut order: Vec<usize> = (0..events.len()).collect();
-    order.sort_by(|&a, &b| {
-        key(a)
-            .cmp(&key(b))
-            .then(events[a].summary_at.cmp(&events[b].summary_at))
-    });
-    let mut places: Vec<usize> = (0..order.len()).collect();
-    places.sort_by(|&a, &b| {
-        let (x, y) = (order[a], order[b]);
-        (&texts[x], events[x].written(text), a).cmp(&(&texts[y], events[y].written(text), b))
-    });
-    for (slot, &k) in run.iter_mut().zip(&order) {
-        *slot = events[k];
-    }
-    for (within, &place) in places.iter().enumerate() {
-        run[place].within = within as u32;
-    }
-    Ok(())
-}
-
 /// The clusters under `word` in a month's sorted (word, cluster) pairs.
 fn clusters_with(pairs: &[(u32, u32)], word: u32) -> impl Iterator<Item = usize> + '_ {
     let start = pairs.partition_point(|&(w, _)| w < word);
     let end = start + pairs[start..].partition_point(|&(w, _)| w == word);
     pairs[start..end].iter().map(|&(_, key)| key as usize)
-}
-
-/// Where a day cluster's words are: an event's terms (a cluster of that
-/// event alone), or a range of the gathered clusters' words.
-#[derive(Clone, Copy)]
-enum WordSpan {
-    Terms(usize),
-    Gathered(usize, usize),
-}
-
-struct Cluster {
-    /// Interned, as is `precision`.
-    date: u32,
-    /// `date` read as a day, for day clusters: coarse events test many
-    /// days each.
-    day: Option<Date>,
-    precision: u32,
-    members: Vec<usize>,
 }
 
 pub fn timeline_table() -> Table {
@@ -545,27 +303,6 @@ fn covers(coarse: &str, day: &str, date: Option<Date>) -> bool {
     day.starts_with(coarse)
 }
 
-/// The merged timeline of an events table held in memory.
-pub fn timeline(events_table: &Table, window_days: i64) -> Table {
-    let mut merge = Merge::default();
-    for row in &events_table.rows {
-        merge.add(events_table, row);
-    }
-    merge.finish(window_days)
-}
-
-/// The merge's state: each event's interned fields, added row by row.
-#[derive(Default)]
-pub struct Merge {
-    strings: Interner,
-    events: Vec<Event>,
-    /// Every event's word lists, one after another.
-    words: Vec<u32>,
-    /// Every event's written date, one after another.
-    text: String,
-    summaries: Summaries,
-}
-
 /// A day's reports join one group when they share this many of the group's
 /// core words; a word is in a group's core when half its reports or more hold it.
 struct Group {
@@ -590,65 +327,196 @@ fn month_of(date: &str) -> &str {
     }
 }
 
-/// What the timeline's rows are built from once the events are merged:
-/// names, events and their texts, read-only.
-#[derive(Clone, Copy)]
-struct Rows<'a> {
-    strings: &'a Interner,
-    events: &'a [Event],
-    text: &'a str,
+/// One event as every step after the first sort reads it: interned ids,
+/// and the texts that only a row prints.
+#[derive(Default)]
+struct Ev {
+    /// The event's place in the content order: its identity.
+    ord: u64,
+    /// The `ord` of the first event of its outlet, document and sentence.
+    sid: u64,
+    source: u32,
+    date: u32,
+    precision: u32,
+    /// The sentence's character offset in its document.
+    sentence: i64,
+    doc: String,
+    written: String,
+    summary: String,
+    /// The sentence's key words and the clause's figures; the clause's key
+    /// words, and its names and figures; the parties. Sorted ids, no repeats.
+    terms: Vec<u32>,
+    clause: Vec<u32>,
+    named: Vec<u32>,
+    actors: Vec<u32>,
+    /// The first evidence span: its document, start and end.
+    evidence: Option<(String, usize, usize)>,
 }
 
-impl<'a> Rows<'a> {
-    /// One member's report, `Source: "written" (doc)`, in pieces.
-    fn report(self, m: usize) -> [&'a str; 6] {
-        let e = &self.events[m];
-        [
-            self.strings.name(e.source),
-            ": \"",
-            e.written(self.text),
-            "\" (",
-            self.strings.name(e.doc),
-            ")",
-        ]
+fn encode_ev(enc: &mut Enc, e: &Ev) {
+    enc.num(e.ord);
+    enc.num(e.sid);
+    enc.num(u64::from(e.source));
+    enc.num(u64::from(e.date));
+    enc.num(u64::from(e.precision));
+    enc.i64_key(e.sentence);
+    enc.text(&e.doc);
+    enc.text(&e.written);
+    enc.text(&e.summary);
+    enc.ids(&e.terms);
+    enc.ids(&e.clause);
+    enc.ids(&e.named);
+    enc.ids(&e.actors);
+    match &e.evidence {
+        None => enc.num(0),
+        Some((doc, start, end)) => {
+            if *doc == e.doc {
+                enc.num(1);
+            } else {
+                enc.num(2);
+                enc.text(doc);
+            }
+            enc.num(*start as u64);
+            enc.num(*end as u64);
+        }
     }
+}
 
-    fn same_report(self, a: usize, b: usize) -> bool {
-        let bytes = |m| self.report(m).into_iter().flat_map(str::bytes);
-        bytes(a).eq(bytes(b))
-    }
+fn decode_ev(dec: &mut Dec<'_>) -> io::Result<Ev> {
+    let mut e = Ev {
+        ord: dec.num()?,
+        sid: dec.num()?,
+        source: dec.num_u32()?,
+        date: dec.num_u32()?,
+        precision: dec.num_u32()?,
+        sentence: dec.i64_key()?,
+        doc: dec.text()?.to_string(),
+        written: dec.text()?.to_string(),
+        summary: dec.text()?.to_string(),
+        ..Ev::default()
+    };
+    dec.ids(&mut e.terms)?;
+    dec.ids(&mut e.clause)?;
+    dec.ids(&mut e.named)?;
+    dec.ids(&mut e.actors)?;
+    e.evidence = match dec.num()? {
+        0 => None,
+        flag => {
+            let doc = if flag == 1 {
+                e.doc.clone()
+            } else {
+                dec.text()?.to_string()
+            };
+            Some((doc, dec.num()? as usize, dec.num()? as usize))
+        }
+    };
+    Ok(e)
+}
 
-    /// The members whose report differs from the one before: the reports
-    /// cell lists each run of repeats once.
-    fn reports(self, members: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
-        members
-            .iter()
-            .enumerate()
-            .filter(move |&(k, &m)| k == 0 || !self.same_report(members[k - 1], m))
-            .map(|(_, &m)| m)
-    }
+/// A number read back from a key, as an index.
+fn index(n: u64) -> io::Result<usize> {
+    usize::try_from(n).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "index past usize"))
+}
 
-    /// The key the rows are sorted by, the date and the reports apart by
-    /// "|", in pieces: comparing it piece by piece sorts as the joined text
-    /// would, without building it for every row at once.
-    fn key(self, cluster: &'a Cluster) -> impl Iterator<Item = u8> + 'a {
-        let reports = self
-            .reports(&cluster.members)
-            .enumerate()
-            .flat_map(move |(k, m)| {
-                let apart = if k > 0 { "|" } else { "" };
-                std::iter::once(apart).chain(self.report(m))
-            });
-        [self.strings.name(cluster.date), "|"]
-            .into_iter()
-            .chain(reports)
-            .flat_map(str::bytes)
+/// The head of a day event's key: parsed days in calendar order, then any
+/// day value that does not parse; the value itself parts two that read as
+/// one date.
+fn day_key(enc: &mut Enc, value: &str) -> Option<Date> {
+    let day = value.parse::<Date>().ok();
+    match day {
+        Some(d) => {
+            enc.bytes.push(0);
+            enc.i64_key(i64::from(d.year()));
+            enc.bytes.push(d.month() as u8);
+            enc.bytes.push(d.day() as u8);
+        }
+        None => enc.bytes.push(1),
     }
+    enc.text_key(value.as_bytes());
+    day
+}
+
+/// What the coarse step reads of a day cluster.
+struct DayCluster {
+    /// The `ord` of its first event: day clusters are ordered by it.
+    key: u64,
+    date: u32,
+    day: Option<Date>,
+    /// The sentence of its first report, and whether every report so far
+    /// (joined coarse ones too) comes from that sentence.
+    sid: u64,
+    single: bool,
+}
+
+/// A day cluster while the disagreement window may still pair it.
+struct Pending {
+    key: u64,
+    date: u32,
+    /// Days since 1970, for the window.
+    day: i64,
+    /// Its words that at most [`RARE_CLUSTERS`] day clusters hold.
+    rare: Vec<u32>,
+    /// Sorted ids, no repeats.
+    sources: Vec<u32>,
+    members: Vec<Ev>,
+    /// (the other cluster's key, text) for each disagreement.
+    found: Vec<(u64, String)>,
+}
+
+/// The key of a gathered coarse cluster, past every day cluster's, in the
+/// order the clusters formed.
+const COARSE: u64 = 1 << 63;
+
+/// The merged timeline of an events table held in memory.
+pub fn timeline(events_table: &Table, window_days: i64) -> Table {
+    let mut merge = Merge::default();
+    for row in &events_table.rows {
+        merge
+            .add(events_table, row)
+            .expect("events sorted in memory or in temporary files");
+    }
+    merge.finish(window_days)
+}
+
+/// The merge's state while rows come: the interned names and the sort of
+/// encoded events.
+pub struct Merge {
+    strings: Interner,
+    events: Sorter,
+    /// Words some month's or week's clause holds: the only ones the coarse
+    /// step looks up, so the only ones its index of day clusters keeps.
+    looked_up: Vec<bool>,
+    budget: usize,
+    enc: Enc,
+}
+
+impl Default for Merge {
+    fn default() -> Merge {
+        Merge::with_budget(SORT_BUDGET)
+    }
+}
+
+/// Ids of the names a merge compares with.
+struct Known {
+    day: u32,
+    month: u32,
+    week: u32,
 }
 
 impl Merge {
+    /// A merge whose sorts each keep about `budget` bytes in memory.
+    pub fn with_budget(budget: usize) -> Merge {
+        Merge {
+            strings: Interner::default(),
+            events: Sorter::new(budget),
+            looked_up: Vec::new(),
+            budget,
+            enc: Enc::default(),
+        }
+    }
+
     /// One row of the events table (columns found by name).
-    pub fn add(&mut self, table: &Table, row: &Row) {
+    pub fn add(&mut self, table: &Table, row: &Row) -> io::Result<()> {
         let cell = |name: &str| match table.cell(row, name) {
             Some(Value::Text(s)) => s.as_str(),
             _ => "",
@@ -682,581 +550,776 @@ impl Merge {
                 .map(|w| strings.id(w))
                 .collect(),
         );
-        let (evidence_doc, evidence) = match row.evidence.first() {
-            Some(e) => (strings.id(&e.doc), (e.start, e.end)),
-            None => (NO_EVIDENCE, (0, 0)),
+        let (source, date) = (cell("source"), cell("date"));
+        let precision = cell("precision");
+        let ids = [strings.id(source), strings.id(date), strings.id(precision)];
+        if matches!(precision, "month" | "week") {
+            for &word in &clause {
+                let word = word as usize;
+                if word >= self.looked_up.len() {
+                    self.looked_up.resize(word + 1, false);
+                }
+                self.looked_up[word] = true;
+            }
+        }
+        let sentence = match table.cell(row, "start") {
+            Some(Value::Int(n)) => *n,
+            _ => -1,
         };
-        let (source, doc) = (strings.id(cell("source")), strings.id(cell("doc")));
-        let (date, precision) = (strings.id(cell("date")), strings.id(cell("precision")));
-        let words = self.words.len();
-        let terms_len = push_list(&mut self.words, &terms);
-        let terms = &terms[..terms_len as usize];
-        push_mask(&mut self.words, terms, &clause);
-        push_mask(&mut self.words, terms, &named);
-        let lens = [terms_len, push_list(&mut self.words, &actors)];
-        let text = self.text.len();
-        let (written, summary) = (clip(cell("written")), clip(cell("summary")));
-        self.text.push_str(written);
-        let summary_at = self.summaries.push(summary);
-        self.events.push(Event {
-            source,
-            doc,
-            date,
-            precision,
-            evidence_doc,
-            lens,
-            written_len: written.len() as u32,
-            summary_len: summary.len() as u32,
-            within: 0,
-            sentence: match table.cell(row, "start") {
-                Some(Value::Int(n)) => *n,
-                _ => -1,
-            },
-            words,
-            text,
-            summary_at,
-            evidence,
-        });
+        // The content order: what the key gives, then (for events equal in
+        // all of that) their evidence and at last their word ids.
+        let enc = &mut self.enc;
+        enc.clear();
+        enc.text_key(source.as_bytes());
+        enc.text_key(cell("doc").as_bytes());
+        enc.i64_key(sentence);
+        enc.text_key(date.as_bytes());
+        enc.text_key(clip(cell("written")).as_bytes());
+        enc.text_key(clip(cell("summary")).as_bytes());
+        enc.text_key(precision.as_bytes());
+        match row.evidence.first() {
+            Some(e) => {
+                enc.bytes.push(1);
+                enc.u64_key(e.start as u64);
+                enc.u64_key(e.end as u64);
+                enc.text_key(e.doc.as_bytes());
+            }
+            None => enc.bytes.push(0),
+        }
+        for id in ids {
+            enc.num(u64::from(id));
+        }
+        enc.ids(&terms);
+        enc.ids(&clause);
+        enc.ids(&named);
+        enc.ids(&actors);
+        self.events.push(&enc.bytes)
     }
 
-    /// The reports of one day grouped into events. A report joins the group
-    /// whose core (the words half its reports or more hold) it shares at least
-    /// [`SAME_DAY_SHARED`] words with, two of them rare outside the group;
-    /// pairwise links would chain unrelated reports of a busy day into one
-    /// row through a different pair of words at each step. The day is taken
-    /// in an order of the reports' own content (most shared words first, then
-    /// outlet, document and sentence), so the groups do not depend on the
-    /// order the rows arrived in.
-    /// `users` is scratch space, kept from day to day so that it is
-    /// allocated once: how many of the day's reports hold each word.
-    /// `rank` orders names as [`name_ranks`] gives.
-    fn group_day(
-        &self,
-        same_day: &mut [usize],
-        users: &mut Tally<u32>,
-        rank: &[u32],
-    ) -> Vec<Vec<usize>> {
-        let (events, words) = (&self.events, &self.words[..]);
-        users.clear();
-        for &i in same_day.iter() {
-            for &word in events[i].terms(words) {
-                *users.entry(word as usize) += 1;
-            }
-        }
-        // The reports most bound up with the day's others seed the groups,
-        // so a group starts from the middle of an event, not its edge.
-        let ties = |i: usize| -> u32 {
-            events[i]
-                .terms(words)
-                .iter()
-                .map(|&w| users.get(w as usize))
-                .filter(|&u| u as usize <= COMMON_WORD)
-                .map(|u| u - 1)
-                .sum()
-        };
-        let mut keyed: Vec<(std::cmp::Reverse<u32>, usize)> = same_day
-            .iter()
-            .map(|&i| (std::cmp::Reverse(ties(i)), i))
-            .collect();
-        keyed.sort_by(|&(ta, a), &(tb, b)| {
-            let (x, y) = (&events[a], &events[b]);
-            (
-                ta,
-                rank[x.source as usize],
-                rank[x.doc as usize],
-                x.sentence,
-                x.within,
-            )
-                .cmp(&(
-                    tb,
-                    rank[y.source as usize],
-                    rank[y.doc as usize],
-                    y.sentence,
-                    y.within,
-                ))
-                .then(a.cmp(&b))
-        });
-        for (slot, (_, i)) in same_day.iter_mut().zip(keyed) {
-            *slot = i;
-        }
-        let mut groups: Vec<Group> = Vec::new();
-        // The groups whose reports hold each word: at most COMMON_WORD long,
-        // as more common words are left out.
-        let mut holding: HashMap<u32, Vec<usize>> = HashMap::default();
-        // Words some report of the day names (capitalised in its clause,
-        // or a figure): a report of a busy day shares everyday words
-        // with many others, but the name or figure of its event with few.
-        let mut named: Vec<u32> = same_day
-            .iter()
-            .flat_map(|&i| events[i].named(words))
-            .collect();
-        named.sort_unstable();
-        named.dedup();
-        // Per candidate group: core words shared, rare ones among them, and
-        // named ones among those.
-        let mut score: Tally<(u32, u32, u32)> = Tally::new();
-        for &i in same_day.iter() {
-            let held_words: Vec<u32> = events[i]
-                .terms(words)
-                .iter()
-                .copied()
-                .filter(|&w| users.get(w as usize) as usize <= COMMON_WORD)
-                .collect();
-            score.clear();
-            for &word in &held_words {
-                for &g in holding.get(&word).into_iter().flatten() {
-                    if let Some(held) = groups[g].core_count(word) {
-                        let entry = score.entry(g);
-                        entry.0 += 1;
-                        // Rare: few of the day's reports outside the group use it.
-                        entry.1 +=
-                            u32::from(((users.get(word as usize) - held) as usize) < RARE_WORD);
-                        entry.2 += u32::from(named.binary_search(&word).is_ok());
-                    }
-                }
-            }
-            let best = score
-                .iter()
-                .filter(|(_, &(shared, rare, anchored))| {
-                    shared as usize >= SAME_DAY_SHARED
-                        && rare >= 2
-                        && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
-                })
-                .map(|(g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
-                .max()
-                .map(|(_, _, std::cmp::Reverse(g))| g);
-            let g = best.unwrap_or_else(|| {
-                groups.push(Group {
-                    members: Vec::new(),
-                    holders: HashMap::default(),
-                });
-                groups.len() - 1
-            });
-            groups[g].members.push(i);
-            for &word in &held_words {
-                let held = groups[g].holders.entry(word).or_default();
-                *held += 1;
-                if *held == 1 {
-                    holding.entry(word).or_default().push(g);
-                }
-            }
-        }
-        groups.into_iter().map(|g| g.members).collect()
-    }
-
-    /// The merged timeline of every event added. Panics only if summaries
-    /// written to the temporary file cannot be read back; a batch run calls
+    /// The merged timeline of every event added. Panics only if the
+    /// temporary files fail; a batch run calls
     /// [`finish_into`](Merge::finish_into), which gives that error.
     pub fn finish(self, window_days: i64) -> Table {
         let mut sink = ReportSink::default();
         self.finish_into(window_days, &mut sink)
-            .expect("a ReportSink takes the one table finish_into gives");
+            .expect("events sorted in memory or in temporary files");
         sink.into_report()
             .take_table("timeline")
             .unwrap_or_else(timeline_table)
     }
 
     /// The merged timeline of every event added, given to `out` a row at a
-    /// time. Each stage's state is dropped once the next no longer reads it,
-    /// and a row is built only as it is written, so the peak is the events
-    /// and the day clusters' words, not the finished table.
-    pub fn finish_into(mut self, window_days: i64, out: &mut dyn TableSink) -> Result<()> {
-        // Rows arrive in corpus or shard order; the merge sees them in an
-        // order of their own content, so every way of reading gives one timeline.
-        let rank = name_ranks(&self.strings, &self.events);
-        let r = |id: u32| rank[id as usize];
-        // By source, document, sentence and date, then (below) written date
-        // and summary. Unstable, but the last key is the order the rows came
-        // in, as a stable sort would keep it.
-        self.events.sort_unstable_by(|x, y| {
-            (r(x.source), r(x.doc), x.sentence, r(x.date), x.summary_at).cmp(&(
-                r(y.source),
-                r(y.doc),
-                y.sentence,
-                r(y.date),
-                y.summary_at,
-            ))
-        });
-        // Only the events of one sentence, source, document and date need
-        // their texts to be ordered, so only theirs are read back.
-        let mut start = 0;
-        while start < self.events.len() {
-            let first = self.events[start];
-            let end = start
-                + self.events[start..]
-                    .iter()
-                    .take_while(|e| {
-                        (e.source, e.doc, e.sentence, e.date)
-                            == (first.source, first.doc, first.sentence, first.date)
-                    })
-                    .count();
-            if end - start > 1 {
-                order_ties(&mut self.events[start..end], &self.text, &self.summaries)?;
-            }
-            start = end;
-        }
-        let n = self.events.len();
-        let day = self.strings.id("day");
-        let mut by_date: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-        for (i, e) in self.events.iter().enumerate() {
-            if e.precision == day {
-                by_date.entry(e.date).or_default().push(i);
-            }
-        }
-        // Day clusters in the order of their earliest event; a cluster is
-        // known by its place in them, or for a coarse one by its place after them.
-        let mut clusters: Vec<Cluster> = Vec::new();
-        let mut users = Tally::new();
-        for same_day in by_date.values_mut() {
-            for mut members in self.group_day(same_day, &mut users, &rank) {
-                members.sort_unstable();
-                let date = self.events[members[0]].date;
-                clusters.push(Cluster {
-                    date,
-                    day: self.strings.name(date).parse().ok(),
-                    precision: day,
-                    members,
-                });
-            }
-        }
-        drop((by_date, users));
-        clusters.sort_unstable_by_key(|c| c.members[0]);
-        let days = clusters.len();
+    /// time (the module doc gives the steps).
+    pub fn finish_into(self, window_days: i64, out: &mut dyn TableSink) -> Result<()> {
         let Merge {
-            strings,
+            mut strings,
             events,
-            words,
-            text,
-            summaries,
+            looked_up,
+            budget,
+            mut enc,
         } = self;
-        let s = |id: u32| strings.name(id);
-        // Coarser events join the day cluster they cover that they share most with,
-        // or else gather by their own value.
-        // Day clusters by month, so a coarse event looks only at the days it may cover.
-        let mut by_month: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (key, cluster) in clusters.iter().enumerate() {
-            by_month
-                .entry(month_of(s(cluster.date)))
-                .or_default()
-                .push(key);
-        }
-        // Each day cluster's parties and words, for scoring coarse events
-        // against it: sorted and without repeats, as a set would give them,
-        // one cluster after another in one vector.
-        // A cluster of one report without parties (most of them) holds just
-        // its terms, which are read where they are; the others' words are
-        // gathered one cluster after another in `cluster_words`.
-        let mut cluster_words: Vec<u32> = Vec::new();
-        let mut cluster_span: Vec<WordSpan> = Vec::with_capacity(days);
-        for c in &clusters {
-            if let [m] = c.members[..] {
-                if events[m].lens[1] == 0 {
-                    cluster_span.push(WordSpan::Terms(m));
-                    continue;
-                }
-            }
-            let start = cluster_words.len();
-            for &m in &c.members {
-                cluster_words.extend_from_slice(events[m].actors(&words));
-                cluster_words.extend_from_slice(events[m].terms(&words));
-            }
-            cluster_words[start..].sort_unstable();
-            let mut end = start;
-            for k in start..cluster_words.len() {
-                if end == start || cluster_words[k] != cluster_words[end - 1] {
-                    cluster_words[end] = cluster_words[k];
-                    end += 1;
-                }
-            }
-            cluster_words.truncate(end);
-            cluster_span.push(WordSpan::Gathered(start, end));
-        }
-        let words_of = |key: usize| match cluster_span[key] {
-            WordSpan::Terms(m) => events[m].terms(&words),
-            WordSpan::Gathered(start, end) => &cluster_words[start..end],
+        let known = Known {
+            day: strings.id("day"),
+            month: strings.id("month"),
+            week: strings.id("week"),
         };
-        // Each month's day clusters under every party and word they hold: a
-        // coarse event counts what it shares with each cluster from the lists of
-        // its own words, instead of comparing itself with every day of the month.
-        // Only the words of some month's or week's clause are ever looked up.
-        let mut looked_up = vec![false; strings.names.len()];
-        for e in events.iter() {
-            if matches!(s(e.precision), "month" | "week") {
-                for word in e.clause(&words) {
-                    looked_up[word as usize] = true;
-                }
-            }
-        }
-        // Per month, (word, cluster) pairs sorted, so a word's clusters are
-        // a range of them; clusters are counted in u32, as any merge that
-        // fits in memory has fewer.
-        let mut month_index: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
-        for (month, keys) in &by_month {
-            let mut pairs: Vec<(u32, u32)> = keys
-                .iter()
-                .flat_map(|&key| words_of(key).iter().map(move |&word| (word, key as u32)))
-                .filter(|&(word, _)| looked_up[word as usize])
-                .collect();
-            pairs.sort_unstable();
-            month_index.insert(month, pairs);
-        }
+        let strings = strings;
+        let (days, coarse) = number_events(events.finish()?, &strings, &known, budget, &mut enc)?;
+        let mut clustered = cluster_days(days, &strings, &looked_up, budget, &mut enc)?;
         drop(looked_up);
-        drop(by_month);
-        let mut own: HashMap<(u32, u32), HashMap<u32, Vec<usize>>> = HashMap::default();
-        let mut shared: Tally<usize> = Tally::new();
-        for i in (0..n).filter(|&i| events[i].precision != day) {
-            let months: BTreeSet<String> = match s(events[i].precision) {
-                "month" => BTreeSet::from([s(events[i].date).to_string()]),
-                // A week spans at most two months.
-                "week" => week_start(s(events[i].date))
-                    .iter()
-                    .flat_map(|d| [d.to_string(), (*d + jiff::Span::new().days(6)).to_string()])
-                    .map(|s| s.chars().take(7).collect())
-                    .collect(),
-                _ => BTreeSet::new(),
-            };
-            shared.clear();
-            for pairs in months.iter().filter_map(|m| month_index.get(m.as_str())) {
-                for word in events[i].clause(&words) {
-                    for key in clusters_with(pairs, word) {
-                        *shared.entry(key) += 1;
-                    }
-                }
-            }
-            // Months and weeks join the day they cover whose reports hold most of
-            // their clause's words; not a day only their own sentence gives
-            // ("Berlin said Monday the summit was planned for later this month").
-            let own_sentence = |key: &usize| {
-                clusters[*key].members.iter().all(|&m| {
-                    events[m].doc == events[i].doc && events[m].sentence == events[i].sentence
-                })
-            };
-            let best = shared
-                .iter()
-                .filter(|&(key, &score)| {
-                    score >= COARSE_SHARED
-                        && {
-                            let cluster = &clusters[key];
-                            covers(s(events[i].date), s(cluster.date), cluster.day)
-                        }
-                        && !own_sentence(&key)
-                })
-                .map(|(key, &score)| (score, key))
-                .max();
-            match best {
-                Some((_, key)) => clusters[key].members.push(i),
-                None => {
-                    // Coarse events of one value whose clauses share key words
-                    // gather in one cluster.
-                    let index = own
-                        .entry((events[i].date, events[i].precision))
-                        .or_default();
-                    let mut counts: HashMap<usize, usize> = HashMap::default();
-                    for w in events[i].clause(&words) {
-                        for &key in index.get(&w).into_iter().flatten() {
-                            *counts.entry(key).or_default() += 1;
-                        }
-                    }
-                    let key = counts
-                        .iter()
-                        .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
-                        .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
-                        .max()
-                        .map_or(clusters.len(), |(_, std::cmp::Reverse(key))| key);
-                    for w in events[i].clause(&words) {
-                        let keys = index.entry(w).or_default();
-                        if !keys.contains(&key) && keys.len() < COMMON_WORD {
-                            keys.push(key);
-                        }
-                    }
-                    if key == clusters.len() {
-                        clusters.push(Cluster {
-                            date: events[i].date,
-                            day: None,
-                            precision: events[i].precision,
-                            members: Vec::new(),
-                        });
-                    }
-                    clusters[key].members.push(i);
-                }
-            }
-        }
-        drop((month_index, own, shared));
-        // Disagreements: day clusters a few days apart that share parties and
-        // several words, reported by different outlets.
-        let mut dated: Vec<(Date, usize)> = clusters
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.precision == day)
-            .filter_map(|(k, c)| s(c.date).parse::<Date>().ok().map(|d| (d, k)))
-            .collect();
-        dated.sort();
-        // Candidate pairs share a word that few clusters use, within the
-        // window. The clusters under each such word, in date order, one word
-        // after another in one vector (`starts` gives where each word's
-        // begin); the common words, which most pairs of a word and a cluster
-        // are, have none.
-        let mut users_of = vec![0u32; strings.names.len()];
-        for &(_, k) in &dated {
-            for &word in words_of(k) {
-                users_of[word as usize] = users_of[word as usize].saturating_add(1);
-            }
-        }
-        let mut starts = vec![0usize; strings.names.len() + 1];
-        for (w, &count) in users_of.iter().enumerate() {
-            let kept = if count as usize <= RARE_CLUSTERS {
-                count as usize
-            } else {
-                0
-            };
-            starts[w + 1] = starts[w] + kept;
-        }
-        let mut users: Vec<(Date, usize)> = vec![(Date::MIN, 0); starts[starts.len() - 1]];
-        let mut next = starts.clone();
-        for &(date, k) in &dated {
-            for &word in words_of(k) {
-                if users_of[word as usize] as usize <= RARE_CLUSTERS {
-                    users[next[word as usize]] = (date, k);
-                    next[word as usize] += 1;
-                }
-            }
-        }
-        drop((next, users_of, dated, cluster_span, cluster_words));
-        // Sorted and without repeats below, as a set would hold them.
-        let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for list in starts.windows(2).map(|w| &users[w[0]..w[1]]) {
-            // Each list is in date order, so the window ends at the first later day past it.
-            for (x, &(da, a)) in list.iter().enumerate() {
-                for &(db, b) in &list[x + 1..] {
-                    if (db - da).get_days() as i64 > window_days {
-                        break;
-                    }
-                    if da != db {
-                        candidates.push((a.min(b), a.max(b)));
-                    }
-                }
-            }
-        }
-        drop((users, starts));
-        candidates.sort_unstable();
-        candidates.dedup();
-        // (cluster, text) for the clusters that have any, in the order found.
-        let mut disagreements: Vec<(usize, String)> = Vec::new();
-        for (a, b) in candidates {
-            let (ca, cb) = (&clusters[a], &clusters[b]);
-            if ca.date == cb.date {
-                continue;
-            }
-            // An outlet that reports both dates reports two events, not one event twice.
-            let sources_a: BTreeSet<u32> = ca.members.iter().map(|&m| events[m].source).collect();
-            if cb
-                .members
-                .iter()
-                .any(|&m| sources_a.contains(&events[m].source))
-            {
-                continue;
-            }
-            let strong = ca.members.iter().any(|&x| {
-                cb.members.iter().any(|&y| {
-                    let (ex, ey) = (&events[x], &events[y]);
-                    shared_count(ex.actors(&words), ey.actors(&words)) >= 2
-                        && shared_count(ex.terms(&words), ey.terms(&words)) >= 3
-                })
-            });
-            if strong {
-                let sources = |c: &Cluster| {
-                    let names: BTreeSet<&str> =
-                        c.members.iter().map(|&m| s(events[m].source)).collect();
-                    names.into_iter().collect::<Vec<_>>().join(", ")
-                };
-                disagreements.push((a, format!("{} dated it {}", sources(cb), s(cb.date))));
-                disagreements.push((b, format!("{} dated it {}", sources(ca), s(ca.date))));
-            }
-        }
-        drop(words);
-        // Stable: each cluster's texts stay in the order found.
-        disagreements.sort_by_key(|&(k, _)| k);
-        for cluster in &mut clusters {
-            cluster.members.sort_by(|&a, &b| {
-                (
-                    events[a].precision != day,
-                    r(events[a].source),
-                    r(events[a].doc),
-                )
-                    .cmp(&(
-                        events[b].precision != day,
-                        r(events[b].source),
-                        r(events[b].doc),
-                    ))
-            });
-        }
-        let rows = Rows {
-            strings: &strings,
-            events: &events,
-            text: &text,
-        };
-        // Stable, so rows with one key keep the clusters' order.
-        let mut order: Vec<usize> = (0..clusters.len()).collect();
-        order.sort_by(|&a, &b| rows.key(&clusters[a]).cmp(rows.key(&clusters[b])));
+        let (joined, gathered) =
+            join_coarse(coarse, &strings, &known, &mut clustered, budget, &mut enc)?;
+        let mut rows = Sorter::new(budget);
+        find_disagreements(
+            clustered.clusters,
+            joined,
+            &clustered.users_of,
+            &strings,
+            window_days,
+            &mut rows,
+            &mut enc,
+        )?;
+        drop(clustered.users_of);
+        gathered_rows(gathered, &strings, &mut rows, &mut enc)?;
         out.table(&timeline_table())?;
-        for k in order {
-            let cluster = &clusters[k];
-            let members = &cluster.members;
-            let summary = members
-                .iter()
-                .map(|&m| &events[m])
-                .max_by_key(|e| {
-                    let len = e.summary_len as usize;
-                    (len.min(80), std::cmp::Reverse(len))
-                })
-                .map(|e| summaries.read(e))
-                .transpose()?
-                .unwrap_or_default();
-            let sources: BTreeSet<&str> = members.iter().map(|&m| s(events[m].source)).collect();
-            let mut cell = String::new();
-            for (place, m) in rows.reports(members).enumerate() {
-                if place > 0 {
-                    cell.push_str(" | ");
-                }
-                for piece in rows.report(m) {
-                    cell.push_str(piece);
-                }
-            }
-            let found = disagreements.partition_point(|&(c, _)| c < k)
-                ..disagreements.partition_point(|&(c, _)| c <= k);
-            let disagreement = disagreements[found]
-                .iter()
-                .map(|(_, text)| text.as_str())
-                .collect::<Vec<_>>()
-                .join("; ");
-            let mut row = Row::new(vec![
-                s(cluster.date).into(),
-                s(cluster.precision).into(),
-                summary.as_ref().into(),
-                sources
-                    .iter()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-                    .into(),
-                cell.into(),
-                disagreement.into(),
-                sources.len().into(),
-            ]);
-            row.evidence = members
-                .iter()
-                .map(|&m| &events[m])
-                .filter(|e| e.evidence_doc != NO_EVIDENCE)
-                .map(|e| Evidence {
-                    doc: s(e.evidence_doc).into(),
-                    start: e.evidence.0,
-                    end: e.evidence.1,
-                })
-                .collect();
-            out.row(row)?;
+        let mut rows = rows.finish()?;
+        while let Some(record) = rows.next()? {
+            let mut dec = Dec::new(record);
+            dec.skip_text_key()?;
+            dec.u64_key()?;
+            out.row(decode_row(&mut dec)?)?;
         }
         Ok(())
     }
+}
+
+/// Step 1: each event's place in the content order, and the sentence it
+/// belongs to; day events sorted by date, the others kept in this order.
+fn number_events(
+    mut sorted: spill::Sorted,
+    strings: &Interner,
+    known: &Known,
+    budget: usize,
+    enc: &mut Enc,
+) -> io::Result<(Sorter, Sorter)> {
+    let (mut days, mut coarse) = (Sorter::new(budget), Sorter::new(budget));
+    let (mut ord, mut sid) = (0u64, 0u64);
+    let mut last: Option<(u32, String, i64)> = None;
+    while let Some(record) = sorted.next()? {
+        let mut dec = Dec::new(record);
+        dec.skip_text_key()?;
+        let doc = dec.key_string()?;
+        let sentence = dec.i64_key()?;
+        dec.skip_text_key()?;
+        let written = dec.key_string()?;
+        let summary = dec.key_string()?;
+        dec.skip_text_key()?;
+        let evidence = match dec.byte()? {
+            0 => None,
+            _ => {
+                let (start, end) = (index(dec.u64_key()?)?, index(dec.u64_key()?)?);
+                Some((dec.key_string()?, start, end))
+            }
+        };
+        let mut e = Ev {
+            source: dec.num_u32()?,
+            date: dec.num_u32()?,
+            precision: dec.num_u32()?,
+            sentence,
+            doc,
+            written,
+            summary,
+            evidence,
+            ..Ev::default()
+        };
+        dec.ids(&mut e.terms)?;
+        dec.ids(&mut e.clause)?;
+        dec.ids(&mut e.named)?;
+        dec.ids(&mut e.actors)?;
+        let same_sentence = last.as_ref().is_some_and(|(source, doc, sentence)| {
+            (*source, doc.as_str(), *sentence) == (e.source, e.doc.as_str(), e.sentence)
+        });
+        if !same_sentence {
+            sid = ord;
+            last = Some((e.source, e.doc.clone(), e.sentence));
+        }
+        e.ord = ord;
+        e.sid = sid;
+        ord += 1;
+        enc.clear();
+        if e.precision == known.day {
+            day_key(enc, strings.name(e.date));
+            enc.u64_key(e.ord);
+            encode_ev(enc, &e);
+            days.push(&enc.bytes)?;
+        } else {
+            enc.u64_key(e.ord);
+            encode_ev(enc, &e);
+            coarse.push(&enc.bytes)?;
+        }
+    }
+    Ok((days, coarse))
+}
+
+/// What step 2 leaves: the day clusters' compact index, each word's count of
+/// dated day clusters, and the clusters' reports in date order.
+struct Clustered {
+    index: Vec<DayCluster>,
+    /// Per month ("2020-03"), (word, cluster) pairs of the looked-up words,
+    /// sorted once all are in, so a word's clusters are a range of them.
+    by_month: HashMap<String, Vec<(u32, u32)>>,
+    users_of: Vec<u32>,
+    clusters: Sorter,
+}
+
+/// Step 2: each day's reports grouped into clusters.
+fn cluster_days(
+    days: Sorter,
+    strings: &Interner,
+    looked_up: &[bool],
+    budget: usize,
+    enc: &mut Enc,
+) -> io::Result<Clustered> {
+    let mut out = Clustered {
+        index: Vec::new(),
+        by_month: HashMap::default(),
+        users_of: vec![0; strings.names.len()],
+        clusters: Sorter::new(budget),
+    };
+    let mut days = days.finish()?;
+    let mut users = Tally::new();
+    let mut day: Vec<Ev> = Vec::new();
+    let mut words: Vec<u32> = Vec::new();
+    loop {
+        let next = match days.next()? {
+            Some(record) => {
+                let mut dec = Dec::new(record);
+                if dec.byte()? == 0 {
+                    dec.i64_key()?;
+                    dec.byte()?;
+                    dec.byte()?;
+                }
+                dec.skip_text_key()?;
+                dec.u64_key()?;
+                Some(decode_ev(&mut dec)?)
+            }
+            None => None,
+        };
+        if day
+            .first()
+            .is_some_and(|first| next.as_ref().is_none_or(|e| e.date != first.date))
+        {
+            let date = day[0].date;
+            let parsed: Option<Date> = strings.name(date).parse().ok();
+            let month = month_of(strings.name(date));
+            for members in group_day(&day, &mut users) {
+                let seq = out.index.len() as u32;
+                let first = &day[members[0]];
+                words.clear();
+                for &m in &members {
+                    words.extend_from_slice(&day[m].actors);
+                    words.extend_from_slice(&day[m].terms);
+                }
+                words.sort_unstable();
+                words.dedup();
+                if parsed.is_some() {
+                    for &w in &words {
+                        let count = &mut out.users_of[w as usize];
+                        *count = count.saturating_add(1);
+                    }
+                }
+                let looked: Vec<(u32, u32)> = words
+                    .iter()
+                    .filter(|&&w| looked_up.get(w as usize).copied().unwrap_or(false))
+                    .map(|&w| (w, seq))
+                    .collect();
+                if !looked.is_empty() {
+                    out.by_month
+                        .entry(month.to_string())
+                        .or_default()
+                        .extend(looked);
+                }
+                out.index.push(DayCluster {
+                    key: first.ord,
+                    date,
+                    day: parsed,
+                    sid: first.sid,
+                    single: members.iter().all(|&m| day[m].sid == first.sid),
+                });
+                enc.clear();
+                enc.u64_key(u64::from(seq));
+                enc.num(first.ord);
+                enc.num(u64::from(date));
+                enc.ids(&words);
+                enc.num(members.len() as u64);
+                for &m in &members {
+                    encode_ev(enc, &day[m]);
+                }
+                out.clusters.push(&enc.bytes)?;
+            }
+            day.clear();
+        }
+        match next {
+            Some(e) => day.push(e),
+            None => break,
+        }
+    }
+    for pairs in out.by_month.values_mut() {
+        pairs.sort_unstable();
+    }
+    Ok(out)
+}
+
+/// The reports of one day grouped into events. A report joins the group
+/// whose core (the words half its reports or more hold) it shares at least
+/// [`SAME_DAY_SHARED`] words with, two of them rare outside the group;
+/// pairwise links would chain unrelated reports of a busy day into one
+/// row through a different pair of words at each step. The day is taken
+/// in an order of the reports' own content (most shared words first, then
+/// outlet, document and sentence, summary and written date), so the groups
+/// do not depend on the order the rows arrived in. Each group's members
+/// come in content order.
+/// `users` is scratch space, kept from day to day so that it is
+/// allocated once: how many of the day's reports hold each word.
+fn group_day(day: &[Ev], users: &mut Tally<u32>) -> Vec<Vec<usize>> {
+    users.clear();
+    for e in day {
+        for &word in &e.terms {
+            *users.entry(word as usize) += 1;
+        }
+    }
+    // The reports most bound up with the day's others seed the groups,
+    // so a group starts from the middle of an event, not its edge.
+    let ties = |e: &Ev| -> u32 {
+        e.terms
+            .iter()
+            .map(|&w| users.get(w as usize))
+            .filter(|&u| u as usize <= COMMON_WORD)
+            .map(|u| u - 1)
+            .sum()
+    };
+    let mut order: Vec<(std::cmp::Reverse<u32>, usize)> = day
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (std::cmp::Reverse(ties(e)), i))
+        .collect();
+    // The day's events come in content order: outlet, document and
+    // sentence (`sid` follows them), then written date and summary; within
+    // a sentence this takes summary before written date.
+    order.sort_unstable_by(|&(ta, a), &(tb, b)| {
+        let (x, y) = (&day[a], &day[b]);
+        (ta, x.sid)
+            .cmp(&(tb, y.sid))
+            .then_with(|| (&x.summary, &x.written, x.ord).cmp(&(&y.summary, &y.written, y.ord)))
+    });
+    let mut groups: Vec<Group> = Vec::new();
+    // The groups whose reports hold each word: at most COMMON_WORD long,
+    // as more common words are left out.
+    let mut holding: HashMap<u32, Vec<usize>> = HashMap::default();
+    // Words some report of the day names (capitalised in its clause,
+    // or a figure): a report of a busy day shares everyday words
+    // with many others, but the name or figure of its event with few.
+    let mut named: Vec<u32> = day.iter().flat_map(|e| e.named.iter().copied()).collect();
+    named.sort_unstable();
+    named.dedup();
+    // Per candidate group: core words shared, rare ones among them, and
+    // named ones among those.
+    let mut score: Tally<(u32, u32, u32)> = Tally::new();
+    let mut held_words: Vec<u32> = Vec::new();
+    for &(_, i) in &order {
+        held_words.clear();
+        held_words.extend(
+            day[i]
+                .terms
+                .iter()
+                .copied()
+                .filter(|&w| users.get(w as usize) as usize <= COMMON_WORD),
+        );
+        score.clear();
+        for &word in &held_words {
+            for &g in holding.get(&word).into_iter().flatten() {
+                if let Some(held) = groups[g].core_count(word) {
+                    let entry = score.entry(g);
+                    entry.0 += 1;
+                    // Rare: few of the day's reports outside the group use it.
+                    entry.1 += u32::from(((users.get(word as usize) - held) as usize) < RARE_WORD);
+                    entry.2 += u32::from(named.binary_search(&word).is_ok());
+                }
+            }
+        }
+        let best = score
+            .iter()
+            .filter(|(_, &(shared, rare, anchored))| {
+                shared as usize >= SAME_DAY_SHARED
+                    && rare >= 2
+                    && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
+            })
+            .map(|(g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
+            .max()
+            .map(|(_, _, std::cmp::Reverse(g))| g);
+        let g = best.unwrap_or_else(|| {
+            groups.push(Group {
+                members: Vec::new(),
+                holders: HashMap::default(),
+            });
+            groups.len() - 1
+        });
+        groups[g].members.push(i);
+        for &word in &held_words {
+            let held = groups[g].holders.entry(word).or_default();
+            *held += 1;
+            if *held == 1 {
+                holding.entry(word).or_default().push(g);
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|g| {
+            let mut members = g.members;
+            members.sort_unstable();
+            members
+        })
+        .collect()
+}
+
+/// Step 3: coarser events, in content order, joined to the day cluster
+/// they cover that they share most with, or else gathered by their own
+/// value. Gives the joins (by day cluster, then event) and the gathered
+/// clusters' events (by cluster, then event).
+fn join_coarse(
+    coarse: Sorter,
+    strings: &Interner,
+    known: &Known,
+    clustered: &mut Clustered,
+    budget: usize,
+    enc: &mut Enc,
+) -> io::Result<(Sorter, Sorter)> {
+    let (mut joined, mut gathered) = (Sorter::new(budget), Sorter::new(budget));
+    let s = |id: u32| strings.name(id);
+    let mut coarse = coarse.finish()?;
+    // Per value, the gathered clusters under each word of their clauses.
+    let mut own: HashMap<(u32, u32), HashMap<u32, Vec<u64>>> = HashMap::default();
+    let mut formed: u64 = 0;
+    let mut shared: Tally<usize> = Tally::new();
+    let mut months: Vec<String> = Vec::new();
+    let index = &mut clustered.index;
+    while let Some(record) = coarse.next()? {
+        let mut dec = Dec::new(record);
+        dec.u64_key()?;
+        let e = decode_ev(&mut dec)?;
+        months.clear();
+        if e.precision == known.month {
+            months.push(s(e.date).to_string());
+        } else if e.precision == known.week {
+            // A week spans at most two months.
+            if let Some(d) = week_start(s(e.date)) {
+                for day in [d, d + jiff::Span::new().days(6)] {
+                    let month: String = day.to_string().chars().take(7).collect();
+                    if !months.contains(&month) {
+                        months.push(month);
+                    }
+                }
+            }
+        }
+        shared.clear();
+        for pairs in months
+            .iter()
+            .filter_map(|m| clustered.by_month.get(m.as_str()))
+        {
+            for &word in &e.clause {
+                for key in clusters_with(pairs, word) {
+                    *shared.entry(key) += 1;
+                }
+            }
+        }
+        // Months and weeks join the day they cover whose reports hold most of
+        // their clause's words; not a day only their own sentence gives
+        // ("Berlin said Monday the summit was planned for later this month").
+        let best = shared
+            .iter()
+            .filter(|&(k, &score)| {
+                let cluster = &index[k];
+                score >= COARSE_SHARED
+                    && covers(s(e.date), s(cluster.date), cluster.day)
+                    && !(cluster.single && cluster.sid == e.sid)
+            })
+            .map(|(k, &score)| (score, index[k].key, k))
+            .max();
+        enc.clear();
+        match best {
+            Some((_, _, k)) => {
+                let cluster = &mut index[k];
+                cluster.single &= cluster.sid == e.sid;
+                enc.u64_key(k as u64);
+                enc.u64_key(e.ord);
+                encode_ev(enc, &e);
+                joined.push(&enc.bytes)?;
+            }
+            None => {
+                // Coarse events of one value whose clauses share key words
+                // gather in one cluster.
+                let index = own.entry((e.date, e.precision)).or_default();
+                let mut counts: HashMap<u64, usize> = HashMap::default();
+                for w in &e.clause {
+                    for &key in index.get(w).into_iter().flatten() {
+                        *counts.entry(key).or_default() += 1;
+                    }
+                }
+                let key = counts
+                    .iter()
+                    .filter(|&(_, &c)| c >= SAME_DAY_SHARED)
+                    .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
+                    .max()
+                    .map_or(formed, |(_, std::cmp::Reverse(key))| key);
+                for &w in &e.clause {
+                    let keys = index.entry(w).or_default();
+                    if !keys.contains(&key) && keys.len() < COMMON_WORD {
+                        keys.push(key);
+                    }
+                }
+                if key == formed {
+                    formed += 1;
+                }
+                enc.u64_key(key);
+                enc.u64_key(e.ord);
+                encode_ev(enc, &e);
+                gathered.push(&enc.bytes)?;
+            }
+        }
+    }
+    clustered.index = Vec::new();
+    clustered.by_month = HashMap::default();
+    Ok((joined, gathered))
+}
+
+/// Step 4: day clusters in date order with the coarse events joined to
+/// them; disagreements between clusters a few days apart that share parties
+/// and several words, reported by different outlets. Each cluster's row
+/// goes to `rows` once no later cluster can pair with it.
+fn find_disagreements(
+    clusters: Sorter,
+    joined: Sorter,
+    users_of: &[u32],
+    strings: &Interner,
+    window_days: i64,
+    rows: &mut Sorter,
+    enc: &mut Enc,
+) -> io::Result<()> {
+    let epoch = Date::constant(1970, 1, 1);
+    let mut clusters = clusters.finish()?;
+    let mut joined = joined.finish()?;
+    let read_join = |joined: &mut spill::Sorted| -> io::Result<Option<(u64, Ev)>> {
+        match joined.next()? {
+            Some(record) => {
+                let mut dec = Dec::new(record);
+                let seq = dec.u64_key()?;
+                dec.u64_key()?;
+                Ok(Some((seq, decode_ev(&mut dec)?)))
+            }
+            None => Ok(None),
+        }
+    };
+    let mut next_join = read_join(&mut joined)?;
+    let mut window: VecDeque<Pending> = VecDeque::new();
+    // Window clusters under each rare word, by their place in the window
+    // counted from the first cluster ever in it.
+    let mut holding: HashMap<u32, VecDeque<u64>> = HashMap::default();
+    let mut passed: u64 = 0;
+    let mut words: Vec<u32> = Vec::new();
+    let mut partners: Vec<usize> = Vec::new();
+    while let Some(record) = clusters.next()? {
+        let mut dec = Dec::new(record);
+        let seq = dec.u64_key()?;
+        let key = dec.num()?;
+        let date = dec.num_u32()?;
+        dec.ids(&mut words)?;
+        let count = dec.num()?;
+        let mut members = Vec::new();
+        for _ in 0..count {
+            members.push(decode_ev(&mut dec)?);
+        }
+        while next_join.as_ref().is_some_and(|(s, _)| *s == seq) {
+            if let Some((_, e)) = next_join.take() {
+                members.push(e);
+            }
+            next_join = read_join(&mut joined)?;
+        }
+        let mut sources: Vec<u32> = members.iter().map(|e| e.source).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        let Ok(day) = strings.name(date).parse::<Date>() else {
+            push_row(rows, enc, strings, date, &members, "", key)?;
+            continue;
+        };
+        let day = i64::from((day - epoch).get_days());
+        // Clusters too far back for this one are too far back for any later.
+        while window.front().is_some_and(|a| day - a.day > window_days) {
+            if let Some(a) = window.pop_front() {
+                for w in &a.rare {
+                    if let Some(list) = holding.get_mut(w) {
+                        list.pop_front();
+                        if list.is_empty() {
+                            holding.remove(w);
+                        }
+                    }
+                }
+                passed += 1;
+                finish_pending(rows, enc, strings, a)?;
+            }
+        }
+        let rare: Vec<u32> = words
+            .iter()
+            .copied()
+            .filter(|&w| users_of.get(w as usize).copied().unwrap_or(0) as usize <= RARE_CLUSTERS)
+            .collect();
+        partners.clear();
+        for w in &rare {
+            for &place in holding.get(w).into_iter().flatten() {
+                partners.push((place - passed) as usize);
+            }
+        }
+        partners.sort_unstable();
+        partners.dedup();
+        let mut b = Pending {
+            key,
+            date,
+            day,
+            rare,
+            sources,
+            members,
+            found: Vec::new(),
+        };
+        for &p in &partners {
+            let a = &mut window[p];
+            if a.day == b.day || a.date == b.date {
+                continue;
+            }
+            // An outlet that reports both dates reports two events, not one event twice.
+            if shared_count(&a.sources, &b.sources) > 0 {
+                continue;
+            }
+            let strong = a.members.iter().any(|x| {
+                b.members.iter().any(|y| {
+                    shared_count(&x.actors, &y.actors) >= 2 && shared_count(&x.terms, &y.terms) >= 3
+                })
+            });
+            if strong {
+                let names = |c: &Pending| {
+                    let names: BTreeSet<&str> =
+                        c.sources.iter().map(|&id| strings.name(id)).collect();
+                    names.into_iter().collect::<Vec<_>>().join(", ")
+                };
+                a.found.push((
+                    b.key,
+                    format!("{} dated it {}", names(&b), strings.name(b.date)),
+                ));
+                b.found.push((
+                    a.key,
+                    format!("{} dated it {}", names(a), strings.name(a.date)),
+                ));
+            }
+        }
+        let place = passed + window.len() as u64;
+        for w in &b.rare {
+            holding.entry(*w).or_default().push_back(place);
+        }
+        window.push_back(b);
+    }
+    for a in window {
+        finish_pending(rows, enc, strings, a)?;
+    }
+    Ok(())
+}
+
+/// A day cluster's row, its disagreements in the order of the other
+/// clusters' keys.
+fn finish_pending(
+    rows: &mut Sorter,
+    enc: &mut Enc,
+    strings: &Interner,
+    mut a: Pending,
+) -> io::Result<()> {
+    a.found.sort_by_key(|&(key, _)| key);
+    let disagreement = a
+        .found
+        .iter()
+        .map(|(_, text)| text.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    push_row(rows, enc, strings, a.date, &a.members, &disagreement, a.key)
+}
+
+/// Gathered coarse clusters' rows.
+fn gathered_rows(
+    gathered: Sorter,
+    strings: &Interner,
+    rows: &mut Sorter,
+    enc: &mut Enc,
+) -> io::Result<()> {
+    let mut gathered = gathered.finish()?;
+    let mut members: Vec<Ev> = Vec::new();
+    let mut current = 0u64;
+    loop {
+        let next = match gathered.next()? {
+            Some(record) => {
+                let mut dec = Dec::new(record);
+                let key = dec.u64_key()?;
+                dec.u64_key()?;
+                Some((key, decode_ev(&mut dec)?))
+            }
+            None => None,
+        };
+        if !members.is_empty() && next.as_ref().is_none_or(|(key, _)| *key != current) {
+            push_row(
+                rows,
+                enc,
+                strings,
+                members[0].date,
+                &members,
+                "",
+                COARSE | current,
+            )?;
+            members.clear();
+        }
+        match next {
+            Some((key, e)) => {
+                current = key;
+                members.push(e);
+            }
+            None => return Ok(()),
+        }
+    }
+}
+
+/// One cluster's row into the sort by the table's order: the date and the
+/// reports apart by "|", then the cluster's key.
+fn push_row(
+    rows: &mut Sorter,
+    enc: &mut Enc,
+    strings: &Interner,
+    date: u32,
+    members: &[Ev],
+    disagreement: &str,
+    key: u64,
+) -> io::Result<()> {
+    let s = |id: u32| strings.name(id);
+    let precision = members.first().map_or("", |e| s(e.precision));
+    // Each run of repeated reports once.
+    let mut reports: Vec<String> = Vec::new();
+    for e in members {
+        let report = format!("{}: \"{}\" ({})", s(e.source), e.written, e.doc);
+        if reports.last() != Some(&report) {
+            reports.push(report);
+        }
+    }
+    let summary = members
+        .iter()
+        .max_by_key(|e| {
+            let len = e.summary.len();
+            (len.min(80), std::cmp::Reverse(len))
+        })
+        .map_or("", |e| e.summary.as_str());
+    let sources: BTreeSet<&str> = members.iter().map(|e| s(e.source)).collect();
+    enc.clear();
+    let mut sort_key = String::from(s(date));
+    sort_key.push('|');
+    sort_key.push_str(&reports.join("|"));
+    enc.text_key(sort_key.as_bytes());
+    enc.u64_key(key);
+    enc.text(s(date));
+    enc.text(precision);
+    enc.text(summary);
+    enc.text(&sources.iter().copied().collect::<Vec<_>>().join(", "));
+    enc.text(&reports.join(" | "));
+    enc.text(disagreement);
+    enc.num(sources.len() as u64);
+    let evidence: Vec<&(String, usize, usize)> =
+        members.iter().filter_map(|e| e.evidence.as_ref()).collect();
+    enc.num(evidence.len() as u64);
+    for (doc, start, end) in evidence {
+        enc.text(doc);
+        enc.num(*start as u64);
+        enc.num(*end as u64);
+    }
+    rows.push(&enc.bytes)
+}
+
+fn decode_row(dec: &mut Dec<'_>) -> io::Result<Row> {
+    let mut cells: Vec<Value> = Vec::with_capacity(7);
+    for _ in 0..6 {
+        cells.push(dec.text()?.into());
+    }
+    cells.push(index(dec.num()?)?.into());
+    let mut row = Row::new(cells);
+    for _ in 0..dec.num()? {
+        row.evidence.push(Evidence {
+            doc: dec.text()?.into(),
+            start: index(dec.num()?)?,
+            end: index(dec.num()?)?,
+        });
+    }
+    Ok(row)
 }
 
 #[cfg(test)]
@@ -1281,7 +1344,7 @@ mod tests {
     }
 
     /// 35 filler terms that sort before the event's own words, so that
-    /// these come after the 32nd term, in the second word of each mask.
+    /// these come after the 32nd term.
     fn fillers(prefix: &str) -> String {
         (1..=35).map(|k| format!("{prefix}{k:02} ")).collect()
     }
@@ -1308,8 +1371,7 @@ mod tests {
 
     /// Two reports of one day that share two rare words are one event when
     /// some report of the day names them (capitalised in its clause), and
-    /// two events when none does: the names come from the mask's bits past
-    /// the first 32 terms.
+    /// two events when none does, names past the 32nd term included.
     #[test]
     fn names_past_the_32nd_term_join_reports_of_one_day() {
         let named = merged("forces of General Haftar shelled Tripoli and Misrata");
@@ -1325,70 +1387,65 @@ mod tests {
         assert_eq!(unnamed.rows.len(), 2, "{:?}", unnamed.rows);
     }
 
-    /// Events of one sentence, outlet and date go in order of written date
-    /// and summary, and each knows its place by summary, which a day's
-    /// grouping reads.
-    #[test]
-    fn ties_go_by_written_date_then_summary() {
-        let mut merge = super::Merge {
-            summaries: super::Summaries::spilling_at(0),
-            ..super::Merge::default()
+    fn fold(events: &Table, budget: usize, reversed: bool) -> super::Merge {
+        let mut merge = super::Merge::with_budget(budget);
+        let rows: Vec<&Row> = if reversed {
+            events.rows.iter().rev().collect()
+        } else {
+            events.rows.iter().collect()
         };
-        let mut events = crate::events::events_table();
-        for (written, summary) in [
-            ("Thursday", "artillery hit Sirte"),
-            ("March 5", "the talks ended"),
-            ("March 5", "fighting resumed"),
-        ] {
-            let mut row = event("A", "a", written, summary, "");
-            row.cells[7] = Value::Int(40);
-            events.push(row);
+        for row in rows {
+            merge.add(events, row).unwrap();
         }
-        for row in &events.rows {
-            merge.add(&events, row);
-        }
-        super::order_ties(&mut merge.events, &merge.text, &merge.summaries).unwrap();
-        let got: Vec<(String, String, u32)> = merge
-            .events
-            .iter()
-            .map(|e| {
-                let summary = merge.summaries.read(e).unwrap().into_owned();
-                (e.written(&merge.text).to_string(), summary, e.within)
-            })
-            .collect();
-        let want = [
-            ("March 5", "fighting resumed", 1),
-            ("March 5", "the talks ended", 2),
-            ("Thursday", "artillery hit Sirte", 0),
-        ];
-        let want: Vec<(String, String, u32)> = want
-            .iter()
-            .map(|&(w, s, k)| (w.to_string(), s.to_string(), k))
-            .collect();
-        assert_eq!(got, want);
+        merge
     }
 
-    /// Summaries read back from the temporary file order ties and fill the
-    /// rows as those held in memory do.
+    /// Reports of one sentence, outlet and date list in order of written
+    /// date whatever order they came in: the reports cell is read off the
+    /// events' content order.
     #[test]
-    fn summaries_read_back_from_the_file_give_the_same_timeline() {
+    fn reports_go_by_written_date_whatever_the_arrival() {
+        let mut events = crate::events::events_table();
+        for written in ["Thursday", "March 5", "5 March"] {
+            events.push(event(
+                "A",
+                "a",
+                written,
+                "artillery of Haftar's forces hit Sirte",
+                "artillery forces haftar hit sirte",
+            ));
+        }
+        for reversed in [false, true] {
+            let table = fold(&events, 1 << 20, reversed).finish(3);
+            let reports: Vec<String> = table
+                .rows
+                .iter()
+                .map(|row| crate::text(&table, row, "reports"))
+                .collect();
+            assert_eq!(
+                reports,
+                ["A: \"5 March\" (a) | A: \"March 5\" (a) | A: \"Thursday\" (a)"],
+                "reversed: {reversed}"
+            );
+        }
+    }
+
+    /// The bundled corpus's timeline is the same from sorts held in memory
+    /// as from sorts spilled to many small runs on disk, and from the rows
+    /// in either order.
+    #[test]
+    fn spilled_sorts_and_either_row_order_give_the_same_timeline() {
         let analyzer =
             crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
         let docs = newslens_core::testing::bundled_corpus();
         let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
         let events = mapped.table("events").unwrap();
-        let mut spilled = super::Merge {
-            summaries: super::Summaries::spilling_at(0),
-            ..super::Merge::default()
-        };
-        for row in &events.rows {
-            spilled.add(events, row);
-        }
-        assert!(spilled.summaries.file.is_some());
-        assert!(spilled.summaries.memory.is_empty());
-        let in_memory = super::timeline(events, 3);
+        let in_memory = fold(events, 1 << 30, false).finish(3);
         assert!(in_memory.rows.len() > 20, "{}", in_memory.rows.len());
-        assert_eq!(spilled.finish(3), in_memory);
+        assert_eq!(fold(events, 512, false).finish(3), in_memory);
+        assert!(super::peak_disk_bytes() > 0);
+        assert_eq!(fold(events, 512, true).finish(3), in_memory);
+        assert_eq!(fold(events, 1 << 30, true).finish(3), in_memory);
     }
 
     /// A batch run gets the timeline a row at a time; the rows are those
@@ -1419,17 +1476,12 @@ mod tests {
                 "forces haftar shelled tripoli",
             ));
         }
-        let fold = |events: &Table| {
-            let mut merge = super::Merge::default();
-            for row in &events.rows {
-                merge.add(events, row);
-            }
-            merge
-        };
         let mut streamed = Rows(Vec::new(), 0);
-        fold(&events).finish_into(3, &mut streamed).unwrap();
+        fold(&events, 1 << 20, false)
+            .finish_into(3, &mut streamed)
+            .unwrap();
         assert_eq!(streamed.1, 1);
-        assert_eq!(streamed.0, fold(&events).finish(3).rows);
+        assert_eq!(streamed.0, fold(&events, 1 << 20, false).finish(3).rows);
         assert_eq!(streamed.0.len(), 1);
     }
 }

@@ -1,0 +1,566 @@
+//! Byte strings sorted on disk, and the encoding the merge's records use.
+//!
+//! The merge's records are byte strings whose head is a key encoded so that
+//! comparing the bytes compares the keys ([`Enc::text_key`] keeps a text's
+//! order and ends it, so no key is a prefix of a different one): one plain
+//! byte comparison sorts every stage's records, and the sorter needs no
+//! knowledge of what it sorts. Up to a budget of bytes stays in memory;
+//! past it each sorted run goes to a temporary file (removed as soon as it
+//! is open on Unix, so a killed run leaves nothing; elsewhere on drop), and
+//! the runs are merged through a heap, at most [`FAN_IN`] at a time so the
+//! open files stay few whatever the corpus size.
+
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
+
+/// Runs merged at once; more are merged into fewer first.
+const FAN_IN: usize = 64;
+/// Read and write buffers of a run file.
+const IO_BUFFER: usize = 1 << 16;
+
+/// Bytes the merge's temporary files hold now, and the most they held.
+static DISK_NOW: AtomicU64 = AtomicU64::new(0);
+static DISK_PEAK: AtomicU64 = AtomicU64::new(0);
+
+/// The most bytes the merge's temporary files held at once in this process.
+pub fn peak_disk_bytes() -> u64 {
+    DISK_PEAK.load(AtomicOrdering::Relaxed)
+}
+
+/// A temporary file, gone when dropped (on Unix, from the moment it is open).
+struct TempFile {
+    file: File,
+    path: Option<PathBuf>,
+    bytes: u64,
+}
+
+impl TempFile {
+    fn create() -> io::Result<TempFile> {
+        static FILES: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "newslens-timeline-{}-{}.run",
+            std::process::id(),
+            FILES.fetch_add(1, AtomicOrdering::Relaxed)
+        ));
+        let file = File::options()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        let path = if cfg!(unix) && std::fs::remove_file(&path).is_ok() {
+            None
+        } else {
+            Some(path)
+        };
+        Ok(TempFile {
+            file,
+            path,
+            bytes: 0,
+        })
+    }
+
+    fn wrote(&mut self, bytes: u64) {
+        self.bytes += bytes;
+        let now = DISK_NOW.fetch_add(bytes, AtomicOrdering::Relaxed) + bytes;
+        DISK_PEAK.fetch_max(now, AtomicOrdering::Relaxed);
+    }
+}
+
+impl Read for TempFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.file.read(buf)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        DISK_NOW.fetch_sub(self.bytes, AtomicOrdering::Relaxed);
+        if let Some(path) = &self.path {
+            // Nothing to do when it fails: the file is in the temporary directory.
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+fn write_len(out: &mut impl Write, mut n: usize) -> io::Result<usize> {
+    let mut bytes = [0u8; 10];
+    let mut k = 0;
+    loop {
+        let low = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            bytes[k] = low;
+            k += 1;
+            break;
+        }
+        bytes[k] = low | 0x80;
+        k += 1;
+    }
+    out.write_all(&bytes[..k])?;
+    Ok(k)
+}
+
+/// The next item of a run into `item`; false at the end of the run.
+fn read_item(input: &mut impl Read, item: &mut Vec<u8>) -> io::Result<bool> {
+    let (mut len, mut shift) = (0usize, 0u32);
+    let mut byte = [0u8];
+    loop {
+        if input.read(&mut byte)? == 0 {
+            if shift == 0 {
+                return Ok(false);
+            }
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        if shift > 63 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "length too long",
+            ));
+        }
+        len |= ((byte[0] & 0x7f) as usize) << shift;
+        shift += 7;
+        if byte[0] & 0x80 == 0 {
+            break;
+        }
+    }
+    item.clear();
+    item.resize(len, 0);
+    input.read_exact(item)?;
+    Ok(true)
+}
+
+/// Byte strings in, the same byte strings out in byte order.
+pub struct Sorter {
+    bytes: Vec<u8>,
+    /// Each item's start and length in `bytes`.
+    items: Vec<(usize, usize)>,
+    budget: usize,
+    runs: Vec<TempFile>,
+}
+
+impl Sorter {
+    /// A sorter that keeps about `budget` bytes of items in memory.
+    pub fn new(budget: usize) -> Sorter {
+        Sorter {
+            bytes: Vec::new(),
+            items: Vec::new(),
+            budget: budget.max(1),
+            runs: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, item: &[u8]) -> io::Result<()> {
+        self.items.push((self.bytes.len(), item.len()));
+        self.bytes.extend_from_slice(item);
+        if self.bytes.len() + 16 * self.items.len() >= self.budget {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn sort(&mut self) {
+        let bytes = &self.bytes;
+        self.items
+            .sort_unstable_by(|&(a, m), &(b, n)| bytes[a..a + m].cmp(&bytes[b..b + n]));
+    }
+
+    fn spill(&mut self) -> io::Result<()> {
+        self.sort();
+        let mut run = TempFile::create()?;
+        let mut written = 0u64;
+        {
+            let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
+            for &(start, len) in &self.items {
+                written += write_len(&mut out, len)? as u64 + len as u64;
+                out.write_all(&self.bytes[start..start + len])?;
+            }
+            out.flush()?;
+        }
+        run.wrote(written);
+        self.runs.push(run);
+        self.bytes.clear();
+        self.items.clear();
+        Ok(())
+    }
+
+    /// The items in byte order.
+    pub fn finish(mut self) -> io::Result<Sorted> {
+        if self.runs.is_empty() {
+            self.sort();
+            return Ok(Sorted::Memory {
+                bytes: self.bytes,
+                items: self.items.into_iter(),
+            });
+        }
+        if !self.items.is_empty() {
+            self.spill()?;
+        }
+        self.bytes = Vec::new();
+        self.items = Vec::new();
+        let mut runs = std::mem::take(&mut self.runs);
+        while runs.len() > FAN_IN {
+            let rest = runs.split_off(FAN_IN);
+            let mut merged = Merger::new(runs)?;
+            let mut run = TempFile::create()?;
+            let mut written = 0u64;
+            {
+                let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
+                while let Some(item) = merged.next()? {
+                    written += write_len(&mut out, item.len())? as u64 + item.len() as u64;
+                    out.write_all(item)?;
+                }
+                out.flush()?;
+            }
+            run.wrote(written);
+            drop(merged);
+            runs = rest;
+            runs.push(run);
+        }
+        Ok(Sorted::Runs(Merger::new(runs)?))
+    }
+}
+
+/// A sorter's items, in order.
+pub enum Sorted {
+    Memory {
+        bytes: Vec<u8>,
+        items: std::vec::IntoIter<(usize, usize)>,
+    },
+    Runs(Merger),
+}
+
+impl Sorted {
+    pub fn next(&mut self) -> io::Result<Option<&[u8]>> {
+        match self {
+            Sorted::Memory { bytes, items } => {
+                Ok(items.next().map(|(start, len)| &bytes[start..start + len]))
+            }
+            Sorted::Runs(merger) => merger.next(),
+        }
+    }
+}
+
+/// One run's next item, ordered (reversed, for a max-heap) by the item and
+/// then the run, so equal items come out in a fixed order.
+struct Head {
+    item: Vec<u8>,
+    run: usize,
+}
+
+impl PartialEq for Head {
+    fn eq(&self, other: &Head) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Head {}
+impl PartialOrd for Head {
+    fn partial_cmp(&self, other: &Head) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Head {
+    fn cmp(&self, other: &Head) -> Ordering {
+        (&self.item, self.run).cmp(&(&other.item, other.run))
+    }
+}
+
+/// Sorted runs merged into one sorted stream.
+pub struct Merger {
+    readers: Vec<BufReader<TempFile>>,
+    heap: BinaryHeap<Reverse<Head>>,
+    /// The item given last; its buffer is reused for the next one read.
+    last: Vec<u8>,
+}
+
+impl Merger {
+    fn new(runs: Vec<TempFile>) -> io::Result<Merger> {
+        let mut readers = Vec::with_capacity(runs.len());
+        let mut heap = BinaryHeap::with_capacity(runs.len());
+        for (k, mut run) in runs.into_iter().enumerate() {
+            run.file.seek(SeekFrom::Start(0))?;
+            let mut reader = BufReader::with_capacity(IO_BUFFER, run);
+            let mut item = Vec::new();
+            if read_item(&mut reader, &mut item)? {
+                heap.push(Reverse(Head { item, run: k }));
+            }
+            readers.push(reader);
+        }
+        Ok(Merger {
+            readers,
+            heap,
+            last: Vec::new(),
+        })
+    }
+
+    pub fn next(&mut self) -> io::Result<Option<&[u8]>> {
+        let Some(Reverse(mut head)) = self.heap.pop() else {
+            return Ok(None);
+        };
+        std::mem::swap(&mut self.last, &mut head.item);
+        if read_item(&mut self.readers[head.run], &mut head.item)? {
+            self.heap.push(Reverse(head));
+        }
+        Ok(Some(&self.last))
+    }
+}
+
+fn bad(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("timeline merge record: {what}"),
+    )
+}
+
+/// Writes a record: keys that sort as their bytes, then plain fields.
+#[derive(Default)]
+pub struct Enc {
+    pub bytes: Vec<u8>,
+}
+
+impl Enc {
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+    }
+
+    /// A text in a key: byte order kept, a zero byte written as 0 255, the
+    /// end as 0 0, so a text sorts before every longer text it begins.
+    pub fn text_key(&mut self, text: &[u8]) {
+        for &b in text {
+            self.bytes.push(b);
+            if b == 0 {
+                self.bytes.push(0xff);
+            }
+        }
+        self.bytes.extend_from_slice(&[0, 0]);
+    }
+
+    /// A number in a key, in big-endian order.
+    pub fn u64_key(&mut self, n: u64) {
+        self.bytes.extend_from_slice(&n.to_be_bytes());
+    }
+
+    /// A signed number in a key: the sign bit flipped so negatives come first.
+    pub fn i64_key(&mut self, n: i64) {
+        self.u64_key((n as u64) ^ (1 << 63));
+    }
+
+    pub fn num(&mut self, mut n: u64) {
+        loop {
+            let low = (n & 0x7f) as u8;
+            n >>= 7;
+            if n == 0 {
+                self.bytes.push(low);
+                return;
+            }
+            self.bytes.push(low | 0x80);
+        }
+    }
+
+    pub fn text(&mut self, text: &str) {
+        self.num(text.len() as u64);
+        self.bytes.extend_from_slice(text.as_bytes());
+    }
+
+    pub fn ids(&mut self, ids: &[u32]) {
+        self.num(ids.len() as u64);
+        for &id in ids {
+            self.num(u64::from(id));
+        }
+    }
+}
+
+/// Reads a record [`Enc`] wrote, field by field in the same order.
+pub struct Dec<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Dec<'a> {
+    pub fn new(bytes: &'a [u8]) -> Dec<'a> {
+        Dec { bytes }
+    }
+
+    fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
+        if self.bytes.len() < n {
+            return Err(bad("cut short"));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    pub fn text_key(&mut self) -> io::Result<Vec<u8>> {
+        let mut out = Vec::new();
+        loop {
+            let b = *self.take(1)?.first().ok_or_else(|| bad("cut short"))?;
+            if b != 0 {
+                out.push(b);
+                continue;
+            }
+            match self.take(1)?[0] {
+                0 => return Ok(out),
+                0xff => out.push(0),
+                _ => return Err(bad("a key's zero byte")),
+            }
+        }
+    }
+
+    /// Skips a key's text.
+    pub fn skip_text_key(&mut self) -> io::Result<()> {
+        loop {
+            let at = self
+                .bytes
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or_else(|| bad("an unended key"))?;
+            let next = *self.bytes.get(at + 1).ok_or_else(|| bad("cut short"))?;
+            self.bytes = &self.bytes[at + 2..];
+            if next == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    pub fn key_string(&mut self) -> io::Result<String> {
+        String::from_utf8(self.text_key()?).map_err(|_| bad("a key that is not UTF-8"))
+    }
+
+    /// A byte written straight into a key.
+    pub fn byte(&mut self) -> io::Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub fn u64_key(&mut self) -> io::Result<u64> {
+        let bytes: [u8; 8] = self.take(8)?.try_into().map_err(|_| bad("cut short"))?;
+        Ok(u64::from_be_bytes(bytes))
+    }
+
+    pub fn i64_key(&mut self) -> io::Result<i64> {
+        Ok((self.u64_key()? ^ (1 << 63)) as i64)
+    }
+
+    pub fn num(&mut self) -> io::Result<u64> {
+        let (mut n, mut shift) = (0u64, 0u32);
+        loop {
+            let b = self.take(1)?[0];
+            if shift > 63 {
+                return Err(bad("number too long"));
+            }
+            n |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                return Ok(n);
+            }
+        }
+    }
+
+    pub fn num_u32(&mut self) -> io::Result<u32> {
+        u32::try_from(self.num()?).map_err(|_| bad("an id past u32"))
+    }
+
+    pub fn text(&mut self) -> io::Result<&'a str> {
+        let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
+        std::str::from_utf8(self.take(len)?).map_err(|_| bad("text that is not UTF-8"))
+    }
+
+    pub fn ids(&mut self, out: &mut Vec<u32>) -> io::Result<()> {
+        let len = self.num()?;
+        out.clear();
+        for _ in 0..len {
+            out.push(self.num_u32()?);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sorted(budget: usize, items: &[Vec<u8>]) -> Vec<Vec<u8>> {
+        let mut sorter = Sorter::new(budget);
+        for item in items {
+            sorter.push(item).unwrap();
+        }
+        let mut out = Vec::new();
+        let mut sorted = sorter.finish().unwrap();
+        while let Some(item) = sorted.next().unwrap() {
+            out.push(item.to_vec());
+        }
+        out
+    }
+
+    /// Items come back in byte order whether they stay in memory, spill to
+    /// a few runs or to more runs than one merge opens.
+    #[test]
+    fn sorts_in_memory_and_across_runs() {
+        // A fixed pseudo-random sequence, with repeats and empty items.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let items: Vec<Vec<u8>> = (0..5000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let len = (x % 7) as usize;
+                (0..len).map(|k| (x >> (8 * k)) as u8 % 5).collect()
+            })
+            .collect();
+        let mut want = items.clone();
+        want.sort();
+        assert_eq!(sorted(1 << 30, &items), want);
+        assert_eq!(sorted(4000, &items), want);
+        // 5,000 items at ~20 bytes each in memory: well over FAN_IN runs.
+        assert_eq!(sorted(200, &items), want);
+        assert!(peak_disk_bytes() > 0);
+        assert_eq!(sorted(10, &[]), Vec::<Vec<u8>>::new());
+    }
+
+    /// Texts in keys sort as the texts do, zero bytes and prefixes included.
+    #[test]
+    fn text_keys_sort_as_their_texts() {
+        let texts: [&[u8]; 7] = [b"", b"a", b"a\0", b"a\0b", b"ab", b"b", b"\0"];
+        let key = |t: &[u8]| {
+            let mut enc = Enc::default();
+            enc.text_key(t);
+            enc.u64_key(7);
+            enc.bytes
+        };
+        for a in texts {
+            for b in texts {
+                assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a:?} {b:?}");
+            }
+            let bytes = key(a);
+            let mut dec = Dec::new(&bytes);
+            assert_eq!(dec.text_key().unwrap(), a);
+            assert_eq!(dec.u64_key().unwrap(), 7);
+            let mut dec = Dec::new(&bytes);
+            dec.skip_text_key().unwrap();
+            assert_eq!(dec.u64_key().unwrap(), 7);
+        }
+        let signed = |n: i64| {
+            let mut enc = Enc::default();
+            enc.i64_key(n);
+            enc.bytes
+        };
+        assert!(signed(-1) < signed(0) && signed(0) < signed(5) && signed(i64::MIN) < signed(-1));
+    }
+
+    /// A record cut short or not UTF-8 is an error, not a panic.
+    #[test]
+    fn broken_records_are_errors() {
+        let mut enc = Enc::default();
+        enc.text("summary");
+        enc.ids(&[3, 1_000_000]);
+        let whole = enc.bytes.clone();
+        for cut in 0..whole.len() {
+            let mut dec = Dec::new(&whole[..cut]);
+            let mut ids = Vec::new();
+            assert!(dec.text().is_err() || dec.ids(&mut ids).is_err());
+        }
+        assert!(Dec::new(&[2, 0xff, 0xfe]).text().is_err());
+        assert!(Dec::new(b"abc").skip_text_key().is_err());
+    }
+}
