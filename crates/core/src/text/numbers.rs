@@ -96,17 +96,76 @@ fn parse_digits(s: &str) -> Option<f64> {
     s.replace(',', "").parse().ok()
 }
 
+/// Words that can begin a number, as [`may_start_number`] reads them.
+const STARTS: &[&str] = &[
+    "a",
+    "an",
+    "half",
+    "tens",
+    "hundreds",
+    "several",
+    "dozens",
+    "scores",
+    "thousands",
+    "millions",
+];
+
+/// For each first letter and second letter (26: none), a bit for each word
+/// length that a number word (or one joined by a hyphen to another word)
+/// with those letters can have: "the", "and", "on" and most other words fail
+/// this one lookup.
+const OPENINGS: [[u16; 27]; 26] = openings();
+
+const fn openings() -> [[u16; 27]; 26] {
+    const fn add(table: &mut [[u16; 27]; 26], word: &str, hyphenated: bool) {
+        let bytes = word.as_bytes();
+        let second = if bytes.len() > 1 { bytes[1] - b'a' } else { 26 };
+        // A hyphenated form ("twenty-three", "one-third") can be any longer.
+        let last = if hyphenated { 14 } else { bytes.len() };
+        let mut len = bytes.len();
+        while len <= last {
+            table[(bytes[0] - b'a') as usize][second as usize] |= 1 << len;
+            len += 1;
+        }
+    }
+    let mut table = [[0u16; 27]; 26];
+    let mut i = 0;
+    while i < STARTS.len() {
+        add(&mut table, STARTS[i], false);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < UNITS.len() {
+        add(&mut table, UNITS[i].0, true);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < TENS.len() {
+        add(&mut table, TENS[i].0, true);
+        i += 1;
+    }
+    table
+}
+
 /// A cheap test, without allocating, that a word can begin a number:
 /// most words cannot, and this runs on every word of a corpus.
 fn may_start_number(word: &str) -> bool {
     let bytes = word.as_bytes();
-    // Number words begin with one of these letters; most words do not.
-    let first = bytes.first().map_or(0, u8::to_ascii_lowercase);
-    if bytes.len() > 14
-        || !matches!(
-            first,
-            b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
-        )
+    let letter = |b: u8| {
+        b.is_ascii_alphabetic()
+            .then(|| b.to_ascii_lowercase() - b'a')
+    };
+    let Some(first) = bytes.first().and_then(|&b| letter(b)) else {
+        return false;
+    };
+    let second = match bytes.get(1) {
+        None => Some(26),
+        Some(&b) => letter(b),
+    };
+    let Some(second) = second else {
+        return false;
+    };
+    if bytes.len() > 14 || OPENINGS[usize::from(first)][usize::from(second)] >> bytes.len() & 1 == 0
     {
         return false;
     }
@@ -381,6 +440,27 @@ fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) ->
 #[cfg(test)]
 mod tests {
     use super::super::tokens::tokenize;
+
+    #[test]
+    fn the_cheap_test_lets_every_number_word_through_and_stops_common_words() {
+        let words = UNITS
+            .iter()
+            .chain(TENS)
+            .map(|&(w, _)| w)
+            .chain(STARTS.iter().copied());
+        for word in words {
+            assert!(may_start_number(word), "{word}");
+            assert!(may_start_number(&word.to_uppercase()), "{word}");
+        }
+        for word in ["twenty-three", "Ninety-nine", "one-third", "seventy-seven"] {
+            assert!(may_start_number(word), "{word}");
+        }
+        for word in [
+            "the", "and", "on", "that", "often", "tenth", "", "-", "é", "Ü",
+        ] {
+            assert!(!may_start_number(word), "{word}");
+        }
+    }
     use super::*;
 
     fn check(text: &str, expected: &[(&str, f64, NumberForm)]) {
