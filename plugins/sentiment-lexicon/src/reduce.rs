@@ -1,19 +1,26 @@
 //! The reduce as a fold over map rows, so a batch run's memory holds sums
-//! per document, outlet and party instead of the map tables: `sentences` and
+//! per outlet and party instead of the map tables: `sentences` and
 //! `actor_clauses` pass through unchanged, `documents`, `sources` and `actors`
 //! are folded from them in one pass.
 //!
-//! Strings that recur on every row (document ids, outlets, parties, voices)
-//! are interned once; a row's doc and outlet are compared with the previous
-//! row's first, since a document's rows arrive together, so most rows hash
-//! nothing. Evidence is kept as interned spans and turned back into
-//! [`Evidence`] only for the rows written out.
+//! A document's sentence rows arrive together; once the next document's
+//! start, its rows' compounds and spans go to an external sort ([`extsort`])
+//! that orders the `documents` table, so the memory the fold holds grows
+//! with the outlets and parties only, not with the documents: one sort
+//! segment ([`DOCUMENT_SEGMENT`] documents) at most, and what grows with the
+//! corpus is on disk, in `std::env::temp_dir()`. Outlets, parties and voices
+//! are interned once; a row's outlet is compared with the previous row's
+//! first, so most rows hash nothing. Document names are interned only for
+//! the evidence an outlet's or party's row keeps, which is capped.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::io::{Read, Write};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use extsort::{ExternalSorter, PushExternalSorter, Sortable};
 use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
-use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
+use newslens_core::{ColumnType, Evidence, Report, Row, Table, Text, Value};
 
 /// The most evidence spans one `sources` or `actors` row keeps: the first
 /// ones in corpus order. An outlet's row would otherwise list every sentence
@@ -21,6 +28,12 @@ use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 /// still count every sentence or clause. A `documents` row keeps all of its
 /// document's spans, which are as many as its sentences.
 pub const EVIDENCE_LIMIT: usize = 1000;
+
+/// Documents held in memory by the sort of the `documents` rows before it
+/// writes a sorted segment to disk: about a kilobyte each for a news article
+/// (a compound and a span per sentence), so some 16 MB; ten million
+/// documents make some 600 segment files, each open while they merge.
+pub const DOCUMENT_SEGMENT: usize = 16_384;
 
 pub(crate) fn sentences_table() -> Table {
     use ColumnType::*;
@@ -72,6 +85,15 @@ pub fn plan() -> StreamingReduce {
             "actors",
             "actor_clauses",
         ],
+    }
+}
+
+/// [`plan`] with its `documents` sort holding `segment` documents in memory.
+#[cfg(test)]
+pub(crate) fn plan_with_segment(segment: usize) -> StreamingReduce {
+    StreamingReduce {
+        fold: Box::new(Tallies::with_segment(segment)),
+        ..plan()
     }
 }
 
@@ -140,6 +162,13 @@ struct Spot {
     end: u32,
 }
 
+fn offsets(e: &Evidence) -> Result<(u32, u32)> {
+    match (u32::try_from(e.start), u32::try_from(e.end)) {
+        (Ok(start), Ok(end)) => Ok((start, end)),
+        _ => bail!("evidence offset {} past 2^32 in {}", e.end, e.doc),
+    }
+}
+
 #[derive(Default)]
 struct Tally {
     n: usize,
@@ -150,17 +179,29 @@ struct Tally {
 }
 
 impl Tally {
-    /// Counts one sentence or clause, keeping its evidence while the row has fewer than `limit` spans.
-    fn add(&mut self, compound: f64, quoted: bool, evidence: &[Spot], limit: usize) {
+    /// Counts one sentence or clause.
+    fn add(&mut self, compound: f64, quoted: bool) {
         self.n += 1;
         self.sum += compound;
         self.polarity[polarity(compound)] += 1;
         let v = usize::from(quoted);
         self.by_voice[v].0 += 1;
         self.by_voice[v].1 += compound;
-        let room = limit.saturating_sub(self.evidence.len());
-        self.evidence
-            .extend_from_slice(&evidence[..evidence.len().min(room)]);
+    }
+
+    /// Keeps a row's evidence while the tally has fewer than [`EVIDENCE_LIMIT`]
+    /// spans; only a kept span's document is interned.
+    fn keep(&mut self, docs: &mut Interner, row: &Row) -> Result<()> {
+        let room = EVIDENCE_LIMIT.saturating_sub(self.evidence.len());
+        for e in row.evidence.iter().take(room) {
+            let (start, end) = offsets(e)?;
+            self.evidence.push(Spot {
+                doc: docs.id(&e.doc)?,
+                start,
+                end,
+            });
+        }
+        Ok(())
     }
 
     fn mean(n: usize, sum: f64) -> Value {
@@ -243,109 +284,347 @@ fn float(row: &Row, at: Option<usize>) -> f64 {
         .unwrap_or(0.0)
 }
 
-/// The fold's state: one tally per document, outlet and (outlet, party, voice).
+/// One run of a document's sentence rows, as they arrived: all its
+/// `documents` row needs. A document met again later (two shards that both
+/// hold it) is a second run, folded after the first.
 #[derive(Default)]
-struct Tallies {
-    docs: Recent,
-    sources: Recent,
-    actors: Interner,
-    voices: Interner,
-    /// Per (doc, source), in order of first appearance.
-    documents: Vec<((u32, u32), Tally)>,
-    document_index: HashMap<(u32, u32), usize>,
-    /// The `documents` entry of the previous sentence row.
-    current: Option<usize>,
-    /// Per source id.
-    by_source: Vec<Option<Tally>>,
-    by_actor: HashMap<(u32, u32, u32), Tally>,
-    sentence_columns: Columns<4>,
-    clause_columns: Columns<5>,
-    /// A row's evidence, reused from row to row.
-    spots: Vec<Spot>,
+struct DocumentRows {
+    doc: Text,
+    source: Text,
+    /// Arrival order of the run.
+    run: u64,
+    /// Each sentence's compound and whether it is quoted, row by row.
+    sentences: Vec<(f64, bool)>,
+    /// The rows' evidence in order; a span's `doc` indexes `docs`, whose
+    /// first name is the document's own.
+    spans: Vec<Spot>,
+    /// The documents the spans name.
+    docs: Vec<Text>,
 }
 
-impl Tallies {
-    fn spots(&mut self, doc: u32, row: &Row) -> Result<()> {
-        self.spots.clear();
+impl DocumentRows {
+    fn key(&self) -> (&str, &str, u64) {
+        (&self.doc, &self.source, self.run)
+    }
+
+    fn holds(&self, doc: &str, source: &str) -> bool {
+        self.doc == doc && self.source == source
+    }
+
+    fn add(&mut self, compound: f64, quoted: bool, row: &Row) -> Result<()> {
+        self.sentences.push((compound, quoted));
         for e in &row.evidence {
-            let id = if self.docs.strings.name(doc) == e.doc.as_str() {
-                doc
-            } else {
-                self.docs.strings.id(&e.doc)?
+            let (start, end) = offsets(e)?;
+            let doc = match self.docs.iter().position(|d| *d == e.doc) {
+                Some(i) => i,
+                None => {
+                    self.docs.push(e.doc.clone());
+                    self.docs.len() - 1
+                }
             };
-            let (Ok(start), Ok(end)) = (u32::try_from(e.start), u32::try_from(e.end)) else {
-                bail!("evidence offset {} past 2^32 in {}", e.end, e.doc);
-            };
-            self.spots.push(Spot {
-                doc: id,
+            self.spans.push(Spot {
+                doc: doc as u32,
                 start,
                 end,
             });
         }
         Ok(())
     }
+}
+
+fn put_u32(w: &mut impl Write, x: u32) -> std::io::Result<()> {
+    w.write_all(&x.to_le_bytes())
+}
+
+fn put_str(w: &mut impl Write, s: &str) -> std::io::Result<()> {
+    put_u32(w, s.len() as u32)?;
+    w.write_all(s.as_bytes())
+}
+
+fn get_u32(r: &mut impl Read) -> std::io::Result<u32> {
+    let mut b = [0; 4];
+    r.read_exact(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+fn get_str(r: &mut impl Read) -> std::io::Result<Text> {
+    let len = get_u32(r)? as usize;
+    let mut bytes = vec![0; len];
+    r.read_exact(&mut bytes)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+    Ok(text.into())
+}
+
+/// A run, or the pad that works around extsort 0.5's loss of every item when
+/// their number is a positive multiple of one more than the segment size
+/// (its last segment is then empty, and it iterates that empty buffer
+/// instead of the segments on disk). The pad sorts last and is dropped.
+enum Item {
+    Rows(DocumentRows),
+    Pad,
+}
+
+fn item_order(a: &Item, b: &Item) -> Ordering {
+    match (a, b) {
+        (Item::Rows(a), Item::Rows(b)) => a.key().cmp(&b.key()),
+        (Item::Rows(_), Item::Pad) => Ordering::Less,
+        (Item::Pad, Item::Rows(_)) => Ordering::Greater,
+        (Item::Pad, Item::Pad) => Ordering::Equal,
+    }
+}
+
+impl Sortable for Item {
+    fn encode<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
+        let Item::Rows(rows) = self else {
+            return w.write_all(&[1]);
+        };
+        // Lengths fit: a run's rows came from one in-memory table.
+        w.write_all(&[0])?;
+        put_str(w, &rows.doc)?;
+        put_str(w, &rows.source)?;
+        w.write_all(&rows.run.to_le_bytes())?;
+        put_u32(w, rows.sentences.len() as u32)?;
+        for &(compound, quoted) in &rows.sentences {
+            w.write_all(&compound.to_bits().to_le_bytes())?;
+            w.write_all(&[u8::from(quoted)])?;
+        }
+        put_u32(w, rows.docs.len() as u32)?;
+        for doc in &rows.docs {
+            put_str(w, doc)?;
+        }
+        put_u32(w, rows.spans.len() as u32)?;
+        for spot in &rows.spans {
+            let mut b = [0; 12];
+            b[..4].copy_from_slice(&spot.doc.to_le_bytes());
+            b[4..8].copy_from_slice(&spot.start.to_le_bytes());
+            b[8..].copy_from_slice(&spot.end.to_le_bytes());
+            w.write_all(&b)?;
+        }
+        Ok(())
+    }
+
+    fn decode<R: Read>(r: &mut R) -> std::io::Result<Item> {
+        let mut tag = [0];
+        r.read_exact(&mut tag)?;
+        if tag[0] != 0 {
+            return Ok(Item::Pad);
+        }
+        let doc = get_str(r)?;
+        let source = get_str(r)?;
+        let mut run = [0; 8];
+        r.read_exact(&mut run)?;
+        let n = get_u32(r)? as usize;
+        let mut sentences = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut b = [0; 9];
+            r.read_exact(&mut b)?;
+            let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            sentences.push((f64::from_bits(bits), b[8] != 0));
+        }
+        let n = get_u32(r)? as usize;
+        let mut docs = Vec::with_capacity(n.min(16));
+        for _ in 0..n {
+            docs.push(get_str(r)?);
+        }
+        let n = get_u32(r)? as usize;
+        let mut spans = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut b = [0; 12];
+            r.read_exact(&mut b)?;
+            let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            spans.push(Spot {
+                doc: at(0),
+                start: at(4),
+                end: at(8),
+            });
+        }
+        Ok(Item::Rows(DocumentRows {
+            doc,
+            source,
+            run: u64::from_le_bytes(run),
+            sentences,
+            spans,
+            docs,
+        }))
+    }
+}
+
+type ItemOrder = fn(&Item, &Item) -> Ordering;
+
+/// The finished runs, sorted by document, outlet and arrival.
+struct DocumentSort {
+    sorter: PushExternalSorter<Item, ItemOrder>,
+    segment: u64,
+    pushed: u64,
+}
+
+impl DocumentSort {
+    fn new(segment: usize) -> DocumentSort {
+        let segment = segment.max(1);
+        DocumentSort {
+            sorter: ExternalSorter::new()
+                .with_segment_size(segment)
+                .pushed_by(item_order as ItemOrder),
+            segment: segment as u64,
+            pushed: 0,
+        }
+    }
+
+    fn push(&mut self, rows: DocumentRows) -> Result<()> {
+        self.pushed += 1;
+        self.sorter
+            .push(Item::Rows(rows))
+            .context("sorting the documents table on disk")
+    }
+
+    fn sorted(mut self) -> Result<impl Iterator<Item = std::io::Result<DocumentRows>>> {
+        // extsort writes a segment when its buffer passes `segment` items.
+        if self.pushed > 0 && self.pushed.is_multiple_of(self.segment + 1) {
+            self.sorter.push(Item::Pad)?;
+        }
+        let sorted = self
+            .sorter
+            .done()
+            .context("sorting the documents table on disk")?;
+        Ok(sorted.filter_map(|item| match item {
+            Ok(Item::Rows(rows)) => Some(Ok(rows)),
+            Ok(Item::Pad) => None,
+            Err(e) => Some(Err(e)),
+        }))
+    }
+}
+
+/// The fold's state: the document whose rows are arriving, the sort of the
+/// finished ones, and one tally per outlet and (outlet, party, voice).
+struct Tallies {
+    sources: Recent,
+    actors: Interner,
+    voices: Interner,
+    /// The documents that kept evidence names.
+    docs: Interner,
+    /// The run of sentence rows arriving now.
+    current: DocumentRows,
+    /// Runs begun so far.
+    runs: u64,
+    documents: DocumentSort,
+    /// Per source id.
+    by_source: Vec<Option<Tally>>,
+    by_actor: HashMap<(u32, u32, u32), Tally>,
+    sentence_columns: Columns<4>,
+    clause_columns: Columns<5>,
+}
+
+impl Default for Tallies {
+    fn default() -> Tallies {
+        Tallies::with_segment(DOCUMENT_SEGMENT)
+    }
+}
+
+impl Tallies {
+    /// A fold whose `documents` sort holds `segment` documents in memory.
+    fn with_segment(segment: usize) -> Tallies {
+        Tallies {
+            sources: Recent::default(),
+            actors: Interner::default(),
+            voices: Interner::default(),
+            docs: Interner::default(),
+            current: DocumentRows::default(),
+            runs: 0,
+            documents: DocumentSort::new(segment),
+            by_source: Vec::new(),
+            by_actor: HashMap::new(),
+            sentence_columns: Columns::default(),
+            clause_columns: Columns::default(),
+        }
+    }
+
+    /// Sends the current run to the sort, as tight as it can be: it waits
+    /// there with a segment's others. Its buffers stay for the next run.
+    fn end_run(&mut self) -> Result<()> {
+        if self.current.sentences.is_empty() {
+            return Ok(());
+        }
+        let current = &mut self.current;
+        let rows = DocumentRows {
+            doc: current.doc.clone(),
+            source: current.source.clone(),
+            run: current.run,
+            sentences: current.sentences.as_slice().into(),
+            spans: current.spans.as_slice().into(),
+            docs: std::mem::take(&mut current.docs),
+        };
+        current.sentences.clear();
+        current.spans.clear();
+        self.documents.push(rows)
+    }
 
     fn add_sentence(&mut self, table: &Table, row: &Row) -> Result<()> {
         let [doc, source, voice, compound] = self
             .sentence_columns
             .find(table, ["doc", "source", "voice", "compound"]);
-        let doc = self.docs.id(text(row, doc))?;
-        let source = self.sources.id(text(row, source))?;
+        let doc = text(row, doc);
+        let source_name = text(row, source);
+        let source = self.sources.id(source_name)?;
         let quoted = text(row, voice) == "quoted";
         let compound = float(row, compound);
-        self.spots(doc, row)?;
-        let key = (doc, source);
-        let index = match self.current {
-            Some(i) if self.documents[i].0 == key => i,
-            _ => {
-                // The previous document is most likely complete: give back
-                // the slack of its growing evidence list.
-                if let Some(previous) = self.current {
-                    self.documents[previous].1.evidence.shrink_to_fit();
-                }
-                let next = self.documents.len();
-                let i = *self.document_index.entry(key).or_insert(next);
-                if i == next {
-                    self.documents.push((key, Tally::default()));
-                }
-                self.current = Some(i);
-                i
-            }
-        };
-        self.documents[index]
-            .1
-            .add(compound, quoted, &self.spots, usize::MAX);
+        if self.current.sentences.is_empty() || !self.current.holds(doc, source_name) {
+            self.end_run()?;
+            self.current.doc = doc.into();
+            self.current.source = source_name.into();
+            self.current.run = self.runs;
+            self.current.docs.push(doc.into());
+            self.runs += 1;
+        }
+        self.current.add(compound, quoted, row)?;
         let slot = source as usize;
         if self.by_source.len() <= slot {
             self.by_source.resize_with(slot + 1, || None);
         }
-        self.by_source[slot].get_or_insert_with(Tally::default).add(
-            compound,
-            quoted,
-            &self.spots,
-            EVIDENCE_LIMIT,
-        );
-        Ok(())
+        let tally = self.by_source[slot].get_or_insert_with(Tally::default);
+        tally.add(compound, quoted);
+        tally.keep(&mut self.docs, row)
     }
 
     fn add_clause(&mut self, table: &Table, row: &Row) -> Result<()> {
-        let [doc, source, actor, voice, compound] = self
+        let [_, source, actor, voice, compound] = self
             .clause_columns
             .find(table, ["doc", "source", "actor", "voice", "compound"]);
-        let doc = self.docs.id(text(row, doc))?;
         let source = self.sources.id(text(row, source))?;
         let actor = self.actors.id(text(row, actor))?;
         let voice_text = text(row, voice);
         let quoted = voice_text == "quoted";
         let voice = self.voices.id(voice_text)?;
         let compound = float(row, compound);
-        self.spots(doc, row)?;
-        self.by_actor
-            .entry((source, actor, voice))
-            .or_default()
-            .add(compound, quoted, &self.spots, EVIDENCE_LIMIT);
-        Ok(())
+        let tally = self.by_actor.entry((source, actor, voice)).or_default();
+        tally.add(compound, quoted);
+        tally.keep(&mut self.docs, row)
     }
+}
+
+/// One `documents` row from all the runs of its document, in arrival order.
+fn document_row(runs: &[DocumentRows]) -> Row {
+    let mut tally = Tally::default();
+    let mut evidence = Vec::new();
+    for run in runs {
+        for &(compound, quoted) in &run.sentences {
+            tally.add(compound, quoted);
+        }
+        evidence.extend(run.spans.iter().map(|s| Evidence {
+            doc: run.docs.get(s.doc as usize).cloned().unwrap_or_default(),
+            start: s.start as usize,
+            end: s.end as usize,
+        }));
+    }
+    let mut cells = Vec::with_capacity(11);
+    if let Some(first) = runs.first() {
+        cells.push(Value::Text(first.doc.clone()));
+        cells.push(Value::Text(first.source.clone()));
+    }
+    cells.extend(tally.sentence_cells());
+    let mut row = Row::new(cells);
+    row.evidence = evidence;
+    row
 }
 
 impl Fold for Tallies {
@@ -363,22 +642,23 @@ impl Fold for Tallies {
         Ok(sink.into_report())
     }
 
-    /// `documents`, one row per document and as long as the corpus, is made
-    /// and given to `out` a row at a time; `sources` and `actors` are small.
-    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+    /// `documents`, one row per document and as long as the corpus, comes
+    /// from the sort and is given to `out` a row at a time; `sources` and
+    /// `actors` are small.
+    fn finish_into(mut self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
         use ColumnType::*;
+        self.end_run()?;
         let Tallies {
-            docs,
             sources,
             actors,
             voices,
-            mut documents,
+            docs,
+            documents,
             by_source,
             by_actor,
             ..
         } = *self;
-        let docs = docs.strings;
-        let sources = sources.strings;
+        let mut sources = sources.strings;
         let tally_columns = [
             ("n", Int),
             ("mean_compound", Float),
@@ -391,26 +671,36 @@ impl Fold for Tallies {
             ("quoted_mean", Float),
         ];
 
-        // A source's documents are its distinct (doc, source) keys.
-        let mut documents_of = vec![0usize; by_source.len()];
-        for ((_, source), _) in &documents {
-            documents_of[*source as usize] += 1;
-        }
-        documents.sort_unstable_by(|((d1, s1), _), ((d2, s2), _)| {
-            (docs.name(*d1), sources.name(*s1)).cmp(&(docs.name(*d2), sources.name(*s2)))
-        });
         let mut columns = vec![("doc", Text), ("source", Text)];
         columns.extend(tally_columns);
         out.table(&Table::new("documents", &columns))?;
-        for ((doc, source), tally) in documents {
-            let mut cells = Vec::with_capacity(11);
-            cells.push(docs.name(doc).into());
-            cells.push(sources.name(source).into());
-            cells.extend(tally.sentence_cells());
-            let mut row = Row::new(cells);
-            row.evidence = tally.evidence(&docs);
-            out.row(row)?;
+        // A source's documents are its distinct (doc, source) keys: the
+        // groups of runs the sort brings together.
+        let mut documents_of = vec![0usize; by_source.len()];
+        let mut group: Vec<DocumentRows> = Vec::new();
+        let mut emit = |group: &mut Vec<DocumentRows>, out: &mut dyn TableSink| -> Result<()> {
+            let Some(first) = group.first() else {
+                return Ok(());
+            };
+            let source = sources.id(&first.source)? as usize;
+            if let Some(count) = documents_of.get_mut(source) {
+                *count += 1;
+            }
+            out.row(document_row(group))?;
+            group.clear();
+            Ok(())
+        };
+        for rows in documents.sorted()? {
+            let rows = rows.context("reading the documents table's sort")?;
+            if group
+                .first()
+                .is_some_and(|first| !rows.holds(&first.doc, &first.source))
+            {
+                emit(&mut group, out)?;
+            }
+            group.push(rows);
         }
+        emit(&mut group, out)?;
 
         let mut by_source: Vec<(u32, Tally)> = by_source
             .into_iter()

@@ -7,7 +7,7 @@ use newslens_core::analyzer::fold_report;
 use newslens_core::run::map_all;
 use newslens_core::{testing, ColumnType, Evidence, Report, Row, Table, Value};
 
-use crate::reduce::{plan, EVIDENCE_LIMIT};
+use crate::reduce::{plan, plan_with_segment, EVIDENCE_LIMIT};
 
 /// The reduce as it was before the fold, held in memory.
 fn reference(mut mapped: Report) -> Report {
@@ -300,6 +300,60 @@ fn an_outlet_keeps_its_first_spans_and_counts_every_sentence() {
     assert_eq!(documents.cell(a, "n"), Some(&Value::Int(1200)));
     assert_eq!(a.evidence.len(), 1200);
     assert_eq!(a.evidence[1199].start, 11990);
+}
+
+/// Sentence rows of outlet "Outlet": `runs` gives each run's document and
+/// sentence numbers, in arrival order.
+fn runs_of_sentences(runs: &[(&str, usize, usize)]) -> Report {
+    let mut sentences = crate::reduce::sentences_table();
+    for &(doc, from, to) in runs {
+        for i in from..to {
+            let compound = [0.1, -0.3, 0.0, 0.7][i % 4];
+            let voice = if i % 3 == 0 { "quoted" } else { "authorial" };
+            let row = sentence(&sentences, doc, i, compound, voice);
+            sentences.push(row);
+        }
+    }
+    Report::new(vec![sentences, crate::reduce::clauses_table()])
+}
+
+#[test]
+fn documents_sorted_on_disk_are_the_documents_sorted_in_memory() {
+    // Documents out of order, one of them in two runs; with segments of one
+    // to three documents the sort writes them to disk, and with a segment of
+    // two the three runs are the count extsort 0.5 alone would lose.
+    let mapped = runs_of_sentences(&[("c", 0, 5), ("a", 0, 3), ("b", 0, 4), ("a", 3, 9)]);
+    let whole = fold_report(plan_with_segment(1000), mapped.clone()).unwrap();
+    let documents = whole.tables.iter().find(|t| t.name == "documents").unwrap();
+    let docs: Vec<_> = documents
+        .rows
+        .iter()
+        .map(|r| documents.cell(r, "doc").unwrap().to_string())
+        .collect();
+    assert_eq!(docs, ["a", "b", "c"]);
+    // "a"'s two runs are one row, its spans in arrival order.
+    let a = &documents.rows[0];
+    assert_eq!(documents.cell(a, "n"), Some(&Value::Int(9)));
+    let starts: Vec<usize> = a.evidence.iter().map(|e| e.start).collect();
+    assert_eq!(starts, (0..9).map(|i| i * 10).collect::<Vec<_>>());
+    for segment in 1..=5 {
+        let got = fold_report(plan_with_segment(segment), mapped.clone()).unwrap();
+        assert_eq!(got.tables, whole.tables, "segment {segment}");
+    }
+    let three_runs = runs_of_sentences(&[("b", 0, 2), ("a", 0, 2), ("b", 2, 4)]);
+    let got = fold_report(plan_with_segment(2), three_runs.clone()).unwrap();
+    assert_eq!(got.tables, fold_report(plan(), three_runs).unwrap().tables);
+}
+
+#[test]
+fn the_bundled_corpus_sorted_in_segments_of_one_gives_the_same_tables() {
+    let docs = testing::bundled_corpus();
+    let mapped = map_all(analyzer().as_ref(), &docs, None).unwrap();
+    let whole = fold_report(plan(), mapped.clone()).unwrap();
+    for segment in [1, 2, docs.len() - 1] {
+        let got = fold_report(plan_with_segment(segment), mapped.clone()).unwrap();
+        assert_eq!(got.tables, whole.tables, "segment {segment}");
+    }
 }
 
 #[test]
