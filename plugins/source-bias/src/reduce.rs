@@ -26,6 +26,7 @@ use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
 
 use crate::FastMap;
 
+mod keysort;
 mod shared;
 #[cfg(test)]
 pub(crate) use shared::group_by_hash;

@@ -1,0 +1,370 @@
+//! An external sort of 128-bit keys, for shared copy's shingles, row pairs
+//! and passages: each is a pair of numbers, so a key is two `u64` halves
+//! compared high half first.
+//!
+//! Why not a general external sort: every item here is a fixed-size key, so
+//! a sorted segment can be written as differences from the key before it
+//! (a few bytes a key instead of sixteen), all segments go to one temporary
+//! file (one open file a sort, however large the corpus), and the merge
+//! compares plain integers.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+
+/// A key from its high and low halves.
+pub(super) fn key(hi: u64, lo: u64) -> u128 {
+    u128::from(hi) << 64 | u128::from(lo)
+}
+
+/// A key's high and low halves.
+pub(super) fn halves(key: u128) -> (u64, u64) {
+    ((key >> 64) as u64, key as u64)
+}
+
+/// A temporary file of this process, removed when dropped.
+pub(super) struct TempFile {
+    pub(super) path: PathBuf,
+    pub(super) file: File,
+}
+
+impl TempFile {
+    pub(super) fn create(kind: &str) -> Result<TempFile> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "newslens-source-bias-{}-{}.{kind}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .with_context(|| format!("creating {}", path.display()))?;
+        Ok(TempFile { path, file })
+    }
+
+    /// `buffer.len()` bytes from `at`, or fewer at the end of the file.
+    pub(super) fn read_at(&self, buffer: &mut [u8], at: u64) -> std::io::Result<usize> {
+        let mut done = 0;
+        while done < buffer.len() {
+            let n = read_at(&self.file, &mut buffer[done..], at + done as u64)?;
+            if n == 0 {
+                break;
+            }
+            done += n;
+        }
+        Ok(done)
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buffer: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::unix::fs::FileExt::read_at(file, buffer, at)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, buffer: &mut [u8], at: u64) -> std::io::Result<usize> {
+    std::os::windows::fs::FileExt::seek_read(file, buffer, at)
+}
+
+pub(super) fn put_varint(out: &mut Vec<u8>, mut x: u64) {
+    while x >= 0x80 {
+        out.push(x as u8 | 0x80);
+        x >>= 7;
+    }
+    out.push(x as u8);
+}
+
+/// The varint at `bytes[*at..]`, or `None` if the bytes end inside it.
+pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let mut x = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        x |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(x);
+        }
+    }
+    None
+}
+
+/// The longest key on disk: two varints of ten bytes.
+const MAX_KEY_BYTES: usize = 20;
+
+/// Keys in segments of `segment` sorted in memory, segments past the first
+/// written to one temporary file.
+pub(super) struct KeySorter {
+    segment: usize,
+    buffer: Vec<u128>,
+    disk: Option<(TempFile, BufWriter<File>)>,
+    /// Each segment on disk: where it starts and how many keys it holds.
+    segments: Vec<(u64, u64)>,
+    written: u64,
+    bytes: Vec<u8>,
+}
+
+impl KeySorter {
+    pub(super) fn new(segment: usize) -> KeySorter {
+        KeySorter {
+            segment: segment.max(1),
+            buffer: Vec::new(),
+            disk: None,
+            segments: Vec::new(),
+            written: 0,
+            bytes: Vec::new(),
+        }
+    }
+
+    pub(super) fn push(&mut self, key: u128) -> Result<()> {
+        if self.buffer.len() >= self.segment {
+            self.write_segment()?;
+        }
+        self.buffer.push(key);
+        Ok(())
+    }
+
+    fn write_segment(&mut self) -> Result<()> {
+        self.buffer.sort_unstable();
+        if self.disk.is_none() {
+            let temp = TempFile::create("sort")?;
+            let out = BufWriter::with_capacity(1 << 16, temp.file.try_clone()?);
+            self.disk = Some((temp, out));
+        }
+        let Some((_, out)) = self.disk.as_mut() else {
+            return Ok(());
+        };
+        let start = self.written;
+        let mut last = (0u64, 0u64);
+        for chunk in self.buffer.chunks(4096) {
+            self.bytes.clear();
+            for &key in chunk {
+                let (hi, lo) = halves(key);
+                put_varint(&mut self.bytes, hi - last.0);
+                put_varint(&mut self.bytes, if hi == last.0 { lo - last.1 } else { lo });
+                last = (hi, lo);
+            }
+            out.write_all(&self.bytes)
+                .context("writing a sort segment")?;
+            self.written += self.bytes.len() as u64;
+        }
+        self.segments.push((start, self.buffer.len() as u64));
+        self.buffer.clear();
+        Ok(())
+    }
+
+    /// The keys in ascending order.
+    pub(super) fn sorted(mut self) -> Result<Sorted> {
+        if self.disk.is_none() {
+            self.buffer.sort_unstable();
+            return Ok(Sorted::Memory(std::mem::take(&mut self.buffer).into_iter()));
+        }
+        if !self.buffer.is_empty() {
+            self.write_segment()?;
+        }
+        self.buffer = Vec::new();
+        let Some((temp, out)) = self.disk.take() else {
+            return Ok(Sorted::Memory(Vec::new().into_iter()));
+        };
+        out.into_inner()
+            .map_err(|e| e.into_error())
+            .context("writing a sort segment")?;
+        let ends: Vec<u64> = self
+            .segments
+            .iter()
+            .skip(1)
+            .map(|s| s.0)
+            .chain([self.written])
+            .collect();
+        let mut cursors: Vec<Cursor> = self
+            .segments
+            .iter()
+            .zip(ends)
+            .map(|(&(start, keys), end)| Cursor {
+                next_at: start,
+                end,
+                left: keys,
+                bytes: Vec::new(),
+                at: 0,
+                last: (0, 0),
+            })
+            .collect();
+        let mut heap = BinaryHeap::with_capacity(cursors.len());
+        for (i, cursor) in cursors.iter_mut().enumerate() {
+            if let Some(key) = cursor.next(&temp)? {
+                heap.push(Reverse((key, i)));
+            }
+        }
+        Ok(Sorted::Disk(Merge {
+            temp,
+            cursors,
+            heap,
+        }))
+    }
+}
+
+/// A segment on disk being read, a block at a time.
+struct Cursor {
+    next_at: u64,
+    end: u64,
+    left: u64,
+    bytes: Vec<u8>,
+    at: usize,
+    last: (u64, u64),
+}
+
+impl Cursor {
+    fn next(&mut self, temp: &TempFile) -> Result<Option<u128>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        if self.bytes.len() - self.at < MAX_KEY_BYTES && self.next_at < self.end {
+            self.bytes.drain(..self.at);
+            self.at = 0;
+            let keep = self.bytes.len();
+            let want = (self.end - self.next_at).min(1 << 16) as usize;
+            self.bytes.resize(keep + want, 0);
+            let got = temp
+                .read_at(&mut self.bytes[keep..], self.next_at)
+                .context("reading a sort segment")?;
+            self.bytes.truncate(keep + got);
+            self.next_at += got as u64;
+            if got == 0 {
+                anyhow::bail!("source-bias: a sort segment ended early");
+            }
+        }
+        let (Some(dhi), Some(lo)) = (
+            get_varint(&self.bytes, &mut self.at),
+            get_varint(&self.bytes, &mut self.at),
+        ) else {
+            anyhow::bail!("source-bias: a sort segment is cut short");
+        };
+        let hi = self.last.0 + dhi;
+        let lo = if dhi == 0 { self.last.1 + lo } else { lo };
+        self.last = (hi, lo);
+        self.left -= 1;
+        Ok(Some(key(hi, lo)))
+    }
+}
+
+pub(super) struct Merge {
+    temp: TempFile,
+    cursors: Vec<Cursor>,
+    heap: BinaryHeap<Reverse<(u128, usize)>>,
+}
+
+/// A sort's keys, read in order.
+pub(super) enum Sorted {
+    Memory(std::vec::IntoIter<u128>),
+    Disk(Merge),
+}
+
+impl Sorted {
+    pub(super) fn next(&mut self) -> Result<Option<u128>> {
+        match self {
+            Sorted::Memory(keys) => Ok(keys.next()),
+            Sorted::Disk(merge) => {
+                let Some(Reverse((key, i))) = merge.heap.pop() else {
+                    return Ok(None);
+                };
+                if let Some(next) = merge.cursors[i].next(&merge.temp)? {
+                    merge.heap.push(Reverse((next, i)));
+                }
+                Ok(Some(key))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(mut sorted: Sorted) -> Vec<u128> {
+        let mut out = Vec::new();
+        while let Some(k) = sorted.next().unwrap() {
+            out.push(k);
+        }
+        out
+    }
+
+    #[test]
+    fn keys_come_back_sorted_whatever_the_count_and_segment() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state
+        };
+        for segment in [1usize, 2, 3, 7, 100, 10_000] {
+            for count in [0usize, 1, 2, 3, 10, 99, 100, 101, 1000] {
+                let keys: Vec<u128> = (0..count)
+                    .map(|i| {
+                        // Repeated high halves (as shingles of one hash and
+                        // pairs of one row have), extreme values, and equal keys.
+                        let hi = match i % 5 {
+                            0 => u64::MAX,
+                            1 => next() % 4,
+                            _ => next(),
+                        };
+                        let lo = if i % 7 == 0 { u64::MAX } else { next() % 1000 };
+                        key(hi, lo)
+                    })
+                    .collect();
+                let mut sorter = KeySorter::new(segment);
+                for &k in &keys {
+                    sorter.push(k).unwrap();
+                    if count == 99 {
+                        sorter.push(k).unwrap();
+                    }
+                }
+                let mut expected = keys.clone();
+                if count == 99 {
+                    expected.extend(&keys);
+                }
+                expected.sort_unstable();
+                assert_eq!(
+                    all(sorter.sorted().unwrap()),
+                    expected,
+                    "{count} keys in segments of {segment}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_key_is_its_two_halves() {
+        let k = key(3, u64::MAX);
+        assert_eq!(halves(k), (3, u64::MAX));
+        assert!(key(3, u64::MAX) < key(4, 0));
+    }
+
+    #[test]
+    fn varints_round_trip_at_every_length() {
+        let mut bytes = Vec::new();
+        let values: Vec<u64> = (0..64).map(|s| 1u64 << s).chain([0, u64::MAX]).collect();
+        for &v in &values {
+            put_varint(&mut bytes, v);
+        }
+        let mut at = 0;
+        for &v in &values {
+            assert_eq!(get_varint(&bytes, &mut at), Some(v));
+        }
+        assert_eq!(at, bytes.len());
+        assert_eq!(get_varint(&[0x80], &mut 0), None);
+    }
+}
