@@ -313,33 +313,61 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
         last_year: None,
         sentence: 0,
     };
+    let table = &*WORD_BITS;
     let mut out = Vec::new();
     let mut resume_at = 0;
-    // Per token of the sentence: may a timex begin there.
-    let mut starts: Vec<bool> = Vec::new();
+    let mut sentences = SentenceTokens::default();
+    let mut hyphens = Hyphens::new(doc.text());
+    // The tokens of the sentence a timex may begin at, in order: most
+    // tokens can begin none, and the rules run only at these.
+    let mut candidates: Vec<usize> = Vec::new();
     for (index, &sentence) in doc.sentences.iter().enumerate() {
         anchor.sentence = index;
-        let words = doc_words.window(sentence);
+        let range = sentences.range(doc, sentence);
+        let words = Words {
+            doc,
+            tokens: &doc.tokens[range.clone()],
+            lower: &doc_words.lower[range],
+        };
         let tokens = words.tokens;
         // One look-up per token tells both whether a rule can begin at it
         // and whether it makes the sentence's tense the future.
-        starts.clear();
+        candidates.clear();
         let mut future = false;
-        for i in 0..tokens.len() {
-            let bits = word_bits(words.word(i));
+        for (i, (token, &word)) in tokens.iter().zip(words.lower).enumerate() {
+            let bits = table.bits(word);
             future |= bits & FUTURE != 0;
-            starts.push(may_start(&words, i, bits));
+            // "the 16th century": the word before "century" may begin one;
+            // it is the last candidate already if it could anyway.
+            if bits & UNIT_STEM != 0
+                && word == "century"
+                && i > 0
+                && candidates.last() != Some(&(i - 1))
+            {
+                candidates.push(i - 1);
+            }
+            if bits & (START | UNIT_STEM | DOTTED) != 0
+                || may_start(table, token, word, &mut hyphens)
+            {
+                candidates.push(i);
+            }
         }
         // A month named without a year is read in the sentence's tense.
         let tense = if future { Tense::Future } else { Tense::Past };
-        let mut i = 0;
-        while i < tokens.len() {
+        // The first token past the last timex found in this sentence.
+        let mut next = 0;
+        for &i in &candidates {
             // A timex that ran on past the sentence the splitter cut.
-            if tokens[i].span.start < resume_at || !starts[i] {
-                i += 1;
+            if i < next || tokens[i].span.start < resume_at {
                 continue;
             }
-            if let Some((date, end)) = dotted_date(&words, i) {
+            next = i + 1;
+            // A dotted date's day comes first, in digits.
+            let digit_first = words.lower[i]
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_digit);
+            if let Some((date, end)) = digit_first.then(|| dotted_date(&words, i)).flatten() {
                 anchor.last_day = Some(date);
                 anchor.last_year = Some(date.year());
                 resume_at = end;
@@ -353,7 +381,6 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
                     precision: Precision::Day,
                     date: Some(date),
                 });
-                i += 1;
                 continue;
             }
             let found = if worth_trying(&words, i) {
@@ -361,50 +388,111 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
             } else {
                 None
             };
-            match found.map(|found| with_clock(&words, found)) {
-                Some((from, to, kind, value, precision, date)) => {
-                    // TimeML puts "at least", "nearly", "about" inside the
-                    // timex of a length or of an "ago".
-                    let from = if kind == Type::Duration || words.word(to) == "ago" {
-                        with_modifier(&words, from)
-                    } else {
-                        from
-                    };
-                    if precision <= Precision::Year {
-                        if let Some(day) = date {
-                            anchor.last_year = Some(day.year());
-                        }
+            if let Some((from, to, kind, value, precision, date)) =
+                found.map(|found| with_clock(&words, found))
+            {
+                // TimeML puts "at least", "nearly", "about" inside the
+                // timex of a length or of an "ago".
+                let from = if kind == Type::Duration || words.word(to) == "ago" {
+                    with_modifier(&words, from)
+                } else {
+                    from
+                };
+                if precision <= Precision::Year {
+                    if let Some(day) = date {
+                        anchor.last_year = Some(day.year());
                     }
-                    if precision == Precision::Day {
-                        if let Some(day) = date {
-                            anchor.last_day = Some(day);
-                        }
-                    }
-                    // A quarter counted back from the focus ("a year earlier",
-                    // "the year-ago quarter") leaves the focus where it was.
-                    let counted_back = (from..=to).any(|k| {
-                        matches!(
-                            words.word(k),
-                            "ago" | "earlier" | "year-ago" | "year-earlier" | "prior-year" | "last"
-                        )
-                    });
-                    if let Some(q) = quarter_of(&value).filter(|_| !counted_back) {
-                        anchor.focus_quarter = Some((q.0, q.1, index));
-                    }
-                    out.push(Timex {
-                        span: words.span(from, to),
-                        kind,
-                        value,
-                        precision,
-                        date,
-                    });
-                    i = to + 1;
                 }
-                None => i += 1,
+                if precision == Precision::Day {
+                    if let Some(day) = date {
+                        anchor.last_day = Some(day);
+                    }
+                }
+                // A quarter counted back from the focus ("a year earlier",
+                // "the year-ago quarter") leaves the focus where it was.
+                let counted_back = (from..=to).any(|k| {
+                    matches!(
+                        words.word(k),
+                        "ago" | "earlier" | "year-ago" | "year-earlier" | "prior-year" | "last"
+                    )
+                });
+                if let Some(q) = quarter_of(&value).filter(|_| !counted_back) {
+                    anchor.focus_quarter = Some((q.0, q.1, index));
+                }
+                out.push(Timex {
+                    span: words.span(from, to),
+                    kind,
+                    value,
+                    precision,
+                    date,
+                });
+                next = to + 1;
             }
         }
     }
     out
+}
+
+/// The token range of each sentence in turn, found by walking the tokens
+/// once rather than by two binary searches per sentence; the same tokens as
+/// [`AnnotatedDoc::tokens_in`].
+#[derive(Default)]
+struct SentenceTokens {
+    /// The first token that starts at or after the last sentence's end.
+    cursor: usize,
+    last_end: u32,
+}
+
+impl SentenceTokens {
+    fn range(&mut self, doc: &AnnotatedDoc, sentence: Span) -> std::ops::Range<usize> {
+        let tokens = &doc.tokens;
+        if sentence.start < self.last_end {
+            // Out of order: start over from a search.
+            self.cursor = tokens.partition_point(|t| t.span.start < sentence.start);
+        }
+        let mut from = self.cursor;
+        while from < tokens.len() && tokens[from].span.start < sentence.start {
+            from += 1;
+        }
+        let mut to = from;
+        while to < tokens.len() && tokens[to].span.start < sentence.end {
+            to += 1;
+        }
+        self.cursor = to;
+        self.last_end = sentence.end;
+        // A token that begins inside the sentence but runs past its end is not its.
+        while to > from && tokens[to - 1].span.end > sentence.end {
+            to -= 1;
+        }
+        from..to
+    }
+}
+
+/// Whether a token holds a hyphen, asked of tokens in text order: one scan
+/// of the text finds each hyphen, where a scan of every token's bytes would
+/// read them all. Lower-casing makes no hyphen, so the text as written
+/// answers for the lower-cased word.
+struct Hyphens<'a> {
+    text: &'a str,
+    /// The first hyphen at or after the last token asked about, or the
+    /// text's length when there is none.
+    next: usize,
+}
+
+impl<'a> Hyphens<'a> {
+    fn new(text: &'a str) -> Hyphens<'a> {
+        Hyphens { text, next: 0 }
+    }
+
+    fn within(&mut self, span: Span) -> bool {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if self.next < start {
+            self.next = self.text[start..]
+                .find('-')
+                .map_or(self.text.len(), |at| start + at);
+        }
+        self.next < end
+    }
 }
 
 /// What a lower-cased word can be to the tagger, as bits.
@@ -497,40 +585,45 @@ fn word_bits_map() -> crate::events::FastMap<&'static str, u8> {
     map
 }
 
-fn word_bits(word: &str) -> u8 {
-    let table = &*WORD_BITS;
-    let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
-        return 0;
-    };
-    if word.len() >= 32 || table.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
-        return 0;
+impl WordBits {
+    fn bits(&self, word: &str) -> u8 {
+        let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
+            return 0;
+        };
+        if word.len() >= 32 || self.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
+            return 0;
+        }
+        self.words.get(word).copied().unwrap_or(0)
     }
-    table.words.get(word).copied().unwrap_or(0)
 }
 
-/// Whether a timex can begin at token `i` (whose [`word_bits`] are `bits`):
-/// the first words of every rule below. Most tokens are none of them, and
-/// skip the rules altogether.
-fn may_start(w: &Words, i: usize, bits: u8) -> bool {
-    let word = w.word(i);
+/// Whether a timex can begin at a token whose own [`WordBits`] name no
+/// rule's first word: a number, a hyphenated compound, or a unit or a month
+/// with its "s" or "." (the other first words of the rules below). Most
+/// tokens are none of them, and skip the rules altogether.
+fn may_start(
+    table: &WordBits,
+    token: &newslens_core::text::Token,
+    word: &str,
+    hyphens: &mut Hyphens,
+) -> bool {
     let bytes = word.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
     // The word with every trailing `cut` byte off, as `unit` and the month
     // rules read it; cut bytewise, as an ASCII byte ends no other character.
     let stem_bits = |cut: u8| {
         let kept = bytes.iter().rposition(|&b| b != cut).map_or(0, |k| k + 1);
-        word_bits(&word[..kept])
+        table.bits(&word[..kept])
     };
-    // A unit or a month as it stands ends in neither "s" nor ".".
-    bits & (START | UNIT_STEM | DOTTED) != 0
-        || w.is_number(i)
-        || bytes.first().is_some_and(u8::is_ascii_digit)
-        // A byte loop: a call to `memchr` costs more than these few bytes.
-        || word.bytes().any(|b| b == b'-')
+    token.kind == newslens_core::text::TokenKind::Number
+        || first.is_ascii_digit()
+        || hyphens.within(token.span)
         // What else `small_number` reads as a number: "+5".
-        || (bytes.first() == Some(&b'+') && word.parse::<i64>().is_ok())
-        || (bytes.last() == Some(&b's') && stem_bits(b's') & UNIT_STEM != 0)
-        || (bytes.last() == Some(&b'.') && stem_bits(b'.') & DOTTED != 0)
-        || w.word(i + 1) == "century"
+        || (first == b'+' && word.parse::<i64>().is_ok())
+        || (last == b's' && stem_bits(b's') & UNIT_STEM != 0)
+        || (last == b'.' && stem_bits(b'.') & DOTTED != 0)
 }
 
 /// Whether [`find_at`] can match at `i` at all, judged by the word after
