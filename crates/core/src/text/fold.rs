@@ -31,10 +31,7 @@ impl FoldedText {
             let b = bytes[i];
             // A run of plain ASCII (no dot, which may be an acronym's) goes across in one copy.
             if b < 0x80 && b != b'.' {
-                let run = bytes[i..]
-                    .iter()
-                    .position(|&c| c >= 0x80 || c == b'.')
-                    .unwrap_or(bytes.len() - i);
+                let run = plain_ascii_run(&bytes[i..]);
                 let from = out.len();
                 out.extend_from_slice(&bytes[i..i + run]);
                 out[from..].make_ascii_lowercase();
@@ -109,6 +106,29 @@ impl FoldedText {
     }
 }
 
+/// The length of the run of ASCII bytes other than '.' that `bytes` starts
+/// with: sentence-long runs, so tested eight bytes at a time.
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = 0;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let dots = word ^ (ONES * u64::from(b'.'));
+        // High bit set in the bytes that are non-ASCII or a dot (the zero-byte
+        // test is exact for the lowest such byte, which is all we need).
+        let stops = (word | (dots.wrapping_sub(ONES) & !dots)) & HIGH;
+        if stops != 0 {
+            return i + (stops.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    i + bytes[i..]
+        .iter()
+        .position(|&c| c >= 0x80 || c == b'.')
+        .unwrap_or(bytes.len() - i)
+}
+
 /// A dot in "U.N." or "U.S.-backed": a single capital letter before it that
 /// starts a word or follows another such dot, and another single letter plus
 /// dot after it (or it closes such a run).
@@ -134,6 +154,29 @@ fn drops_acronym_dot(bytes: &[u8], offset: usize, in_acronym: &mut bool) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_runs_stop_at_the_first_dot_or_non_ascii_byte() {
+        for text in [
+            "",
+            "abc",
+            "abcdefgh",
+            "abcdefghi.",
+            "abcdefg.hijk",
+            "a.",
+            ".",
+            "abcdefghijklmnopé",
+            "é",
+            "0123456789abcdef0123456789abcdef.",
+            "\u{0}\u{7f}\u{1}~ .",
+        ] {
+            let expected = text
+                .bytes()
+                .position(|c| c >= 0x80 || c == b'.')
+                .unwrap_or(text.len());
+            assert_eq!(plain_ascii_run(text.as_bytes()), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn spelling_variants_of_the_seeds_fold_together() {

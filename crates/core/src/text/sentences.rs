@@ -103,8 +103,16 @@ pub fn sentences(text: &str, paragraphs: &[Span], tokens: &[Token]) -> Vec<Span>
 fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<Span>) {
     let mut start = paragraph.start;
     let mut i = 0;
+    let bytes = text.as_bytes();
     while i < tokens.len() {
         let token = tokens[i];
+        // A terminal ends in '.', '!', '?' or the last byte of '…'; most
+        // tokens do not, and this is decided without comparing strings.
+        let last = bytes[token.span.end as usize - 1];
+        if !matches!(last, b'.' | b'!' | b'?' | 0xA6) {
+            i += 1;
+            continue;
+        }
         let s = token.span.slice(text);
         let terminal = matches!(s, "." | "!" | "?" | "…")
             || (token.kind == TokenKind::Word && s.ends_with('.'));
