@@ -420,6 +420,51 @@ fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
     (doc.char_offset(span.start), doc.char_offset(span.end))
 }
 
+/// Character offsets of byte offsets that come mostly in text order, as the
+/// map's sentences do: the characters since the previous offset are counted,
+/// not those since the start of the offset's block, as
+/// [`AnnotatedDoc::char_offset`] does for each one afresh.
+struct CharCursor<'a> {
+    doc: &'a AnnotatedDoc,
+    /// A text all ASCII has as many characters as bytes.
+    ascii: bool,
+    byte: usize,
+    chars: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(doc: &'a AnnotatedDoc) -> CharCursor<'a> {
+        CharCursor {
+            doc,
+            ascii: doc.text().is_ascii(),
+            byte: 0,
+            chars: 0,
+        }
+    }
+
+    fn at(&mut self, offset: u32) -> usize {
+        let bytes = self.doc.text().as_bytes();
+        let offset = (offset as usize).min(bytes.len());
+        if self.ascii {
+            return offset;
+        }
+        if offset < self.byte {
+            return self.doc.char_offset(offset as u32);
+        }
+        // A character starts at every byte that does not continue one.
+        self.chars += bytes[self.byte..offset]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count();
+        self.byte = offset;
+        self.chars
+    }
+
+    fn span(&mut self, span: Span) -> (usize, usize) {
+        (self.at(span.start), self.at(span.end))
+    }
+}
+
 /// A row whose evidence is `chars`, the character span [`char_span`] gave:
 /// what `Row::with_evidence(doc.evidence(span))` makes, without counting again.
 fn with_evidence(doc: &AnnotatedDoc, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
@@ -454,6 +499,7 @@ impl newslens_core::Analyzer for SentimentLexicon {
         sentences.rows.reserve(doc.sentences.len());
         let mut next_quote = 0;
         let mut parts = Vec::new();
+        let mut chars = CharCursor::new(doc);
         for (index, &sentence) in doc.sentences.iter().enumerate() {
             // Sentences come in text order: a quote that ends before this one
             // starts reaches no later sentence either.
@@ -467,7 +513,7 @@ impl newslens_core::Analyzer for SentimentLexicon {
             voice_parts_near(doc, sentence, &doc.quotes[next_quote..], &mut parts);
             for (voice, span, text) in parts.drain(..) {
                 let s = self.scorer.score(&text);
-                let (start, end) = char_span(doc, span);
+                let (start, end) = chars.span(span);
                 sentences.push(with_evidence(
                     doc,
                     vec![

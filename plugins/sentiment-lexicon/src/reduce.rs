@@ -191,7 +191,7 @@ impl Tally {
 
     /// Keeps a row's evidence while the tally has fewer than [`EVIDENCE_LIMIT`]
     /// spans; only a kept span's document is interned.
-    fn keep(&mut self, docs: &mut Interner, row: &Row) -> Result<()> {
+    fn keep(&mut self, docs: &mut Recent, row: &Row) -> Result<()> {
         let room = EVIDENCE_LIMIT.saturating_sub(self.evidence.len());
         for e in row.evidence.iter().take(room) {
             let (start, end) = offsets(e)?;
@@ -502,7 +502,7 @@ struct Tallies {
     actors: Interner,
     voices: Interner,
     /// The documents that kept evidence names.
-    docs: Interner,
+    docs: Recent,
     /// The run of sentence rows arriving now.
     current: DocumentRows,
     /// Runs begun so far.
@@ -528,7 +528,7 @@ impl Tallies {
             sources: Recent::default(),
             actors: Interner::default(),
             voices: Interner::default(),
-            docs: Interner::default(),
+            docs: Recent::default(),
             current: DocumentRows::default(),
             runs: 0,
             documents: DocumentSort::new(segment),
@@ -659,6 +659,7 @@ impl Fold for Tallies {
             ..
         } = *self;
         let mut sources = sources.strings;
+        let docs = docs.strings;
         let tally_columns = [
             ("n", Int),
             ("mean_compound", Float),

@@ -171,3 +171,24 @@ fn quoted_text_holds_what_quote_at_finds() {
         "the texts quote something: {quoted_bytes}"
     );
 }
+
+#[test]
+fn the_char_cursor_counts_as_the_document_does_in_either_direction() {
+    // Çavuşoğlu's "ş" and "ğ" and the curly quotes are two and three bytes each.
+    let doc = testing::annotate(
+        "Çavuşoğlu said “the ceasefire holds”. Haftar’s forces did not agree.",
+        None,
+    );
+    let text = doc.text();
+    let boundaries: Vec<u32> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .map(|i| i as u32)
+        .collect();
+    let mut cursor = crate::CharCursor::new(&doc);
+    // Forward (counted since the previous offset), then backward (looked up afresh).
+    for &offset in boundaries.iter().step_by(3).chain(boundaries.iter().rev()) {
+        assert_eq!(cursor.at(offset), doc.char_offset(offset), "byte {offset}");
+    }
+    // An offset past the end is the end, as `char_offset` has it.
+    assert_eq!(cursor.at(text.len() as u32 + 10), text.chars().count());
+}

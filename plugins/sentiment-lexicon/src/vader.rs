@@ -1015,10 +1015,16 @@ impl Vader {
         let upper = classes & UPPER != 0 && classes & LOWER == 0;
         if bytes.len() <= 8 {
             // Most words: lower-cased and compared as one integer.
-            let prefix = ascii_lower_bytes(match wide {
+            let prefix = match wide {
                 Some(wide) => low_bytes(wide, bytes.len()),
                 None => key_prefix(bytes),
-            });
+            };
+            // Most words have no capital to lower.
+            let prefix = if classes & UPPER == 0 {
+                prefix
+            } else {
+                ascii_lower_bytes(prefix)
+            };
             return match self.entries.get_short(prefix, bytes.len()) {
                 Some(&entry) => entry.with_caps(upper),
                 None => {
@@ -1086,27 +1092,29 @@ impl Vader {
             // The space that ended the word is skipped here, not looked at again.
             at += space;
             scratch.classes |= classes;
-            // No byte of a multi-byte character is ASCII, so stripping bytes
-            // strips characters.
-            let (mut s, mut e) = (start, end);
-            if classes & PUNCTUATION != 0 {
-                while s < e && CLASS[usize::from(bytes[s])] & PUNCTUATION != 0 {
-                    s += 1;
+            let wide = bytes[start..]
+                .first_chunk::<8>()
+                .map(|chunk| u64::from_le_bytes(*chunk));
+            let (s, e, entry) = match wide {
+                // Most words: ASCII letters and digits only, nothing to strip,
+                // at most eight bytes, lower-cased and compared as one integer.
+                Some(wide) if classes & (NON_ASCII | PUNCTUATION) == 0 && end - start <= 8 => {
+                    let len = end - start;
+                    let prefix = low_bytes(wide, len);
+                    let entry = if classes & UPPER == 0 {
+                        self.entries.get_short(prefix, len).copied()
+                    } else {
+                        self.entries
+                            .get_short(ascii_lower_bytes(prefix), len)
+                            .copied()
+                    };
+                    let upper = classes & UPPER != 0 && classes & LOWER == 0;
+                    // No apostrophe, so no "n't" in a word the table lacks.
+                    let entry = entry.unwrap_or(Entry::unknown(false)).with_caps(upper);
+                    (start, end, entry)
                 }
-                while e > s && CLASS[usize::from(bytes[e - 1])] & PUNCTUATION != 0 {
-                    e -= 1;
-                }
-            }
-            // Python counts characters: two bytes or fewer are two characters or fewer.
-            let short = e - s <= 2
-                || (classes & NON_ASCII != 0
-                    && e - s <= 8
-                    && text.get(s..e).is_some_and(|w| w.chars().count() <= 2));
-            let (s, e) = if short { (start, end) } else { (s, e) };
-            let mut entry = self.look_up(text, s, e, classes, &mut scratch.lowered);
-            if classes & NON_ASCII != 0 {
-                entry.flags |= NON_ASCII_WORD;
-            }
+                _ => self.word_entry(text, start, end, classes, &mut scratch.lowered),
+            };
             scratch.all_caps += usize::from(entry.has(ALL_CAPS));
             if entry.word == Word::But && scratch.first_but.is_none() {
                 scratch.first_but = Some(tokens.len());
@@ -1117,6 +1125,42 @@ impl Vader {
                 end: e as u32,
             });
         }
+    }
+
+    /// The stripped span and entry of the word `text[start..end]` whose bytes
+    /// have `classes`: the general case, kept out of the tokenizer's loop.
+    #[inline(never)]
+    fn word_entry(
+        &self,
+        text: &str,
+        start: usize,
+        end: usize,
+        classes: u8,
+        lowered: &mut String,
+    ) -> (usize, usize, Entry) {
+        let bytes = text.as_bytes();
+        // No byte of a multi-byte character is ASCII, so stripping bytes
+        // strips characters.
+        let (mut s, mut e) = (start, end);
+        if classes & PUNCTUATION != 0 {
+            while s < e && CLASS[usize::from(bytes[s])] & PUNCTUATION != 0 {
+                s += 1;
+            }
+            while e > s && CLASS[usize::from(bytes[e - 1])] & PUNCTUATION != 0 {
+                e -= 1;
+            }
+        }
+        // Python counts characters: two bytes or fewer are two characters or fewer.
+        let short = e - s <= 2
+            || (classes & NON_ASCII != 0
+                && e - s <= 8
+                && text.get(s..e).is_some_and(|w| w.chars().count() <= 2));
+        let (s, e) = if short { (start, end) } else { (s, e) };
+        let mut entry = self.look_up(text, s, e, classes, lowered);
+        if classes & NON_ASCII != 0 {
+            entry.flags |= NON_ASCII_WORD;
+        }
+        (s, e, entry)
     }
 
     /// Scores the tokens of `text` that [`Vader::tokenize`] left in `scratch`.
