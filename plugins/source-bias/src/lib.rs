@@ -503,8 +503,11 @@ impl SourceBias {
         }
     }
 
-    /// Sampled shingle hashes per sentence: the reduce finds sentences that two
-    /// outlets share by grouping on these, in one pass over the corpus.
+    /// Sampled shingle hashes per sentence, in one row per document: the
+    /// reduce finds sentences that two outlets share by grouping on these,
+    /// in one pass over the corpus. A row rather than a row a sentence,
+    /// because the map's rows are written out: the document's name, source
+    /// and column names once, not once a sentence.
     #[inline(never)]
     fn shingles(&self, doc: &AnnotatedDoc, lower: &str, table: &mut Table) {
         let k = self.config.shingle_words.max(2);
@@ -512,8 +515,9 @@ impl SourceBias {
         // words' hashes, so it costs k steps, not k words' bytes.
         let mut words: Vec<u64> = Vec::new();
         let mut sampled: Vec<u64> = Vec::new();
-        // At most a row a sentence: one allocation instead of the doublings.
-        table.rows.reserve(doc.sentences.len());
+        let mut sentences = String::new();
+        let mut texts = String::new();
+        let mut covered: Option<(usize, usize)> = None;
         for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
             words.clear();
             for t in tokens {
@@ -566,27 +570,69 @@ impl SourceBias {
             }
             sampled.sort_unstable();
             sampled.dedup();
-            // Bytes, made a string once: a row holds dozens of hashes.
-            let mut hashes = Vec::with_capacity(sampled.len() * 17);
+            let (start, end) = char_span(doc, sentence);
+            let text = doc.slice(sentence);
+            if !sentences.is_empty() {
+                sentences.push(';');
+            }
+            for n in [index + 1, words.len(), start, end, text.len()] {
+                push_decimal(&mut sentences, n);
+                sentences.push(' ');
+            }
             for (i, &h) in sampled.iter().enumerate() {
                 if i > 0 {
-                    hashes.push(b' ');
+                    sentences.push(' ');
                 }
-                hashes.extend_from_slice(&hex(h));
+                push_base64(&mut sentences, h);
             }
-            let hashes = String::from_utf8(hashes).unwrap_or_default();
+            texts.push_str(text);
+            covered = Some((covered.map_or(start, |c| c.0), end));
+        }
+        if let Some(span) = covered {
             table.push(row_with(
                 vec![
                     doc.id().into(),
                     doc.source().into(),
-                    (index + 1).into(),
-                    words.len().into(),
-                    hashes.into(),
-                    doc.slice(sentence).into(),
+                    sentences.into(),
+                    texts.into(),
                 ],
-                doc.evidence(sentence),
+                evidence(doc, span),
             ));
         }
+    }
+}
+
+/// `n` in decimal digits.
+fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// The digits of a shingle hash in `shingles`: URL-safe base64, which
+/// JSON writes without escapes, six bits a digit, the highest first.
+pub(crate) const BASE64_DIGITS: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `h` as 11 base64 digits (the last holds its lowest four bits).
+fn push_base64(out: &mut String, h: u64) {
+    for i in 0..11 {
+        let shift = 58i32 - 6 * i;
+        let digit = if shift >= 0 {
+            (h >> shift) & 63
+        } else {
+            (h << -shift) & 63
+        };
+        out.push(char::from(BASE64_DIGITS[digit as usize]));
     }
 }
 
@@ -605,16 +651,6 @@ fn shingle_hash(words: &[u64]) -> u64 {
     hash ^= hash >> 27;
     hash = hash.wrapping_mul(0x94d0_49bb_1331_11eb);
     hash ^ (hash >> 31)
-}
-
-/// `h` as 16 lower-case hex digits.
-fn hex(h: u64) -> [u8; 16] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = [0u8; 16];
-    for (i, digit) in hex.iter_mut().enumerate() {
-        *digit = DIGITS[((h >> (60 - 4 * i)) & 0xf) as usize];
-    }
-    hex
 }
 
 fn fnv_step(hash: u64, byte: u8) -> u64 {

@@ -106,14 +106,17 @@ pub fn map_tables() -> [Table; 7] {
                 ("compound", Float),
             ],
         ),
+        // One row per document: for each sentence with sampled shingles,
+        // "sentence words start end bytes hash…" (start and end its
+        // characters in the document, bytes its text's length in `text`,
+        // hashes in base64), `;` between sentences; `text` their texts run
+        // together.
         Table::new(
-            "shingle_rows",
+            "shingles",
             &[
                 ("doc", Text),
                 ("source", Text),
-                ("sentence", Int),
-                ("words", Int),
-                ("hashes", Text),
+                ("sentences", Text),
                 ("text", Text),
             ],
         ),
@@ -143,8 +146,8 @@ const ORDER: [&str; 8] = [
 /// Shared copy sorts each sentence's sampled hashes on disk (an external
 /// sort) to find the sentence pairs, and spills the fields it prints to a
 /// temporary file, from which `finish` reads the sentences of pairs back:
-/// one parse of `shingle_rows`, whose text is most of the map's bytes, and
-/// memory that does not grow with the corpus (see `shared`).
+/// one parse of `shingles`, whose text is most of the map's bytes, and
+/// memory that grows only by a few dozen bytes a document (see `shared`).
 pub fn plan(min_shared: usize) -> StreamingReduce {
     plan_with(min_shared, Segments::default())
 }
@@ -159,7 +162,7 @@ fn plan_with(min_shared: usize, segments: Segments) -> StreamingReduce {
             "loaded_rows",
             "word_counts",
             "tone_rows",
-            "shingle_rows",
+            "shingles",
         ],
         fold: Box::new(Tally::new(min_shared, segments)),
         order: ORDER.to_vec(),
@@ -430,7 +433,7 @@ impl Fold for Tally {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
         let names = &mut self.names;
         match table.name.as_str() {
-            "shingle_rows" => self.shared.add(table, row, names)?,
+            "shingles" => self.shared.add(table, row, names)?,
             "label_rows" => {
                 let reader = &mut self.label_rows;
                 let key = reader.key(names, table, row);

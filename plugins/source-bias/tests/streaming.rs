@@ -53,7 +53,7 @@ fn shared_copy_is_found_by_the_fold_whole_and_in_shards() {
     let analyzer = analyzer();
     let plan = analyzer.streaming_reduce().expect("source-bias has a plan");
     assert_eq!(
-        plan.reads.iter().filter(|&&t| t == "shingle_rows").count(),
+        plan.reads.iter().filter(|&&t| t == "shingles").count(),
         1,
         "shared copy parses the shingles once"
     );

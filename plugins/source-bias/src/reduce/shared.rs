@@ -31,7 +31,7 @@ use newslens_core::analyzer::TableSink;
 use newslens_core::{ColumnType, Evidence, Row, Table, Text, Value};
 
 use super::keysort::{get_varint, halves, key, put_varint, KeySorter, Sorted, TempFile};
-use super::{cell, int, Count, Names, Reader};
+use super::{cell, Count, Names, Reader};
 use crate::FastMap;
 
 /// A shingle in more sentences than this is boilerplate (a dateline, a
@@ -59,14 +59,26 @@ struct Doc {
     texts_at: u64,
 }
 
-/// What `shared_copy` prints of one row.
+/// What `shared_copy` prints of one sentence row; its evidence is the
+/// sentence's characters `start..end` in its document.
 struct RowFacts {
     source: u32,
     sentence: i64,
     words: i64,
     /// The row's text within its document's texts.
     text: std::ops::Range<usize>,
-    evidence: Vec<Evidence>,
+    start: u64,
+    end: u64,
+}
+
+impl RowFacts {
+    fn evidence(&self, doc: &Text) -> Evidence {
+        Evidence {
+            doc: doc.clone(),
+            start: self.start as usize,
+            end: self.end as usize,
+        }
+    }
 }
 
 fn zigzag(x: i64) -> u64 {
@@ -77,60 +89,33 @@ fn unzigzag(x: u64) -> i64 {
     ((x >> 1) as i64) ^ -((x & 1) as i64)
 }
 
-/// A span's document: its row's own (nearly always), or else its name.
-const OWN_DOC: u64 = 0;
-const NAMED_DOC: u64 = 1;
-
 /// One row's fields, the text's length standing for the text.
-fn encode_facts(out: &mut Vec<u8>, doc: &str, facts: &RowFacts, text_len: usize) {
+fn encode_facts(out: &mut Vec<u8>, facts: &RowFacts, text_len: usize) {
     put_varint(out, u64::from(facts.source));
     put_varint(out, zigzag(facts.sentence));
     put_varint(out, zigzag(facts.words));
     put_varint(out, text_len as u64);
-    put_varint(out, facts.evidence.len() as u64);
-    for e in &facts.evidence {
-        if e.doc == doc {
-            put_varint(out, OWN_DOC);
-        } else {
-            put_varint(out, NAMED_DOC);
-            put_varint(out, e.doc.len() as u64);
-            out.extend_from_slice(e.doc.as_bytes());
-        }
-        put_varint(out, e.start as u64);
-        put_varint(out, e.end as u64);
-    }
+    put_varint(out, facts.start);
+    put_varint(out, facts.end);
 }
 
 /// The next row of a document's facts, whose text starts at `text_at` of its texts.
-fn decode_facts(bytes: &[u8], at: &mut usize, doc: &Text, text_at: usize) -> Result<RowFacts> {
-    let cut = || anyhow::anyhow!("source-bias: the shared-copy spill is cut short");
-    let mut next = || get_varint(bytes, at).ok_or_else(cut);
+fn decode_facts(bytes: &[u8], at: &mut usize, text_at: usize) -> Result<RowFacts> {
+    let mut next = || {
+        get_varint(bytes, at)
+            .ok_or_else(|| anyhow::anyhow!("source-bias: the shared-copy spill is cut short"))
+    };
     let source = next()? as u32;
     let sentence = unzigzag(next()?);
     let words = unzigzag(next()?);
     let text_len = next()? as usize;
-    let n = next()? as usize;
-    let mut evidence = Vec::with_capacity(n.min(16));
-    for _ in 0..n {
-        let doc = match get_varint(bytes, at).ok_or_else(cut)? {
-            OWN_DOC => doc.clone(),
-            _ => {
-                let len = get_varint(bytes, at).ok_or_else(cut)? as usize;
-                let name = bytes.get(*at..*at + len).ok_or_else(cut)?;
-                *at += len;
-                Text::from(std::str::from_utf8(name).context("a document name in the spill")?)
-            }
-        };
-        let start = get_varint(bytes, at).ok_or_else(cut)? as usize;
-        let end = get_varint(bytes, at).ok_or_else(cut)? as usize;
-        evidence.push(Evidence { doc, start, end });
-    }
     Ok(RowFacts {
         source,
         sentence,
         words,
         text: text_at..text_at + text_len,
-        evidence,
+        start: next()?,
+        end: next()?,
     })
 }
 
@@ -162,9 +147,9 @@ impl Spill {
         })
     }
 
-    fn write(&mut self, doc: &str, facts: &RowFacts, text: &str) -> std::io::Result<()> {
+    fn write(&mut self, facts: &RowFacts, text: &str) -> std::io::Result<()> {
         self.record.clear();
-        encode_facts(&mut self.record, doc, facts, text.len());
+        encode_facts(&mut self.record, facts, text.len());
         self.facts_out.write_all(&self.record)?;
         self.facts_len += self.record.len() as u64;
         self.texts_out.write_all(text.as_bytes())?;
@@ -247,7 +232,7 @@ impl DocRows {
         let mut text_at = 0;
         let mut facts = Vec::with_capacity(count as usize);
         for _ in 0..count {
-            let row = decode_facts(&bytes, &mut at, &d.name, text_at)?;
+            let row = decode_facts(&bytes, &mut at, text_at)?;
             text_at = row.text.end;
             facts.push(row);
         }
@@ -288,7 +273,7 @@ impl DocRows {
 
 /// Shared copy: the shingles in an external sort, the printed fields in a [`Spill`].
 pub(super) struct SharedCopy {
-    shingle_rows: Reader<6>,
+    shingle_rows: Reader<4>,
     segments: Segments,
     shingles: Option<KeySorter>,
     spill: Option<Spill>,
@@ -299,7 +284,7 @@ pub(super) struct SharedCopy {
 impl SharedCopy {
     pub(super) fn new(segments: Segments) -> SharedCopy {
         SharedCopy {
-            shingle_rows: Reader::new(["doc", "source", "sentence", "words", "text", "hashes"]),
+            shingle_rows: Reader::new(["doc", "source", "sentences", "text"]),
             segments,
             shingles: None,
             spill: None,
@@ -308,27 +293,23 @@ impl SharedCopy {
         }
     }
 
+    /// One document's row of `shingles`: each of its sentences becomes a
+    /// row of the spill, and each sentence's hashes go to the sort with it.
     pub(super) fn add(&mut self, table: &Table, row: &Row, names: &mut Names) -> Result<()> {
-        let at = self.rows;
-        self.rows = match at.checked_add(1) {
-            Some(n) => n,
-            None => bail!("source-bias: more than {} shingle rows", u32::MAX),
-        };
         let reader = &mut self.shingle_rows;
         reader.columns(table);
         let doc = cell(row, reader.at[0]);
-        let facts = RowFacts {
-            source: reader.id(names, row, 1),
-            sentence: int(row, reader.at[2]),
-            words: int(row, reader.at[3]),
-            text: 0..0,
-            evidence: row.evidence.clone(),
+        let source = reader.id(names, row, 1);
+        let text_of = |i: usize| {
+            reader.at[i]
+                .and_then(|i| row.cells.get(i))
+                .and_then(Value::as_str)
+                .unwrap_or("")
         };
-        let text = cell(row, reader.at[4]);
-        let hashes = reader.at[5]
-            .and_then(|i| row.cells.get(i))
-            .and_then(Value::as_str)
-            .unwrap_or("");
+        let (sentences, texts) = (text_of(2), text_of(3));
+        if sentences.is_empty() {
+            return Ok(());
+        }
         if self.spill.is_none() {
             self.spill = Some(Spill::create()?);
         }
@@ -341,15 +322,41 @@ impl SharedCopy {
                 facts_at: spill.facts_len,
                 texts_at: spill.texts_len,
             });
-            self.docs.first_rows.push(at);
+            self.docs.first_rows.push(self.rows);
         }
-        spill
-            .write(&doc, &facts, &text)
-            .context("writing the shared-copy spill")?;
         let segment = self.segments.keys;
         let shingles = self.shingles.get_or_insert_with(|| KeySorter::new(segment));
-        for h in hashes.as_bytes().split(|&b| b == b' ') {
-            if let Some(hash) = parse_hex(h) {
+        let bad = || anyhow::anyhow!("source-bias: a malformed `shingles` row for {doc}");
+        let mut text_at = 0;
+        for sentence in sentences.split(';') {
+            let at = self.rows;
+            self.rows = match at.checked_add(1) {
+                Some(n) => n,
+                None => bail!("source-bias: more than {} shingled sentences", u32::MAX),
+            };
+            let mut fields = sentence.split(' ');
+            let mut number =
+                || -> Result<u64> { fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad) };
+            let (sentence, words, start, end, len) =
+                (number()?, number()?, number()?, number()?, number()?);
+            let text = usize::try_from(len)
+                .ok()
+                .and_then(|len| texts.get(text_at..text_at + len))
+                .ok_or_else(bad)?;
+            text_at += text.len();
+            let facts = RowFacts {
+                source,
+                sentence: sentence as i64,
+                words: words as i64,
+                text: 0..0,
+                start,
+                end,
+            };
+            spill
+                .write(&facts, text)
+                .context("writing the shared-copy spill")?;
+            for digits in fields {
+                let hash = parse_base64(digits.as_bytes()).ok_or_else(bad)?;
                 shingles
                     .push(key(hash, u64::from(at)))
                     .context("sorting shingles")?;
@@ -545,9 +552,7 @@ impl PassageWriter<'_> {
             let fa = DocRows::row(&self.a, docs, a)?;
             let fb = DocRows::row(&self.b, docs, b)?;
             let (doc_a, doc_b) = (&docs.docs[docs.of(a)].name, &docs.docs[docs.of(b)].name);
-            let mut evidence = Vec::with_capacity(fa.evidence.len() + fb.evidence.len());
-            evidence.extend(fa.evidence.iter().cloned());
-            evidence.extend(fb.evidence.iter().cloned());
+            let evidence = vec![fa.evidence(doc_a), fb.evidence(doc_b)];
             for (source, other) in [(fa.source, fb.source), (fb.source, fa.source)] {
                 let e = self.shares.entry([source, other]).or_default();
                 e.n += fa.words;
@@ -577,42 +582,40 @@ impl PassageWriter<'_> {
     }
 }
 
-/// A hash of `map` (16 lower-case hex digits) without the generality of
-/// `from_str_radix`.
-fn parse_hex(digits: &[u8]) -> Option<u64> {
-    if digits.is_empty() || digits.len() > 16 {
+/// A hash as `map` writes it: 11 base64 digits, the last holding four bits.
+fn parse_base64(digits: &[u8]) -> Option<u64> {
+    let [first @ .., last] = digits else {
+        return None;
+    };
+    if first.len() != 10 {
         return None;
     }
     let mut h = 0u64;
-    for &b in digits {
-        let d = HEX_DIGITS[usize::from(b)];
-        if d == NOT_HEX {
-            return None;
-        }
-        h = h << 4 | u64::from(d);
+    for &b in first {
+        h = h << 6 | u64::from(digit(b)?);
     }
-    Some(h)
+    let last = digit(*last)?;
+    (last & 3 == 0).then_some(h << 4 | u64::from(last >> 2))
 }
 
-const NOT_HEX: u8 = 0xff;
+const NOT_DIGIT: u8 = 0xff;
 
-/// Each byte's value as a hex digit, or [`NOT_HEX`]: one load a digit
-/// instead of three range tests.
-const HEX_DIGITS: [u8; 256] = {
-    let mut table = [NOT_HEX; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        table[b] = match c {
-            b'0'..=b'9' => c - b'0',
-            b'a'..=b'f' => c - b'a' + 10,
-            b'A'..=b'F' => c - b'A' + 10,
-            _ => NOT_HEX,
-        };
-        b += 1;
+/// Each byte's value as a base64 digit, or [`NOT_DIGIT`]: one load a digit
+/// instead of range tests.
+const DIGITS: [u8; 256] = {
+    let mut table = [NOT_DIGIT; 256];
+    let mut i = 0;
+    while i < 64 {
+        table[crate::BASE64_DIGITS[i] as usize] = i as u8;
+        i += 1;
     }
     table
 };
+
+fn digit(b: u8) -> Option<u8> {
+    let d = DIGITS[usize::from(b)];
+    (d != NOT_DIGIT).then_some(d)
+}
 
 /// `pairs` ordered so that equal hashes are adjacent: the order the
 /// external sort of shingles must give (each hash's rows in row order),
