@@ -76,6 +76,16 @@ impl Read for TempFile {
     }
 }
 
+impl Write for TempFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
+}
+
 impl Drop for TempFile {
     fn drop(&mut self) {
         DISK_NOW.fetch_sub(self.bytes, AtomicOrdering::Relaxed);
@@ -154,6 +164,11 @@ impl Sorter {
     }
 
     pub fn push(&mut self, item: &[u8]) -> io::Result<()> {
+        if self.items.capacity() == 0 {
+            // Once, to the budget: a vector left to double would overshoot it.
+            self.bytes.reserve(self.budget);
+            self.items.reserve(self.budget / 16);
+        }
         self.items.push((self.bytes.len(), item.len()));
         self.bytes.extend_from_slice(item);
         if self.bytes.len() + 16 * self.items.len() >= self.budget {
@@ -221,6 +236,77 @@ impl Sorter {
             runs.push(run);
         }
         Ok(Sorted::Runs(Merger::new(runs)?))
+    }
+}
+
+/// Records kept to be read more than once, in the order written: in memory
+/// up to a budget, past it in a temporary file.
+pub struct Tape {
+    bytes: Vec<u8>,
+    file: Option<BufWriter<TempFile>>,
+    budget: usize,
+}
+
+impl Tape {
+    pub fn new(budget: usize) -> Tape {
+        Tape {
+            bytes: Vec::new(),
+            file: None,
+            budget,
+        }
+    }
+
+    /// Forgets every record (and the file).
+    pub fn clear(&mut self) {
+        self.bytes.clear();
+        self.file = None;
+    }
+
+    fn flush_bytes(&mut self) -> io::Result<()> {
+        let out = match &mut self.file {
+            Some(out) => out,
+            None => self
+                .file
+                .insert(BufWriter::with_capacity(IO_BUFFER, TempFile::create()?)),
+        };
+        out.write_all(&self.bytes)?;
+        out.get_mut().wrote(self.bytes.len() as u64);
+        self.bytes.clear();
+        Ok(())
+    }
+
+    pub fn push(&mut self, item: &[u8]) -> io::Result<()> {
+        write_len(&mut self.bytes, item.len())?;
+        self.bytes.extend_from_slice(item);
+        if self.bytes.len() >= self.budget {
+            self.flush_bytes()?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` on every record, from the first.
+    pub fn read(&mut self, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let mut item = Vec::new();
+        if self.file.is_some() {
+            self.flush_bytes()?;
+        }
+        if let Some(out) = &mut self.file {
+            out.flush()?;
+            let file = &mut out.get_mut().file;
+            file.seek(SeekFrom::Start(0))?;
+            let mut input = BufReader::with_capacity(IO_BUFFER, &*file);
+            while read_item(&mut input, &mut item)? {
+                each(&item)?;
+            }
+            drop(input);
+            file.seek(SeekFrom::End(0))?;
+            return Ok(());
+        }
+        let mut input = &self.bytes[..];
+        while read_item(&mut input, &mut item)? {
+            each(&item)?;
+        }
+        Ok(())
     }
 }
 
@@ -428,6 +514,10 @@ impl<'a> Dec<'a> {
         String::from_utf8(self.text_key()?).map_err(|_| bad("a key that is not UTF-8"))
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
     /// A byte written straight into a key.
     pub fn byte(&mut self) -> io::Result<u8> {
         Ok(self.take(1)?[0])
@@ -516,6 +606,38 @@ mod tests {
         assert_eq!(sorted(200, &items), want);
         assert!(peak_disk_bytes() > 0);
         assert_eq!(sorted(10, &[]), Vec::<Vec<u8>>::new());
+    }
+
+    /// A tape gives its records in the order written, each time it is
+    /// read, whether held in memory or in its file.
+    #[test]
+    fn tapes_read_back_every_time() {
+        let items: Vec<Vec<u8>> = (0..300u32)
+            .map(|k| k.to_le_bytes()[..(k % 4) as usize].to_vec())
+            .collect();
+        let read = |tape: &mut Tape| {
+            let mut got = Vec::new();
+            tape.read(|item| {
+                got.push(item.to_vec());
+                Ok(())
+            })
+            .unwrap();
+            got
+        };
+        for budget in [1, 7, 1 << 20] {
+            let mut tape = Tape::new(budget);
+            for item in &items[..200] {
+                tape.push(item).unwrap();
+            }
+            assert_eq!(read(&mut tape), items[..200], "budget {budget}");
+            assert_eq!(read(&mut tape), items[..200], "budget {budget}, again");
+            for item in &items[200..] {
+                tape.push(item).unwrap();
+            }
+            assert_eq!(read(&mut tape), items, "budget {budget}, after more");
+            tape.clear();
+            assert_eq!(read(&mut tape), Vec::<Vec<u8>>::new());
+        }
     }
 
     /// Texts in keys sort as the texts do, zero bytes and prefixes included.
