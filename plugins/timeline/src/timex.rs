@@ -627,13 +627,17 @@ fn may_start(
 }
 
 /// Whether [`find_at`] can match at `i` at all, judged by the word after
-/// the commonest first words ("the", "a", "that"): most of their uses begin
-/// no timex, and every rule is tried for each. Each list holds every word
-/// that some rule below reads after them; a word not in it makes them all
-/// fail.
+/// the commonest first words ("the", "a", "this", "one", numbers, compounds):
+/// most of their uses begin no timex, and every rule is tried for each.
+/// Each arm names every word that some rule below reads after its first
+/// words; a word it does not name makes them all fail.
 fn worth_trying(w: &Words, i: usize) -> bool {
+    let word = w.word(i);
     let next = w.word(i + 1);
-    match w.word(i) {
+    let part_of_day = |s: &str| matches!(s, "morning" | "afternoon" | "evening" | "night");
+    // "more than two additional weeks": what may stand between a number and its unit.
+    let before_unit = |s: &str| matches!(s, "more" | "additional" | "straight" | "consecutive");
+    match word {
         "the" => {
             matches!(
                 next,
@@ -655,20 +659,88 @@ fn worth_trying(w: &Words, i: usize) -> bool {
                 || next.ends_with("-half")
                 || next.ends_with("ies")
         }
-        "a" | "an" => {
-            unit(next).is_some()
-                || matches!(
-                    next,
-                    "few" | "while" | "more" | "additional" | "straight" | "consecutive"
-                )
-        }
+        "a" | "an" => unit(next).is_some() || matches!(next, "few" | "while") || before_unit(next),
         "that" => matches!(next, "day" | "year" | "quarter" | "same"),
         // Only "New Year's Day" and "New Year's Eve".
         "new" => next == "year",
         // "many years ago".
         "many" => matches!(next, "days" | "weeks" | "months" | "years" | "decades"),
+        // "this week", "last Friday", "next spring", "last night", "this
+        // morning", "last year's third quarter".
+        "this" | "last" | "next" | "past" | "coming" => {
+            unit(next).is_some()
+                || next.trim_end_matches('s') == "weekend"
+                || weekday_of(next).is_some()
+                || season_of(next).is_some()
+                || part_of_day(next)
+        }
+        // "early Tuesday", "late last year", "earlier this month".
+        "early" | "late" => weekday_of(next).is_some() || matches!(next, "this" | "last" | "next"),
+        "earlier" | "later" => matches!(next, "this" | "last" | "next"),
+        // "first quarter", "second half" (after "the", the arm above).
+        "first" | "second" | "third" | "fourth" => matches!(next, "quarter" | "half"),
+        // "every week", "each Thursday", "every July".
+        "each" | "every" => {
+            unit(next).is_some() || weekday_of(next).is_some() || month_of(next).is_some()
+        }
+        // "several weeks", "several years ago".
+        "several" => unit(next).is_some(),
+        "these" => next == "days",
+        "good" => next == "friday",
+        // "the '80s" begins at the apostrophe.
+        "'" => next.len() == 3 && next.ends_with('s'),
+        // "year-end" written apart: "year end", "year's end".
+        "year" => matches!(next, "end" | "'s"),
+        // Another unit alone begins nothing; plurals last ("for months").
+        "day" | "week" | "month" | "decade" | "quarter" | "hour" | "minute" | "century" => {
+            next == "century"
+        }
+        // "nineteen ninety-six".
+        "nineteen" => true,
+        // A number said in words counts units: "two years", "one day
+        // earlier", "three more weeks".
+        _ if !w.is_number(i) && spelled_number(word) => {
+            unit(next).is_some() || (before_unit(next) && unit(w.word(i + 2)).is_some())
+        }
+        // Digits other than a year: a clock time ("10 p.m.", "7:15"), a day
+        // before its month ("18 February"), a count of units ("30 days",
+        // "20-year", "two more weeks").
+        _ if w.is_number(i) && w.raw(i).len() != 4 => {
+            matches!(
+                next,
+                ":" | "a.m." | "a.m" | "am" | "p.m." | "p.m" | "pm" | "-"
+            ) || before_unit(next)
+                || unit(next).is_some()
+                || month_of(next.trim_end_matches('.')).is_some()
+        }
+        // Compounds: "third-quarter", "first-half", "mid-March", "year-ago",
+        // "year-end", "ten-month-long", "day-long"; not "COVID-19".
+        _ if word.contains('-') => {
+            let (head, rest) = word.split_once('-').unwrap_or((word, ""));
+            word.starts_with("mid-")
+                || word.ends_with("-half")
+                || unit(head).is_some()
+                || unit(rest.split('-').next().unwrap_or("")).is_some()
+                || small_number(word).is_some()
+                || next == "century"
+        }
+        // A month or a weekday begins a date only with its capital ("may" is a verb).
+        _ if !w.capital(i) && calendar_name(word) => false,
         _ => true,
     }
+}
+
+/// The number words of [`small_number`] ("one" to "hundred"), not "a" or "an".
+fn spelled_number(word: &str) -> bool {
+    !matches!(word, "a" | "an")
+        && small_number(word).is_some()
+        && !word.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+}
+
+/// A month or weekday name, or an abbreviation of one ("Jan.", "Tues").
+fn calendar_name(word: &str) -> bool {
+    let trimmed = word.trim_end_matches('.');
+    month_of(trimmed).is_some() || weekday_of(word).is_some() || weekday_abbreviation(trimmed)
 }
 
 /// "Memorial Day, 9 a.m.", "Tuesday, 10 p.m.": a day and the clock time
