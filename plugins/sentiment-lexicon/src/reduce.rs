@@ -293,8 +293,11 @@ struct DocumentRows {
     source: Text,
     /// Arrival order of the run.
     run: u64,
-    /// Each sentence's compound and whether it is quoted, row by row.
-    sentences: Vec<(f64, bool)>,
+    /// Each sentence's compound, row by row.
+    compounds: Vec<f64>,
+    /// Whether each sentence is quoted: apart from the compounds, so an
+    /// entry is nine bytes, not sixteen with padding.
+    quoted: Vec<bool>,
     /// The rows' evidence in order; a span's `doc` indexes `docs`, whose
     /// first name is the document's own.
     spans: Vec<Spot>,
@@ -312,7 +315,8 @@ impl DocumentRows {
     }
 
     fn add(&mut self, compound: f64, quoted: bool, row: &Row) -> Result<()> {
-        self.sentences.push((compound, quoted));
+        self.compounds.push(compound);
+        self.quoted.push(quoted);
         for e in &row.evidence {
             let (start, end) = offsets(e)?;
             let doc = match self.docs.iter().position(|d| *d == e.doc) {
@@ -384,8 +388,8 @@ impl Sortable for Item {
         put_str(w, &rows.doc)?;
         put_str(w, &rows.source)?;
         w.write_all(&rows.run.to_le_bytes())?;
-        put_u32(w, rows.sentences.len() as u32)?;
-        for &(compound, quoted) in &rows.sentences {
+        put_u32(w, rows.compounds.len() as u32)?;
+        for (&compound, &quoted) in rows.compounds.iter().zip(&rows.quoted) {
             w.write_all(&compound.to_bits().to_le_bytes())?;
             w.write_all(&[u8::from(quoted)])?;
         }
@@ -415,12 +419,14 @@ impl Sortable for Item {
         let mut run = [0; 8];
         r.read_exact(&mut run)?;
         let n = get_u32(r)? as usize;
-        let mut sentences = Vec::with_capacity(n);
+        let mut compounds = Vec::with_capacity(n);
+        let mut quoted = Vec::with_capacity(n);
         for _ in 0..n {
             let mut b = [0; 9];
             r.read_exact(&mut b)?;
             let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-            sentences.push((f64::from_bits(bits), b[8] != 0));
+            compounds.push(f64::from_bits(bits));
+            quoted.push(b[8] != 0);
         }
         let n = get_u32(r)? as usize;
         let mut docs = Vec::with_capacity(n.min(16));
@@ -443,7 +449,8 @@ impl Sortable for Item {
             doc,
             source,
             run: u64::from_le_bytes(run),
-            sentences,
+            compounds,
+            quoted,
             spans,
             docs,
         }))
@@ -542,7 +549,7 @@ impl Tallies {
     /// Sends the current run to the sort, as tight as it can be: it waits
     /// there with a segment's others. Its buffers stay for the next run.
     fn end_run(&mut self) -> Result<()> {
-        if self.current.sentences.is_empty() {
+        if self.current.compounds.is_empty() {
             return Ok(());
         }
         let current = &mut self.current;
@@ -550,11 +557,13 @@ impl Tallies {
             doc: current.doc.clone(),
             source: current.source.clone(),
             run: current.run,
-            sentences: current.sentences.as_slice().into(),
+            compounds: current.compounds.as_slice().into(),
+            quoted: current.quoted.as_slice().into(),
             spans: current.spans.as_slice().into(),
             docs: std::mem::take(&mut current.docs),
         };
-        current.sentences.clear();
+        current.compounds.clear();
+        current.quoted.clear();
         current.spans.clear();
         self.documents.push(rows)
     }
@@ -568,7 +577,7 @@ impl Tallies {
         let source = self.sources.id(source_name)?;
         let quoted = text(row, voice) == "quoted";
         let compound = float(row, compound);
-        if self.current.sentences.is_empty() || !self.current.holds(doc, source_name) {
+        if self.current.compounds.is_empty() || !self.current.holds(doc, source_name) {
             self.end_run()?;
             self.current.doc = doc.into();
             self.current.source = source_name.into();
@@ -607,7 +616,7 @@ fn document_row(runs: &[DocumentRows]) -> Row {
     let mut tally = Tally::default();
     let mut evidence = Vec::new();
     for run in runs {
-        for &(compound, quoted) in &run.sentences {
+        for (&compound, &quoted) in run.compounds.iter().zip(&run.quoted) {
             tally.add(compound, quoted);
         }
         evidence.extend(run.spans.iter().map(|s| Evidence {
