@@ -8,7 +8,9 @@
 //! documents), `actors` (per outlet, party and voice) and `actor_clauses`
 //! (one row per clause about a party, from the map). The three aggregate
 //! tables are folded from the map rows in one pass ([`reduce`]), so a batch
-//! run holds sums rather than the map tables. Their evidence is the spans
+//! run holds sums rather than the map tables, and `documents`, which is as
+//! long as the corpus, waits for its sorted order on disk: the fold's memory
+//! grows with outlets and parties, not documents. Their evidence is the spans
 //! of the sentences or clauses they count, in corpus order; a `sources` or
 //! `actors` row keeps at most the first [`reduce::EVIDENCE_LIMIT`] (1,000),
 //! since an outlet's row would otherwise list every sentence it published
