@@ -9,11 +9,14 @@
 //!    order (its text to a file of texts); each sampled hash, with the row,
 //!    to the first sort. A document's rows come together: a [`Doc`] names
 //!    them and says where they are in the spill.
-//! 2. Shingles by hash: a hash in 2 to [`BOILERPLATE`] rows gives a row
-//!    pair for every two rows of different documents.
-//! 3. Row pairs sorted: a pair's run length is the shingles it shares; pairs
-//!    that share `min_shared` are the passages, keyed by their documents'
-//!    places in the byte order of document names and by their rows.
+//! 2. Shingles by hash: a hash in 2 to [`BOILERPLATE`] rows is a group of
+//!    rows; equal groups (a passage's rows under each of its shingles) are
+//!    counted, and each gives a row pair, with its count, for every two
+//!    rows of different documents.
+//! 3. Row pairs sorted: the counts of a pair sum to the shingles it shares;
+//!    pairs that share `min_shared` are the passages, keyed by their
+//!    documents' places in the byte order of document names and by their
+//!    rows.
 //! 4. Passages sorted by that key come in the table's order, one pair of
 //!    documents after another; each pair's rows are read from the spill
 //!    (doc_a's with their texts, once for all its passages).
@@ -38,16 +41,22 @@ use crate::FastMap;
 /// sign-off), not shared copy; it would also make pairs by the square.
 const BOILERPLATE: usize = 50;
 
-/// Keys in one in-memory segment of each sort (16 bytes each): this bounds
-/// the fold's memory.
+/// Keys in one in-memory segment of each sort (16 bytes each, and as many
+/// again while a segment is sorted), and rows in the equal shingle groups
+/// counted before their pairs are made (4 bytes each, and a map entry a
+/// group): these bound the fold's memory.
 #[derive(Clone, Copy)]
 pub(super) struct Segments {
     pub keys: usize,
+    pub groups: usize,
 }
 
 impl Default for Segments {
     fn default() -> Segments {
-        Segments { keys: 2_000_000 }
+        Segments {
+            keys: 2_000_000,
+            groups: 4_000_000,
+        }
     }
 }
 
@@ -365,35 +374,63 @@ impl SharedCopy {
         Ok(())
     }
 
-    /// Pairs of rows of different documents that share a shingle, one per
-    /// shingle shared, into `pairs` (first row, second row): grouped by
-    /// hash, so the work grows with the corpus, not its square.
-    fn pair_rows(mut shingles: Sorted, docs: &Docs, pairs: &mut KeySorter) -> Result<()> {
-        let mut group: Vec<u32> = Vec::with_capacity(BOILERPLATE + 1);
+    /// Pairs of rows of different documents that share a shingle into
+    /// `pairs`, keyed (first row, second row and the shingles they share):
+    /// grouped by hash, so the work grows with the corpus, not its square.
+    ///
+    /// A passage copied into several documents puts the same rows under
+    /// each of its shingles, so equal groups are counted before their pairs
+    /// are made: a pair per group and its count, not a pair per shingle.
+    /// The counts are held up to `limit` rows, then their pairs written.
+    fn pair_rows(
+        mut shingles: Sorted,
+        docs: &Docs,
+        limit: usize,
+        pairs: &mut KeySorter,
+    ) -> Result<()> {
+        let mut groups: FastMap<Box<[u32]>, u32> = FastMap::default();
+        let mut held = 0;
         let mut group_docs: Vec<usize> = Vec::with_capacity(BOILERPLATE + 1);
-        let mut hash = 0;
-        let mut flush = |group: &[u32]| -> Result<()> {
-            if group.len() < 2 || group.len() > BOILERPLATE {
-                return Ok(());
-            }
-            group_docs.clear();
-            group_docs.extend(group.iter().map(|&row| docs.of(row)));
-            // Rows come in order, so each pair is (first, second) already.
-            for (x, &a) in group.iter().enumerate() {
-                for (y, &b) in group.iter().enumerate().skip(x + 1) {
-                    if group_docs[x] != group_docs[y] {
-                        pairs
-                            .push(key(u64::from(a), u64::from(b)))
-                            .context("sorting shingle pairs")?;
+        let mut write = |groups: &mut FastMap<Box<[u32]>, u32>| -> Result<()> {
+            for (group, shared) in groups.drain() {
+                group_docs.clear();
+                group_docs.extend(group.iter().map(|&row| docs.of(row)));
+                // Rows come in order, so each pair is (first, second) already.
+                for (x, &a) in group.iter().enumerate() {
+                    for (y, &b) in group.iter().enumerate().skip(x + 1) {
+                        if group_docs[x] != group_docs[y] {
+                            pairs
+                                .push(key(u64::from(a), u64::from(b) << 32 | u64::from(shared)))
+                                .context("sorting shingle pairs")?;
+                        }
                     }
                 }
             }
             Ok(())
         };
+        let mut add = |group: &[u32]| -> Result<()> {
+            if group.len() < 2 || group.len() > BOILERPLATE {
+                return Ok(());
+            }
+            match groups.get_mut(group) {
+                Some(n) => *n += 1,
+                None => {
+                    groups.insert(group.into(), 1);
+                    held += group.len();
+                    if held > limit {
+                        write(&mut groups)?;
+                        held = 0;
+                    }
+                }
+            }
+            Ok(())
+        };
+        let mut group: Vec<u32> = Vec::with_capacity(BOILERPLATE + 1);
+        let mut hash = 0;
         while let Some(shingle) = shingles.next().context("reading sorted shingles")? {
             let (h, row) = halves(shingle);
             if !group.is_empty() && h != hash {
-                flush(&group)?;
+                add(&group)?;
                 group.clear();
             }
             hash = h;
@@ -402,7 +439,8 @@ impl SharedCopy {
                 group.push(row as u32);
             }
         }
-        flush(&group)
+        add(&group)?;
+        write(&mut groups)
     }
 
     /// Gives `out` the `shared_copy` table (one row per shared passage: a
@@ -441,6 +479,7 @@ impl SharedCopy {
         Self::pair_rows(
             shingles.sorted().context("sorting shingles")?,
             docs,
+            self.segments.groups,
             &mut pairs,
         )?;
 
@@ -464,24 +503,24 @@ impl SharedCopy {
                 .context("sorting shared passages")
         };
         let mut sorted_pairs = pairs.sorted().context("sorting shingle pairs")?;
-        let mut run: Option<(u128, usize)> = None;
+        let mut run: Option<(u64, u64, usize)> = None;
         while let Some(pair) = sorted_pairs
             .next()
             .context("reading sorted shingle pairs")?
         {
+            let (first, lo) = halves(pair);
+            let (second, shared) = (lo >> 32, (lo & 0xffff_ffff) as usize);
             match &mut run {
-                Some((last, n)) if *last == pair => *n += 1,
+                Some((f, s, n)) if (*f, *s) == (first, second) => *n += shared,
                 _ => {
-                    if let Some((last, n)) = run.replace((pair, 1)) {
-                        let (first, second) = halves(last);
-                        passage(first as u32, second as u32, n)?;
+                    if let Some((f, s, n)) = run.replace((first, second, shared)) {
+                        passage(f as u32, s as u32, n)?;
                     }
                 }
             }
         }
-        if let Some((last, n)) = run {
-            let (first, second) = halves(last);
-            passage(first as u32, second as u32, n)?;
+        if let Some((f, s, n)) = run {
+            passage(f as u32, s as u32, n)?;
         }
         drop(sorted_pairs);
 
@@ -714,7 +753,7 @@ mod tests {
         let whole = super::super::reduce(four_outlets(), 3).unwrap();
         // Segments of two items put every sort on disk, the shingles' in more
         // segments than extsort merges by peeking (so by its heap).
-        let tiny = Segments { keys: 2 };
+        let tiny = Segments { keys: 2, groups: 3 };
         let on_disk =
             newslens_core::analyzer::fold_report(super::super::plan_with(3, tiny), four_outlets())
                 .unwrap();
