@@ -40,10 +40,15 @@ struct SentenceWords<'a> {
     lower: &'a [&'a str],
     /// Each token's word classes (`LEXICON`).
     class: Vec<u16>,
-    /// The parties the sentence names.
-    actors: BTreeSet<&'a str>,
-    /// The key words that tie reports together, with the token each comes from.
+    /// The parties the sentence names, in order, joined by commas: every
+    /// event of the sentence names the same.
+    actors: String,
+    /// The key words that tie reports together, with the token each comes
+    /// from, sorted by word once for all the sentence's events.
     terms: Vec<(Span, Cow<'a, str>)>,
+    /// The bytes of all the terms with a space after each: room for any
+    /// event's list.
+    terms_bytes: usize,
 }
 
 impl<'a> SentenceWords<'a> {
@@ -54,41 +59,47 @@ impl<'a> SentenceWords<'a> {
         let tokens = &doc.tokens[range.clone()];
         let lower = &words.lower[range];
         let raw = tokens.iter().map(|t| doc.slice(t.span)).collect();
-        let actors = doc
+        let actors: BTreeSet<&str> = doc
             .mentions_in(sentence)
             .iter()
             .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
             .collect();
+        let actors = actors.into_iter().collect::<Vec<_>>().join(",");
         let classes: Vec<u16> = lower.iter().map(|w| class(w)).collect();
-        let terms = tokens
-            .iter()
-            .zip(lower)
-            .zip(&classes)
-            .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
-            .filter_map(|((tok, &word), _)| {
-                let hyphens = ['-', '\u{2010}', '\u{2011}'];
-                // An ASCII word's bytes are its characters: no decoding.
-                let ascii = word.is_ascii();
-                let hyphenated = if ascii {
-                    word.bytes().any(|b| b == b'-')
-                } else {
-                    word.contains(hyphens)
-                };
-                if hyphenated {
-                    let term = word.replace(hyphens, "");
-                    (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
-                        .then_some((tok.span, Cow::Owned(term)))
-                } else {
-                    // The word's class is the one looked up above.
-                    let long = if ascii {
-                        word.len() >= 4
+        // Sized for every token, so collecting never grows it.
+        let mut terms = Vec::with_capacity(tokens.len());
+        terms.extend(
+            tokens
+                .iter()
+                .zip(lower)
+                .zip(&classes)
+                .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
+                .filter_map(|((tok, &word), _)| {
+                    let hyphens = ['-', '\u{2010}', '\u{2011}'];
+                    // An ASCII word's bytes are its characters: no decoding.
+                    let ascii = word.is_ascii();
+                    let hyphenated = if ascii {
+                        word.bytes().any(|b| b == b'-')
                     } else {
-                        word.chars().count() >= 4
+                        word.contains(hyphens)
                     };
-                    long.then_some((tok.span, Cow::Borrowed(word)))
-                }
-            })
-            .collect();
+                    if hyphenated {
+                        let term = word.replace(hyphens, "");
+                        (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
+                            .then_some((tok.span, Cow::Owned(term)))
+                    } else {
+                        // The word's class is the one looked up above.
+                        let long = if ascii {
+                            word.len() >= 4
+                        } else {
+                            word.chars().count() >= 4
+                        };
+                        long.then_some((tok.span, Cow::Borrowed(word)))
+                    }
+                }),
+        );
+        terms.sort_unstable_by(|a: &(Span, Cow<str>), b| a.1.cmp(&b.1));
+        let terms_bytes = terms.iter().map(|(_, term)| term.len() + 1).sum();
         SentenceWords {
             index,
             raw,
@@ -96,6 +107,7 @@ impl<'a> SentenceWords<'a> {
             class: classes,
             actors,
             terms,
+            terms_bytes,
         }
     }
 }
@@ -148,14 +160,19 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
         if summary.is_empty() {
             continue;
         }
-        let mut terms: Vec<&str> = words
-            .terms
-            .iter()
-            .filter(|(span, _)| !t.span.contains(*span))
-            .map(|(_, term)| &**term)
-            .collect();
-        terms.sort_unstable();
-        terms.dedup();
+        // The sentence's words in order, once each, but for the date's own.
+        let mut terms = String::with_capacity(words.terms_bytes);
+        let mut last: Option<&str> = None;
+        for (span, term) in &words.terms {
+            if t.span.contains(*span) || last == Some(&**term) {
+                continue;
+            }
+            if last.is_some() {
+                terms.push(' ');
+            }
+            terms.push_str(term);
+            last = Some(term);
+        }
         let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
         table.push(
             Row::new(vec![
@@ -164,17 +181,11 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
                 value.into(),
                 t.precision.name().into(),
                 summary.into(),
-                words
-                    .actors
-                    .iter()
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(",")
-                    .into(),
+                words.actors.as_str().into(),
                 doc.char_offset(sentence.start).into(),
                 doc.char_offset(sentence.end).into(),
                 doc.slice(t.span).into(),
-                terms.join(" ").into(),
+                terms.into(),
             ])
             .with_evidence(doc.evidence(sentence))
             .with_evidence(doc.evidence(t.span)),
@@ -521,7 +532,8 @@ impl<'a> Clauses<'a> {
                 }
             }
         }
-        let kept: Vec<usize> = (0..n).filter(|&i| !skip[i]).collect();
+        let mut kept: Vec<usize> = Vec::with_capacity(n);
+        kept.extend((0..n).filter(|&i| !skip[i]));
         // A comma inside a short quotation ("a “credible, lasting and
         // verifiable” truce") lists words; it does not end a clause.
         let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
@@ -555,7 +567,8 @@ impl<'a> Clauses<'a> {
                     && w.ends_with("ed")
                     && !w.contains(['-', '\u{2010}', '\u{2011}']));
         }
-        let mut segments = Vec::new();
+        // A segment ends at a mark or before a word: never more than the tokens.
+        let mut segments = Vec::with_capacity(kept.len());
         let mut start = 0;
         for p in 0..kept.len() {
             let i = kept[p];
@@ -744,9 +757,8 @@ impl<'a> Clauses<'a> {
     /// `s`; empty when the clause has none of its own.
     fn subject(&self, s: usize, g: usize, v: usize) -> Vec<usize> {
         let (start, _) = self.segments[s];
-        let mut region: Vec<usize> = (start..g)
-            .filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]])
-            .collect();
+        let mut region: Vec<usize> = Vec::with_capacity(g.saturating_sub(start));
+        region.extend((start..g).filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]]));
         let Some(&first) = region.first() else {
             return Vec::new();
         };
@@ -909,10 +921,10 @@ impl<'a> Clauses<'a> {
     fn object(&self, s: usize, v: usize) -> Vec<usize> {
         let speech = self.cls(v) & SPEECH != 0;
         let mut end = self.segments[s].1;
-        let mut out: Vec<usize> = Vec::new();
+        let limit = if speech { 14 } else { 12 };
+        let mut out: Vec<usize> = Vec::with_capacity(limit);
         let mut p = v + 1;
         let mut crossed = false;
-        let limit = if speech { 14 } else { 12 };
         let mut capped = false;
         let mut at_limit = false;
         loop {
@@ -1030,7 +1042,14 @@ impl<'a> Clauses<'a> {
     }
 
     fn render(&self, pieces: &[Vec<usize>]) -> String {
-        let mut out = String::new();
+        // At most the sentence, with a comma between pieces.
+        let room = pieces.iter().map(|p| p.len() * 2).sum::<usize>()
+            + pieces
+                .iter()
+                .flatten()
+                .map(|&p| self.raw[self.kept[p]].len())
+                .sum::<usize>();
+        let mut out = String::with_capacity(room);
         for piece in pieces.iter().filter(|p| !p.is_empty()) {
             if !out.is_empty() {
                 out.push_str(", ");
