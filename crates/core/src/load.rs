@@ -423,12 +423,33 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+    /// A file named `name` holding `bytes`, in a folder of its own that
+    /// goes when the file does.
+    struct TempFile {
+        path: PathBuf,
+    }
+
+    impl std::ops::Deref for TempFile {
+        type Target = Path;
+        fn deref(&self) -> &Path {
+            &self.path
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            if let Some(dir) = self.path.parent() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+        }
+    }
+
+    fn temp_file(name: &str, bytes: &[u8]) -> TempFile {
         let dir = std::env::temp_dir().join(format!("newslens-load-{}-{name}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
-        path
+        TempFile { path }
     }
 
     fn error(name: &str, content: &[u8]) -> String {
