@@ -227,8 +227,8 @@ fn radix_sort(keys: &mut Vec<u128>) {
     }
     let mut counts = vec![[0usize; 256]; 16];
     for &k in keys.iter() {
-        for (byte, count) in counts.iter_mut().enumerate() {
-            count[(k >> (8 * byte)) as usize & 0xff] += 1;
+        for (count, b) in counts.iter_mut().zip(k.to_le_bytes()) {
+            count[usize::from(b)] += 1;
         }
     }
     let mut from = std::mem::take(keys);
@@ -244,7 +244,7 @@ fn radix_sort(keys: &mut Vec<u128>) {
             sum += c;
         }
         for &k in &from {
-            let digit = (k >> (8 * byte)) as usize & 0xff;
+            let digit = usize::from(k.to_le_bytes()[byte]);
             to[next[digit]] = k;
             next[digit] += 1;
         }

@@ -336,18 +336,21 @@ impl SharedCopy {
         let segment = self.segments.keys;
         let shingles = self.shingles.get_or_insert_with(|| KeySorter::new(segment));
         let bad = || anyhow::anyhow!("source-bias: a malformed `shingles` row for {doc}");
+        // One walk over the bytes: "sentence words start end bytes hash…;…".
+        let bytes = sentences.as_bytes();
+        let mut at = 0;
         let mut text_at = 0;
-        for sentence in sentences.split(';') {
-            let at = self.rows;
-            self.rows = match at.checked_add(1) {
+        while at < bytes.len() {
+            let row = self.rows;
+            self.rows = match row.checked_add(1) {
                 Some(n) => n,
                 None => bail!("source-bias: more than {} shingled sentences", u32::MAX),
             };
-            let mut fields = sentence.split(' ');
-            let mut number =
-                || -> Result<u64> { fields.next().and_then(|f| f.parse().ok()).ok_or_else(bad) };
-            let (sentence, words, start, end, len) =
-                (number()?, number()?, number()?, number()?, number()?);
+            let mut numbers = [0u64; 5];
+            for n in &mut numbers {
+                *n = parse_number(bytes, &mut at).ok_or_else(bad)?;
+            }
+            let [sentence, words, start, end, len] = numbers;
             let text = usize::try_from(len)
                 .ok()
                 .and_then(|len| texts.get(text_at..text_at + len))
@@ -364,11 +367,24 @@ impl SharedCopy {
             spill
                 .write(&facts, text)
                 .context("writing the shared-copy spill")?;
-            for digits in fields {
-                let hash = parse_base64(digits.as_bytes()).ok_or_else(bad)?;
+            loop {
+                let hash = bytes
+                    .get(at..at + HASH_DIGITS)
+                    .and_then(parse_base64)
+                    .ok_or_else(bad)?;
                 shingles
-                    .push(key(hash, u64::from(at)))
+                    .push(key(hash, u64::from(row)))
                     .context("sorting shingles")?;
+                at += HASH_DIGITS;
+                match bytes.get(at) {
+                    Some(b' ') => at += 1,
+                    Some(b';') => {
+                        at += 1;
+                        break;
+                    }
+                    None => break,
+                    Some(_) => return Err(bad()),
+                }
             }
         }
         Ok(())
@@ -587,10 +603,11 @@ impl PassageWriter<'_> {
         }
         for (_, (a, b)) in keyed {
             self.load_a(a)?;
-            DocRows::load(&mut self.b, docs.of(b), false, docs, self.spill, self.rows)?;
+            let b_doc = self.doc_of(b);
+            DocRows::load(&mut self.b, b_doc, false, docs, self.spill, self.rows)?;
             let fa = DocRows::row(&self.a, docs, a)?;
             let fb = DocRows::row(&self.b, docs, b)?;
-            let (doc_a, doc_b) = (&docs.docs[docs.of(a)].name, &docs.docs[docs.of(b)].name);
+            let (doc_a, doc_b) = (&docs.docs[self.doc_of(a)].name, &docs.docs[b_doc].name);
             let evidence = vec![fa.evidence(doc_a), fb.evidence(doc_b)];
             for (source, other) in [(fa.source, fb.source), (fb.source, fa.source)] {
                 let e = self.shares.entry([source, other]).or_default();
@@ -616,17 +633,48 @@ impl PassageWriter<'_> {
     }
 
     fn load_a(&mut self, row: u32) -> Result<()> {
+        let doc = self.doc_of(row);
+        DocRows::load(&mut self.a, doc, true, self.docs, self.spill, self.rows)
+    }
+
+    /// The document of `row`: one of the two read last, nearly always.
+    fn doc_of(&self, row: u32) -> usize {
         let docs = self.docs;
-        DocRows::load(&mut self.a, docs.of(row), true, docs, self.spill, self.rows)
+        let holds = |slot: &Option<DocRows>| {
+            slot.as_ref().map(|d| d.doc).filter(|&doc| {
+                docs.first_rows[doc] <= row
+                    && docs.first_rows.get(doc + 1).is_none_or(|&next| row < next)
+            })
+        };
+        holds(&self.a)
+            .or_else(|| holds(&self.b))
+            .unwrap_or_else(|| docs.of(row))
     }
 }
+
+/// The decimal number at `bytes[*at..]` and the space after it.
+fn parse_number(bytes: &[u8], at: &mut usize) -> Option<u64> {
+    let start = *at;
+    let mut n = 0u64;
+    while let Some(&b) = bytes.get(*at).filter(|b| b.is_ascii_digit()) {
+        n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        *at += 1;
+    }
+    (*at > start && bytes.get(*at) == Some(&b' ')).then(|| {
+        *at += 1;
+        n
+    })
+}
+
+/// Base64 digits of a hash in `shingles`.
+const HASH_DIGITS: usize = 11;
 
 /// A hash as `map` writes it: 11 base64 digits, the last holding four bits.
 fn parse_base64(digits: &[u8]) -> Option<u64> {
     let [first @ .., last] = digits else {
         return None;
     };
-    if first.len() != 10 {
+    if first.len() != HASH_DIGITS - 1 {
         return None;
     }
     let mut h = 0u64;
@@ -691,6 +739,64 @@ mod tests {
     use newslens_core::{AnalyzerSettings, Document, Meta, Report, Value};
 
     use super::*;
+
+    #[test]
+    fn a_hash_comes_back_from_its_base64_digits() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let hashes = (0..1000).map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        });
+        for h in hashes.chain([0, 1, u64::MAX, 1 << 63]) {
+            let mut digits = String::new();
+            crate::push_base64(&mut digits, h);
+            assert_eq!(digits.len(), HASH_DIGITS);
+            assert_eq!(parse_base64(digits.as_bytes()), Some(h), "{digits}");
+        }
+        // The last digit holds four bits: one with the two below set is no hash.
+        assert_eq!(parse_base64(b"AAAAAAAAAAB"), None);
+        assert_eq!(parse_base64(b"AAAAAAAAAA"), None);
+        assert_eq!(parse_base64(b"AAAAAAAAAA="), None);
+    }
+
+    #[test]
+    fn a_malformed_shingles_row_is_an_error_not_a_panic() {
+        let table = crate::reduce::map_tables()[6].clone();
+        let row = |sentences: &str, text: &str| {
+            Row::new(vec![
+                "d-1".into(),
+                "Outlet".into(),
+                sentences.into(),
+                text.into(),
+            ])
+        };
+        let add = |sentences: &str, text: &str| {
+            let mut shared = SharedCopy::new(Segments::default());
+            shared.add(&table, &row(sentences, text), &mut Names::default())
+        };
+        assert!(add(
+            "3 9 0 5 5 AAAAAAAAAAA BAAAAAAAAAA;4 9 6 8 2 AAAAAAAAAAA",
+            "Hello, "
+        )
+        .is_ok());
+        for bad in [
+            "3 9 0 5",
+            "3 9 0 5 5",
+            "3 9 0 5 5 ",
+            "3 9 0 5 5 AAAA",
+            "3 9 0 5 5 AAAAAAAAAAA,",
+            "3 9 0 5 8 AAAAAAAAAAA",
+            "3 9 0 5 -5 AAAAAAAAAAA",
+            "3 9 0 5 99999999999999999999999 AAAAAAAAAAA",
+            "x",
+        ] {
+            assert!(add(bad, "Hello").is_err(), "{bad}");
+        }
+        // A text cut inside a character is no text either.
+        assert!(add("3 9 0 1 1 AAAAAAAAAAA", "é").is_err());
+    }
 
     fn mapped(docs: &[(&str, &str, String)]) -> Report {
         let analyzer = crate::build(&AnalyzerSettings::for_tests("source-bias")).unwrap();
