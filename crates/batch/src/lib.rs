@@ -42,8 +42,9 @@ use serde_json::json;
 
 pub const HELP: &str = "\
 Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet]
-                      [--config PATH] [--skip-bad] [--jobs N] [--part-size N]
+                      [--config PATH] [--skip-bad] [--jobs N] [--part-size N] [--tmp-dir DIR]
        newslens reduce DIR... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet] [--config PATH]
+                      [--tmp-dir DIR]
 
 batch   streams the corpora (.jsonl, .jsonl.gz, directories) through every named
         analyzer, writes each analyzer's per-document tables to DIR/map/ and the
@@ -59,6 +60,9 @@ Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 --part-size N  articles read and analyzed together (default 500); each
                analyzer writes and folds one part while the next is mapped,
                so memory holds a few parts whatever the corpus size.
+--tmp-dir DIR  where analyzers put temporary files: the external sorts that
+               keep memory flat, which grow with the corpus (default: $TMPDIR,
+               else /tmp). They are removed when the run ends.
 --skip-bad     report a malformed record (file and line) and go on; without
                it the run stops there.
 
@@ -88,6 +92,8 @@ pub struct BatchArgs {
     pub skip_bad: bool,
     pub jobs: Option<usize>,
     pub part_size: usize,
+    /// Where analyzers put temporary files; `None`: the system's temp folder.
+    pub tmp_dir: Option<PathBuf>,
 }
 
 fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
@@ -101,6 +107,7 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
         skip_bad: false,
         jobs: None,
         part_size: 500,
+        tmp_dir: None,
     };
     let mut i = 0;
     let mut list: Option<&str> = if reduce { Some("dirs") } else { None };
@@ -140,6 +147,11 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
             }
             "--config" => {
                 parsed.config = Some(PathBuf::from(value(i)?));
+                list = None;
+                i += 1;
+            }
+            "--tmp-dir" => {
+                parsed.tmp_dir = Some(PathBuf::from(value(i)?));
                 list = None;
                 i += 1;
             }
@@ -248,11 +260,26 @@ fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>
         .collect()
 }
 
-fn load_config(path: Option<&Path>) -> Result<Config> {
-    match path {
-        Some(path) => Config::load(path),
-        None => Ok(newslens_core::bundled::config()),
+fn load_config(args: &BatchArgs) -> Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => newslens_core::bundled::config(),
+    };
+    if let Some(dir) = &args.tmp_dir {
+        // Found out now, not when the first sort spills an hour into the run.
+        std::fs::create_dir_all(dir)
+            .and_then(|()| probe_writable(dir))
+            .with_context(|| format!("--tmp-dir {}: cannot write there", dir.display()))?;
+        config.scratch_dir = Some(dir.clone());
     }
+    Ok(config)
+}
+
+/// Creates and removes a file in `dir`.
+fn probe_writable(dir: &Path) -> std::io::Result<()> {
+    let probe = dir.join(format!(".newslens-probe-{}", std::process::id()));
+    File::create(&probe)?;
+    std::fs::remove_file(&probe)
 }
 
 /// Streams documents from the corpora, a part at a time.
@@ -363,7 +390,7 @@ impl Stream {
 }
 
 fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
-    let config = load_config(args.config.as_deref())?;
+    let config = load_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
     // Map tables are JSONL for the reduce, and Parquet too when asked; CSV
@@ -652,7 +679,7 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
 }
 
 fn reduce_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
-    let config = load_config(args.config.as_deref())?;
+    let config = load_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let tables = reduce_until(
         &args.reduce_from,
@@ -1220,6 +1247,7 @@ pub fn run_until(
         skip_bad: false,
         jobs: None,
         part_size,
+        tmp_dir: None,
     };
     batch_command(&args, cancel)
 }
@@ -1227,6 +1255,40 @@ pub fn run_until(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tmp_dir_reaches_the_analyzers_and_must_be_writable() {
+        let dir = std::env::temp_dir().join(format!("newslens-batch-tmp-{}", std::process::id()));
+        let words = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let e = parse(&words(&["--corpus", "c", "--out", "o", "--tmp-dir"]), false).unwrap_err();
+        assert!(e.to_string().contains("--tmp-dir needs a value"), "{e}");
+        let args = |tmp: &Path| {
+            let tmp = tmp.display().to_string();
+            parse(
+                &words(&["--corpus", "c", "--out", "o", "--tmp-dir", &tmp]),
+                false,
+            )
+            .unwrap()
+        };
+        let config = load_config(&args(&dir.join("sorts"))).unwrap();
+        assert!(dir.join("sorts").is_dir(), "made when missing");
+        assert_eq!(
+            config.settings_for("timeline").scratch_dir(),
+            dir.join("sorts")
+        );
+        // Under a file, where nothing can be written.
+        std::fs::write(dir.join("a-file"), b"").unwrap();
+        let e = load_config(&args(&dir.join("a-file").join("sorts"))).unwrap_err();
+        assert!(format!("{e:#}").contains("--tmp-dir"), "{e:#}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        // Without it, the system's temporary folder.
+        let config =
+            load_config(&parse(&words(&["--corpus", "c", "--out", "o"]), false).unwrap()).unwrap();
+        assert_eq!(
+            config.settings_for("timeline").scratch_dir(),
+            std::env::temp_dir()
+        );
+    }
 
     #[test]
     fn progress_tells_the_share_read_and_the_time_left() {

@@ -58,6 +58,10 @@ pub struct Config {
     /// Where the configuration came from, for error messages (`None`: built-in defaults).
     pub path: Option<PathBuf>,
     pub gazetteer: Arc<Gazetteer>,
+    /// Where analyzers put their temporary files (a batch run's `--tmp-dir`);
+    /// `None`: the system's temporary folder. Not read from the file: where a
+    /// run may write is the run's business, not the analysis's.
+    pub scratch_dir: Option<PathBuf>,
     source: Arc<str>,
     sections: Vec<String>,
 }
@@ -97,6 +101,7 @@ impl Config {
             gazetteer: Arc::new(Gazetteer {
                 actors: file.actors,
             }),
+            scratch_dir: None,
             source: text.into(),
             sections: file.analyzers.into_keys().collect(),
         })
@@ -141,6 +146,14 @@ impl AnalyzerSettings {
 
     pub fn gazetteer(&self) -> &Arc<Gazetteer> {
         &self.config.gazetteer
+    }
+
+    /// The folder for this analyzer's temporary files (external sorts, spills).
+    pub fn scratch_dir(&self) -> PathBuf {
+        self.config
+            .scratch_dir
+            .clone()
+            .unwrap_or_else(std::env::temp_dir)
     }
 
     /// Deserialises this analyzer's `[analyzers.NAME]` section, or `T::default()`
