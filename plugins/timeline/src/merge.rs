@@ -15,28 +15,34 @@
 //!    rows came in: a batch run folds part by part and a reduce shard by
 //!    shard, and both must give one timeline. An event's place in this order
 //!    is its identity from then on; a cluster is known by its first event's.
-//!    Day events go on to a sort by date, coarser ones on in this order.
+//!    Day events go on to a sort by date; coarser ones stay in this order,
+//!    and each month or week event also goes to a sort by the month (or two,
+//!    for a week) whose days it may join.
 //! 2. One day at a time, that day's reports grouped into day clusters. A
-//!    cluster's reports go to a file in date order; what the coarse step
-//!    reads of it (its identity, date, whether one sentence gives all of it,
-//!    and the words some month's or week's clause holds) stays, about a
-//!    hundred bytes a day cluster; and each word's count of day clusters,
-//!    which the disagreements' "rare word" test reads corpus-wide.
-//! 3. The month and week events, in their content order, each joined to the
-//!    day it covers that shares most of its clause, or gathered by value;
-//!    joins and gathered clusters go to their own sorts. One join can change
-//!    the next (a day only one sentence gives takes no coarse event of that
-//!    sentence until another sentence's has joined it), which is why this
-//!    step walks all coarse events in one order rather than a month apart.
-//! 4. The day clusters again, in date order with their joined events, held
-//!    only while the disagreement window can still pair them; each row goes
-//!    to a last sort, by the key the table is ordered by (date and reports,
-//!    then the cluster's identity for equal keys), as do the gathered
-//!    clusters' rows; that sort gives the table a row at a time.
+//!    cluster's reports go to a sort in date order, and what the coarse step
+//!    reads of it (identity, date, its first sentence, whether that sentence
+//!    gives all of it, the words some month's or week's clause holds) to a
+//!    sort by month; each word's count of dated day clusters stays, as the
+//!    disagreements' "rare word" test reads it corpus-wide.
+//! 3. A month at a time, its month and week events, a block at a time,
+//!    against its day clusters streamed from a tape: each event's best day
+//!    from another sentence, and the days only its own sentence gives. Then
+//!    the coarse events in content order pick their day or gather by value.
+//!    A day only one sentence gives takes no coarse event of that sentence
+//!    until another sentence's has joined it, so one join can open the next:
+//!    that is the one thing decided in content order, from the few days
+//!    another sentence opened before their own sentence comes.
+//! 4. The day clusters again, in date order with their joined events; those
+//!    with a report of two parties (only they can disagree) wait while the
+//!    disagreement window can still pair them. Every row goes to a last
+//!    sort by the key the table is ordered by (date and reports, then the
+//!    cluster's identity for equal keys), as do the gathered clusters' rows;
+//!    that sort gives the table a row at a time.
 //!
-//! Memory is then a few sort buffers ([`SORT_BUDGET`] each), the busiest day
-//! and disagreement window, the vocabulary, and the day clusters' compact
-//! index of step 2; temporary disk is a few times the events' text.
+//! Memory is then a few sort buffers ([`SORT_BUDGET`] each), the vocabulary,
+//! the busiest day's reports and the disagreement window: nothing that grows
+//! with the number of days or articles, only with how many reports one day
+//! has. Temporary disk is a few times the events' text.
 
 mod spill;
 
@@ -50,7 +56,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 use newslens_core::analyzer::{ReportSink, TableSink};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
-use spill::{Dec, Enc, Sorter, Tape};
+use spill::{Dec, Enc, Scratch, Sorter};
 
 pub use spill::peak_disk_bytes;
 
@@ -467,13 +473,14 @@ pub struct Merge {
     /// Words some month's or week's clause holds: the only ones the coarse
     /// step looks up, so the only ones its index of day clusters keeps.
     looked_up: Vec<bool>,
-    budget: usize,
+    scratch: Scratch,
     enc: Enc,
 }
 
 impl Default for Merge {
+    /// Temporary files in the system's temporary folder.
     fn default() -> Merge {
-        Merge::with_budget(SORT_BUDGET)
+        Merge::new(&std::env::temp_dir())
     }
 }
 
@@ -485,13 +492,19 @@ struct Known {
 }
 
 impl Merge {
+    /// A merge whose temporary files go in `dir`.
+    pub fn new(dir: &std::path::Path) -> Merge {
+        Merge::with_budget(dir, SORT_BUDGET)
+    }
+
     /// A merge whose sorts each keep about `budget` bytes in memory.
-    pub fn with_budget(budget: usize) -> Merge {
+    pub fn with_budget(dir: &std::path::Path, budget: usize) -> Merge {
+        let scratch = Scratch::new(dir, budget);
         Merge {
             strings: Interner::default(),
-            events: Sorter::new(budget),
+            events: scratch.sorter(),
             looked_up: Vec::new(),
-            budget,
+            scratch,
             enc: Enc::default(),
         }
     }
@@ -596,7 +609,7 @@ impl Merge {
             mut strings,
             events,
             looked_up,
-            budget,
+            scratch,
             mut enc,
         } = self;
         let known = Known {
@@ -605,18 +618,18 @@ impl Merge {
             week: strings.id("week"),
         };
         let strings = strings;
-        let numbered = number_events(events.finish()?, &strings, &known, budget, &mut enc)?;
-        let clustered = cluster_days(numbered.days, &strings, &looked_up, budget, &mut enc)?;
+        let numbered = number_events(events.finish()?, &strings, &known, &scratch, &mut enc)?;
+        let clustered = cluster_days(numbered.days, &strings, &looked_up, &scratch, &mut enc)?;
         drop(looked_up);
         let scored = score_coarse(
             numbered.by_month,
             clustered.by_month,
             &strings,
-            budget,
+            &scratch,
             &mut enc,
         )?;
-        let (joined, gathered) = join_coarse(numbered.coarse, scored, budget, &mut enc)?;
-        let mut rows = Sorter::new(budget);
+        let (joined, gathered) = join_coarse(numbered.coarse, scored, &scratch, &mut enc)?;
+        let mut rows = scratch.sorter();
         find_disagreements(
             clustered.clusters,
             joined,
@@ -646,13 +659,13 @@ fn number_events(
     mut sorted: spill::Sorted,
     strings: &Interner,
     known: &Known,
-    budget: usize,
+    scratch: &Scratch,
     enc: &mut Enc,
 ) -> io::Result<Numbered> {
     let mut out = Numbered {
-        days: Sorter::new(budget),
-        coarse: Sorter::new(budget),
-        by_month: Sorter::new(budget),
+        days: scratch.sorter(),
+        coarse: scratch.sorter(),
+        by_month: scratch.sorter(),
     };
     let mut months = Vec::new();
     let (mut ord, mut sid) = (0u64, 0u64);
@@ -764,13 +777,13 @@ fn cluster_days(
     days: Sorter,
     strings: &Interner,
     looked_up: &[bool],
-    budget: usize,
+    scratch: &Scratch,
     enc: &mut Enc,
 ) -> io::Result<Clustered> {
     let mut out = Clustered {
         users_of: vec![0; strings.names.len()],
-        clusters: Sorter::new(budget),
-        by_month: Sorter::new(budget),
+        clusters: scratch.sorter(),
+        by_month: scratch.sorter(),
     };
     let mut seq: u64 = 0;
     let mut days = days.finish()?;
@@ -996,10 +1009,10 @@ fn score_coarse(
     by_month: Sorter,
     clusters: Sorter,
     strings: &Interner,
-    budget: usize,
+    scratch: &Scratch,
     enc: &mut Enc,
 ) -> io::Result<Sorter> {
-    let mut scored = Sorter::new(budget);
+    let mut scored = scratch.sorter();
     let mut events = by_month.finish()?;
     let mut clusters = clusters.finish()?;
     // The next record of each stream, with its month.
@@ -1012,7 +1025,7 @@ fn score_coarse(
         Some(r) => Some((read_month(&mut Dec::new(r))?, r.to_vec())),
         None => None,
     };
-    let mut tape = Tape::new(budget);
+    let mut tape = scratch.tape();
     let mut block: Vec<Scored> = Vec::new();
     let mut holding: HashMap<u32, Vec<u32>> = HashMap::default();
     let mut shared: Tally<u32> = Tally::new();
@@ -1040,7 +1053,7 @@ fn score_coarse(
             block.clear();
             holding.clear();
             let mut held = 0;
-            while held < budget {
+            while held < scratch.budget {
                 let Some((m, record)) = &next_event else {
                     break;
                 };
@@ -1142,10 +1155,10 @@ fn encode_candidate(enc: &mut Enc, &(score, key, seq, sid, single): &Candidate) 
 fn join_coarse(
     coarse: Sorter,
     scored: Sorter,
-    budget: usize,
+    scratch: &Scratch,
     enc: &mut Enc,
 ) -> io::Result<(Sorter, Sorter)> {
-    let (mut joined, mut gathered) = (Sorter::new(budget), Sorter::new(budget));
+    let (mut joined, mut gathered) = (scratch.sorter(), scratch.sorter());
     let mut coarse = coarse.finish()?;
     let mut scored = scored.finish()?;
     let mut next_scored: Option<Vec<u8>> = scored.next()?.map(<[u8]>::to_vec);
@@ -1573,7 +1586,7 @@ mod tests {
     }
 
     fn fold(events: &Table, budget: usize, reversed: bool) -> super::Merge {
-        let mut merge = super::Merge::with_budget(budget);
+        let mut merge = super::Merge::with_budget(&std::env::temp_dir(), budget);
         let rows: Vec<&Row> = if reversed {
             events.rows.iter().rev().collect()
         } else {
@@ -1636,7 +1649,13 @@ mod tests {
     /// An events row of a given date and precision.
     fn dated(source: &str, doc: &str, date: &str, precision: &str, written: &str) -> Row {
         let summary = "Haftar's forces shelled the port of Tripoli";
-        let mut row = event(source, doc, written, summary, "forces haftar port shelled tripoli");
+        let mut row = event(
+            source,
+            doc,
+            written,
+            summary,
+            "forces haftar port shelled tripoli",
+        );
         row.cells[2] = Value::Text(date.into());
         row.cells[3] = Value::Text(precision.into());
         row

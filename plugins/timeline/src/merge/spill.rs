@@ -14,8 +14,9 @@ use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::Arc;
 
 /// Runs merged at once; more are merged into fewer first.
 const FAN_IN: usize = 64;
@@ -39,9 +40,9 @@ struct TempFile {
 }
 
 impl TempFile {
-    fn create() -> io::Result<TempFile> {
+    fn create(dir: &Path) -> io::Result<TempFile> {
         static FILES: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
+        let path = dir.join(format!(
             "newslens-timeline-{}-{}.run",
             std::process::id(),
             FILES.fetch_add(1, AtomicOrdering::Relaxed)
@@ -143,35 +144,59 @@ fn read_item(input: &mut impl Read, item: &mut Vec<u8>) -> io::Result<bool> {
     Ok(true)
 }
 
+/// Where the sorts and tapes of one merge keep their files, and how many
+/// bytes each holds in memory.
+#[derive(Clone)]
+pub struct Scratch {
+    dir: Arc<Path>,
+    pub budget: usize,
+}
+
+impl Scratch {
+    pub fn new(dir: &Path, budget: usize) -> Scratch {
+        Scratch {
+            dir: dir.into(),
+            budget: budget.max(1),
+        }
+    }
+
+    pub fn sorter(&self) -> Sorter {
+        Sorter {
+            bytes: Vec::new(),
+            items: Vec::new(),
+            scratch: self.clone(),
+            runs: Vec::new(),
+        }
+    }
+
+    pub fn tape(&self) -> Tape {
+        Tape {
+            bytes: Vec::new(),
+            file: None,
+            scratch: self.clone(),
+        }
+    }
+}
+
 /// Byte strings in, the same byte strings out in byte order.
 pub struct Sorter {
     bytes: Vec<u8>,
     /// Each item's start and length in `bytes`.
     items: Vec<(usize, usize)>,
-    budget: usize,
+    scratch: Scratch,
     runs: Vec<TempFile>,
 }
 
 impl Sorter {
-    /// A sorter that keeps about `budget` bytes of items in memory.
-    pub fn new(budget: usize) -> Sorter {
-        Sorter {
-            bytes: Vec::new(),
-            items: Vec::new(),
-            budget: budget.max(1),
-            runs: Vec::new(),
-        }
-    }
-
     pub fn push(&mut self, item: &[u8]) -> io::Result<()> {
         if self.items.capacity() == 0 {
             // Once, to the budget: a vector left to double would overshoot it.
-            self.bytes.reserve(self.budget);
-            self.items.reserve(self.budget / 16);
+            self.bytes.reserve(self.scratch.budget);
+            self.items.reserve(self.scratch.budget / 16);
         }
         self.items.push((self.bytes.len(), item.len()));
         self.bytes.extend_from_slice(item);
-        if self.bytes.len() + 16 * self.items.len() >= self.budget {
+        if self.bytes.len() + 16 * self.items.len() >= self.scratch.budget {
             self.spill()?;
         }
         Ok(())
@@ -185,7 +210,7 @@ impl Sorter {
 
     fn spill(&mut self) -> io::Result<()> {
         self.sort();
-        let mut run = TempFile::create()?;
+        let mut run = TempFile::create(&self.scratch.dir)?;
         let mut written = 0u64;
         {
             let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
@@ -220,7 +245,7 @@ impl Sorter {
         while runs.len() > FAN_IN {
             let rest = runs.split_off(FAN_IN);
             let mut merged = Merger::new(runs)?;
-            let mut run = TempFile::create()?;
+            let mut run = TempFile::create(&self.scratch.dir)?;
             let mut written = 0u64;
             {
                 let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
@@ -244,18 +269,10 @@ impl Sorter {
 pub struct Tape {
     bytes: Vec<u8>,
     file: Option<BufWriter<TempFile>>,
-    budget: usize,
+    scratch: Scratch,
 }
 
 impl Tape {
-    pub fn new(budget: usize) -> Tape {
-        Tape {
-            bytes: Vec::new(),
-            file: None,
-            budget,
-        }
-    }
-
     /// Forgets every record (and the file).
     pub fn clear(&mut self) {
         self.bytes.clear();
@@ -265,9 +282,10 @@ impl Tape {
     fn flush_bytes(&mut self) -> io::Result<()> {
         let out = match &mut self.file {
             Some(out) => out,
-            None => self
-                .file
-                .insert(BufWriter::with_capacity(IO_BUFFER, TempFile::create()?)),
+            None => self.file.insert(BufWriter::with_capacity(
+                IO_BUFFER,
+                TempFile::create(&self.scratch.dir)?,
+            )),
         };
         out.write_all(&self.bytes)?;
         out.get_mut().wrote(self.bytes.len() as u64);
@@ -278,7 +296,7 @@ impl Tape {
     pub fn push(&mut self, item: &[u8]) -> io::Result<()> {
         write_len(&mut self.bytes, item.len())?;
         self.bytes.extend_from_slice(item);
-        if self.bytes.len() >= self.budget {
+        if self.bytes.len() >= self.scratch.budget {
             self.flush_bytes()?;
         }
         Ok(())
@@ -451,10 +469,11 @@ impl Enc {
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
+    /// A list of ids, four bytes each: read back a slice at a time.
     pub fn ids(&mut self, ids: &[u32]) {
         self.num(ids.len() as u64);
         for &id in ids {
-            self.num(u64::from(id));
+            self.bytes.extend_from_slice(&id.to_le_bytes());
         }
     }
 }
@@ -481,12 +500,16 @@ impl<'a> Dec<'a> {
     pub fn text_key(&mut self) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
         loop {
-            let b = *self.take(1)?.first().ok_or_else(|| bad("cut short"))?;
-            if b != 0 {
-                out.push(b);
-                continue;
-            }
-            match self.take(1)?[0] {
+            // Whole pieces between zero bytes: most texts hold none but the end.
+            let at = self
+                .bytes
+                .iter()
+                .position(|&b| b == 0)
+                .ok_or_else(|| bad("an unended key"))?;
+            out.extend_from_slice(&self.bytes[..at]);
+            let next = *self.bytes.get(at + 1).ok_or_else(|| bad("cut short"))?;
+            self.bytes = &self.bytes[at + 2..];
+            match next {
                 0 => return Ok(out),
                 0xff => out.push(0),
                 _ => return Err(bad("a key's zero byte")),
@@ -533,6 +556,18 @@ impl<'a> Dec<'a> {
     }
 
     pub fn num(&mut self) -> io::Result<u64> {
+        // Most numbers here (ids, counts, offsets) take one or two bytes.
+        match *self.bytes {
+            [b, ref rest @ ..] if b < 0x80 => {
+                self.bytes = rest;
+                return Ok(u64::from(b));
+            }
+            [b, c, ref rest @ ..] if c < 0x80 => {
+                self.bytes = rest;
+                return Ok(u64::from(b & 0x7f) | u64::from(c) << 7);
+            }
+            _ => {}
+        }
         let (mut n, mut shift) = (0u64, 0u32);
         loop {
             let b = self.take(1)?[0];
@@ -557,11 +592,17 @@ impl<'a> Dec<'a> {
     }
 
     pub fn ids(&mut self, out: &mut Vec<u32>) -> io::Result<()> {
-        let len = self.num()?;
+        let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
+        let bytes = self.take(
+            len.checked_mul(4)
+                .ok_or_else(|| bad("a length past usize"))?,
+        )?;
         out.clear();
-        for _ in 0..len {
-            out.push(self.num_u32()?);
-        }
+        out.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+        );
         Ok(())
     }
 }
@@ -570,8 +611,12 @@ impl<'a> Dec<'a> {
 mod tests {
     use super::*;
 
+    fn scratch(budget: usize) -> Scratch {
+        Scratch::new(&std::env::temp_dir(), budget)
+    }
+
     fn sorted(budget: usize, items: &[Vec<u8>]) -> Vec<Vec<u8>> {
-        let mut sorter = Sorter::new(budget);
+        let mut sorter = scratch(budget).sorter();
         for item in items {
             sorter.push(item).unwrap();
         }
@@ -625,7 +670,7 @@ mod tests {
             got
         };
         for budget in [1, 7, 1 << 20] {
-            let mut tape = Tape::new(budget);
+            let mut tape = scratch(budget).tape();
             for item in &items[..200] {
                 tape.push(item).unwrap();
             }
