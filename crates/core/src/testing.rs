@@ -64,12 +64,20 @@ pub fn shared_corpus_path(name: &str) -> Option<PathBuf> {
     if root.exists() {
         Some(root)
     } else {
-        eprintln!(
-            "skipped: {} not found (the shared corpora are not beside this checkout)",
+        say_skipped(&format!(
+            "{} not found (the shared corpora are not beside this checkout)",
             root.display()
-        );
+        ));
         None
     }
+}
+
+/// Prints `skipped: WHY` on standard error past the test harness's output
+/// capture (which keeps `eprintln!` of a passing test out of sight), so that
+/// `cargo test` tells which tests had nothing to measure.
+pub fn say_skipped(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
 
 /// The documents of a shared corpus, when present.
