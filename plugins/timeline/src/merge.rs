@@ -465,6 +465,62 @@ pub fn timeline(events_table: &Table, window_days: i64) -> Table {
     merge.finish(window_days)
 }
 
+/// The events table's columns the merge reads.
+#[derive(Clone, Copy)]
+enum Column {
+    Doc,
+    Source,
+    Date,
+    Precision,
+    Summary,
+    Actors,
+    Start,
+    Written,
+    Terms,
+}
+
+const COLUMNS: [&str; 9] = [
+    "doc",
+    "source",
+    "date",
+    "precision",
+    "summary",
+    "actors",
+    "start",
+    "written",
+    "terms",
+];
+
+/// Where a table's rows hold each column the merge reads: found by name
+/// once per layout, not nine times a row.
+#[derive(Default)]
+struct Places {
+    names: Vec<String>,
+    at: [Option<usize>; COLUMNS.len()],
+}
+
+impl Places {
+    fn of(table: &Table) -> Places {
+        Places {
+            names: table.columns.iter().map(|c| c.name.clone()).collect(),
+            at: COLUMNS.map(|name| table.column_index(name)),
+        }
+    }
+
+    fn fit(&self, table: &Table) -> bool {
+        self.names.len() == table.columns.len()
+            && self
+                .names
+                .iter()
+                .zip(&table.columns)
+                .all(|(a, b)| *a == b.name)
+    }
+
+    fn cell<'a>(&self, row: &'a Row, column: Column) -> Option<&'a Value> {
+        self.at[column as usize].and_then(|i| row.cells.get(i))
+    }
+}
+
 /// The merge's state while rows come: the interned names and the sort of
 /// encoded events.
 pub struct Merge {
@@ -473,6 +529,7 @@ pub struct Merge {
     /// Words some month's or week's clause holds: the only ones the coarse
     /// step looks up, so the only ones its index of day clusters keeps.
     looked_up: Vec<bool>,
+    places: Places,
     scratch: Scratch,
     enc: Enc,
 }
@@ -504,6 +561,7 @@ impl Merge {
             strings: Interner::default(),
             events: scratch.sorter(),
             looked_up: Vec::new(),
+            places: Places::default(),
             scratch,
             enc: Enc::default(),
         }
@@ -511,13 +569,17 @@ impl Merge {
 
     /// One row of the events table (columns found by name).
     pub fn add(&mut self, table: &Table, row: &Row) -> io::Result<()> {
-        let cell = |name: &str| match table.cell(row, name) {
+        if !self.places.fit(table) {
+            self.places = Places::of(table);
+        }
+        let places = &self.places;
+        let cell = |name: Column| match places.cell(row, name) {
             Some(Value::Text(s)) => s.as_str(),
             _ => "",
         };
         let strings = &mut self.strings;
-        let terms = sorted_words(cell("terms"), ' ');
-        let (clause, named) = clause_terms(cell("summary"), &terms);
+        let terms = sorted_words(cell(Column::Terms), ' ');
+        let (clause, named) = clause_terms(cell(Column::Summary), &terms);
         // The clause's words are interned once, as terms; figures apart.
         let term_ids: Vec<u32> = terms.iter().map(|w| strings.id(w)).collect();
         let mut id_of = |word: &ClauseWord| match word {
@@ -539,13 +601,13 @@ impl Merge {
         let terms = sorted(term_ids.iter().copied().chain(figures).collect());
         let clause = sorted(clause_ids);
         let actors = sorted(
-            sorted_words(cell("actors"), ',')
+            sorted_words(cell(Column::Actors), ',')
                 .into_iter()
                 .map(|w| strings.id(w))
                 .collect(),
         );
-        let (source, date) = (cell("source"), cell("date"));
-        let precision = cell("precision");
+        let (source, date) = (cell(Column::Source), cell(Column::Date));
+        let precision = cell(Column::Precision);
         let ids = [strings.id(source), strings.id(date), strings.id(precision)];
         if matches!(precision, "month" | "week") {
             for &word in &clause {
@@ -556,7 +618,7 @@ impl Merge {
                 self.looked_up[word] = true;
             }
         }
-        let sentence = match table.cell(row, "start") {
+        let sentence = match places.cell(row, Column::Start) {
             Some(Value::Int(n)) => *n,
             _ => -1,
         };
@@ -565,11 +627,11 @@ impl Merge {
         let enc = &mut self.enc;
         enc.clear();
         enc.text_key(source.as_bytes());
-        enc.text_key(cell("doc").as_bytes());
+        enc.text_key(cell(Column::Doc).as_bytes());
         enc.i64_key(sentence);
         enc.text_key(date.as_bytes());
-        enc.text_key(clip(cell("written")).as_bytes());
-        enc.text_key(clip(cell("summary")).as_bytes());
+        enc.text_key(clip(cell(Column::Written)).as_bytes());
+        enc.text_key(clip(cell(Column::Summary)).as_bytes());
         enc.text_key(precision.as_bytes());
         match row.evidence.first() {
             Some(e) => {
@@ -611,6 +673,7 @@ impl Merge {
             looked_up,
             scratch,
             mut enc,
+            ..
         } = self;
         let known = Known {
             day: strings.id("day"),
@@ -1463,13 +1526,27 @@ fn push_row(
 ) -> io::Result<()> {
     let s = |id: u32| strings.name(id);
     let precision = members.first().map_or("", |e| s(e.precision));
-    // Each run of repeated reports once.
-    let mut reports: Vec<String> = Vec::new();
+    // Each run of repeated reports once: in the cell apart by " | ", in
+    // the sort key by "|".
+    let mut sort_key = String::from(s(date));
+    sort_key.push('|');
+    let mut cell = String::new();
+    let (mut report, mut last) = (String::new(), None::<String>);
     for e in members {
-        let report = format!("{}: \"{}\" ({})", s(e.source), e.written, e.doc);
-        if reports.last() != Some(&report) {
-            reports.push(report);
+        report.clear();
+        for piece in [s(e.source), ": \"", &e.written, "\" (", &e.doc, ")"] {
+            report.push_str(piece);
         }
+        if last.as_ref() == Some(&report) {
+            continue;
+        }
+        if last.is_some() {
+            cell.push_str(" | ");
+            sort_key.push('|');
+        }
+        cell.push_str(&report);
+        sort_key.push_str(&report);
+        last = Some(std::mem::take(&mut report));
     }
     let summary = members
         .iter()
@@ -1480,16 +1557,13 @@ fn push_row(
         .map_or("", |e| e.summary.as_str());
     let sources: BTreeSet<&str> = members.iter().map(|e| s(e.source)).collect();
     enc.clear();
-    let mut sort_key = String::from(s(date));
-    sort_key.push('|');
-    sort_key.push_str(&reports.join("|"));
     enc.text_key(sort_key.as_bytes());
     enc.u64_key(key);
     enc.text(s(date));
     enc.text(precision);
     enc.text(summary);
     enc.text(&sources.iter().copied().collect::<Vec<_>>().join(", "));
-    enc.text(&reports.join(" | "));
+    enc.text(&cell);
     enc.text(disagreement);
     enc.num(sources.len() as u64);
     let evidence: Vec<&(String, usize, usize)> =
