@@ -51,11 +51,14 @@ impl Default for Config {
 
 pub struct Timeline {
     config: Config,
+    /// Where the merge's external sorts keep their files (a batch run's `--tmp-dir`).
+    scratch_dir: std::path::PathBuf,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
     Ok(Box::new(Timeline {
         config: settings.parse()?,
+        scratch_dir: settings.scratch_dir(),
     }))
 }
 
@@ -110,7 +113,7 @@ impl newslens_core::Analyzer for Timeline {
             keep: vec![events::events_table(), timexes_table()],
             reads: vec!["events"],
             fold: Box::new(MergeFold {
-                merge: merge::Merge::default(),
+                merge: merge::Merge::new(&self.scratch_dir),
                 window_days: self.config.disagreement_window_days,
             }),
             order: vec!["timeline", "events", "timexes"],
