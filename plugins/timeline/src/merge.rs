@@ -816,7 +816,11 @@ fn months_of(e: &Ev, strings: &Interner, known: &Known, months: &mut Vec<String>
     } else if e.precision == known.week {
         // A week spans at most two months.
         if let Some(d) = week_start(value) {
-            for day in [d, d + jiff::Span::new().days(6)] {
+            // The last week of year 9999 ends past what a date holds.
+            let last = d
+                .checked_add(jiff::Span::new().days(6))
+                .unwrap_or(Date::MAX);
+            for day in [d, last] {
                 let month: String = day.to_string().chars().take(7).collect();
                 if !months.contains(&month) {
                     months.push(month);
@@ -886,8 +890,9 @@ fn cluster_days(
                 words.dedup();
                 if parsed.is_some() {
                     for &w in &words {
-                        let count = &mut out.users_of[w as usize];
-                        *count = count.saturating_add(1);
+                        if let Some(count) = out.users_of.get_mut(w as usize) {
+                            *count = count.saturating_add(1);
+                        }
                     }
                 }
                 looked.clear();
@@ -1775,6 +1780,26 @@ mod tests {
             [
                 "Sirte Post: \"Monday\" (s) | Zeta News: \"March\" (z)",
                 "Sirte Post: \"this month\" (s)"
+            ]
+        );
+    }
+
+    /// Values at the ends of the calendar, or that read as no date, merge
+    /// without a panic: the last ISO week of 9999 ends past the last date.
+    #[test]
+    fn dates_past_the_calendar_merge_without_a_panic() {
+        let mut events = crate::events::events_table();
+        events.push(dated("A", "a", "9999-12-31", "day", "that Friday"));
+        events.push(dated("B", "b", "9999-W52", "week", "that week"));
+        events.push(dated("C", "c", "2020-13-45", "day", "then"));
+        events.push(dated("D", "d", "", "day", ""));
+        assert_eq!(
+            reports(&events),
+            // Sorted by "date|reports": an empty date's "|" after the digits.
+            [
+                "C: \"then\" (c)",
+                "A: \"that Friday\" (a) | B: \"that week\" (b)",
+                "D: \"\" (d)"
             ]
         );
     }
