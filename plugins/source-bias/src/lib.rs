@@ -515,7 +515,8 @@ impl SourceBias {
         // words' hashes, so it costs k steps, not k words' bytes.
         let mut words: Vec<u64> = Vec::new();
         let mut sampled: Vec<u64> = Vec::new();
-        let mut sentences = String::new();
+        // Digits, spaces and semicolons: bytes, made a string once.
+        let mut sentences: Vec<u8> = Vec::new();
         let mut texts = String::new();
         let mut covered: Option<(usize, usize)> = None;
         for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
@@ -573,15 +574,15 @@ impl SourceBias {
             let (start, end) = char_span(doc, sentence);
             let text = doc.slice(sentence);
             if !sentences.is_empty() {
-                sentences.push(';');
+                sentences.push(b';');
             }
             for n in [index + 1, words.len(), start, end, text.len()] {
                 push_decimal(&mut sentences, n);
-                sentences.push(' ');
+                sentences.push(b' ');
             }
             for (i, &h) in sampled.iter().enumerate() {
                 if i > 0 {
-                    sentences.push(' ');
+                    sentences.push(b' ');
                 }
                 push_base64(&mut sentences, h);
             }
@@ -593,7 +594,7 @@ impl SourceBias {
                 vec![
                     doc.id().into(),
                     doc.source().into(),
-                    sentences.into(),
+                    String::from_utf8(sentences).unwrap_or_default().into(),
                     texts.into(),
                 ],
                 evidence(doc, span),
@@ -603,7 +604,7 @@ impl SourceBias {
 }
 
 /// `n` in decimal digits.
-fn push_decimal(out: &mut String, n: usize) {
+fn push_decimal(out: &mut Vec<u8>, n: usize) {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut n = n;
@@ -615,7 +616,7 @@ fn push_decimal(out: &mut String, n: usize) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// The digits of a shingle hash in `shingles`: URL-safe base64, which
@@ -624,16 +625,18 @@ pub(crate) const BASE64_DIGITS: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `h` as 11 base64 digits (the last holds its lowest four bits).
-fn push_base64(out: &mut String, h: u64) {
-    for i in 0..11 {
-        let shift = 58i32 - 6 * i;
-        let digit = if shift >= 0 {
+fn push_base64(out: &mut Vec<u8>, h: u64) {
+    let mut digits = [0u8; 11];
+    for (i, digit) in digits.iter_mut().enumerate() {
+        let shift = 58i32 - 6 * i as i32;
+        let value = if shift >= 0 {
             (h >> shift) & 63
         } else {
             (h << -shift) & 63
         };
-        out.push(char::from(BASE64_DIGITS[digit as usize]));
+        *digit = BASE64_DIGITS[value as usize];
     }
+    out.extend_from_slice(&digits);
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

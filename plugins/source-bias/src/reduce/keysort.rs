@@ -26,10 +26,11 @@ pub(super) fn halves(key: u128) -> (u64, u64) {
     ((key >> 64) as u64, key as u64)
 }
 
-/// A temporary file of this process, removed when dropped.
+/// A temporary file of this process, written through a buffer and read
+/// back at offsets once flushed; removed when dropped. One descriptor a file.
 pub(super) struct TempFile {
-    pub(super) path: PathBuf,
-    pub(super) file: File,
+    path: PathBuf,
+    out: BufWriter<File>,
 }
 
 impl TempFile {
@@ -47,14 +48,27 @@ impl TempFile {
             .create_new(true)
             .open(&path)
             .with_context(|| format!("creating {}", path.display()))?;
-        Ok(TempFile { path, file })
+        Ok(TempFile {
+            path,
+            out: BufWriter::with_capacity(1 << 16, file),
+        })
     }
 
-    /// `buffer.len()` bytes from `at`, or fewer at the end of the file.
+    pub(super) fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
+    /// Flushed, not synced: the reads go through the page cache.
+    pub(super) fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+
+    /// `buffer.len()` bytes from `at`, or fewer at the end of the file;
+    /// what is still in the write buffer is not read.
     pub(super) fn read_at(&self, buffer: &mut [u8], at: u64) -> std::io::Result<usize> {
         let mut done = 0;
         while done < buffer.len() {
-            let n = read_at(&self.file, &mut buffer[done..], at + done as u64)?;
+            let n = read_at(self.out.get_ref(), &mut buffer[done..], at + done as u64)?;
             if n == 0 {
                 break;
             }
@@ -110,7 +124,7 @@ const MAX_KEY_BYTES: usize = 20;
 pub(super) struct KeySorter {
     segment: usize,
     buffer: Vec<u128>,
-    disk: Option<(TempFile, BufWriter<File>)>,
+    disk: Option<TempFile>,
     /// Each segment on disk: where it starts and how many keys it holds.
     segments: Vec<(u64, u64)>,
     written: u64,
@@ -140,11 +154,9 @@ impl KeySorter {
     fn write_segment(&mut self) -> Result<()> {
         radix_sort(&mut self.buffer);
         if self.disk.is_none() {
-            let temp = TempFile::create("sort")?;
-            let out = BufWriter::with_capacity(1 << 16, temp.file.try_clone()?);
-            self.disk = Some((temp, out));
+            self.disk = Some(TempFile::create("sort")?);
         }
-        let Some((_, out)) = self.disk.as_mut() else {
+        let Some(out) = self.disk.as_mut() else {
             return Ok(());
         };
         let start = self.written;
@@ -176,12 +188,10 @@ impl KeySorter {
             self.write_segment()?;
         }
         self.buffer = Vec::new();
-        let Some((temp, out)) = self.disk.take() else {
+        let Some(mut temp) = self.disk.take() else {
             return Ok(Sorted::Memory(Vec::new().into_iter()));
         };
-        out.into_inner()
-            .map_err(|e| e.into_error())
-            .context("writing a sort segment")?;
+        temp.flush().context("writing a sort segment")?;
         let ends: Vec<u64> = self
             .segments
             .iter()

@@ -27,8 +27,6 @@
 //! bytes a sampled shingle, 3 for each shingle two rows share and 6 a
 //! passage. Each sort keeps one temporary file.
 
-use std::io::{BufWriter, Write};
-
 use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::TableSink;
 use newslens_core::{ColumnType, Evidence, Row, Table, Text, Value};
@@ -132,10 +130,8 @@ fn decode_facts(bytes: &[u8], at: &mut usize, text_at: usize) -> Result<RowFacts
 /// texts in one temporary file, the rest in another.
 struct Spill {
     facts: TempFile,
-    facts_out: BufWriter<std::fs::File>,
     facts_len: u64,
     texts: TempFile,
-    texts_out: BufWriter<std::fs::File>,
     texts_len: u64,
     /// A row's encoded facts, reused.
     record: Vec<u8>,
@@ -143,14 +139,10 @@ struct Spill {
 
 impl Spill {
     fn create() -> Result<Spill> {
-        let facts = TempFile::create("facts")?;
-        let texts = TempFile::create("texts")?;
         Ok(Spill {
-            facts_out: BufWriter::with_capacity(1 << 16, facts.file.try_clone()?),
-            facts,
+            facts: TempFile::create("facts")?,
             facts_len: 0,
-            texts_out: BufWriter::with_capacity(1 << 16, texts.file.try_clone()?),
-            texts,
+            texts: TempFile::create("texts")?,
             texts_len: 0,
             record: Vec::new(),
         })
@@ -159,18 +151,17 @@ impl Spill {
     fn write(&mut self, facts: &RowFacts, text: &str) -> std::io::Result<()> {
         self.record.clear();
         encode_facts(&mut self.record, facts, text.len());
-        self.facts_out.write_all(&self.record)?;
+        self.facts.write_all(&self.record)?;
         self.facts_len += self.record.len() as u64;
-        self.texts_out.write_all(text.as_bytes())?;
+        self.texts.write_all(text.as_bytes())?;
         self.texts_len += text.len() as u64;
         Ok(())
     }
 
-    /// Flushed, not synced: the reads go through the page cache.
     fn close(&mut self) -> Result<()> {
-        self.facts_out
+        self.facts
             .flush()
-            .and_then(|()| self.texts_out.flush())
+            .and_then(|()| self.texts.flush())
             .context("writing the shared-copy spill")
     }
 }
@@ -750,10 +741,10 @@ mod tests {
             state
         });
         for h in hashes.chain([0, 1, u64::MAX, 1 << 63]) {
-            let mut digits = String::new();
+            let mut digits = Vec::new();
             crate::push_base64(&mut digits, h);
             assert_eq!(digits.len(), HASH_DIGITS);
-            assert_eq!(parse_base64(digits.as_bytes()), Some(h), "{digits}");
+            assert_eq!(parse_base64(&digits), Some(h), "{digits:?}");
         }
         // The last digit holds four bits: one with the two below set is no hash.
         assert_eq!(parse_base64(b"AAAAAAAAAAB"), None);
