@@ -487,11 +487,14 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
     let config: Config = settings.parse()?;
     Ok(Box::new(SentimentLexicon {
         scorer: Scorer::new(&config)?,
+        scratch_dir: settings.scratch_dir(),
     }))
 }
 
 pub struct SentimentLexicon {
     scorer: Scorer,
+    /// Where the fold's sort of the `documents` table writes its segments.
+    scratch_dir: std::path::PathBuf,
 }
 
 impl newslens_core::Analyzer for SentimentLexicon {
@@ -561,7 +564,7 @@ impl newslens_core::Analyzer for SentimentLexicon {
     }
 
     fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
-        Some(reduce::plan())
+        Some(reduce::plan_in(&self.scratch_dir))
     }
 }
 

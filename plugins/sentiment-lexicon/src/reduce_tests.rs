@@ -7,7 +7,7 @@ use newslens_core::analyzer::fold_report;
 use newslens_core::run::map_all;
 use newslens_core::{testing, ColumnType, Evidence, Report, Row, Table, Value};
 
-use crate::reduce::{plan, plan_with_segment, EVIDENCE_LIMIT};
+use crate::reduce::{plan, plan_with_segment, plan_with_segment_in, EVIDENCE_LIMIT};
 
 /// The reduce as it was before the fold, held in memory.
 fn reference(mut mapped: Report) -> Report {
@@ -343,6 +343,20 @@ fn documents_sorted_on_disk_are_the_documents_sorted_in_memory() {
     let three_runs = runs_of_sentences(&[("b", 0, 2), ("a", 0, 2), ("b", 2, 4)]);
     let got = fold_report(plan_with_segment(2), three_runs.clone()).unwrap();
     assert_eq!(got.tables, fold_report(plan(), three_runs).unwrap().tables);
+}
+
+#[test]
+fn the_documents_sort_writes_in_the_folder_it_is_given_and_leaves_it_empty() {
+    let mapped = runs_of_sentences(&[("c", 0, 5), ("a", 0, 3), ("b", 0, 4)]);
+    let whole = fold_report(plan(), mapped.clone()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let got = fold_report(plan_with_segment_in(1, dir.path()), mapped.clone()).unwrap();
+    assert_eq!(got.tables, whole.tables);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    // A folder that cannot be made in is an error that names it, not a panic.
+    let missing = dir.path().join("missing");
+    let err = fold_report(plan_with_segment_in(1, &missing), mapped).unwrap_err();
+    assert!(format!("{err:#}").contains("missing"), "{err:#}");
 }
 
 #[test]
