@@ -65,7 +65,18 @@ impl<'a> SentenceWords<'a> {
             .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
             .collect();
         let actors = actors.into_iter().collect::<Vec<_>>().join(",");
-        let classes: Vec<u16> = lower.iter().map(|w| class(w)).collect();
+        // Only words are in the lexicon: other tokens need no look-up.
+        let classes: Vec<u16> = tokens
+            .iter()
+            .zip(lower)
+            .map(|(t, w)| {
+                if t.kind == TokenKind::Word {
+                    class(w)
+                } else {
+                    0
+                }
+            })
+            .collect();
         // Sized for every token, so collecting never grows it.
         let mut terms = Vec::with_capacity(tokens.len());
         terms.extend(
@@ -174,6 +185,9 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
             last = Some(term);
         }
         let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
+        // The sentence's evidence holds its character offsets: counted once.
+        let evidence = doc.evidence(sentence);
+        let (start, end) = (evidence.start, evidence.end);
         table.push(
             Row::new(vec![
                 doc.id().into(),
@@ -182,12 +196,12 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
                 t.precision.name().into(),
                 summary.into(),
                 words.actors.as_str().into(),
-                doc.char_offset(sentence.start).into(),
-                doc.char_offset(sentence.end).into(),
+                start.into(),
+                end.into(),
                 doc.slice(t.span).into(),
                 terms.into(),
             ])
-            .with_evidence(doc.evidence(sentence))
+            .with_evidence(evidence)
             .with_evidence(doc.evidence(t.span)),
         );
     }

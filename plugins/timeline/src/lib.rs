@@ -91,16 +91,18 @@ impl newslens_core::Analyzer for Timeline {
         let mut timexes = timexes_table();
         // The events are read off the timexes first, so their values move into the rows.
         for t in found {
+            // The evidence holds the span's character offsets: counted once.
+            let evidence = doc.evidence(t.span);
             timexes.push(
                 Row::new(vec![
                     doc.id().into(),
-                    doc.char_offset(t.span.start).into(),
-                    doc.char_offset(t.span.end).into(),
+                    evidence.start.into(),
+                    evidence.end.into(),
                     doc.slice(t.span).into(),
                     t.kind.name().into(),
                     t.value.into(),
                 ])
-                .with_evidence(doc.evidence(t.span)),
+                .with_evidence(evidence),
             );
         }
         Report::new(vec![timexes, events])
