@@ -91,6 +91,8 @@ pub struct SourceBias {
     word_roles: WordMap<(Option<usize>, Option<usize>)>,
     /// Hedges by first word: each hedge and its words after the first.
     hedges: Vec<Vec<(&'static str, Vec<String>)>>,
+    /// Where shared copy's temporary files go (a batch run's `--tmp-dir`).
+    scratch_dir: std::path::PathBuf,
 }
 
 /// Maps looked up once per word of the text, with a hash cheap on short keys.
@@ -138,6 +140,7 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
         loaded_terms,
         word_roles,
         hedges,
+        scratch_dir: settings.scratch_dir(),
     }))
 }
 
@@ -682,11 +685,18 @@ impl newslens_core::Analyzer for SourceBias {
     }
 
     fn reduce(&self, mapped: Report) -> Result<Report> {
-        reduce::reduce(mapped, self.config.min_shared_shingles)
+        reduce::reduce(
+            mapped,
+            self.config.min_shared_shingles,
+            self.scratch_dir.clone(),
+        )
     }
 
     fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
-        Some(reduce::plan(self.config.min_shared_shingles))
+        Some(reduce::plan(
+            self.config.min_shared_shingles,
+            self.scratch_dir.clone(),
+        ))
     }
 }
 

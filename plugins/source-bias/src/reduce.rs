@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use anyhow::Result;
 use newslens_core::analyzer::{fold_report, Fold, ReportSink, StreamingReduce, TableSink};
@@ -148,11 +149,12 @@ const ORDER: [&str; 8] = [
 /// temporary file, from which `finish` reads the sentences of pairs back:
 /// one parse of `shingles`, whose text is most of the map's bytes, and
 /// memory that grows only by a few dozen bytes a document (see `shared`).
-pub fn plan(min_shared: usize) -> StreamingReduce {
-    plan_with(min_shared, Segments::default())
+/// Its temporary files go in `scratch`.
+pub fn plan(min_shared: usize, scratch: PathBuf) -> StreamingReduce {
+    plan_with(min_shared, Segments::default(), scratch)
 }
 
-fn plan_with(min_shared: usize, segments: Segments) -> StreamingReduce {
+fn plan_with(min_shared: usize, segments: Segments, scratch: PathBuf) -> StreamingReduce {
     StreamingReduce {
         keep: vec![map_tables()[1].clone()],
         reads: vec![
@@ -164,14 +166,14 @@ fn plan_with(min_shared: usize, segments: Segments) -> StreamingReduce {
             "tone_rows",
             "shingles",
         ],
-        fold: Box::new(Tally::new(min_shared, segments)),
+        fold: Box::new(Tally::new(min_shared, segments, scratch)),
         order: ORDER.to_vec(),
     }
 }
 
 /// The reduced tables from map tables held in memory: the same fold as a batch run.
-pub fn reduce(mapped: Report, min_shared: usize) -> Result<Report> {
-    fold_report(plan(min_shared), mapped)
+pub fn reduce(mapped: Report, min_shared: usize, scratch: PathBuf) -> Result<Report> {
+    fold_report(plan(min_shared, scratch), mapped)
 }
 
 /// A text cell without copying it; other values as they print.
@@ -405,7 +407,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(min_shared: usize, segments: Segments) -> Tally {
+    fn new(min_shared: usize, segments: Segments, scratch: PathBuf) -> Tally {
         Tally {
             min_shared,
             names: Names::default(),
@@ -418,7 +420,7 @@ impl Tally {
             words: FastMap::default(),
             loaded: FastMap::default(),
             tone: FastMap::default(),
-            shared: SharedCopy::new(segments),
+            shared: SharedCopy::new(segments, scratch),
             label_rows: Reader::new(["source", "actor", "label", "voice", "doc", "start", "end"]),
             quote_rows: Reader::new(["source", "side", "words", "named"]),
             attribution_rows: Reader::new(["source", "side", "class", "term"]),

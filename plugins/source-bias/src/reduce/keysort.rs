@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
@@ -34,10 +34,11 @@ pub(super) struct TempFile {
 }
 
 impl TempFile {
-    pub(super) fn create(kind: &str) -> Result<TempFile> {
+    /// A new file in `dir`, its name ending in `.kind`.
+    pub(super) fn create(dir: &Path, kind: &str) -> Result<TempFile> {
         use std::sync::atomic::{AtomicUsize, Ordering};
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
+        let path = dir.join(format!(
             "newslens-source-bias-{}-{}.{kind}",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
@@ -123,6 +124,8 @@ const MAX_KEY_BYTES: usize = 20;
 /// written to one temporary file.
 pub(super) struct KeySorter {
     segment: usize,
+    /// Where the segments go.
+    dir: PathBuf,
     buffer: Vec<u128>,
     disk: Option<TempFile>,
     /// Each segment on disk: where it starts and how many keys it holds.
@@ -132,9 +135,10 @@ pub(super) struct KeySorter {
 }
 
 impl KeySorter {
-    pub(super) fn new(segment: usize) -> KeySorter {
+    pub(super) fn new(segment: usize, dir: &Path) -> KeySorter {
         KeySorter {
             segment: segment.max(1),
+            dir: dir.to_path_buf(),
             buffer: Vec::new(),
             disk: None,
             segments: Vec::new(),
@@ -154,7 +158,7 @@ impl KeySorter {
     fn write_segment(&mut self) -> Result<()> {
         radix_sort(&mut self.buffer);
         if self.disk.is_none() {
-            self.disk = Some(TempFile::create("sort")?);
+            self.disk = Some(TempFile::create(&self.dir, "sort")?);
         }
         let Some(out) = self.disk.as_mut() else {
             return Ok(());
@@ -372,7 +376,7 @@ mod tests {
                         key(hi, lo)
                     })
                     .collect();
-                let mut sorter = KeySorter::new(segment);
+                let mut sorter = KeySorter::new(segment, &std::env::temp_dir());
                 for &k in &keys {
                     sorter.push(k).unwrap();
                     if count == 99 {

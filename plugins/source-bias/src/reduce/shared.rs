@@ -21,11 +21,14 @@
 //!    documents after another; each pair's rows are read from the spill
 //!    (doc_a's with their texts, once for all its passages).
 //!
-//! What grows is on disk, in `std::env::temp_dir()`: the spill (each
+//! What grows is on disk, in the run's scratch folder (`--tmp-dir`, else
+//! the system's temporary folder): the spill (each
 //! shingle row's text and, in about 20 bytes, its other fields), and the
 //! sorts' segments, written as differences between sorted keys: about 10
 //! bytes a sampled shingle, 3 for each shingle two rows share and 6 a
 //! passage. Each sort keeps one temporary file.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::TableSink;
@@ -138,11 +141,11 @@ struct Spill {
 }
 
 impl Spill {
-    fn create() -> Result<Spill> {
+    fn create(dir: &Path) -> Result<Spill> {
         Ok(Spill {
-            facts: TempFile::create("facts")?,
+            facts: TempFile::create(dir, "facts")?,
             facts_len: 0,
-            texts: TempFile::create("texts")?,
+            texts: TempFile::create(dir, "texts")?,
             texts_len: 0,
             record: Vec::new(),
         })
@@ -275,6 +278,8 @@ impl DocRows {
 pub(super) struct SharedCopy {
     shingle_rows: Reader<4>,
     segments: Segments,
+    /// Where the spill and the sorts' segments go.
+    dir: PathBuf,
     shingles: Option<KeySorter>,
     spill: Option<Spill>,
     docs: Docs,
@@ -282,10 +287,11 @@ pub(super) struct SharedCopy {
 }
 
 impl SharedCopy {
-    pub(super) fn new(segments: Segments) -> SharedCopy {
+    pub(super) fn new(segments: Segments, dir: PathBuf) -> SharedCopy {
         SharedCopy {
             shingle_rows: Reader::new(["doc", "source", "sentences", "text"]),
             segments,
+            dir,
             shingles: None,
             spill: None,
             docs: Docs::default(),
@@ -311,7 +317,7 @@ impl SharedCopy {
             return Ok(());
         }
         if self.spill.is_none() {
-            self.spill = Some(Spill::create()?);
+            self.spill = Some(Spill::create(&self.dir)?);
         }
         let Some(spill) = &mut self.spill else {
             return Ok(());
@@ -325,7 +331,10 @@ impl SharedCopy {
             self.docs.first_rows.push(self.rows);
         }
         let segment = self.segments.keys;
-        let shingles = self.shingles.get_or_insert_with(|| KeySorter::new(segment));
+        let dir = &self.dir;
+        let shingles = self
+            .shingles
+            .get_or_insert_with(|| KeySorter::new(segment, dir));
         let bad = || anyhow::anyhow!("source-bias: a malformed `shingles` row for {doc}");
         // One walk over the bytes: "sentence words start end bytes hash…;…".
         let bytes = sentences.as_bytes();
@@ -482,7 +491,7 @@ impl SharedCopy {
         let ranks = docs.ranks();
         let segment = self.segments.keys;
 
-        let mut pairs = KeySorter::new(segment);
+        let mut pairs = KeySorter::new(segment, &self.dir);
         Self::pair_rows(
             shingles.sorted().context("sorting shingles")?,
             docs,
@@ -492,7 +501,7 @@ impl SharedCopy {
 
         // Pairs that share enough are passages, keyed for the table's order:
         // doc_a's and doc_b's places by name, then doc_a's row and doc_b's.
-        let mut passages = KeySorter::new(segment);
+        let mut passages = KeySorter::new(segment, &self.dir);
         let mut passage = |first: u32, second: u32, shared: usize| -> Result<()> {
             if shared < min_shared {
                 return Ok(());
@@ -764,7 +773,7 @@ mod tests {
             ])
         };
         let add = |sentences: &str, text: &str| {
-            let mut shared = SharedCopy::new(Segments::default());
+            let mut shared = SharedCopy::new(Segments::default(), std::env::temp_dir());
             shared.add(&table, &row(sentences, text), &mut Names::default())
         };
         assert!(add(
@@ -847,13 +856,15 @@ mod tests {
 
     #[test]
     fn sorting_on_disk_in_tiny_segments_gives_the_tables_of_one_segment() {
-        let whole = super::super::reduce(four_outlets(), 3).unwrap();
+        let whole = super::super::reduce(four_outlets(), 3, std::env::temp_dir()).unwrap();
         // Segments of two items put every sort on disk, the shingles' in more
         // segments than extsort merges by peeking (so by its heap).
         let tiny = Segments { keys: 2, groups: 3 };
-        let on_disk =
-            newslens_core::analyzer::fold_report(super::super::plan_with(3, tiny), four_outlets())
-                .unwrap();
+        let on_disk = newslens_core::analyzer::fold_report(
+            super::super::plan_with(3, tiny, std::env::temp_dir()),
+            four_outlets(),
+        )
+        .unwrap();
         assert_eq!(on_disk.tables, whole.tables);
         // Each wire sentence is in three documents: three pairs each, in the
         // order of the documents' names, then the sentence's place in doc_a.
@@ -891,7 +902,7 @@ mod tests {
                 .iter()
                 .map(|(id, source, text)| (id.as_str(), source.as_str(), text.clone()))
                 .collect();
-            passages(&super::super::reduce(mapped(&docs), 3).unwrap()).len()
+            passages(&super::super::reduce(mapped(&docs), 3, std::env::temp_dir()).unwrap()).len()
         };
         assert_eq!(run(BOILERPLATE), BOILERPLATE * (BOILERPLATE - 1) / 2);
         assert_eq!(run(BOILERPLATE + 1), 0);
@@ -910,7 +921,7 @@ mod tests {
         let pairs: Vec<(u64, u32)> = (0..5_000)
             .map(|_| ((next() % 300) << 50, (next() % 2_000) as u32))
             .collect();
-        let mut sorter = KeySorter::new(37);
+        let mut sorter = KeySorter::new(37, &std::env::temp_dir());
         for &(hash, row) in &pairs {
             sorter.push(key(hash, u64::from(row))).unwrap();
         }
