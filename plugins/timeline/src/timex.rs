@@ -261,7 +261,44 @@ struct Anchor {
 }
 
 fn ymd(date: Date) -> String {
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    let mut out = String::with_capacity(10);
+    push_padded(&mut out, date.year().into(), 4);
+    out.push('-');
+    push_padded(&mut out, date.month().into(), 2);
+    out.push('-');
+    push_padded(&mut out, date.day().into(), 2);
+    out
+}
+
+/// `n` with zeros before it to `width` digits, as `format!("{n:0width$}")`
+/// writes it: every timex value is made of these, and the formatting
+/// machinery costs several times the digits.
+fn push_padded(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        use std::fmt::Write;
+        let _ = write!(out, "{n:0width$}");
+        return;
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.extend(std::iter::repeat_n('0', width.saturating_sub(len)));
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+}
+
+/// A year as TIMEX3 writes it: "2020", "0800".
+fn year_value(year: i16) -> String {
+    let mut out = String::with_capacity(4);
+    push_padded(&mut out, year.into(), 4);
+    out
 }
 
 /// A DATE of day precision: the day, or an unknown one ("XXXX-XX-XX") when
@@ -281,7 +318,11 @@ fn day_found(date: Option<Date>, from: usize, to: usize) -> Found {
 }
 
 fn ym(year: i16, month: i8) -> String {
-    format!("{year:04}-{month:02}")
+    let mut out = String::with_capacity(7);
+    push_padded(&mut out, year.into(), 4);
+    out.push('-');
+    push_padded(&mut out, month.into(), 2);
+    out
 }
 
 fn week_value(date: Date) -> String {
@@ -1283,7 +1324,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
                 i,
                 i + 1,
                 Type::Date,
-                format!("{year:04}"),
+                year_value(year),
                 Precision::Year,
                 Date::new(year, 1, 1).ok(),
             ));
@@ -1336,7 +1377,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
             from,
             i,
             Type::Date,
-            format!("{year:04}"),
+            year_value(year),
             Precision::Year,
             Date::new(year, 1, 1).ok(),
         ));
@@ -1621,7 +1662,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                         i,
                         k,
                         Type::Date,
-                        format!("{year:04}"),
+                        year_value(year),
                         Precision::Year,
                         Date::new(year, 1, 1).ok(),
                     ));
@@ -1798,7 +1839,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 i,
                 to,
                 Type::Date,
-                format!("{:04}", d.year() - back),
+                year_value(d.year() - back),
                 Precision::Year,
                 Date::new(d.year() - back, 1, 1).ok(),
             )
@@ -1860,7 +1901,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                         i,
                         k,
                         Type::Date,
-                        format!("{:04}", d.year()),
+                        year_value(d.year()),
                         Precision::Year,
                         Date::new(d.year(), 1, 1).ok(),
                     ));
@@ -1990,7 +2031,7 @@ fn relative(w: &Words, i: usize, anchor: &Anchor) -> Option<Found> {
                 from,
                 k,
                 Type::Date,
-                format!("{year:04}"),
+                year_value(year),
                 Precision::Year,
                 Date::new(year, 1, 1).ok(),
             ))
@@ -2085,7 +2126,7 @@ fn shifted(base: Option<Date>, letter: &str, n: i64, from: usize, to: usize) -> 
                 from,
                 to,
                 Type::Date,
-                format!("{year:04}"),
+                year_value(year),
                 Precision::Year,
                 Date::new(year, 1, 1).ok(),
             )
