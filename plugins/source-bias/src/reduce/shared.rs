@@ -798,6 +798,59 @@ mod tests {
         assert!(add("3 9 0 1 1 AAAAAAAAAAA", "é").is_err());
     }
 
+    #[test]
+    fn passages_need_min_shared_shingles_of_two_documents_and_sort_by_sentence() {
+        // Hand-made map rows: a's sentence 5 and b's share three shingles, c
+        // shares two with each; a comes again after c (a name given twice)
+        // with sentence 2, which shares three with b but is a's own copy of a.
+        let table = crate::reduce::map_tables()[6].clone();
+        let (h1, h2, h3) = ("AAAAAAAAAAA", "BAAAAAAAAAA", "CAAAAAAAAAA");
+        let row = |doc: &str, sentence: &str, text: &str| {
+            Row::new(vec![
+                doc.into(),
+                format!("Outlet {doc}").into(),
+                sentence.into(),
+                text.into(),
+            ])
+        };
+        let rows = [
+            row("a", &format!("5 9 100 106 6 {h1} {h2} {h3}"), "first."),
+            row("b", &format!("1 9 0 6 6 {h1} {h2} {h3}"), "copy b"),
+            row("c", &format!("1 9 0 6 6 {h1} {h2}"), "part c"),
+            row("a", &format!("2 9 10 16 6 {h1} {h2} {h3}"), "again."),
+        ];
+        for segments in [Segments::default(), Segments { keys: 1, groups: 1 }] {
+            let mut plan = super::super::plan_with(3, segments, std::env::temp_dir());
+            for r in &rows {
+                plan.fold.add(&table, r).unwrap();
+            }
+            let report = plan.fold.finish().unwrap();
+            let shared = report.table("shared_copy").unwrap();
+            let got: Vec<(String, String, String, Vec<(String, usize)>)> = shared
+                .rows
+                .iter()
+                .map(|r| {
+                    let text = |c: &str| shared.cell(r, c).unwrap().to_string();
+                    let spans = r
+                        .evidence
+                        .iter()
+                        .map(|e| (e.doc.to_string(), e.start))
+                        .collect();
+                    (text("doc_a"), text("doc_b"), text("text"), spans)
+                })
+                .collect();
+            let passage = |text: &str, a_start: usize| {
+                (
+                    "a".to_string(),
+                    "b".to_string(),
+                    text.to_string(),
+                    vec![("a".to_string(), a_start), ("b".to_string(), 0)],
+                )
+            };
+            assert_eq!(got, [passage("again.", 10), passage("first.", 100)]);
+        }
+    }
+
     fn mapped(docs: &[(&str, &str, String)]) -> Report {
         let analyzer = crate::build(&AnalyzerSettings::for_tests("source-bias")).unwrap();
         let mut merged: Option<Report> = None;
