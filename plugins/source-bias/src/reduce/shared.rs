@@ -798,6 +798,9 @@ mod tests {
         assert!(add("3 9 0 1 1 AAAAAAAAAAA", "é").is_err());
     }
 
+    /// A passage's doc_a, doc_b, text, and its spans' documents and starts.
+    type Printed = (String, String, String, Vec<(String, usize)>);
+
     #[test]
     fn passages_need_min_shared_shingles_of_two_documents_and_sort_by_sentence() {
         // Hand-made map rows: a's sentence 5 and b's share three shingles, c
@@ -826,7 +829,7 @@ mod tests {
             }
             let report = plan.fold.finish().unwrap();
             let shared = report.table("shared_copy").unwrap();
-            let got: Vec<(String, String, String, Vec<(String, usize)>)> = shared
+            let got: Vec<Printed> = shared
                 .rows
                 .iter()
                 .map(|r| {
