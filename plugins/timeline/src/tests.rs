@@ -1027,3 +1027,56 @@ fn timexes_after_the_commonest_first_words() {
         "199",
     );
 }
+
+/// The tagger runs its rules only at tokens a timex may begin at, and
+/// `worth_trying` judges many first words by the word after them: each of
+/// these begins at such a word and must still be found; values read off the
+/// text, published on Wednesday 19 February 2020.
+#[test]
+fn expressions_past_the_prefilters() {
+    let dct = "2020-02-19";
+    for (text, surface, value) in [
+        // A compound: kept for its "-quarter", "mid-" or unit.
+        (
+            "Profits fell in the third-quarter report.",
+            "the third-quarter",
+            "2019-Q3",
+        ),
+        ("The talks resumed in mid-March.", "mid-March", "2020-03"),
+        ("The ten-month-long siege ended.", "ten-month-long", "P10M"),
+        ("Restrictions stay until year-end.", "year-end", "2020"),
+        // Number words and digits before a unit or a month.
+        (
+            "The curfew will last two more weeks.",
+            "two more weeks",
+            "P2W",
+        ),
+        ("The emergency lasts 30 days.", "30 days", "P30D"),
+        (
+            "Talks began on 18 February in Geneva.",
+            "18 February",
+            "2020-02-18",
+        ),
+        // First words judged by the next: a part of day, a month, a weekday, a decade.
+        (
+            "Shelling resumed last night.",
+            "last night",
+            "2020-02-18TNI",
+        ),
+        ("The festival is held every July.", "every July", "XXXX-07"),
+        (
+            "Rockets hit the port early Tuesday.",
+            "early Tuesday",
+            "2020-02-18",
+        ),
+        ("Music from the '80s is back.", "'80s", "198"),
+        // A month with its capital, after the verb without one.
+        ("Officials may meet in May.", "May", "2019-05"),
+    ] {
+        check(text, dct, surface, value);
+    }
+    // What the prefilters turn away begins none.
+    check_none("COVID-19 cases rose.", dct, "COVID-19");
+    check_none("Officials may meet in May.", dct, "may");
+    check_none("Officials said this one was different.", dct, "this");
+}
