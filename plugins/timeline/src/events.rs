@@ -229,6 +229,10 @@ const DATE_PREP: u16 = 1 << 12;
 const ZONE: u16 = 1 << 13;
 /// Words too common in news to tie two reports together.
 const STOP_WORD: u16 = 1 << 14;
+/// Subordinators that can also be prepositions ("after rapid advances"): a
+/// clause boundary only when no date follows them. A class bit, so that the
+/// clause rules test a bit rather than compare the word with each.
+const SUB_OR_PREP: u16 = 1 << 15;
 
 const LEXICON: &[(u16, &str)] = &[
     (
@@ -301,6 +305,7 @@ const LEXICON: &[(u16, &str)] = &[
         "late early earlier later around about approximately roughly sometime",
     ),
     (DATE_PREP, "to"),
+    (SUB_OR_PREP, "after before since until"),
     (ZONE, "gmt utc edt est pdt pst cet cest bst edt"),
     (PRON, "he she it they we i you"),
     (
@@ -349,10 +354,6 @@ fn class(word: &str) -> u16 {
     }
     classes.words.get(word).copied().unwrap_or(0)
 }
-
-/// Subordinators that can also be prepositions ("after rapid advances"): a
-/// clause boundary only when no date follows them.
-const SUB_OR_PREP: &[&str] = &["after", "before", "since", "until"];
 
 /// The parts of one sentence that a summary is cut from.
 struct Clauses<'a> {
@@ -612,7 +613,7 @@ impl<'a> Clauses<'a> {
             let next_is_date =
                 p + 1 < kept.len() && (removed[kept[p + 1]] || other_timex[kept[p + 1]]);
             let opens = c & (SUB | REL) != 0
-                || (SUB_OR_PREP.contains(&w) && !next_is_date)
+                || (c & SUB_OR_PREP != 0 && !next_is_date)
                 || matches!(w, "but" | "yet")
                 || (matches!(w, "and" | "or") && {
                     // "and" opens a clause when a subject pronoun or a verb follows.
@@ -807,7 +808,7 @@ impl<'a> Clauses<'a> {
             return (0..g)
                 .filter(|&p| !self.gone(p) && !self.other_timex[self.kept[p]])
                 .collect();
-        } else if self.cls(first) & (SUB | CONJ) != 0 || SUB_OR_PREP.contains(&self.word(first)) {
+        } else if self.cls(first) & (SUB | CONJ | SUB_OR_PREP) != 0 {
             region.remove(0);
             while region.first().is_some_and(|&p| self.cls(p) & ADV != 0) {
                 region.remove(0);
@@ -888,7 +889,7 @@ impl<'a> Clauses<'a> {
             let Some(v) = (a..b).find(|&p| self.verb[p]) else {
                 continue;
             };
-            if self.cls(a) & (SUB | REL | CONJ) != 0 || SUB_OR_PREP.contains(&self.word(a)) {
+            if self.cls(a) & (SUB | REL | CONJ | SUB_OR_PREP) != 0 {
                 continue;
             }
             let g = self.group_start(v, a);
@@ -1163,7 +1164,7 @@ fn summary(
     // A clause with no subject that hangs on the clause before it
     // ("..., before being taken over", "but added") is read with that clause.
     if subject.is_empty() && s > 0 {
-        let opener = c.cls(first) & (SUB | CONJ) != 0 || SUB_OR_PREP.contains(&c.word(first));
+        let opener = c.cls(first) & (SUB | CONJ | SUB_OR_PREP) != 0;
         let participle = first == g && c.opens_participle_clause(first);
         let prev = (0..s).rev().find(|&k| verbs_in(k).next().is_some());
         let conjunction = c.cls(first) & CONJ != 0;
