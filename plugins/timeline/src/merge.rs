@@ -61,7 +61,7 @@ use spill::{Dec, Enc, Scratch, Sorter};
 pub use spill::peak_disk_bytes;
 
 /// Bytes of records each sort holds in memory before it writes a run to disk.
-const SORT_BUDGET: usize = 16 << 20;
+const SORT_BUDGET: usize = 8 << 20;
 
 /// Strings seen many times (outlets, dates, words), stored once: the map
 /// and the list share each name's one allocation.
