@@ -550,7 +550,8 @@ impl SharedCopy {
             shares: &mut shares,
             out,
             a: None,
-            b: None,
+            b: (0..B_SLOTS).map(|_| None).collect(),
+            last_b: None,
         };
         let mut sorted = passages.sorted().context("sorting shared passages")?;
         let mut group: Vec<(u32, u32)> = Vec::new();
@@ -577,10 +578,18 @@ struct PassageWriter<'a> {
     docs_interned: &'a mut Names,
     shares: &'a mut FastMap<[u32; 2], Count>,
     out: &'a mut dyn TableSink,
-    /// Doc_a's rows and texts, and doc_b's rows.
+    /// Doc_a's rows and texts.
     a: Option<DocRows>,
-    b: Option<DocRows>,
+    /// Doc_b's rows, in a slot by document number: a document copied into
+    /// several is doc_b of each of the others in turn, so its rows are read
+    /// once for many doc_a.
+    b: Vec<Option<DocRows>>,
+    /// The doc_b of the last passage.
+    last_b: Option<usize>,
 }
+
+/// Slots of [`PassageWriter::b`].
+const B_SLOTS: usize = 256;
 
 impl PassageWriter<'_> {
     /// `group`'s passages (doc_a's row, doc_b's row), all of one doc_a and
@@ -604,9 +613,11 @@ impl PassageWriter<'_> {
         for (_, (a, b)) in keyed {
             self.load_a(a)?;
             let b_doc = self.doc_of(b);
-            DocRows::load(&mut self.b, b_doc, false, docs, self.spill, self.rows)?;
+            let slot = &mut self.b[b_doc % B_SLOTS];
+            DocRows::load(slot, b_doc, false, docs, self.spill, self.rows)?;
+            self.last_b = Some(b_doc);
             let fa = DocRows::row(&self.a, docs, a)?;
-            let fb = DocRows::row(&self.b, docs, b)?;
+            let fb = DocRows::row(&self.b[b_doc % B_SLOTS], docs, b)?;
             let (doc_a, doc_b) = (&docs.docs[self.doc_of(a)].name, &docs.docs[b_doc].name);
             let evidence = vec![fa.evidence(doc_a), fb.evidence(doc_b)];
             for (source, other) in [(fa.source, fb.source), (fb.source, fa.source)] {
@@ -637,17 +648,17 @@ impl PassageWriter<'_> {
         DocRows::load(&mut self.a, doc, true, self.docs, self.spill, self.rows)
     }
 
-    /// The document of `row`: one of the two read last, nearly always.
+    /// The document of `row`: doc_a's or the last doc_b, nearly always.
     fn doc_of(&self, row: u32) -> usize {
         let docs = self.docs;
-        let holds = |slot: &Option<DocRows>| {
-            slot.as_ref().map(|d| d.doc).filter(|&doc| {
+        let holds = |doc: Option<usize>| {
+            doc.filter(|&doc| {
                 docs.first_rows[doc] <= row
                     && docs.first_rows.get(doc + 1).is_none_or(|&next| row < next)
             })
         };
-        holds(&self.a)
-            .or_else(|| holds(&self.b))
+        holds(self.a.as_ref().map(|d| d.doc))
+            .or_else(|| holds(self.last_b))
             .unwrap_or_else(|| docs.of(row))
     }
 }
