@@ -4,7 +4,7 @@
 //! outlets — each split into the outlet's own voice and its sources'.
 //!
 //! Per document (`map`): label, quote, attribution, loaded-word and tone rows,
-//! and hashed word shingles per sentence (`quotes` passes through the reduce
+//! and one row of hashed word shingles for its sentences (`quotes` passes through the reduce
 //! unchanged, so it has its reduced name in the map too). Across documents (`reduce`, from
 //! those tables alone): per-outlet aggregates, shared copy and the profile.
 //!
