@@ -127,6 +127,8 @@ pub(super) struct KeySorter {
     /// Where the segments go.
     dir: PathBuf,
     buffer: Vec<u128>,
+    /// The radix sort's second buffer.
+    scratch: Vec<u128>,
     disk: Option<TempFile>,
     /// Each segment on disk: where it starts and how many keys it holds.
     segments: Vec<(u64, u64)>,
@@ -140,6 +142,7 @@ impl KeySorter {
             segment: segment.max(1),
             dir: dir.to_path_buf(),
             buffer: Vec::new(),
+            scratch: Vec::new(),
             disk: None,
             segments: Vec::new(),
             written: 0,
@@ -156,7 +159,7 @@ impl KeySorter {
     }
 
     fn write_segment(&mut self) -> Result<()> {
-        radix_sort(&mut self.buffer);
+        radix_sort(&mut self.buffer, &mut self.scratch);
         if self.disk.is_none() {
             self.disk = Some(TempFile::create(&self.dir, "sort")?);
         }
@@ -185,7 +188,7 @@ impl KeySorter {
     /// The keys in ascending order.
     pub(super) fn sorted(mut self) -> Result<Sorted> {
         if self.disk.is_none() {
-            radix_sort(&mut self.buffer);
+            radix_sort(&mut self.buffer, &mut self.scratch);
             return Ok(Sorted::Memory(std::mem::take(&mut self.buffer).into_iter()));
         }
         if !self.buffer.is_empty() {
@@ -234,7 +237,11 @@ impl KeySorter {
 /// the bytes all keys share: row numbers and ranks leave most of a key's
 /// sixteen bytes zero, and a comparison sort of millions of keys costs
 /// several times more.
-fn radix_sort(keys: &mut Vec<u128>) {
+///
+/// `scratch` is the second buffer the passes move keys between, kept from
+/// one segment to the next: a new one every segment is tens of megabytes of
+/// fresh pages for the kernel to clear.
+fn radix_sort(keys: &mut Vec<u128>, scratch: &mut Vec<u128>) {
     if keys.len() < 256 {
         keys.sort_unstable();
         return;
@@ -245,26 +252,35 @@ fn radix_sort(keys: &mut Vec<u128>) {
             count[usize::from(b)] += 1;
         }
     }
-    let mut from = std::mem::take(keys);
-    let mut to = vec![0u128; from.len()];
-    for (byte, count) in counts.iter().enumerate() {
-        if count.contains(&from.len()) {
-            continue;
+    let n = keys.len();
+    scratch.clear();
+    scratch.resize(n, 0);
+    let mut passes = 0;
+    {
+        let (mut from, mut to) = (&mut *keys, &mut *scratch);
+        for (byte, count) in counts.iter().enumerate() {
+            if count.contains(&n) {
+                continue;
+            }
+            let mut next = [0usize; 256];
+            let mut sum = 0;
+            for (slot, &c) in next.iter_mut().zip(count.iter()) {
+                *slot = sum;
+                sum += c;
+            }
+            for &k in from.iter() {
+                let digit = usize::from(k.to_le_bytes()[byte]);
+                to[next[digit]] = k;
+                next[digit] += 1;
+            }
+            std::mem::swap(&mut from, &mut to);
+            passes += 1;
         }
-        let mut next = [0usize; 256];
-        let mut sum = 0;
-        for (slot, &c) in next.iter_mut().zip(count.iter()) {
-            *slot = sum;
-            sum += c;
-        }
-        for &k in &from {
-            let digit = usize::from(k.to_le_bytes()[byte]);
-            to[next[digit]] = k;
-            next[digit] += 1;
-        }
-        std::mem::swap(&mut from, &mut to);
     }
-    *keys = from;
+    // An odd number of passes leaves the keys in the other buffer.
+    if passes % 2 == 1 {
+        std::mem::swap(keys, scratch);
+    }
 }
 
 /// A segment on disk being read, a block at a time.
@@ -406,7 +422,9 @@ mod tests {
             state ^= state << 17;
             state
         };
-        for count in [0usize, 1, 255, 256, 257, 5000] {
+        // One second buffer for every sort, as a sorter keeps it.
+        let mut scratch = Vec::new();
+        for count in [0usize, 1, 255, 256, 257, 5000, 300] {
             // Small keys (most bytes shared), full-width ones, and a mix.
             for shape in 0..3 {
                 let mut keys: Vec<u128> = (0..count)
@@ -418,7 +436,7 @@ mod tests {
                     .collect();
                 let mut expected = keys.clone();
                 expected.sort_unstable();
-                radix_sort(&mut keys);
+                radix_sort(&mut keys, &mut scratch);
                 assert_eq!(keys, expected, "{count} keys of shape {shape}");
             }
         }

@@ -30,8 +30,8 @@
 //! and 66 MB of shingle, pair and passage segments, 398 MB at the peak (2.7
 //! GB with the sorts this replaced). Each sort keeps one temporary file, so
 //! at most four are open. What grows in memory is the table of documents,
-//! 48 bytes a document; a sort holds at most [`Segments::keys`] keys (twice
-//! that while it sorts them) and the group counts [`Segments::groups`] rows.
+//! 48 bytes a document; a sort holds at most [`Segments::keys`] keys (and a
+//! second buffer as large to sort them in) and the group counts [`Segments::groups`] rows.
 
 use std::path::{Path, PathBuf};
 
@@ -48,7 +48,7 @@ use crate::FastMap;
 const BOILERPLATE: usize = 50;
 
 /// Keys in one in-memory segment of each sort (16 bytes each, and as many
-/// again while a segment is sorted), and rows in the equal shingle groups
+/// again in the buffer the sort moves them through), and rows in the equal shingle groups
 /// counted before their pairs are made (4 bytes each, and a map entry a
 /// group): these bound the fold's memory.
 #[derive(Clone, Copy)]
