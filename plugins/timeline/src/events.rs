@@ -45,7 +45,9 @@ struct SentenceWords<'a> {
     actors: String,
     /// The key words that tie reports together, with the token each comes
     /// from, sorted by word once for all the sentence's events.
-    terms: Vec<(Span, Cow<'a, str>)>,
+    /// Each with its first bytes as a number ([`prefix`]), which orders
+    /// most pairs without comparing the words.
+    terms: Vec<(u64, Span, Cow<'a, str>)>,
     /// The bytes of all the terms with a space after each: room for any
     /// event's list.
     terms_bytes: usize,
@@ -96,8 +98,11 @@ impl<'a> SentenceWords<'a> {
                     };
                     if hyphenated {
                         let term = word.replace(hyphens, "");
-                        (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
-                            .then_some((tok.span, Cow::Owned(term)))
+                        (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0).then_some((
+                            prefix(&term),
+                            tok.span,
+                            Cow::Owned(term),
+                        ))
                     } else {
                         // The word's class is the one looked up above.
                         let long = if ascii {
@@ -105,12 +110,14 @@ impl<'a> SentenceWords<'a> {
                         } else {
                             word.chars().count() >= 4
                         };
-                        long.then_some((tok.span, Cow::Borrowed(word)))
+                        long.then_some((prefix(word), tok.span, Cow::Borrowed(word)))
                     }
                 }),
         );
-        terms.sort_unstable_by(|a: &(Span, Cow<str>), b| a.1.cmp(&b.1));
-        let terms_bytes = terms.iter().map(|(_, term)| term.len() + 1).sum();
+        terms.sort_unstable_by(|a: &(u64, Span, Cow<str>), b| {
+            a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2))
+        });
+        let terms_bytes = terms.iter().map(|(_, _, term)| term.len() + 1).sum();
         SentenceWords {
             index,
             raw,
@@ -121,6 +128,16 @@ impl<'a> SentenceWords<'a> {
             terms_bytes,
         }
     }
+}
+
+/// A word's first eight bytes as a big-endian number, zeros after a
+/// shorter word: two words' prefixes compare as the words do, unless equal
+/// (then the words decide), so a sort reads one number for most pairs.
+fn prefix(word: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let head = &word.as_bytes()[..word.len().min(8)];
+    bytes[..head.len()].copy_from_slice(head);
+    u64::from_be_bytes(bytes)
 }
 
 /// One event per dated clause: DATE and TIME expressions with a calendar value.
@@ -174,7 +191,7 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
         // The sentence's words in order, once each, but for the date's own.
         let mut terms = String::with_capacity(words.terms_bytes);
         let mut last: Option<&str> = None;
-        for (span, term) in &words.terms {
+        for (_, span, term) in &words.terms {
             if t.span.contains(*span) || last == Some(&**term) {
                 continue;
             }
