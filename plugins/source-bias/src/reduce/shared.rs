@@ -48,9 +48,9 @@ use crate::FastMap;
 const BOILERPLATE: usize = 50;
 
 /// Keys in one in-memory segment of each sort (16 bytes each, and as many
-/// again in the buffer the sort moves them through), and rows in the equal shingle groups
-/// counted before their pairs are made (4 bytes each, and a map entry a
-/// group): these bound the fold's memory.
+/// again in the buffer the sort moves them through), and rows in the equal
+/// shingle groups counted before their pairs are made (4 bytes each, and a
+/// map entry a group): these bound the fold's memory.
 #[derive(Clone, Copy)]
 pub(super) struct Segments {
     pub keys: usize,
@@ -66,8 +66,9 @@ impl Default for Segments {
     }
 }
 
-/// One document's shingle rows: rows `first_row..` up to the next
-/// document's, at `facts_at` and `texts_at` in the spill.
+/// One document's shingle rows, which start at its entry of
+/// [`Docs::first_rows`] and end where the next document's start, and
+/// start at `facts_at` and `texts_at` in the spill's two files.
 struct Doc {
     name: Text,
     facts_at: u64,
