@@ -386,34 +386,39 @@ fn encode_ev(enc: &mut Enc, e: &Ev) {
 }
 
 fn decode_ev(dec: &mut Dec<'_>) -> io::Result<Ev> {
-    let mut e = Ev {
-        ord: dec.num()?,
-        sid: dec.num()?,
-        source: dec.num_u32()?,
-        date: dec.num_u32()?,
-        precision: dec.num_u32()?,
-        sentence: dec.i64_key()?,
-        doc: dec.text()?.to_string(),
-        written: dec.text()?.to_string(),
-        summary: dec.text()?.to_string(),
-        ..Ev::default()
-    };
+    let mut e = Ev::default();
+    decode_ev_into(dec, &mut e)?;
+    Ok(e)
+}
+
+/// Decodes into an event read before, reusing its strings and vectors: the
+/// passes decode every event several times.
+fn decode_ev_into(dec: &mut Dec<'_>, e: &mut Ev) -> io::Result<()> {
+    e.ord = dec.num()?;
+    e.sid = dec.num()?;
+    e.source = dec.num_u32()?;
+    e.date = dec.num_u32()?;
+    e.precision = dec.num_u32()?;
+    e.sentence = dec.i64_key()?;
+    for text in [&mut e.doc, &mut e.written, &mut e.summary] {
+        text.clear();
+        text.push_str(dec.text()?);
+    }
     dec.ids(&mut e.terms)?;
     dec.ids(&mut e.clause)?;
     dec.ids(&mut e.named)?;
     dec.ids(&mut e.actors)?;
+    let spare = e.evidence.take();
     e.evidence = match dec.num()? {
         0 => None,
         flag => {
-            let doc = if flag == 1 {
-                e.doc.clone()
-            } else {
-                dec.text()?.to_string()
-            };
-            Some((doc, dec.num()? as usize, dec.num()? as usize))
+            let mut doc = spare.map(|(doc, _, _)| doc).unwrap_or_default();
+            doc.clear();
+            doc.push_str(if flag == 1 { &e.doc } else { dec.text()? });
+            Some((doc, index(dec.num()?)?, index(dec.num()?)?))
         }
     };
-    Ok(e)
+    Ok(())
 }
 
 /// A number read back from a key, as an index.
@@ -736,44 +741,36 @@ fn number_events(
     };
     let mut months = Vec::new();
     let (mut ord, mut sid) = (0u64, 0u64);
-    let mut last: Option<(u32, String, i64)> = None;
+    // The last sentence's outlet and offset, and its document.
+    let (mut last, mut last_doc): (Option<(u32, i64)>, String) = (None, String::new());
+    let mut e = Ev::default();
     while let Some(record) = sorted.next()? {
         let mut dec = Dec::new(record);
         dec.skip_text_key()?;
-        let doc = dec.key_string()?;
-        let sentence = dec.i64_key()?;
+        dec.key_text_into(&mut e.doc)?;
+        e.sentence = dec.i64_key()?;
         dec.skip_text_key()?;
-        let written = dec.key_string()?;
-        let summary = dec.key_string()?;
+        dec.key_text_into(&mut e.written)?;
+        dec.key_text_into(&mut e.summary)?;
         dec.skip_text_key()?;
-        let evidence = match dec.byte()? {
-            0 => None,
-            _ => {
-                let (start, end) = (index(dec.u64_key()?)?, index(dec.u64_key()?)?);
-                Some((dec.key_string()?, start, end))
-            }
-        };
-        let mut e = Ev {
-            source: dec.num_u32()?,
-            date: dec.num_u32()?,
-            precision: dec.num_u32()?,
-            sentence,
-            doc,
-            written,
-            summary,
-            evidence,
-            ..Ev::default()
-        };
+        let spare = e.evidence.take();
+        if dec.byte()? != 0 {
+            let (start, end) = (index(dec.u64_key()?)?, index(dec.u64_key()?)?);
+            let mut doc = spare.map(|(doc, _, _)| doc).unwrap_or_default();
+            dec.key_text_into(&mut doc)?;
+            e.evidence = Some((doc, start, end));
+        }
+        e.source = dec.num_u32()?;
+        e.date = dec.num_u32()?;
+        e.precision = dec.num_u32()?;
         dec.ids(&mut e.terms)?;
         dec.ids(&mut e.clause)?;
         dec.ids(&mut e.named)?;
         dec.ids(&mut e.actors)?;
-        let same_sentence = last.as_ref().is_some_and(|(source, doc, sentence)| {
-            (*source, doc.as_str(), *sentence) == (e.source, e.doc.as_str(), e.sentence)
-        });
-        if !same_sentence {
+        if last != Some((e.source, e.sentence)) || last_doc != e.doc {
             sid = ord;
-            last = Some((e.source, e.doc.clone(), e.sentence));
+            last = Some((e.source, e.sentence));
+            last_doc.clone_from(&e.doc);
         }
         e.ord = ord;
         e.sid = sid;
@@ -859,7 +856,10 @@ fn cluster_days(
     let mut seq: u64 = 0;
     let mut days = days.finish()?;
     let mut users = Tally::new();
-    let mut day: Vec<Ev> = Vec::new();
+    // The day's events in `day[..len]`; the slots past it keep the
+    // buffers of earlier days' events for the next ones to reuse.
+    let (mut day, mut len): (Vec<Ev>, usize) = (Vec::new(), 0);
+    let mut incoming = Ev::default();
     let (mut words, mut looked): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
     loop {
         let next = match days.next()? {
@@ -872,18 +872,17 @@ fn cluster_days(
                 }
                 dec.skip_text_key()?;
                 dec.u64_key()?;
-                Some(decode_ev(&mut dec)?)
+                decode_ev_into(&mut dec, &mut incoming)?;
+                Some(incoming.date)
             }
             None => None,
         };
-        if day
-            .first()
-            .is_some_and(|first| next.as_ref().is_none_or(|e| e.date != first.date))
-        {
+        if len > 0 && next.is_none_or(|date| date != day[0].date) {
+            let day = &day[..len];
             let date = day[0].date;
             let parsed: Option<Date> = strings.name(date).parse().ok();
             let month = month_of(strings.name(date));
-            for members in group_day(&day, &mut users) {
+            for members in group_day(day, &mut users) {
                 let first = &day[members[0]];
                 words.clear();
                 for &m in &members {
@@ -931,12 +930,17 @@ fn cluster_days(
                 }
                 out.clusters.push(&enc.bytes)?;
             }
-            day.clear();
+            len = 0;
         }
-        match next {
-            Some(e) => day.push(e),
-            None => break,
+        if next.is_none() {
+            break;
         }
+        if len < day.len() {
+            std::mem::swap(&mut day[len], &mut incoming);
+        } else {
+            day.push(std::mem::take(&mut incoming));
+        }
+        len += 1;
     }
     Ok(out)
 }
@@ -1241,10 +1245,11 @@ fn join_coarse(
     // Per value, the gathered clusters under each word of their clauses.
     let mut own: HashMap<(u32, u32), HashMap<u32, Vec<u64>>> = HashMap::default();
     let mut formed: u64 = 0;
+    let mut e = Ev::default();
     while let Some(record) = coarse.next()? {
         let mut dec = Dec::new(record);
         dec.u64_key()?;
-        let e = decode_ev(&mut dec)?;
+        decode_ev_into(&mut dec, &mut e)?;
         while opened.first().is_some_and(|&(sid, _)| sid < e.sid) {
             opened.pop_first();
         }

@@ -533,6 +533,23 @@ impl<'a> Dec<'a> {
         }
     }
 
+    /// A key's text into `out`, replacing what it held.
+    pub fn key_text_into(&mut self, out: &mut String) -> io::Result<()> {
+        out.clear();
+        // Most texts hold no zero byte: one piece, read in place.
+        if let Some(at) = self.bytes.iter().position(|&b| b == 0) {
+            if self.bytes.get(at + 1) == Some(&0) {
+                let text = std::str::from_utf8(&self.bytes[..at])
+                    .map_err(|_| bad("a key that is not UTF-8"))?;
+                out.push_str(text);
+                self.bytes = &self.bytes[at + 2..];
+                return Ok(());
+            }
+        }
+        out.push_str(&self.key_string()?);
+        Ok(())
+    }
+
     pub fn key_string(&mut self) -> io::Result<String> {
         String::from_utf8(self.text_key()?).map_err(|_| bad("a key that is not UTF-8"))
     }
