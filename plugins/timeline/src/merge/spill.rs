@@ -433,6 +433,12 @@ impl Enc {
     /// A text in a key: byte order kept, a zero byte written as 0 255, the
     /// end as 0 0, so a text sorts before every longer text it begins.
     pub fn text_key(&mut self, text: &[u8]) {
+        // Most texts hold no zero byte: copied whole.
+        if !text.contains(&0) {
+            self.bytes.extend_from_slice(text);
+            self.bytes.extend_from_slice(&[0, 0]);
+            return;
+        }
         for &b in text {
             self.bytes.push(b);
             if b == 0 {
