@@ -283,8 +283,7 @@ pub fn figures(doc: &AnnotatedDoc) -> Vec<Figure> {
     if doc.numbers.is_empty() {
         return out;
     }
-    let lowered = newslens_core::text::Lowered::new(doc);
-    let words = newslens_core::text::DocWords::new(doc, &lowered);
+    let words = doc.words();
     for &sentence in &doc.sentences {
         let numbers = doc.numbers_in(sentence);
         if numbers.is_empty() {

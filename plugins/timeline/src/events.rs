@@ -10,7 +10,7 @@ use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
 use crate::words::ends_slot;
-use newslens_core::text::{DocWords, Lowered};
+use newslens_core::text::DocWords;
 
 pub fn events_table() -> Table {
     use ColumnType::*;
@@ -142,8 +142,7 @@ fn prefix(word: &str) -> u64 {
 
 /// One event per dated clause: DATE and TIME expressions with a calendar value.
 pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
-    let lowered = Lowered::new(doc);
-    events_of(&DocWords::new(doc, &lowered), timexes)
+    events_of(&doc.words(), timexes)
 }
 
 /// [`events`] of the document `doc_words` holds.

@@ -84,8 +84,7 @@ impl newslens_core::Analyzer for Timeline {
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
         // Both the tagger and the event rules read every token lower-cased.
-        let lowered = newslens_core::text::Lowered::new(doc);
-        let words = newslens_core::text::DocWords::new(doc, &lowered);
+        let words = doc.words();
         let found = timex::tag(&words);
         let events = events::events_of(&words, &found);
         let mut timexes = timexes_table();

@@ -188,7 +188,7 @@ fn season_of(word: &str) -> Option<&'static str> {
 }
 
 use crate::words::ends_slot;
-use newslens_core::text::{DocWords, Lowered, Words};
+use newslens_core::text::{DocWords, Words};
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
 type Found = (usize, usize, Type, String, Precision, Option<Date>);
@@ -340,8 +340,7 @@ fn add_months(date: Date, months: i64) -> Option<Date> {
 
 /// Tags one document.
 pub fn timexes(doc: &AnnotatedDoc) -> Vec<Timex> {
-    let lowered = Lowered::new(doc);
-    tag(&DocWords::new(doc, &lowered))
+    tag(&doc.words())
 }
 
 /// Tags the document `words` holds.

@@ -9,7 +9,7 @@ pub mod sentences;
 pub mod tokens;
 pub mod words;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use fold::fold;
 pub use mentions::{Mention, MentionForm, MentionMatcher};
@@ -61,6 +61,7 @@ impl Annotator {
             mentions,
             gazetteer: Arc::clone(&self.gazetteer),
             char_index,
+            lowered: OnceLock::new(),
         }
     }
 }
@@ -79,6 +80,9 @@ pub struct AnnotatedDoc {
     pub mentions: Vec<Mention>,
     pub gazetteer: Arc<Gazetteer>,
     char_index: CharIndex,
+    /// The tokens lower-cased, made on first use and shared by every
+    /// analyzer that reads words (the timeline, casualty figures).
+    lowered: OnceLock<Lowered>,
 }
 
 impl AnnotatedDoc {
@@ -100,6 +104,17 @@ impl AnnotatedDoc {
 
     pub fn slice(&self, span: Span) -> &str {
         span.slice(&self.doc.text)
+    }
+
+    /// Every token lower-cased, worked out once per document.
+    pub fn lowered(&self) -> &Lowered {
+        self.lowered.get_or_init(|| Lowered::new(self))
+    }
+
+    /// The document's words as written and lower-cased, for rules that look
+    /// a few words around a match.
+    pub fn words(&self) -> DocWords<'_> {
+        DocWords::new(self, self.lowered())
     }
 
     /// The index of the sentence that holds byte `offset`.

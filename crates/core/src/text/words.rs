@@ -11,6 +11,7 @@ use super::AnnotatedDoc;
 use crate::Span;
 
 /// Every token of a document lower-cased.
+#[derive(Clone, Debug)]
 pub struct Lowered {
     /// The document's text with its ASCII letters lower-cased, so that an
     /// ASCII token's lower-case form lies at its own span; after it, the
