@@ -78,39 +78,41 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
-    // Bytes before `copied` are in `out` already.
-    let mut copied = 0;
-    let mut i = 0;
-    // Most text has nothing to escape: test it eight bytes at a time.
-    while let Some(chunk) = bytes.get(i..i + 8) {
-        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-        if may_need_escape(word) {
-            escape_range(out, bytes, &mut copied, i, i + 8);
+    if needs_escape(bytes) {
+        let mut copied = 0;
+        for (at, &b) in bytes.iter().enumerate() {
+            if let Some((escape, len)) = escape(b) {
+                out.extend_from_slice(&bytes[copied..at]);
+                copied = at + 1;
+                out.extend_from_slice(&escape[..len]);
+            }
         }
-        i += 8;
+        out.extend_from_slice(&bytes[copied..]);
+    } else {
+        out.extend_from_slice(bytes);
     }
-    if i < bytes.len() {
-        // The last few bytes, padded with spaces (which need no escape).
-        let mut tail = [b' '; 8];
-        tail[..bytes.len() - i].copy_from_slice(&bytes[i..]);
-        if may_need_escape(u64::from_le_bytes(tail)) {
-            escape_range(out, bytes, &mut copied, i, bytes.len());
-        }
-    }
-    out.extend_from_slice(&bytes[copied..]);
     out.push(b'"');
 }
 
-/// Escapes what needs it in `bytes[from..to]`, copying the plain bytes
-/// before each escape.
-fn escape_range(out: &mut Vec<u8>, bytes: &[u8], copied: &mut usize, from: usize, to: usize) {
-    for (at, &b) in bytes.iter().enumerate().take(to).skip(from) {
-        if let Some((escape, len)) = escape(b) {
-            out.extend_from_slice(&bytes[*copied..at]);
-            *copied = at + 1;
-            out.extend_from_slice(&escape[..len]);
+/// Whether any byte of `bytes` must be escaped. Most text has none, so it is
+/// tested eight bytes at a time, and the last few bytes by table.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const PLAIN: [bool; 256] = {
+        let mut plain = [true; 256];
+        let mut b = 0;
+        while b < 0x20 {
+            plain[b] = false;
+            b += 1;
         }
-    }
+        plain[b'"' as usize] = false;
+        plain[b'\\' as usize] = false;
+        plain
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    let any = chunks
+        .by_ref()
+        .any(|chunk| may_need_escape(u64::from_le_bytes(chunk.try_into().unwrap_or_default())));
+    any || chunks.remainder().iter().any(|&b| !PLAIN[usize::from(b)])
 }
 
 /// Appends `date` as serde and jiff write it: `"YYYY-MM-DD"` (jiff's years
