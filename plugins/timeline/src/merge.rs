@@ -43,10 +43,11 @@
 //! the busiest day's reports and the disagreement window: nothing that grows
 //! with the number of days or articles, only with how many reports one day
 //! has. A batch `--run timeline` over ReCOVery repeated to 20,000, 40,000
-//! and 100,000 articles peaked at 133, 136 and 159 MB (the merge that held
-//! every event: 149, 191 and 322 MB); what still grows there is the busiest
-//! day, which the repeats multiply (18,600 reports at 100,000 articles).
-//! Temporary disk is a few times the events' text: 0.30 GB at 100,000.
+//! and 100,000 articles peaked at 142, 136 and 162 MB (medians of three;
+//! the merge that held every event: 147, 197 and 326 MB); what still grows
+//! there is the busiest day, which the repeats multiply (18,600 reports at
+//! 100,000 articles). Temporary disk is a few times the events' text:
+//! 0.29 GB at 100,000.
 
 mod spill;
 
