@@ -90,7 +90,7 @@ fn child(spec: &str) {
         newslens_batch::run_with(
             &[PathBuf::from(input)],
             Path::new(out),
-            2_000,
+            newslens_batch::DEFAULT_PART_SIZE,
             &names,
             newslens_batch::Format::Jsonl,
         )

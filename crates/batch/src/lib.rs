@@ -71,6 +71,11 @@ error when it is a terminal. Ctrl-C stops between parts or within a reduce and
 leaves complete files only. Exit status: 0 done, 1 failed, 2 usage.
 ";
 
+/// Articles read and analyzed together unless `--part-size` says otherwise:
+/// enough to keep both cores busy, few enough that a part's text layers stay
+/// small.
+pub const DEFAULT_PART_SIZE: usize = 500;
+
 /// Output formats of the tables. JSONL is always written, since the reduce
 /// and `load` read it; CSV (reduced tables) or Parquet (map and reduced
 /// tables) go beside it.
@@ -106,7 +111,7 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
         config: None,
         skip_bad: false,
         jobs: None,
-        part_size: 500,
+        part_size: DEFAULT_PART_SIZE,
         tmp_dir: None,
     };
     let mut i = 0;
