@@ -61,8 +61,8 @@ Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
                analyzer writes and folds one part while the next is mapped,
                so memory holds a few parts whatever the corpus size.
 --tmp-dir DIR  where analyzers put temporary files: the external sorts that
-               keep memory flat, which grow with the corpus (default: $TMPDIR,
-               else /tmp). They are removed when the run ends.
+               hold what grows with the corpus instead of memory (default:
+               $TMPDIR, else /tmp). They are removed when the run ends.
 --skip-bad     report a malformed record (file and line) and go on; without
                it the run stops there.
 
