@@ -22,6 +22,7 @@ pub mod document;
 pub mod load;
 pub mod report;
 pub mod run;
+pub mod scratch;
 pub mod span;
 pub mod testing;
 pub mod text;

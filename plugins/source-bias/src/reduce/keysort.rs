@@ -10,7 +10,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -36,19 +36,7 @@ pub(super) struct TempFile {
 impl TempFile {
     /// A new file in `dir`, its name ending in `.kind`.
     pub(super) fn create(dir: &Path, kind: &str) -> Result<TempFile> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = dir.join(format!(
-            "newslens-source-bias-{}-{}.{kind}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("creating {}", path.display()))?;
+        let (file, path) = newslens_core::scratch::create_file(dir, "source-bias", kind)?;
         Ok(TempFile {
             path,
             out: BufWriter::with_capacity(1 << 16, file),

@@ -15,7 +15,7 @@ use std::collections::BinaryHeap;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
 /// Runs merged at once; more are merged into fewer first.
@@ -41,17 +41,7 @@ struct TempFile {
 
 impl TempFile {
     fn create(dir: &Path) -> io::Result<TempFile> {
-        static FILES: AtomicUsize = AtomicUsize::new(0);
-        let path = dir.join(format!(
-            "newslens-timeline-{}-{}.run",
-            std::process::id(),
-            FILES.fetch_add(1, AtomicOrdering::Relaxed)
-        ));
-        let file = File::options()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
+        let (file, path) = newslens_core::scratch::create_file(dir, "timeline", "run")?;
         let path = if cfg!(unix) && std::fs::remove_file(&path).is_ok() {
             None
         } else {
