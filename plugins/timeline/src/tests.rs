@@ -737,8 +737,11 @@ fn summaries_of_recovery_articles() {
 #[test]
 fn summaries_start_and_end_on_whole_phrases() {
     let mut docs = testing::bundled_corpus();
+    // The five bundled articles have 59 dated events; FA-KES adds many more.
+    let mut enough = 50;
     if let Some(fakes) = testing::shared_corpus("fakes-syria.jsonl.gz") {
         docs.extend(fakes.into_iter().take(200).map(testing::annotate_doc));
+        enough = 60;
     }
     let opening = ["and", "but", "or", "which", "who", "whom", "’s", "'s"];
     let closing = [
@@ -770,7 +773,7 @@ fn summaries_start_and_end_on_whole_phrases() {
             checked += 1;
         }
     }
-    assert!(checked >= 60, "only {checked} summaries");
+    assert!(checked >= enough, "only {checked} summaries");
 }
 
 /// The merged timeline of the bundled corpus: (date, reports) of each row.
