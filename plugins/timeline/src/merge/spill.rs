@@ -496,36 +496,37 @@ impl<'a> Dec<'a> {
     pub fn text_key(&mut self) -> io::Result<Vec<u8>> {
         let mut out = Vec::new();
         loop {
-            // Whole pieces between zero bytes: most texts hold none but the end.
-            let at = self
-                .bytes
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or_else(|| bad("an unended key"))?;
-            out.extend_from_slice(&self.bytes[..at]);
-            let next = *self.bytes.get(at + 1).ok_or_else(|| bad("cut short"))?;
-            self.bytes = &self.bytes[at + 2..];
-            match next {
-                0 => return Ok(out),
-                0xff => out.push(0),
-                _ => return Err(bad("a key's zero byte")),
+            let (piece, ended) = self.text_piece()?;
+            out.extend_from_slice(piece);
+            if ended {
+                return Ok(out);
             }
+            out.push(0);
         }
     }
 
     /// Skips a key's text.
     pub fn skip_text_key(&mut self) -> io::Result<()> {
-        loop {
-            let at = self
-                .bytes
-                .iter()
-                .position(|&b| b == 0)
-                .ok_or_else(|| bad("an unended key"))?;
-            let next = *self.bytes.get(at + 1).ok_or_else(|| bad("cut short"))?;
-            self.bytes = &self.bytes[at + 2..];
-            if next == 0 {
-                return Ok(());
-            }
+        while !self.text_piece()?.1 {}
+        Ok(())
+    }
+
+    /// A key's text up to its next zero byte (most texts hold none but the
+    /// end), and whether the text ends there (`0 0`) or the zero byte was
+    /// one of the text's own (`0 0xff`).
+    fn text_piece(&mut self) -> io::Result<(&'a [u8], bool)> {
+        let at = self
+            .bytes
+            .iter()
+            .position(|&b| b == 0)
+            .ok_or_else(|| bad("an unended key"))?;
+        let piece = &self.bytes[..at];
+        let next = *self.bytes.get(at + 1).ok_or_else(|| bad("cut short"))?;
+        self.bytes = &self.bytes[at + 2..];
+        match next {
+            0 => Ok((piece, true)),
+            0xff => Ok((piece, false)),
+            _ => Err(bad("a key's zero byte")),
         }
     }
 
