@@ -280,10 +280,9 @@ fn load_config(args: &BatchArgs) -> Result<Config> {
     Ok(config)
 }
 
-/// Creates and removes a file in `dir`.
+/// Creates and removes a file in `dir`, the way the analyzers' sorts will.
 fn probe_writable(dir: &Path) -> std::io::Result<()> {
-    let probe = dir.join(format!(".newslens-probe-{}", std::process::id()));
-    File::create(&probe)?;
+    let (_, probe) = newslens_core::scratch::create_file(dir, "batch", "probe")?;
     std::fs::remove_file(&probe)
 }
 
