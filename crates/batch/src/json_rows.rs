@@ -95,24 +95,13 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Whether any byte of `bytes` must be escaped. Most text has none, so it is
-/// tested eight bytes at a time, and the last few bytes by table.
+/// tested eight bytes at a time, and the last few bytes one by one.
 fn needs_escape(bytes: &[u8]) -> bool {
-    const PLAIN: [bool; 256] = {
-        let mut plain = [true; 256];
-        let mut b = 0;
-        while b < 0x20 {
-            plain[b] = false;
-            b += 1;
-        }
-        plain[b'"' as usize] = false;
-        plain[b'\\' as usize] = false;
-        plain
-    };
     let mut chunks = bytes.chunks_exact(8);
     let any = chunks
         .by_ref()
         .any(|chunk| may_need_escape(u64::from_le_bytes(chunk.try_into().unwrap_or_default())));
-    any || chunks.remainder().iter().any(|&b| !PLAIN[usize::from(b)])
+    any || chunks.remainder().iter().any(|&b| escape(b).is_some())
 }
 
 /// Appends `date` as serde and jiff write it: `"YYYY-MM-DD"` (jiff's years
