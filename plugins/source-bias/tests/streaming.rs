@@ -24,15 +24,11 @@ fn doc(id: &str, source: &str, text: &str) -> Document {
 }
 
 fn mapped(analyzer: &dyn Analyzer, docs: Vec<Document>) -> Report {
-    let mut merged: Option<Report> = None;
-    for d in docs {
-        let map = analyzer.map(&newslens_core::testing::annotate_doc(d));
-        match &mut merged {
-            Some(m) => m.append(map),
-            None => merged = Some(map),
-        }
-    }
-    merged.unwrap()
+    let annotated: Vec<_> = docs
+        .into_iter()
+        .map(newslens_core::testing::annotate_doc)
+        .collect();
+    newslens_core::run::map_all(analyzer, &annotated, None).unwrap()
 }
 
 // A wire-service paragraph that two outlets run word for word, and one that

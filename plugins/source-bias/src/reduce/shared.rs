@@ -873,23 +873,20 @@ mod tests {
 
     fn mapped(docs: &[(&str, &str, String)]) -> Report {
         let analyzer = crate::build(&AnalyzerSettings::for_tests("source-bias")).unwrap();
-        let mut merged: Option<Report> = None;
-        for (id, source, text) in docs {
-            let doc = Document {
-                id: (*id).into(),
-                meta: Meta {
-                    source: (*source).into(),
-                    ..Meta::default()
-                },
-                text: text.clone(),
-            };
-            let map = analyzer.map(&newslens_core::testing::annotate_doc(doc));
-            match &mut merged {
-                Some(m) => m.append(map),
-                None => merged = Some(map),
-            }
-        }
-        merged.unwrap()
+        let annotated: Vec<_> = docs
+            .iter()
+            .map(|(id, source, text)| {
+                newslens_core::testing::annotate_doc(Document {
+                    id: (*id).into(),
+                    meta: Meta {
+                        source: (*source).into(),
+                        ..Meta::default()
+                    },
+                    text: text.clone(),
+                })
+            })
+            .collect();
+        newslens_core::run::map_all(analyzer.as_ref(), &annotated, None).unwrap()
     }
 
     const FIRST_WIRE: &str = "Health officials in the northern province said on Tuesday that the new clinic would open its doors to patients from the surrounding villages next month.";
