@@ -3,7 +3,6 @@
 //! reduce recognise the same event in another outlet.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use newslens_core::text::TokenKind;
 use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
@@ -34,9 +33,10 @@ pub fn events_table() -> Table {
 /// The words of one sentence, worked out once for all the timexes in it.
 struct SentenceWords<'a> {
     index: usize,
-    /// Each token as written: the rules read each several times per date.
-    raw: Vec<&'a str>,
-    /// Each token lower-cased.
+    tokens: &'a [newslens_core::text::Token],
+    /// Each token lower-cased. Every mark the clause rules look for
+    /// (brackets, dashes, quote marks, stops) is its own lower case, so they
+    /// read marks here too and slice the text as written only to render.
     lower: &'a [&'a str],
     /// Each token's word classes (`LEXICON`).
     class: Vec<u16>,
@@ -60,13 +60,15 @@ impl<'a> SentenceWords<'a> {
         let range = words.token_range(sentence);
         let tokens = &doc.tokens[range.clone()];
         let lower = &words.lower[range];
-        let raw = tokens.iter().map(|t| doc.slice(t.span)).collect();
-        let actors: BTreeSet<&str> = doc
+        // A sentence names a few parties: sorting them beats a tree's nodes.
+        let mut actors: Vec<&str> = doc
             .mentions_in(sentence)
             .iter()
             .map(|m| doc.gazetteer.actors[m.actor].id.as_str())
             .collect();
-        let actors = actors.into_iter().collect::<Vec<_>>().join(",");
+        actors.sort_unstable();
+        actors.dedup();
+        let actors = actors.join(",");
         // Only words are in the lexicon: other tokens need no look-up.
         let classes: Vec<u16> = tokens
             .iter()
@@ -87,32 +89,7 @@ impl<'a> SentenceWords<'a> {
                 .zip(lower)
                 .zip(&classes)
                 .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
-                .filter_map(|((tok, &word), _)| {
-                    let hyphens = ['-', '\u{2010}', '\u{2011}'];
-                    // An ASCII word's bytes are its characters: no decoding.
-                    let ascii = word.is_ascii();
-                    let hyphenated = if ascii {
-                        word.bytes().any(|b| b == b'-')
-                    } else {
-                        word.contains(hyphens)
-                    };
-                    if hyphenated {
-                        let term = word.replace(hyphens, "");
-                        (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0).then_some((
-                            prefix(&term),
-                            tok.span,
-                            Cow::Owned(term),
-                        ))
-                    } else {
-                        // The word's class is the one looked up above.
-                        let long = if ascii {
-                            word.len() >= 4
-                        } else {
-                            word.chars().count() >= 4
-                        };
-                        long.then_some((prefix(word), tok.span, Cow::Borrowed(word)))
-                    }
-                }),
+                .filter_map(|((tok, &word), _)| term_of(tok.span, word)),
         );
         terms.sort_unstable_by(|a: &(u64, Span, Cow<str>), b| {
             a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2))
@@ -120,7 +97,7 @@ impl<'a> SentenceWords<'a> {
         let terms_bytes = terms.iter().map(|(_, _, term)| term.len() + 1).sum();
         SentenceWords {
             index,
-            raw,
+            tokens,
             lower,
             class: classes,
             actors,
@@ -130,14 +107,41 @@ impl<'a> SentenceWords<'a> {
     }
 }
 
+/// The key term a word gives (a word that is no stop word), with its
+/// [`prefix`]: the word of four letters or more, hyphens dropped.
+fn term_of(span: Span, word: &str) -> Option<(u64, Span, Cow<'_, str>)> {
+    // Fewer bytes are fewer letters, and dropping hyphens only shortens.
+    if word.len() < 4 {
+        return None;
+    }
+    // Most words are ASCII without a hyphen: one pass over the bytes tells,
+    // and such a word is its own term, its bytes its letters.
+    if !word.bytes().any(|b| b == b'-' || !b.is_ascii()) {
+        return Some((prefix(word), span, Cow::Borrowed(word)));
+    }
+    let hyphens = ['-', '\u{2010}', '\u{2011}'];
+    if word.contains(hyphens) {
+        let term = word.replace(hyphens, "");
+        // The word's own class was looked up by the caller; the term's is not.
+        (term.chars().count() >= 4 && class(&term) & STOP_WORD == 0)
+            .then(|| (prefix(&term), span, Cow::Owned(term)))
+    } else {
+        (word.chars().count() >= 4).then(|| (prefix(word), span, Cow::Borrowed(word)))
+    }
+}
+
 /// A word's first eight bytes as a big-endian number, zeros after a
 /// shorter word: two words' prefixes compare as the words do, unless equal
 /// (then the words decide), so a sort reads one number for most pairs.
 fn prefix(word: &str) -> u64 {
-    let mut bytes = [0u8; 8];
-    let head = &word.as_bytes()[..word.len().min(8)];
-    bytes[..head.len()].copy_from_slice(head);
-    u64::from_be_bytes(bytes)
+    let bytes = word.as_bytes();
+    if let Some(head) = bytes.first_chunk::<8>() {
+        return u64::from_be_bytes(*head);
+    }
+    bytes
+        .iter()
+        .enumerate()
+        .fold(0, |out, (k, &b)| out | u64::from(b) << (56 - 8 * k))
 }
 
 /// One event per dated clause: DATE and TIME expressions with a calendar value.
@@ -150,6 +154,7 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
     let doc = doc_words.doc;
     let mut table = events_table();
     let mut words: Option<SentenceWords> = None;
+    let mut buffers = ClauseBuffers::default();
     for (k, t) in timexes.iter().enumerate() {
         if !matches!(t.kind, Type::Date | Type::Time)
             || t.precision == Precision::None
@@ -182,7 +187,7 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
             .map(|o| o.span)
             .filter(|o| sentence.contains(*o) && *o != t.span)
             .collect();
-        let summary = summary(doc, sentence, words, t.span, &others);
+        let summary = summary(doc, sentence, words, t.span, &others, &mut buffers);
         // A sentence that is only its date (a dateline) tells of no event.
         if summary.is_empty() {
             continue;
@@ -374,7 +379,8 @@ fn class(word: &str) -> u16 {
 /// The parts of one sentence that a summary is cut from.
 struct Clauses<'a> {
     tokens: &'a [newslens_core::text::Token],
-    raw: &'a [&'a str],
+    /// The document's text, for the words as written.
+    text: &'a str,
     lower: &'a [&'a str],
     class: &'a [u16],
     /// Token indices outside parentheses, dash asides and quote marks.
@@ -392,12 +398,37 @@ struct Clauses<'a> {
     segment_of: Vec<usize>,
 }
 
+/// Whether a word as written begins with a capital; an ASCII first letter
+/// needs no decoding.
+fn starts_upper(word: &str) -> bool {
+    match word.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_uppercase(),
+        _ => word.chars().next().is_some_and(char::is_uppercase),
+    }
+}
+
 fn is_dash(s: &str) -> bool {
     matches!(s, "-" | "—" | "–")
 }
 
 fn is_stop_punct(s: &str) -> bool {
     matches!(s, "," | ";" | ":" | "." | "?" | "!" | "…") || is_dash(s)
+}
+
+/// The lists a [`Clauses`] is made of, handed from one event's to the
+/// next, so that each reuses the room of the last rather than allocating
+/// its own.
+#[derive(Default)]
+struct ClauseBuffers {
+    kept: Vec<usize>,
+    removed: Vec<bool>,
+    other_timex: Vec<bool>,
+    verb: Vec<bool>,
+    segments: Vec<(usize, usize)>,
+    segment_of: Vec<usize>,
+    skip: Vec<bool>,
+    quotes: Vec<Span>,
+    short_quotes: Vec<Span>,
 }
 
 impl<'a> Clauses<'a> {
@@ -407,17 +438,24 @@ impl<'a> Clauses<'a> {
         words: &'a SentenceWords,
         timex: Span,
         others: &[Span],
+        buffers: &mut ClauseBuffers,
     ) -> Clauses<'a> {
-        let tokens = doc.tokens_in(sentence);
+        let tokens = words.tokens;
         let n = tokens.len();
-        let raw = |i: usize| words.raw[i];
+        // The marks below are their own lower case (see `SentenceWords::lower`).
+        let raw = |i: usize| words.lower[i];
         let lower = words.lower;
         let class = &words.class[..];
-        let mut removed: Vec<bool> = tokens.iter().map(|t| timex.contains(t.span)).collect();
-        let other_timex: Vec<bool> = tokens
-            .iter()
-            .map(|t| others.iter().any(|o| o.contains(t.span)))
-            .collect();
+        let mut removed = std::mem::take(&mut buffers.removed);
+        removed.clear();
+        removed.extend(tokens.iter().map(|t| timex.contains(t.span)));
+        let mut other_timex = std::mem::take(&mut buffers.other_timex);
+        other_timex.clear();
+        other_timex.extend(
+            tokens
+                .iter()
+                .map(|t| others.iter().any(|o| o.contains(t.span))),
+        );
         // The preposition and "late"/"earlier" before the date belong to it;
         // so does a date joined to it by "of" ("January 13 of this year").
         if let Some(first) = removed.iter().position(|&r| r) {
@@ -521,13 +559,18 @@ impl<'a> Clauses<'a> {
             }
         }
         let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
-        let quotes_here: Vec<Span> = doc.quotes[from..]
-            .iter()
-            .take_while(|q| q.span.start < sentence.end)
-            .map(|q| q.span)
-            .collect();
+        let quotes_here = &mut buffers.quotes;
+        quotes_here.clear();
+        quotes_here.extend(
+            doc.quotes[from..]
+                .iter()
+                .take_while(|q| q.span.start < sentence.end)
+                .map(|q| q.span),
+        );
         // Asides: "(GNA)", "- as well as the two warring sides -".
-        let mut skip = vec![false; n];
+        let skip = &mut buffers.skip;
+        skip.clear();
+        skip.resize(n, false);
         let mut i = 0;
         while i < n {
             let r = raw(i);
@@ -563,20 +606,26 @@ impl<'a> Clauses<'a> {
                 }
             }
         }
-        let mut kept: Vec<usize> = Vec::with_capacity(n);
+        let mut kept = std::mem::take(&mut buffers.kept);
+        kept.clear();
         kept.extend((0..n).filter(|&i| !skip[i]));
         // A comma inside a short quotation ("a “credible, lasting and
         // verifiable” truce") lists words; it does not end a clause.
         let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
-        let short_quotes: Vec<Span> = doc.quotes[from..]
-            .iter()
-            .take_while(|q| q.span.start < sentence.end)
-            .filter(|q| q.inner.len() < 60)
-            .map(|q| q.inner)
-            .collect();
+        let short_quotes = &mut buffers.short_quotes;
+        short_quotes.clear();
+        short_quotes.extend(
+            doc.quotes[from..]
+                .iter()
+                .take_while(|q| q.span.start < sentence.end)
+                .filter(|q| q.inner.len() < 60)
+                .map(|q| q.inner),
+        );
         let word = |p: usize| lower[kept[p]];
         let cls = |p: usize| class[kept[p]];
-        let mut verb = vec![false; kept.len()];
+        let mut verb = std::mem::take(&mut buffers.verb);
+        verb.clear();
+        verb.resize(kept.len(), false);
         for p in 0..kept.len() {
             let i = kept[p];
             if removed[i] || other_timex[i] || tokens[i].kind != TokenKind::Word {
@@ -590,7 +639,7 @@ impl<'a> Clauses<'a> {
             if (before & DET != 0 || (p > 0 && word(p - 1) == "to")) && c & AUX == 0 {
                 continue;
             }
-            let capital_inside = p > 0 && raw(i).chars().next().is_some_and(char::is_uppercase);
+            let capital_inside = p > 0 && starts_upper(doc.slice(tokens[i].span));
             verb[p] = c & (AUX | VERB) != 0
                 || (c & NOT_VERB == 0
                     && !capital_inside
@@ -599,7 +648,8 @@ impl<'a> Clauses<'a> {
                     && !w.contains(['-', '\u{2010}', '\u{2011}']));
         }
         // A segment ends at a mark or before a word: never more than the tokens.
-        let mut segments = Vec::with_capacity(kept.len());
+        let mut segments = std::mem::take(&mut buffers.segments);
+        segments.clear();
         let mut start = 0;
         for p in 0..kept.len() {
             let i = kept[p];
@@ -647,13 +697,15 @@ impl<'a> Clauses<'a> {
         if start < kept.len() {
             segments.push((start, kept.len()));
         }
-        let mut segment_of = vec![usize::MAX; kept.len()];
+        let mut segment_of = std::mem::take(&mut buffers.segment_of);
+        segment_of.clear();
+        segment_of.resize(kept.len(), usize::MAX);
         for (s, &(a, b)) in segments.iter().enumerate() {
             segment_of[a..b].iter_mut().for_each(|x| *x = s);
         }
         Clauses {
             tokens,
-            raw: &words.raw,
+            text: doc.text(),
             lower,
             class,
             kept,
@@ -663,6 +715,16 @@ impl<'a> Clauses<'a> {
             segments,
             segment_of,
         }
+    }
+
+    /// Hands the lists back for the next event's.
+    fn recycle(self, buffers: &mut ClauseBuffers) {
+        buffers.kept = self.kept;
+        buffers.removed = self.removed;
+        buffers.other_timex = self.other_timex;
+        buffers.verb = self.verb;
+        buffers.segments = self.segments;
+        buffers.segment_of = self.segment_of;
     }
 
     fn cls(&self, p: usize) -> u16 {
@@ -769,7 +831,7 @@ impl<'a> Clauses<'a> {
             // A preposition after a noun belongs to the noun phrase ("the war
             // in Syria, which"); after a verb, it ends it ("launched by X, who").
             let after_verb = q < 2 || self.verb[q - 2] || self.cls(q - 2) & (PREP | DET) != 0;
-            let stop = (t.kind == TokenKind::Punct && is_stop_punct(self.raw[self.kept[q - 1]]))
+            let stop = (t.kind == TokenKind::Punct && is_stop_punct(w))
                 || self.verb[q - 1]
                 || (w.len() > 4 && w.ends_with("ing"))
                 || (q >= 2 && self.word(q - 2) == "to")
@@ -1078,7 +1140,7 @@ impl<'a> Clauses<'a> {
             + pieces
                 .iter()
                 .flatten()
-                .map(|&p| self.raw[self.kept[p]].len())
+                .map(|&p| self.tokens[self.kept[p]].span.len())
                 .sum::<usize>();
         let mut out = String::with_capacity(room);
         for piece in pieces.iter().filter(|p| !p.is_empty()) {
@@ -1096,7 +1158,7 @@ impl<'a> Clauses<'a> {
                 if prev.is_some() && !glued {
                     out.push(' ');
                 }
-                out.push_str(self.raw[i]);
+                out.push_str(span.slice(self.text));
                 prev = Some(span);
             }
         }
@@ -1113,8 +1175,15 @@ fn summary(
     words: &SentenceWords,
     timex: Span,
     others: &[Span],
+    buffers: &mut ClauseBuffers,
 ) -> String {
-    let c = Clauses::new(doc, sentence, words, timex, others);
+    let clauses = Clauses::new(doc, sentence, words, timex, others, buffers);
+    let summary = summary_of(&clauses, timex);
+    clauses.recycle(buffers);
+    summary
+}
+
+fn summary_of(c: &Clauses, timex: Span) -> String {
     if c.kept.is_empty() || c.segments.is_empty() {
         return String::new();
     }
