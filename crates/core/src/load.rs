@@ -19,6 +19,9 @@ use serde::Deserialize;
 
 use crate::{clean, Document, Meta};
 
+mod seen_ids;
+use seen_ids::SeenIds;
+
 /// A record that could not be loaded.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LoadError {
@@ -128,11 +131,8 @@ pub struct JsonlReader {
     lines: Box<dyn BufRead + Send>,
     line: usize,
     buffer: Vec<u8>,
-    /// The line of each id read so far, by a 64-bit hash of the id: 16
-    /// bytes a document, so ten million ids fit in under 200 MB. Two ids of
-    /// one file share a hash with odds of about 1 in 2^64 / n^2 (3 in a
-    /// million at ten million ids).
-    first_line_of: HashMap<u64, u32>,
+    /// The line of each id read so far: twelve bytes a document.
+    seen_ids: SeenIds,
     file_bytes_read: Arc<AtomicU64>,
     file_len: u64,
 }
@@ -171,7 +171,7 @@ impl JsonlReader {
             lines: Box::new(BufReader::with_capacity(1 << 16, reader)),
             line: 0,
             buffer: Vec::new(),
-            first_line_of: HashMap::new(),
+            seen_ids: SeenIds::default(),
             file_bytes_read,
             file_len,
         })
@@ -222,14 +222,8 @@ impl JsonlReader {
                 value: value.to_string(),
             })?),
         };
-        let key = {
-            use std::hash::{Hash, Hasher};
-            // SipHash with fixed keys: the same hash on every run.
-            let mut hasher = std::hash::DefaultHasher::new();
-            id.hash(&mut hasher);
-            hasher.finish()
-        };
-        if let Some(&first) = self.first_line_of.get(&key) {
+        let line_u32 = u32::try_from(line).unwrap_or(u32::MAX);
+        if let Some(first) = self.seen_ids.first_line_or_insert(&id, line_u32) {
             return Err(LoadError::DuplicateId {
                 path: path.clone(),
                 line,
@@ -237,8 +231,6 @@ impl JsonlReader {
                 first: first as usize,
             });
         }
-        self.first_line_of
-            .insert(key, u32::try_from(line).unwrap_or(u32::MAX));
         Ok(Some(Document {
             id,
             meta: Meta {
