@@ -75,33 +75,81 @@ impl RowWriter {
 /// A JSON string, escaped as `serde_json` escapes it: quote, backslash and
 /// control characters only; everything else (all of UTF-8) as it is.
 fn write_str(out: &mut Vec<u8>, s: &str) {
-    let bytes = s.as_bytes();
-    out.reserve(bytes.len() + 2);
+    let mut rest = s.as_bytes();
+    out.reserve(rest.len() + 2);
     out.push(b'"');
-    if needs_escape(bytes) {
-        let mut copied = 0;
-        for (at, &b) in bytes.iter().enumerate() {
-            if let Some((escape, len)) = escape(b) {
-                out.extend_from_slice(&bytes[copied..at]);
-                copied = at + 1;
-                out.extend_from_slice(&escape[..len]);
-            }
+    loop {
+        let clean = clean_prefix(rest);
+        out.extend_from_slice(&rest[..clean]);
+        let Some((&b, tail)) = rest[clean..].split_first() else {
+            break;
+        };
+        if let Some((escape, len)) = escape(b) {
+            out.extend_from_slice(&escape[..len]);
         }
-        out.extend_from_slice(&bytes[copied..]);
-    } else {
-        out.extend_from_slice(bytes);
+        rest = tail;
     }
     out.push(b'"');
 }
 
-/// Whether any byte of `bytes` must be escaped. Most text has none, so it is
-/// tested eight bytes at a time, and the last few bytes one by one.
-fn needs_escape(bytes: &[u8]) -> bool {
-    let mut chunks = bytes.chunks_exact(8);
-    let any = chunks
-        .by_ref()
-        .any(|chunk| may_need_escape(u64::from_le_bytes(chunk.try_into().unwrap_or_default())));
-    any || chunks.remainder().iter().any(|&b| escape(b).is_some())
+/// How many bytes at the start of `bytes` need no escape. Text rarely has
+/// one, and a batch run writes every map row's text, so the scan looks at
+/// sixteen bytes at a time where it can, eight, then one.
+fn clean_prefix(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        while let Some(chunk) = bytes.get(at..at + 16) {
+            // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
+            match unsafe { escapes_in_16(chunk) } {
+                0 => at += 16,
+                mask => return at + mask.trailing_zeros() as usize,
+            }
+        }
+        // The last few bytes: the final sixteen again, overlapping those
+        // already clean, rather than one byte at a time.
+        if at > 0 && at < bytes.len() {
+            let seen = 16 - (bytes.len() - at);
+            // SAFETY: as above.
+            let mask = unsafe { escapes_in_16(&bytes[bytes.len() - 16..]) } >> seen;
+            return match mask {
+                0 => bytes.len(),
+                mask => at + mask.trailing_zeros() as usize,
+            };
+        }
+    }
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        match escapes_in_8(word) {
+            0 => at += 8,
+            mask => return at + mask.trailing_zeros() as usize / 8,
+        }
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| escape(b).is_some())
+        .unwrap_or(bytes.len() - at)
+}
+
+/// A bit for each of the 16 bytes that is a control character, a quote or
+/// a backslash (SSE2, which every x86-64 has).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "sse2")]
+fn escapes_in_16(chunk: &[u8]) -> u32 {
+    use std::arch::x86_64::{
+        _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_set_epi64x,
+    };
+    let half = |range: std::ops::Range<usize>| {
+        i64::from_le_bytes(chunk[range].try_into().unwrap_or_default())
+    };
+    let v = _mm_set_epi64x(half(8..16), half(0..8));
+    let last_control = _mm_set1_epi8(0x1f);
+    // Unsigned max with 0x1f leaves 0x1f exactly for the bytes below 0x20.
+    let control = _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control);
+    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+    _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
 }
 
 /// Appends `date` as serde and jiff write it: `"YYYY-MM-DD"` (jiff's years
@@ -129,17 +177,18 @@ fn write_date(out: &mut Vec<u8>, date: jiff::civil::Date) {
     out.push(b'"');
 }
 
-/// Whether one of the eight bytes is a control character, a quote or a
-/// backslash (the classic "has a byte less than n" and "has a zero byte"
-/// tests, exact as to whether there is one).
-fn may_need_escape(word: u64) -> bool {
+/// The high bit of each of the eight bytes that is a control character, a
+/// quote or a backslash (the classic "has a byte less than n" and "has a
+/// zero byte" tests). Bits above a hit may be wrong, but the lowest set bit
+/// is always the first hit, which is all the caller reads.
+fn escapes_in_8(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
     let quote = word ^ (ONES * u64::from(b'"'));
     let backslash = word ^ (ONES * u64::from(b'\\'));
     let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    below_space | zero(quote) | zero(backslash) != 0
+    below_space | zero(quote) | zero(backslash)
 }
 
 /// The escape of `b` and its length: two bytes (`\n`) or six (`\u001b`).
@@ -454,6 +503,28 @@ mod tests {
                 serde_json::to_string(&x).unwrap()
             );
             assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
+    }
+
+    #[test]
+    fn every_escape_is_found_at_every_place_and_length() {
+        // The scan reads sixteen bytes, then an overlapping last sixteen, then
+        // eight, then one: put each kind of byte at each position of strings
+        // of every length around those sizes, beside multi-byte UTF-8.
+        for len in 0..=40 {
+            for at in 0..len {
+                for special in ["\"", "\\", "\n", "\u{1}", "\u{1f}", "\u{7f}", "\u{e9}", " "] {
+                    let mut s: String = "Sirte, Misrata: ".chars().cycle().take(len).collect();
+                    s.replace_range(at..at + 1, special);
+                    let mut out = Vec::new();
+                    write_str(&mut out, &s);
+                    assert_eq!(
+                        String::from_utf8(out).unwrap(),
+                        serde_json::to_string(&s).unwrap(),
+                        "{s:?}"
+                    );
+                }
+            }
         }
     }
 
