@@ -92,6 +92,86 @@ fn ascii_lower_bytes(x: u64) -> u64 {
     x | (capitals >> 2)
 }
 
+/// What the tokenizer asks of sixteen bytes, a bit for each (bit i for byte i).
+struct Lanes {
+    alnum: u32,
+    upper: u32,
+    lower: u32,
+    /// Python's `string.punctuation`: ASCII punctuation.
+    punctuation: u32,
+    /// The bytes, little-endian, with their ASCII capitals made small.
+    lowered: u128,
+}
+
+/// [`Lanes`] of `chunk`, with SSE2's byte-wise compares.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+fn lanes(chunk: &[u8; 16]) -> Lanes {
+    use std::arch::x86_64::{
+        __m128i, _mm_add_epi8, _mm_and_si128, _mm_andnot_si128, _mm_cmplt_epi8, _mm_cvtsi128_si64,
+        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_unpackhi_epi64,
+    };
+    let half = |at: usize| {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(&chunk[at..at + 8]);
+        i64::from_le_bytes(eight)
+    };
+    // SAFETY: SSE2 is part of x86-64: every x86-64 CPU has it.
+    unsafe {
+        let bytes = _mm_set_epi64x(half(8), half(0));
+        // Bytes from `low` to `low + count - 1`, compared signed: moved so that
+        // `low` is i8::MIN, the range is the `count` smallest values.
+        let between = |low: u8, count: u8| -> __m128i {
+            let moved = _mm_add_epi8(bytes, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
+            _mm_cmplt_epi8(moved, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
+        };
+        let upper = between(b'A', 26);
+        let lower = between(b'a', 26);
+        let alnum = _mm_or_si128(_mm_or_si128(upper, lower), between(b'0', 10));
+        // '!' to '~' are the printable ASCII bytes but the space.
+        let punctuation = _mm_andnot_si128(alnum, between(b'!', 94));
+        let lowered = _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
+        let low = _mm_cvtsi128_si64(lowered) as u64;
+        let high = _mm_cvtsi128_si64(_mm_unpackhi_epi64(lowered, lowered)) as u64;
+        let mask = |lanes: __m128i| _mm_movemask_epi8(lanes) as u32;
+        Lanes {
+            alnum: mask(alnum),
+            upper: mask(upper),
+            lower: mask(lower),
+            punctuation: mask(punctuation),
+            lowered: u128::from(low) | (u128::from(high) << 64),
+        }
+    }
+}
+
+/// [`Lanes`] of `chunk`, a byte at a time.
+#[cfg(not(target_arch = "x86_64"))]
+fn lanes(chunk: &[u8; 16]) -> Lanes {
+    let mut lanes = Lanes {
+        alnum: 0,
+        upper: 0,
+        lower: 0,
+        punctuation: 0,
+        lowered: u128::from_le_bytes(chunk.map(|b| b.to_ascii_lowercase())),
+    };
+    for (i, &b) in chunk.iter().enumerate() {
+        let bit = 1 << i;
+        if b.is_ascii_alphanumeric() {
+            lanes.alnum |= bit;
+        }
+        if b.is_ascii_uppercase() {
+            lanes.upper |= bit;
+        }
+        if b.is_ascii_lowercase() {
+            lanes.lower |= bit;
+        }
+        if b.is_ascii_punctuation() {
+            lanes.punctuation |= bit;
+        }
+    }
+    lanes
+}
+
 fn word_hash(word: &[u8], prefix: u64) -> u64 {
     if word.len() <= 8 {
         fold(prefix ^ ((word.len() as u64) << 56))
@@ -527,7 +607,7 @@ fn phrase_key(tokens: &[Token]) -> u32 {
 
 /// What the rules need to know about one lower-cased word, in 24 bytes:
 /// a sentence's words are copied once each, and small copies are cheap.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Entry {
     /// VADER's lexicon value (or the overlay's), when `flags` has [`IN_LEXICON`].
     lexicon: f64,
@@ -585,7 +665,7 @@ impl Entry {
 }
 
 /// One word of the sentence as the reference splits it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 struct Token {
     entry: Entry,
     start: u32,
@@ -666,7 +746,8 @@ pub struct Vader {
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
-    /// The union of the classes of the tokens' bytes.
+    /// Of the classes of the tokens' bytes, [`NON_ASCII`] and [`MARK`] where
+    /// some byte has them (the others only where a word was read byte by byte).
     classes: u8,
     /// How many tokens are all capitals.
     all_caps: usize,
@@ -677,6 +758,16 @@ struct Scratch {
     sentiments: Vec<(usize, f64)>,
     replaced: String,
     lowered: String,
+}
+
+impl Scratch {
+    fn push(&mut self, token: Token) {
+        self.all_caps += usize::from(token.upper());
+        if token.entry.word == Word::But && self.first_but.is_none() {
+            self.first_but = Some(self.tokens.len());
+        }
+        self.tokens.push(token);
+    }
 }
 
 thread_local! {
@@ -1055,76 +1146,154 @@ impl Vader {
     /// The reference's `SentiText`: split on whitespace, and strip the
     /// punctuation around a word unless that leaves two characters or fewer.
     fn tokenize(&self, text: &str, scratch: &mut Scratch) {
-        let tokens = &mut scratch.tokens;
-        tokens.clear();
+        self.tokenize_with::<true>(text, scratch);
+    }
+
+    /// [`Vader::tokenize`]; `WIDE`: most words read sixteen bytes at a time
+    /// ([`Vader::plain_word`]), the rest byte by byte. Tests compare the two.
+    fn tokenize_with<const WIDE: bool>(&self, text: &str, scratch: &mut Scratch) {
+        scratch.tokens.clear();
         scratch.classes = 0;
         scratch.all_caps = 0;
         scratch.first_but = None;
         let bytes = text.as_bytes();
         let mut at = 0;
-        loop {
-            let mut space = 0;
-            while at < bytes.len() {
-                space = space_at(text, at);
-                if space == 0 {
-                    break;
+        while at < bytes.len() {
+            if WIDE {
+                if let Some((token, next, marks)) = self.plain_word(bytes, at) {
+                    if marks {
+                        scratch.classes |= MARK;
+                    }
+                    scratch.push(token);
+                    at = next;
+                    continue;
                 }
-                at += space;
             }
-            if at >= bytes.len() {
+            at = self.any_word(text, at, scratch);
+        }
+    }
+
+    /// The word at `at` when it is plain: ASCII letters and digits with
+    /// perhaps ASCII punctuation around them, which stripping leaves at least
+    /// three letters or digits, then an ASCII space or the end of the text,
+    /// all of it in the sixteen bytes from `at`. Such a word's shape comes
+    /// from one look at those bytes ([`lanes`]), not a look at each; with
+    /// its token come where the next word may start and whether the
+    /// stripped punctuation held "!" or "?". `None`: [`Vader::any_word`] decides.
+    #[inline(always)]
+    fn plain_word(&self, bytes: &[u8], at: usize) -> Option<(Token, usize, bool)> {
+        let rest = bytes.get(at..)?;
+        let mut padded = [0; 16];
+        let (chunk, available) = match rest.first_chunk::<16>() {
+            Some(chunk) => (chunk, 16),
+            // Zeros past the end: a zero byte is neither letter, punctuation nor space.
+            None => {
+                padded[..rest.len()].copy_from_slice(rest);
+                (&padded, rest.len())
+            }
+        };
+        let lanes = lanes(chunk);
+        // Bit i is byte i; the bits above the sixteen are set in each
+        // complement, so every count below stops at 16.
+        let lead = (!lanes.punctuation).trailing_zeros() as usize;
+        let core_end = lead + (!lanes.alnum >> lead).trailing_zeros() as usize;
+        let tail_end = core_end + (!lanes.punctuation >> core_end).trailing_zeros() as usize;
+        let core = core_end - lead;
+        let stripped = tail_end - core > 0;
+        if core == 0 || tail_end >= 16 || (stripped && core <= 2) {
+            return None;
+        }
+        let next = if tail_end == available {
+            tail_end
+        } else if chunk[tail_end] == b' ' {
+            tail_end + 1
+        } else {
+            return None;
+        };
+        let in_core = ((1u32 << core) - 1) << lead;
+        let all_caps = lanes.upper & in_core != 0 && lanes.lower & in_core == 0;
+        let found = if core <= 8 {
+            let prefix = low_bytes((lanes.lowered >> (8 * lead)) as u64, core);
+            self.entries.get_short(prefix, core)
+        } else {
+            self.entries
+                .get(&lanes.lowered.to_le_bytes()[lead..core_end])
+        };
+        // No apostrophe is left in the word, so no "n't".
+        let entry = found
+            .copied()
+            .unwrap_or(Entry::unknown(false))
+            .with_caps(all_caps);
+        let marks = stripped && chunk[..tail_end].iter().any(|&b| b == b'!' || b == b'?');
+        let token = Token {
+            entry,
+            start: (at + lead) as u32,
+            end: (at + core_end) as u32,
+        };
+        Some((token, at + next, marks))
+    }
+
+    /// Reads the word at or after `at` (after any spaces), byte by byte, and
+    /// pushes its token; returns where the next word may start.
+    fn any_word(&self, text: &str, mut at: usize, scratch: &mut Scratch) -> usize {
+        let bytes = text.as_bytes();
+        let mut space = 0;
+        while at < bytes.len() {
+            space = space_at(text, at);
+            if space == 0 {
                 break;
             }
-            let start = at;
-            let mut classes = 0u8;
-            while let Some(&b) = bytes.get(at) {
-                let class = CLASS[usize::from(b)];
-                // Only a space's first byte is marked, so continuation bytes pass.
-                if class & (SPACE | MAYBE_SPACE) != 0 {
-                    space = space_at(text, at);
-                    if space > 0 {
-                        break;
-                    }
-                }
-                classes |= class;
-                at += 1;
-            }
-            let end = at;
-            // The space that ended the word is skipped here, not looked at again.
             at += space;
-            scratch.classes |= classes;
-            let wide = bytes[start..]
-                .first_chunk::<8>()
-                .map(|chunk| u64::from_le_bytes(*chunk));
-            let (s, e, entry) = match wide {
-                // Most words: ASCII letters and digits only, nothing to strip,
-                // at most eight bytes, lower-cased and compared as one integer.
-                Some(wide) if classes & (NON_ASCII | PUNCTUATION) == 0 && end - start <= 8 => {
-                    let len = end - start;
-                    let prefix = low_bytes(wide, len);
-                    let entry = if classes & UPPER == 0 {
-                        self.entries.get_short(prefix, len).copied()
-                    } else {
-                        self.entries
-                            .get_short(ascii_lower_bytes(prefix), len)
-                            .copied()
-                    };
-                    let upper = classes & UPPER != 0 && classes & LOWER == 0;
-                    // No apostrophe, so no "n't" in a word the table lacks.
-                    let entry = entry.unwrap_or(Entry::unknown(false)).with_caps(upper);
-                    (start, end, entry)
-                }
-                _ => self.word_entry(text, start, end, classes, &mut scratch.lowered),
-            };
-            scratch.all_caps += usize::from(entry.has(ALL_CAPS));
-            if entry.word == Word::But && scratch.first_but.is_none() {
-                scratch.first_but = Some(tokens.len());
-            }
-            tokens.push(Token {
-                entry,
-                start: s as u32,
-                end: e as u32,
-            });
         }
+        if at >= bytes.len() {
+            return at;
+        }
+        let start = at;
+        let mut classes = 0u8;
+        while let Some(&b) = bytes.get(at) {
+            let class = CLASS[usize::from(b)];
+            // Only a space's first byte is marked, so continuation bytes pass.
+            if class & (SPACE | MAYBE_SPACE) != 0 {
+                space = space_at(text, at);
+                if space > 0 {
+                    break;
+                }
+            }
+            classes |= class;
+            at += 1;
+        }
+        let end = at;
+        scratch.classes |= classes;
+        let wide = bytes[start..]
+            .first_chunk::<8>()
+            .map(|chunk| u64::from_le_bytes(*chunk));
+        let (s, e, entry) = match wide {
+            // ASCII letters and digits only, nothing to strip, at most eight
+            // bytes: lower-cased and compared as one integer.
+            Some(wide) if classes & (NON_ASCII | PUNCTUATION) == 0 && end - start <= 8 => {
+                let len = end - start;
+                let prefix = low_bytes(wide, len);
+                let entry = if classes & UPPER == 0 {
+                    self.entries.get_short(prefix, len).copied()
+                } else {
+                    self.entries
+                        .get_short(ascii_lower_bytes(prefix), len)
+                        .copied()
+                };
+                let upper = classes & UPPER != 0 && classes & LOWER == 0;
+                // No apostrophe, so no "n't" in a word the table lacks.
+                let entry = entry.unwrap_or(Entry::unknown(false)).with_caps(upper);
+                (start, end, entry)
+            }
+            _ => self.word_entry(text, start, end, classes, &mut scratch.lowered),
+        };
+        scratch.push(Token {
+            entry,
+            start: s as u32,
+            end: e as u32,
+        });
+        // The space that ended the word is skipped here, not looked at again.
+        at + space
     }
 
     /// The stripped span and entry of the word `text[start..end]` whose bytes
@@ -1622,6 +1791,142 @@ mod tests {
         assert_eq!(round(0.6666666, 3), 0.667);
         let negative_zero = round(-0.00004, 4);
         assert!(negative_zero == 0.0 && negative_zero.is_sign_negative());
+    }
+
+    /// Both tokenizers' tokens, and the classes the scores read, for `text`.
+    fn both_tokenizations(
+        vader: &Vader,
+        text: &str,
+    ) -> [(Vec<Token>, u8, usize, Option<usize>); 2] {
+        let mut wide = Scratch::default();
+        vader.tokenize_with::<true>(text, &mut wide);
+        let mut narrow = Scratch::default();
+        vader.tokenize_with::<false>(text, &mut narrow);
+        [wide, narrow].map(|s| {
+            (
+                s.tokens,
+                s.classes & (NON_ASCII | MARK),
+                s.all_caps,
+                s.first_but,
+            )
+        })
+    }
+
+    #[test]
+    fn words_read_sixteen_bytes_at_a_time_are_the_words_read_byte_by_byte() {
+        let vader = Vader::with_overlay(&[("ab".into(), 1.0), ("a.b".into(), 2.0)])
+            .with_removal_rule(&["purged"], 6);
+        // Every shape next to the lanes' edges: words of one to seventeen bytes,
+        // punctuation on either side, capitals, digits, "!" and "?", an
+        // apostrophe, a non-ASCII letter or space, control bytes, at the end
+        // of the text or before one or two spaces.
+        let pieces = [
+            "a",
+            "ab",
+            "abc",
+            "good",
+            "GOOD",
+            "Good",
+            "gOOD",
+            "n't",
+            "don't",
+            "BUT",
+            "but",
+            "12",
+            "2020",
+            "abcdefgh",
+            "abcdefghi",
+            "ABCDEFGH",
+            "kind",
+            "of",
+            "no",
+            "least",
+            "purged",
+            "terror",
+            "\"good\"",
+            "(good)",
+            "good.",
+            "good!",
+            "good?!",
+            "'ab'",
+            ".ab",
+            "ab.",
+            "a.b",
+            "...",
+            "!!!",
+            ":)",
+            ":-(",
+            "hope,",
+            "“good”",
+            "café",
+            "CAFÉ",
+            "naïve.",
+            "a\u{a0}b",
+            "x\u{2003}y",
+            "tab\tbed",
+            "nul\0x",
+            "del\u{7f}",
+            "ÉTÉ",
+            "~~~x~~~",
+            "@user",
+            "#tag",
+            "[good]",
+            "{bad}",
+            "good—bad",
+            "UN-backed",
+            "\u{1f600}",
+            "ab\u{1f600}",
+            "disappointed",
+            "DISAPPOINTED,",
+            "(heartbreaking)",
+            "Unbelievably",
+            "abcdefghijklmno",
+            "abcdefghijklmnop",
+            "abcdefghijklmnopq",
+            "\"abcdefghijklmn\"",
+            "'abcdefghijklm'",
+        ];
+        let mut n = 0;
+        for (i, a) in pieces.iter().enumerate() {
+            for (j, b) in pieces.iter().enumerate() {
+                let gap = ["", " ", "  ", "\n"][(i + j) % 4];
+                for text in [
+                    format!("{a} {b}"),
+                    format!("{a}{gap}{b}{gap}"),
+                    format!(" {a} {b} good"),
+                ] {
+                    let [wide, narrow] = both_tokenizations(&vader, &text);
+                    assert_eq!(wide, narrow, "{text:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 12000);
+        // Whole sentences, as the fixtures hold them.
+        for line in include_str!("../fixtures/parity.tsv")
+            .lines()
+            .chain(include_str!("../fixtures/edge_cases.txt").lines())
+        {
+            let [wide, narrow] = both_tokenizations(&vader, line);
+            assert_eq!(wide, narrow, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_plain_word_is_read_with_its_punctuation_stripped() {
+        let vader = Vader::new();
+        let [(tokens, classes, all_caps, first_but), _] =
+            both_tokenizations(&vader, "\"GOOD\" but (bad)!? no ok.");
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(|t| &"\"GOOD\" but (bad)!? no ok."[t.start as usize..t.end as usize])
+            .collect();
+        // "ok." keeps its period: stripped, it would be two characters.
+        assert_eq!(words, ["GOOD", "but", "bad", "no", "ok."]);
+        assert_eq!(classes, MARK);
+        assert_eq!((all_caps, first_but), (1, Some(1)));
+        assert_eq!(tokens[0].entry.lexicon(), vader.lexicon_value("good"));
+        assert_eq!(tokens[2].entry.lexicon(), vader.lexicon_value("bad"));
     }
 
     #[test]
