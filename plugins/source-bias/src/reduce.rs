@@ -23,12 +23,14 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use newslens_core::analyzer::{fold_report, Fold, ReportSink, StreamingReduce, TableSink};
-use newslens_core::{ColumnType, Evidence, Report, Row, Table, Value};
+use newslens_core::{ColumnType, Report, Row, Table, Text, Value};
 
 use crate::FastMap;
 
+mod evidence;
 mod keysort;
 mod shared;
+use evidence::{gathered, EvidenceStore, Spans};
 #[cfg(test)]
 pub(crate) use shared::group_by_hash;
 use shared::{Segments, SharedCopy};
@@ -293,60 +295,6 @@ impl Names {
     }
 }
 
-/// Evidence with an interned document; offsets are u32 in the text layer too.
-#[derive(Clone, Copy)]
-struct Span {
-    doc: u32,
-    start: u32,
-    end: u32,
-}
-
-/// The first [`EVIDENCE_CAP`] spans of a row.
-#[derive(Clone, Default)]
-struct Spans(Vec<Span>);
-
-impl Spans {
-    fn push(&mut self, span: Span) {
-        if self.0.len() < EVIDENCE_CAP {
-            self.0.push(span);
-        }
-    }
-
-    fn add(&mut self, docs: &mut Names, evidence: &[Evidence]) {
-        for e in evidence {
-            if self.0.len() >= EVIDENCE_CAP {
-                break;
-            }
-            self.0.push(span_of(docs, e));
-        }
-    }
-
-    fn extend(&mut self, other: &Spans) {
-        let room = EVIDENCE_CAP.saturating_sub(self.0.len());
-        self.0.extend(other.0.iter().take(room));
-    }
-
-    fn evidence(&self, docs: &Names) -> Vec<Evidence> {
-        self.0.iter().map(|s| evidence_of(docs, *s)).collect()
-    }
-}
-
-fn span_of(docs: &mut Names, e: &Evidence) -> Span {
-    Span {
-        doc: docs.id(&e.doc),
-        start: e.start as u32,
-        end: e.end as u32,
-    }
-}
-
-fn evidence_of(docs: &Names, s: Span) -> Evidence {
-    Evidence {
-        doc: docs.name(s.doc).into(),
-        start: s.start as usize,
-        end: s.end as usize,
-    }
-}
-
 #[derive(Default)]
 struct Count {
     n: i64,
@@ -356,7 +304,7 @@ struct Count {
 struct Label {
     n: i64,
     /// The first use: document, start, end.
-    first: (u32, i64, i64),
+    first: (Text, i64, i64),
     evidence: Spans,
 }
 
@@ -387,7 +335,7 @@ struct Tally {
     min_shared: usize,
     /// Sources, actors, labels, voices, sides, classes and terms.
     names: Names,
-    docs: Names,
+    evidence: EvidenceStore,
     labels: FastMap<[u32; 4], Label>,
     voices: FastMap<[u32; 2], Voice>,
     totals: FastMap<u32, Totals>,
@@ -411,7 +359,7 @@ impl Tally {
         Tally {
             min_shared,
             names: Names::default(),
-            docs: Names::default(),
+            evidence: EvidenceStore::new(scratch.clone()),
             labels: FastMap::default(),
             voices: FastMap::default(),
             totals: FastMap::default(),
@@ -439,18 +387,17 @@ impl Fold for Tally {
             "label_rows" => {
                 let reader = &mut self.label_rows;
                 let key = reader.key(names, table, row);
-                let docs = &mut self.docs;
                 let label = self.labels.entry(key).or_insert_with(|| Label {
                     n: 0,
                     first: (
-                        docs.id(&cell(row, reader.at[4])),
+                        Text::from(cell(row, reader.at[4]).as_ref()),
                         int(row, reader.at[5]),
                         int(row, reader.at[6]),
                     ),
                     evidence: Spans::default(),
                 });
                 label.n += 1;
-                label.evidence.add(docs, &row.evidence);
+                label.evidence.add(&mut self.evidence, &row.evidence)?;
             }
             "quotes" => {
                 let reader = &mut self.quote_rows;
@@ -461,13 +408,11 @@ impl Fold for Tally {
                 voice.quotes += 1;
                 voice.words += words;
                 let outlet = self.quote_evidence.entry(source).or_default();
-                // A document is interned only for evidence that is kept, so
-                // the names do not grow with the corpus once rows are full.
-                let room = voice.evidence.0.len() < EVIDENCE_CAP || outlet.0.len() < EVIDENCE_CAP;
-                if let Some(e) = row.evidence.first().filter(|_| room) {
-                    let span = span_of(&mut self.docs, e);
-                    voice.evidence.push(span);
-                    outlet.push(span);
+                if let Some(e) = row.evidence.first() {
+                    voice
+                        .evidence
+                        .push(&mut self.evidence, &e.doc, e.start, e.end)?;
+                    outlet.push(&mut self.evidence, &e.doc, e.start, e.end)?;
                 }
                 let totals = self.totals.entry(source).or_default();
                 totals.quotes += 1;
@@ -478,13 +423,13 @@ impl Fold for Tally {
                 let key = self.attribution_rows.key(names, table, row);
                 let count = self.attribution.entry(key).or_default();
                 count.n += 1;
-                count.evidence.add(&mut self.docs, &row.evidence);
+                count.evidence.add(&mut self.evidence, &row.evidence)?;
             }
             "loaded_rows" => {
                 let key = self.loaded_rows.key(names, table, row);
                 let count = self.loaded.entry(key).or_default();
                 count.n += 1;
-                count.evidence.add(&mut self.docs, &row.evidence);
+                count.evidence.add(&mut self.evidence, &row.evidence)?;
             }
             "word_counts" => {
                 let reader = &mut self.word_counts;
@@ -503,7 +448,7 @@ impl Fold for Tally {
                     .and_then(|i| row.cells.get(i))
                     .and_then(Value::as_f64)
                     .unwrap_or(0.0);
-                tone.evidence.add(&mut self.docs, &row.evidence);
+                tone.evidence.add(&mut self.evidence, &row.evidence)?;
             }
             _ => {}
         }
@@ -538,14 +483,15 @@ fn by_source<const N: usize, V>(entries: &[([u32; N], V)]) -> FastMap<u32, Vec<u
 }
 
 impl Tally {
-    /// The reduced tables in [`ORDER`]; `shared_copy`, the one as large as
-    /// the corpus's copied passages, row by row.
+    /// The reduced tables in [`ORDER`], row by row: each row's evidence is
+    /// read back from the [`EvidenceStore`] as it is written, so no table's
+    /// evidence is held whole.
     fn tables_into(self, out: &mut dyn TableSink) -> Result<()> {
         use ColumnType::*;
         let Tally {
             min_shared,
             names,
-            mut docs,
+            evidence: mut store,
             labels,
             voices,
             totals,
@@ -560,7 +506,7 @@ impl Tally {
         let ranks = names.ranks();
         let name = |id: u32| Value::from(names.name(id));
 
-        let mut labels_table = Table::new(
+        let labels_table = Table::new(
             "labels",
             &[
                 ("source", Text),
@@ -573,6 +519,7 @@ impl Tally {
                 ("end", Int),
             ],
         );
+        out.table(&labels_table)?;
         for ([source, actor, label, voice], l) in sorted(&ranks, labels) {
             let (doc, start, end) = l.first;
             let mut row = Row::new(vec![
@@ -581,16 +528,16 @@ impl Tally {
                 name(label),
                 name(voice),
                 l.n.into(),
-                docs.name(doc).into(),
+                doc.into(),
                 start.into(),
                 end.into(),
             ]);
-            row.evidence = l.evidence.evidence(&docs);
-            labels_table.push(row);
+            row.evidence = l.evidence.evidence(&mut store)?;
+            out.row(row)?;
         }
 
         // Voices: each side's share of an outlet's quotes and quoted words.
-        let mut voices_table = Table::new(
+        let voices_table = Table::new(
             "voices",
             &[
                 ("source", Text),
@@ -602,6 +549,7 @@ impl Tally {
             ],
         );
         let voices = sorted(&ranks, voices);
+        out.table(&voices_table)?;
         for ([source, side], v) in &voices {
             let t = totals.get(source).copied().unwrap_or_default();
             let mut row = Row::new(vec![
@@ -612,11 +560,11 @@ impl Tally {
                 (v.quotes as f64 / t.quotes.max(1) as f64).into(),
                 (v.words as f64 / t.words.max(1) as f64).into(),
             ]);
-            row.evidence = v.evidence.evidence(&docs);
-            voices_table.push(row);
+            row.evidence = v.evidence.evidence(&mut store)?;
+            out.row(row)?;
         }
 
-        let mut attribution_table = Table::new(
+        let attribution_table = Table::new(
             "attribution",
             &[
                 ("source", Text),
@@ -627,6 +575,7 @@ impl Tally {
             ],
         );
         let attribution = sorted(&ranks, attribution);
+        out.table(&attribution_table)?;
         for ([source, side, class, term], c) in &attribution {
             let mut row = Row::new(vec![
                 name(*source),
@@ -635,13 +584,13 @@ impl Tally {
                 name(*term),
                 c.n.into(),
             ]);
-            row.evidence = c.evidence.evidence(&docs);
-            attribution_table.push(row);
+            row.evidence = c.evidence.evidence(&mut store)?;
+            out.row(row)?;
         }
 
         // Loaded words per 1,000 words of the same voice.
         let words_of = |source: u32, voice: u32| words.get(&[source, voice]).copied().unwrap_or(0);
-        let mut loaded_table = Table::new(
+        let loaded_table = Table::new(
             "loaded",
             &[
                 ("source", Text),
@@ -652,11 +601,13 @@ impl Tally {
             ],
         );
         let loaded = sorted(&ranks, loaded);
-        let mut loaded_totals: FastMap<[u32; 2], Count> = FastMap::default();
+        // (source, voice) → loaded words and the rows they come from, in order.
+        let mut loaded_totals: FastMap<[u32; 2], (i64, Vec<&Spans>)> = FastMap::default();
+        out.table(&loaded_table)?;
         for ([source, term, voice], c) in &loaded {
             let total = loaded_totals.entry([*source, *voice]).or_default();
-            total.n += c.n;
-            total.evidence.extend(&c.evidence);
+            total.0 += c.n;
+            total.1.push(&c.evidence);
             let mut row = Row::new(vec![
                 name(*source),
                 name(*term),
@@ -664,12 +615,12 @@ impl Tally {
                 c.n.into(),
                 (1000.0 * c.n as f64 / words_of(*source, *voice).max(1) as f64).into(),
             ]);
-            row.evidence = c.evidence.evidence(&docs);
-            loaded_table.push(row);
+            row.evidence = c.evidence.evidence(&mut store)?;
+            out.row(row)?;
         }
 
         // Tone toward each party, per outlet and voice.
-        let mut tone_table = Table::new(
+        let tone_table = Table::new(
             "tone",
             &[
                 ("source", Text),
@@ -680,6 +631,7 @@ impl Tally {
             ],
         );
         let tone = sorted(&ranks, tone);
+        out.table(&tone_table)?;
         for ([source, actor, voice], t) in &tone {
             let mut row = Row::new(vec![
                 name(*source),
@@ -688,23 +640,14 @@ impl Tally {
                 t.n.into(),
                 (t.sum / t.n as f64).into(),
             ]);
-            row.evidence = t.evidence.evidence(&docs);
-            tone_table.push(row);
+            row.evidence = t.evidence.evidence(&mut store)?;
+            out.row(row)?;
         }
 
-        for table in [
-            labels_table,
-            voices_table,
-            attribution_table,
-            loaded_table,
-            tone_table,
-        ] {
-            out.write_table(table)?;
-        }
-        let shares = shared.finish_into(&mut docs, &names, min_shared, out)?;
+        let shares = shared.finish_into(&mut store, &names, min_shared, out)?;
 
         // The profile: one row per outlet and dimension.
-        let mut profile = Table::new(
+        let profile = Table::new(
             "profile",
             &[
                 ("source", Text),
@@ -725,12 +668,14 @@ impl Tally {
         let neutral = names.get("neutral");
         let authorial = names.get("authorial");
         let none = Vec::new();
+        out.table(&profile)?;
         for source in sources {
-            let mut push = |dimension: &str, value: String, n: i64, evidence: &Spans| {
+            // A row's evidence: the first spans of the rows it sums, in order.
+            let mut push = |dimension: &str, value: String, n: i64, evidence: &[&Spans]| {
                 let mut row =
                     Row::new(vec![name(source), dimension.into(), value.into(), n.into()]);
-                row.evidence = evidence.evidence(&docs);
-                profile.push(row);
+                row.evidence = gathered(&mut store, evidence.iter().copied())?;
+                out.row(row)
             };
             let t = totals.get(&source).copied().unwrap_or_default();
             let quote_evidence = quote_evidence.remove(&source).unwrap_or_default();
@@ -741,8 +686,8 @@ impl Tally {
                     t.quotes, t.words, t.named
                 ),
                 t.quotes,
-                &quote_evidence,
-            );
+                &[&quote_evidence],
+            )?;
             let sides: Vec<String> = voices_by
                 .get(&source)
                 .unwrap_or(&none)
@@ -753,12 +698,7 @@ impl Tally {
                     format!("{} {:.0}%", names.name(*side), 100.0 * share)
                 })
                 .collect();
-            push(
-                "quoted words by side",
-                sides.join(", "),
-                t.quotes,
-                &Spans::default(),
-            );
+            push("quoted words by side", sides.join(", "), t.quotes, &[])?;
             for voice in ["authorial", "quoted"] {
                 let voice_id = names.get(voice);
                 let words = voice_id.map_or(0, |v| words_of(source, v));
@@ -776,7 +716,7 @@ impl Tally {
                     .take(5)
                     .map(|(c, t)| format!("{t} {c}"))
                     .collect();
-                let n = total.map_or(0, |t| t.n);
+                let n = total.map_or(0, |t| t.0);
                 push(
                     &format!("loaded words, {voice}"),
                     format!(
@@ -785,10 +725,10 @@ impl Tally {
                         top.join(", ")
                     ),
                     n,
-                    total.map_or(&Spans::default(), |t| &t.evidence),
-                );
+                    total.map_or(&[], |t| &t.1),
+                )?;
             }
-            let mut verbs: BTreeMap<&str, (i64, Spans)> = BTreeMap::new();
+            let mut verbs: BTreeMap<&str, (i64, Vec<&Spans>)> = BTreeMap::new();
             for &i in attribution_by.get(&source).unwrap_or(&none) {
                 let ([_, _, class, term], c) = &attribution[i];
                 if Some(*class) == neutral {
@@ -796,12 +736,11 @@ impl Tally {
                 }
                 let e = verbs.entry(names.name(*term)).or_default();
                 e.0 += c.n;
-                e.1.extend(&c.evidence);
+                e.1.push(&c.evidence);
             }
-            let mut evidence = Spans::default();
-            for v in verbs.values() {
-                evidence.extend(&v.1);
-            }
+            // Each verb's rows in turn: the first spans of each verb's own
+            // capped list, then the next verb's, are these rows' first spans.
+            let evidence: Vec<&Spans> = verbs.values().flat_map(|v| v.1.iter().copied()).collect();
             push(
                 "loaded verbs and hedges",
                 verbs
@@ -811,7 +750,7 @@ impl Tally {
                     .join(", "),
                 verbs.values().map(|v| v.0).sum(),
                 &evidence,
-            );
+            )?;
             let mut tones: Vec<(i64, String, &Spans)> = tone_by
                 .get(&source)
                 .unwrap_or(&none)
@@ -828,10 +767,7 @@ impl Tally {
                 .collect();
             tones.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             tones.truncate(4);
-            let mut evidence = Spans::default();
-            for t in &tones {
-                evidence.extend(t.2);
-            }
+            let evidence: Vec<&Spans> = tones.iter().map(|t| t.2).collect();
             push(
                 "tone toward parties, authorial",
                 tones
@@ -841,12 +777,10 @@ impl Tally {
                     .join(", "),
                 tones.iter().map(|t| t.0).sum(),
                 &evidence,
-            );
+            )?;
             let shared_with = shares_by.get(&source).unwrap_or(&none);
-            let mut evidence = Spans::default();
-            for &i in shared_with {
-                evidence.extend(&shares[i].1.evidence);
-            }
+            let evidence: Vec<&Spans> =
+                shared_with.iter().map(|&i| &shares[i].1.evidence).collect();
             push(
                 "shared copy",
                 if shared_with.is_empty() {
@@ -863,9 +797,8 @@ impl Tally {
                 },
                 shared_with.iter().map(|&i| shares[i].1.n).sum(),
                 &evidence,
-            );
+            )?;
         }
-
-        out.write_table(profile)
+        Ok(())
     }
 }

@@ -39,6 +39,7 @@ use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::TableSink;
 use newslens_core::{ColumnType, Evidence, Row, Table, Text, Value};
 
+use super::evidence::EvidenceStore;
 use super::keysort::{get_varint, halves, key, put_varint, KeySorter, Sorted, TempFile};
 use super::{cell, Count, Names, Reader};
 use crate::FastMap;
@@ -470,7 +471,7 @@ impl SharedCopy {
     /// the words each outlet shares with each other one, by [source, other].
     pub(super) fn finish_into(
         mut self,
-        docs_interned: &mut Names,
+        store: &mut EvidenceStore,
         names: &Names,
         min_shared: usize,
         out: &mut dyn TableSink,
@@ -552,7 +553,7 @@ impl SharedCopy {
             spill: &spill,
             rows: self.rows,
             names,
-            docs_interned,
+            store,
             shares: &mut shares,
             out,
             a: None,
@@ -581,7 +582,7 @@ struct PassageWriter<'a> {
     spill: &'a Spill,
     rows: u32,
     names: &'a Names,
-    docs_interned: &'a mut Names,
+    store: &'a mut EvidenceStore,
     shares: &'a mut FastMap<[u32; 2], Count>,
     out: &'a mut dyn TableSink,
     /// Doc_a's rows and texts.
@@ -629,7 +630,7 @@ impl PassageWriter<'_> {
             for (source, other) in [(fa.source, fb.source), (fb.source, fa.source)] {
                 let e = self.shares.entry([source, other]).or_default();
                 e.n += fa.words;
-                e.evidence.add(self.docs_interned, &evidence);
+                e.evidence.add(self.store, &evidence)?;
                 if fa.source == fb.source {
                     break;
                 }
