@@ -8,7 +8,7 @@ use newslens_core::text::TokenKind;
 use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
-use crate::words::ends_slot;
+use crate::words::WordTable;
 use newslens_core::text::DocWords;
 
 pub fn events_table() -> Table {
@@ -69,32 +69,30 @@ impl<'a> SentenceWords<'a> {
         actors.sort_unstable();
         actors.dedup();
         let actors = actors.join(",");
-        // Only words are in the lexicon: other tokens need no look-up.
-        let classes: Vec<u16> = tokens
-            .iter()
-            .zip(lower)
-            .map(|(t, w)| {
-                if t.kind == TokenKind::Word {
-                    class(w)
-                } else {
-                    0
-                }
-            })
-            .collect();
-        // Sized for every token, so collecting never grows it.
+        // One pass gives each token's classes and the terms: only words are
+        // in the lexicon, and only words that are no stop word are terms.
+        // Both are sized for every token, so pushing never grows them.
+        let mut classes: Vec<u16> = Vec::with_capacity(tokens.len());
         let mut terms = Vec::with_capacity(tokens.len());
-        terms.extend(
-            tokens
-                .iter()
-                .zip(lower)
-                .zip(&classes)
-                .filter(|((tok, _), &c)| tok.kind == TokenKind::Word && c & STOP_WORD == 0)
-                .filter_map(|((tok, &word), _)| term_of(tok.span, word)),
-        );
+        let mut terms_bytes = 0;
+        for (token, &word) in tokens.iter().zip(lower) {
+            if token.kind != TokenKind::Word {
+                classes.push(0);
+                continue;
+            }
+            let c = class(word);
+            classes.push(c);
+            if c & STOP_WORD != 0 {
+                continue;
+            }
+            if let Some(term) = term_of(token.span, word) {
+                terms_bytes += term.2.len() + 1;
+                terms.push(term);
+            }
+        }
         terms.sort_unstable_by(|a: &(u64, Span, Cow<str>), b| {
             a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2))
         });
-        let terms_bytes = terms.iter().map(|(_, _, term)| term.len() + 1).sum();
         SentenceWords {
             index,
             tokens,
@@ -340,40 +338,16 @@ const LEXICON: &[(u16, &str)] = &[
 /// costs more than the lookup.
 pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-type Lexicon = FastMap<&'static str, u16>;
-
-/// The lexicon, and per slot of a word's first and last bytes the lengths
-/// of its words there (bit `len`), which rules most other words out
-/// without hashing them.
-struct Classes {
-    words: Lexicon,
-    lengths: [u32; 1024],
-}
-
-static CLASSES: std::sync::LazyLock<Classes> = std::sync::LazyLock::new(|| {
-    let mut words = Lexicon::default();
-    for (class, list) in LEXICON {
-        for word in list.split_whitespace() {
-            *words.entry(word).or_insert(0) |= class;
-        }
-    }
-    let mut lengths = [0; 1024];
-    for word in words.keys() {
-        let bytes = word.as_bytes();
-        lengths[ends_slot(bytes[0], bytes[bytes.len() - 1])] |= 1 << word.len();
-    }
-    Classes { words, lengths }
+static CLASSES: std::sync::LazyLock<WordTable<u16>> = std::sync::LazyLock::new(|| {
+    WordTable::new(
+        LEXICON
+            .iter()
+            .flat_map(|&(class, list)| list.split_whitespace().map(move |word| (word, class))),
+    )
 });
 
 fn class(word: &str) -> u16 {
-    let classes = &*CLASSES;
-    let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
-        return 0;
-    };
-    if word.len() >= 32 || classes.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
-        return 0;
-    }
-    classes.words.get(word).copied().unwrap_or(0)
+    CLASSES.get(word)
 }
 
 /// The parts of one sentence that a summary is cut from.
@@ -451,11 +425,16 @@ impl<'a> Clauses<'a> {
         removed.extend(tokens.iter().map(|t| timex.contains(t.span)));
         let mut other_timex = std::mem::take(&mut buffers.other_timex);
         other_timex.clear();
-        other_timex.extend(
-            tokens
-                .iter()
-                .map(|t| others.iter().any(|o| o.contains(t.span))),
-        );
+        // Most dates are their sentence's only one.
+        if others.is_empty() {
+            other_timex.resize(n, false);
+        } else {
+            other_timex.extend(
+                tokens
+                    .iter()
+                    .map(|t| others.iter().any(|o| o.contains(t.span))),
+            );
+        }
         // The preposition and "late"/"earlier" before the date belong to it;
         // so does a date joined to it by "of" ("January 13 of this year").
         if let Some(first) = removed.iter().position(|&r| r) {
@@ -608,7 +587,11 @@ impl<'a> Clauses<'a> {
         }
         let mut kept = std::mem::take(&mut buffers.kept);
         kept.clear();
-        kept.extend((0..n).filter(|&i| !skip[i]));
+        for (i, &skipped) in skip.iter().enumerate() {
+            if !skipped {
+                kept.push(i);
+            }
+        }
         // A comma inside a short quotation ("a “credible, lasting and
         // verifiable” truce") lists words; it does not end a clause.
         let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
@@ -639,13 +622,15 @@ impl<'a> Clauses<'a> {
             if (before & DET != 0 || (p > 0 && word(p - 1) == "to")) && c & AUX == 0 {
                 continue;
             }
-            let capital_inside = p > 0 && starts_upper(doc.slice(tokens[i].span));
+            // A capital inside the sentence makes a name of an "-ed" word;
+            // asked last, as it reads the text as written.
+            let capital_inside = || p > 0 && starts_upper(doc.slice(tokens[i].span));
             verb[p] = c & (AUX | VERB) != 0
                 || (c & NOT_VERB == 0
-                    && !capital_inside
                     && w.len() > 4
                     && w.ends_with("ed")
-                    && !w.contains(['-', '\u{2010}', '\u{2011}']));
+                    && !w.contains(['-', '\u{2010}', '\u{2011}'])
+                    && !capital_inside());
         }
         // A segment ends at a mark or before a word: never more than the tokens.
         let mut segments = std::mem::take(&mut buffers.segments);
@@ -1134,6 +1119,11 @@ impl<'a> Clauses<'a> {
         self.render(&pieces)
     }
 
+    /// Whether the text from `end` to `start` is one space.
+    fn one_space(&self, end: u32, start: u32) -> bool {
+        start == end + 1 && self.text.as_bytes().get(end as usize) == Some(&b' ')
+    }
+
     fn render(&self, pieces: &[Vec<usize>]) -> String {
         // At most the sentence, with a comma between pieces.
         let room = pieces.iter().map(|p| p.len() * 2).sum::<usize>()
@@ -1147,19 +1137,29 @@ impl<'a> Clauses<'a> {
             if !out.is_empty() {
                 out.push_str(", ");
             }
-            let mut prev: Option<Span> = None;
+            // Words glued together or one space apart are written as the
+            // text has them: such a run is copied from the text at once.
+            let mut run: Option<Span> = None;
             for &p in piece {
                 let i = self.kept[p];
                 if self.removed[i] {
                     continue;
                 }
                 let span = self.tokens[i].span;
-                let glued = prev.is_some_and(|q| q.end == span.start);
-                if prev.is_some() && !glued {
-                    out.push(' ');
-                }
-                out.push_str(span.slice(self.text));
-                prev = Some(span);
+                run = match run {
+                    None => Some(span),
+                    Some(r) if r.end == span.start || self.one_space(r.end, span.start) => {
+                        Some(r.cover(span))
+                    }
+                    Some(r) => {
+                        out.push_str(r.slice(self.text));
+                        out.push(' ');
+                        Some(span)
+                    }
+                };
+            }
+            if let Some(r) = run {
+                out.push_str(r.slice(self.text));
             }
         }
         out

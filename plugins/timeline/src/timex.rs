@@ -187,7 +187,7 @@ fn season_of(word: &str) -> Option<&'static str> {
     })
 }
 
-use crate::words::ends_slot;
+use crate::words::WordTable;
 use newslens_core::text::{DocWords, Words};
 
 /// A match: tokens `from..=to`, type, value, precision, the first day it covers.
@@ -556,30 +556,20 @@ const START_WORDS: &str = "zero one two three four five six seven eight nine ten
          nowadays recently lately several many earlier later past daily hourly these weekly \
          monthly annually yearly every each";
 
-/// The words of [`WORD_BITS`], and per slot of their first and last bytes
-/// ([`ends_slot`]) the lengths of the words there (bit `len`): most tokens
-/// are no such word, and this tells so without hashing them.
+/// The words of the rules above with their bits: most tokens are no such
+/// word, and the table tells so from their ends and length alone.
 struct WordBits {
-    words: crate::events::FastMap<&'static str, u8>,
-    lengths: [u32; 1024],
+    words: WordTable<u8>,
 }
 
-static WORD_BITS: std::sync::LazyLock<WordBits> = std::sync::LazyLock::new(|| {
-    let words = word_bits_map();
-    let mut lengths = [0; 1024];
-    for word in words.keys() {
-        let bytes = word.as_bytes();
-        lengths[ends_slot(bytes[0], bytes[bytes.len() - 1])] |= 1 << word.len();
-    }
-    WordBits { words, lengths }
+static WORD_BITS: std::sync::LazyLock<WordBits> = std::sync::LazyLock::new(|| WordBits {
+    words: WordTable::new(word_bits_list()),
 });
 
-fn word_bits_map() -> crate::events::FastMap<&'static str, u8> {
-    let mut map = crate::events::FastMap::default();
+fn word_bits_list() -> Vec<(&'static str, u8)> {
+    let mut map = Vec::new();
     let mut add = |words: &mut dyn Iterator<Item = &'static str>, bits: u8| {
-        for word in words {
-            *map.entry(word).or_insert(0) |= bits;
-        }
+        map.extend(words.map(|word| (word, bits)));
     };
     add(&mut START_WORDS.split_whitespace(), START);
     add(
@@ -626,14 +616,9 @@ fn word_bits_map() -> crate::events::FastMap<&'static str, u8> {
 }
 
 impl WordBits {
+    #[inline]
     fn bits(&self, word: &str) -> u8 {
-        let (Some(&first), Some(&last)) = (word.as_bytes().first(), word.as_bytes().last()) else {
-            return 0;
-        };
-        if word.len() >= 32 || self.lengths[ends_slot(first, last)] & (1 << word.len()) == 0 {
-            return 0;
-        }
-        self.words.get(word).copied().unwrap_or(0)
+        self.words.get(word)
     }
 }
 
