@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use newslens_core::text::TokenKind;
-use newslens_core::{AnnotatedDoc, ColumnType, Row, Span, Table};
+use newslens_core::{AnnotatedDoc, ColumnType, Evidence, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
 use crate::words::WordTable;
@@ -149,7 +149,23 @@ pub fn events(doc: &AnnotatedDoc, timexes: &[Timex]) -> Table {
 
 /// [`events`] of the document `doc_words` holds.
 pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
+    let evidence: Vec<Evidence> = timexes
+        .iter()
+        .map(|t| doc_words.doc.evidence(t.span))
+        .collect();
+    events_with_evidence(doc_words, timexes, &evidence)
+}
+
+/// [`events_of`], given each timex's evidence (the map has it for the
+/// timexes' table: character offsets are counted once).
+pub fn events_with_evidence(
+    doc_words: &DocWords,
+    timexes: &[Timex],
+    timex_evidence: &[Evidence],
+) -> Table {
     let doc = doc_words.doc;
+    // The sentence's evidence, for every event of one sentence.
+    let mut sentence_evidence: Option<(usize, Evidence)> = None;
     let mut table = events_table();
     let mut words: Option<SentenceWords> = None;
     let mut buffers = ClauseBuffers::default();
@@ -205,7 +221,14 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
         }
         let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
         // The sentence's evidence holds its character offsets: counted once.
-        let evidence = doc.evidence(sentence);
+        let evidence = match &sentence_evidence {
+            Some((i, evidence)) if *i == index => evidence.clone(),
+            _ => {
+                let evidence = doc.evidence(sentence);
+                sentence_evidence = Some((index, evidence.clone()));
+                evidence
+            }
+        };
         let (start, end) = (evidence.start, evidence.end);
         table.push(
             Row::new(vec![
@@ -221,7 +244,7 @@ pub fn events_of(doc_words: &DocWords, timexes: &[Timex]) -> Table {
                 terms.into(),
             ])
             .with_evidence(evidence)
-            .with_evidence(doc.evidence(t.span)),
+            .with_evidence(timex_evidence[k].clone()),
         );
     }
     table

@@ -86,12 +86,13 @@ impl newslens_core::Analyzer for Timeline {
         // Both the tagger and the event rules read every token lower-cased.
         let words = doc.words();
         let found = timex::tag(&words);
-        let events = events::events_of(&words, &found);
+        // Each timex's evidence holds its span's character offsets: counted
+        // once, for its row and its event's.
+        let evidence: Vec<_> = found.iter().map(|t| doc.evidence(t.span)).collect();
+        let events = events::events_with_evidence(&words, &found, &evidence);
         let mut timexes = timexes_table();
         // The events are read off the timexes first, so their values move into the rows.
-        for t in found {
-            // The evidence holds the span's character offsets: counted once.
-            let evidence = doc.evidence(t.span);
+        for (t, evidence) in found.into_iter().zip(evidence) {
             timexes.push(
                 Row::new(vec![
                     doc.id().into(),
