@@ -61,7 +61,7 @@ use anyhow::Result;
 use jiff::civil::Date;
 use newslens_core::analyzer::{ReportSink, TableSink};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
-use spill::{Dec, Enc, Scratch, Sorter};
+use spill::{Dec, Enc, Scratch, Sorter, Tape};
 
 pub use spill::peak_disk_bytes;
 
@@ -86,6 +86,11 @@ impl Interner {
         self.names.push(Arc::clone(&name));
         self.ids.insert(name, id);
         id
+    }
+
+    /// The id of a name interned before.
+    fn get(&self, name: &str) -> Option<u32> {
+        self.ids.get(name).copied()
     }
 
     fn name(&self, id: u32) -> &str {
@@ -148,15 +153,12 @@ impl<T: Default + Clone + PartialEq> Tally<T> {
     }
 }
 
-/// The words of a list cell, sorted, without repeats.
-fn sorted_words(text: &str, separator: char) -> Vec<&str> {
-    let mut words: Vec<&str> = text.split(separator).filter(|s| !s.is_empty()).collect();
-    // The events table writes its lists sorted: checking is cheaper than sorting.
-    if !words.is_sorted() {
-        words.sort_unstable();
-    }
-    words.dedup();
-    words
+/// The ids of a list cell's words (an ASCII separator), in the cell's order.
+fn words_of(text: &str, separator: u8, strings: &mut Interner) -> Vec<u32> {
+    text.split(char::from(separator))
+        .filter(|s| !s.is_empty())
+        .map(|w| strings.id(w))
+        .collect()
 }
 
 /// How many words two sorted lists share.
@@ -200,7 +202,12 @@ const UNNAMED_RARE: usize = 5;
 /// and figures ("#14.7"). Figures join the clause's words, as the sentence's
 /// terms hold none.
 /// Neither list is sorted nor free of repeats: the caller's ids are.
-fn clause_terms(summary: &str, terms: &[&str]) -> (Vec<ClauseWord>, Vec<ClauseWord>) {
+/// `terms` are the sentence's terms' ids, sorted.
+fn clause_terms(
+    summary: &str,
+    strings: &Interner,
+    terms: &[u32],
+) -> (Vec<ClauseWord>, Vec<ClauseWord>) {
     let mut word = String::new();
     let (mut out, mut named) = (Vec::new(), Vec::new());
     let (mut position, mut first) = (0, None);
@@ -233,7 +240,9 @@ fn clause_terms(summary: &str, terms: &[&str]) -> (Vec<ClauseWord>, Vec<ClauseWo
                     }
                 }
                 let capital = text.chars().next().is_some_and(char::is_uppercase);
-                let term = terms.binary_search(&word.as_str()).ok();
+                let term = strings
+                    .get(&word)
+                    .filter(|id| terms.binary_search(id).is_ok());
                 if let Some(term) = term {
                     out.push(ClauseWord::Term(term));
                 }
@@ -257,10 +266,10 @@ fn clause_terms(summary: &str, terms: &[&str]) -> (Vec<ClauseWord>, Vec<ClauseWo
     (out, named)
 }
 
-/// A key word of a clause: one of its sentence's terms, by its index in
-/// them, or a figure ("#14.7").
+/// A key word of a clause: one of its sentence's terms, by its id, or a
+/// figure ("#14.7").
 enum ClauseWord {
-    Term(usize),
+    Term(u32),
     Figure(String),
 }
 
@@ -307,22 +316,6 @@ fn covers(coarse: &str, day: &str, date: Option<Date>) -> bool {
     day.starts_with(coarse)
 }
 
-/// A day's reports join one group when they share this many of the group's
-/// core words; a word is in a group's core when half its reports or more hold it.
-struct Group {
-    members: Vec<usize>,
-    /// How many members hold each word.
-    holders: HashMap<u32, u32>,
-}
-
-impl Group {
-    /// Is the word held by at least half the group's reports?
-    fn core_count(&self, word: u32) -> Option<u32> {
-        let held = *self.holders.get(&word)?;
-        (held as usize * 2 >= self.members.len()).then_some(held)
-    }
-}
-
 /// The first seven characters of a date value: its month, for a day.
 fn month_of(date: &str) -> &str {
     match date.char_indices().nth(7) {
@@ -332,94 +325,115 @@ fn month_of(date: &str) -> &str {
 }
 
 /// One event as every step after the first sort reads it: interned ids,
-/// and the texts that only a row prints.
-#[derive(Default)]
-struct Ev {
-    /// The event's place in the content order: its identity.
-    ord: u64,
-    /// The `ord` of the first event of its outlet, document and sentence.
-    sid: u64,
-    source: u32,
-    date: u32,
-    precision: u32,
-    /// The sentence's character offset in its document.
-    sentence: i64,
-    doc: String,
-    written: String,
-    summary: String,
-    /// The sentence's key words and the clause's figures; the clause's key
-    /// words, and its names and figures; the parties. Sorted ids, no repeats.
-    terms: Vec<u32>,
-    clause: Vec<u32>,
-    named: Vec<u32>,
-    actors: Vec<u32>,
-    /// The first evidence span: its document, start and end.
-    evidence: Option<(String, usize, usize)>,
-}
-
-fn encode_ev(enc: &mut Enc, e: &Ev) {
+/// and the texts that only a row prints. The sentence's key words and the
+/// clause's figures; the clause's key words, and its names and figures;
+/// the parties: sorted ids, no repeats. `ord` is the event's place in the
+/// content order, its identity; `sid` the `ord` of the first event of its
+/// outlet, document and sentence.
+fn encode_ev(enc: &mut Enc, e: &EvRef<'_>) {
     enc.num(e.ord);
     enc.num(e.sid);
     enc.num(u64::from(e.source));
     enc.num(u64::from(e.date));
     enc.num(u64::from(e.precision));
     enc.i64_key(e.sentence);
-    enc.text(&e.doc);
-    enc.text(&e.written);
-    enc.text(&e.summary);
-    enc.ids(&e.terms);
-    enc.ids(&e.clause);
-    enc.ids(&e.named);
-    enc.ids(&e.actors);
-    match &e.evidence {
+    enc.text(e.doc);
+    enc.text(e.written);
+    enc.text(e.summary);
+    enc.ids_raw(e.terms.0);
+    enc.ids_raw(e.clause.0);
+    enc.ids_raw(e.named.0);
+    enc.ids_raw(e.actors.0);
+    match e.evidence {
         None => enc.num(0),
         Some((doc, start, end)) => {
-            if *doc == e.doc {
+            if doc == e.doc {
                 enc.num(1);
             } else {
                 enc.num(2);
                 enc.text(doc);
             }
-            enc.num(*start as u64);
-            enc.num(*end as u64);
+            enc.num(start as u64);
+            enc.num(end as u64);
         }
     }
 }
 
-fn decode_ev(dec: &mut Dec<'_>) -> io::Result<Ev> {
-    let mut e = Ev::default();
-    decode_ev_into(dec, &mut e)?;
-    Ok(e)
+/// A list of ids read in place from a record, four little-endian bytes each.
+#[derive(Clone, Copy)]
+struct Ids<'a>(&'a [u8]);
+
+impl<'a> Ids<'a> {
+    fn len(self) -> usize {
+        self.0.len() / 4
+    }
+
+    fn iter(self) -> impl Iterator<Item = u32> + 'a {
+        self.0
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
 }
 
-/// Decodes into an event read before, reusing its strings and vectors: the
-/// passes decode every event several times.
-fn decode_ev_into(dec: &mut Dec<'_>, e: &mut Ev) -> io::Result<()> {
-    e.ord = dec.num()?;
-    e.sid = dec.num()?;
-    e.source = dec.num_u32()?;
-    e.date = dec.num_u32()?;
-    e.precision = dec.num_u32()?;
-    e.sentence = dec.i64_key()?;
-    for text in [&mut e.doc, &mut e.written, &mut e.summary] {
-        text.clear();
-        text.push_str(dec.text()?);
-    }
-    dec.ids(&mut e.terms)?;
-    dec.ids(&mut e.clause)?;
-    dec.ids(&mut e.named)?;
-    dec.ids(&mut e.actors)?;
-    let spare = e.evidence.take();
-    e.evidence = match dec.num()? {
+/// An event read in place from what [`encode_ev`] wrote. The steps after
+/// the first pass events on as these bytes, unchanged, and read their texts
+/// only where a row prints them: copying every event's texts into owned
+/// strings at each step cost more than the steps themselves.
+struct EvRef<'a> {
+    ord: u64,
+    sid: u64,
+    source: u32,
+    date: u32,
+    precision: u32,
+    /// The sentence's character offset in its document.
+    sentence: i64,
+    doc: &'a str,
+    written: &'a str,
+    summary: &'a str,
+    terms: Ids<'a>,
+    clause: Ids<'a>,
+    named: Ids<'a>,
+    actors: Ids<'a>,
+    evidence: Option<(&'a str, usize, usize)>,
+    /// The whole encoded event (empty for one not read from a record).
+    bytes: &'a [u8],
+}
+
+fn read_ev<'a>(dec: &mut Dec<'a>) -> io::Result<EvRef<'a>> {
+    let start = dec.rest();
+    let (ord, sid) = (dec.num()?, dec.num()?);
+    let (source, date, precision) = (dec.num_u32()?, dec.num_u32()?, dec.num_u32()?);
+    let sentence = dec.i64_key()?;
+    let (doc, written, summary) = (dec.text()?, dec.text()?, dec.text()?);
+    let terms = Ids(dec.ids_raw()?);
+    let clause = Ids(dec.ids_raw()?);
+    let named = Ids(dec.ids_raw()?);
+    let actors = Ids(dec.ids_raw()?);
+    let evidence = match dec.num()? {
         0 => None,
         flag => {
-            let mut doc = spare.map(|(doc, _, _)| doc).unwrap_or_default();
-            doc.clear();
-            doc.push_str(if flag == 1 { &e.doc } else { dec.text()? });
+            let doc = if flag == 1 { doc } else { dec.text()? };
             Some((doc, index(dec.num()?)?, index(dec.num()?)?))
         }
     };
-    Ok(())
+    let used = start.len() - dec.rest().len();
+    Ok(EvRef {
+        ord,
+        sid,
+        source,
+        date,
+        precision,
+        sentence,
+        doc,
+        written,
+        summary,
+        terms,
+        clause,
+        named,
+        actors,
+        evidence,
+        bytes: &start[..used],
+    })
 }
 
 /// A number read back from a key, as an index.
@@ -455,7 +469,10 @@ struct Pending {
     rare: Vec<u32>,
     /// Sorted ids, no repeats.
     sources: Vec<u32>,
-    members: Vec<Ev>,
+    /// The parties and key words of each of its reports of two parties or
+    /// more: only those can pair it with another cluster.
+    parties: Vec<(Vec<u32>, Vec<u32>)>,
+    row: RowBuilder,
     /// (the other cluster's key, text) for each disagreement.
     found: Vec<(u64, String)>,
 }
@@ -588,18 +605,19 @@ impl Merge {
             _ => "",
         };
         let strings = &mut self.strings;
-        let terms = sorted_words(cell(Column::Terms), ' ');
-        let (clause, named) = clause_terms(cell(Column::Summary), &terms);
-        // The clause's words are interned once, as terms; figures apart.
-        let term_ids: Vec<u32> = terms.iter().map(|w| strings.id(w)).collect();
-        let mut id_of = |word: &ClauseWord| match word {
-            ClauseWord::Term(k) => term_ids[*k],
-            ClauseWord::Figure(figure) => strings.id(figure),
-        };
         let sorted = |mut ids: Vec<u32>| {
             ids.sort_unstable();
             ids.dedup();
             ids
+        };
+        // Words are compared by id from here on: the lists need no sorting
+        // as text, and a clause's word is a term when its id is one.
+        let term_ids = sorted(words_of(cell(Column::Terms), b' ', strings));
+        let (clause, named) = clause_terms(cell(Column::Summary), strings, &term_ids);
+        // The clause's words are interned once, as terms; figures apart.
+        let mut id_of = |word: &ClauseWord| match word {
+            ClauseWord::Term(id) => *id,
+            ClauseWord::Figure(figure) => strings.id(figure),
         };
         let clause_ids: Vec<u32> = clause.iter().map(&mut id_of).collect();
         let named = sorted(named.iter().map(&mut id_of).collect());
@@ -610,12 +628,7 @@ impl Merge {
             .map(|(_, &id)| id);
         let terms = sorted(term_ids.iter().copied().chain(figures).collect());
         let clause = sorted(clause_ids);
-        let actors = sorted(
-            sorted_words(cell(Column::Actors), ',')
-                .into_iter()
-                .map(|w| strings.id(w))
-                .collect(),
-        );
+        let actors = sorted(words_of(cell(Column::Actors), b',', strings));
         let (source, date) = (cell(Column::Source), cell(Column::Date));
         let precision = cell(Column::Precision);
         let ids = [strings.id(source), strings.id(date), strings.id(precision)];
@@ -744,41 +757,51 @@ fn number_events(
     let (mut ord, mut sid) = (0u64, 0u64);
     // The last sentence's outlet and offset, and its document.
     let (mut last, mut last_doc): (Option<(u32, i64)>, String) = (None, String::new());
-    let mut e = Ev::default();
     while let Some(record) = sorted.next()? {
         let mut dec = Dec::new(record);
         dec.skip_text_key()?;
-        dec.key_text_into(&mut e.doc)?;
-        e.sentence = dec.i64_key()?;
+        let doc = dec.key_str()?;
+        let sentence = dec.i64_key()?;
         dec.skip_text_key()?;
-        dec.key_text_into(&mut e.written)?;
-        dec.key_text_into(&mut e.summary)?;
+        let written = dec.key_str()?;
+        let summary = dec.key_str()?;
         dec.skip_text_key()?;
-        let spare = e.evidence.take();
-        if dec.byte()? != 0 {
+        let evidence = if dec.byte()? != 0 {
             let (start, end) = (index(dec.u64_key()?)?, index(dec.u64_key()?)?);
-            let mut doc = spare.map(|(doc, _, _)| doc).unwrap_or_default();
-            dec.key_text_into(&mut doc)?;
-            e.evidence = Some((doc, start, end));
-        }
-        e.source = dec.num_u32()?;
-        e.date = dec.num_u32()?;
-        e.precision = dec.num_u32()?;
-        dec.ids(&mut e.terms)?;
-        dec.ids(&mut e.clause)?;
-        dec.ids(&mut e.named)?;
-        dec.ids(&mut e.actors)?;
-        if last != Some((e.source, e.sentence)) || last_doc != e.doc {
+            Some((dec.key_str()?, start, end))
+        } else {
+            None
+        };
+        let (source, date, precision) = (dec.num_u32()?, dec.num_u32()?, dec.num_u32()?);
+        if last != Some((source, sentence)) || last_doc != *doc {
             sid = ord;
-            last = Some((e.source, e.sentence));
-            last_doc.clone_from(&e.doc);
+            last = Some((source, sentence));
+            last_doc.clear();
+            last_doc.push_str(&doc);
         }
-        e.ord = ord;
-        e.sid = sid;
+        let e = EvRef {
+            ord,
+            sid,
+            source,
+            date,
+            precision,
+            sentence,
+            doc: &doc,
+            written: &written,
+            summary: &summary,
+            terms: Ids(dec.ids_raw()?),
+            clause: Ids(dec.ids_raw()?),
+            named: Ids(dec.ids_raw()?),
+            actors: Ids(dec.ids_raw()?),
+            evidence: evidence
+                .as_ref()
+                .map(|(doc, start, end)| (&**doc, *start, *end)),
+            bytes: &[],
+        };
         ord += 1;
         enc.clear();
-        if e.precision == known.day {
-            day_key(enc, strings.name(e.date));
+        if precision == known.day {
+            day_key(enc, strings.name(date));
             enc.u64_key(e.ord);
             encode_ev(enc, &e);
             out.days.push(&enc.bytes)?;
@@ -786,14 +809,14 @@ fn number_events(
             enc.u64_key(e.ord);
             encode_ev(enc, &e);
             out.coarse.push(&enc.bytes)?;
-            months_of(&e, strings, known, &mut months);
+            months_of(date, precision, strings, known, &mut months);
             for month in &months {
                 enc.clear();
                 enc.text_key(month.as_bytes());
                 enc.u64_key(e.ord);
                 enc.num(e.sid);
-                enc.num(u64::from(e.date));
-                enc.ids(&e.clause);
+                enc.num(u64::from(date));
+                enc.ids_raw(e.clause.0);
                 out.by_month.push(&enc.bytes)?;
             }
         }
@@ -810,12 +833,18 @@ struct Numbered {
 }
 
 /// The months ("2020-03") whose days a month or week event may join.
-fn months_of(e: &Ev, strings: &Interner, known: &Known, months: &mut Vec<String>) {
+fn months_of(
+    date: u32,
+    precision: u32,
+    strings: &Interner,
+    known: &Known,
+    months: &mut Vec<String>,
+) {
     months.clear();
-    let value = strings.name(e.date);
-    if e.precision == known.month {
+    let value = strings.name(date);
+    if precision == known.month {
         months.push(value.to_string());
-    } else if e.precision == known.week {
+    } else if precision == known.week {
         // A week spans at most two months.
         if let Some(d) = week_start(value) {
             // The last week of year 9999 ends past what a date holds.
@@ -856,207 +885,398 @@ fn cluster_days(
     };
     let mut seq: u64 = 0;
     let mut days = days.finish()?;
-    let mut users = Tally::new();
-    // The day's events in `day[..len]`; the slots past it keep the
-    // buffers of earlier days' events for the next ones to reuse.
-    let (mut day, mut len): (Vec<Ev>, usize) = (Vec::new(), 0);
-    let mut incoming = Ev::default();
-    let (mut words, mut looked): (Vec<u32>, Vec<u32>) = (Vec::new(), Vec::new());
-    loop {
-        let next = match days.next()? {
-            Some(record) => {
-                let mut dec = Dec::new(record);
-                if dec.byte()? == 0 {
-                    dec.i64_key()?;
-                    dec.byte()?;
-                    dec.byte()?;
-                }
-                dec.skip_text_key()?;
-                dec.u64_key()?;
-                decode_ev_into(&mut dec, &mut incoming)?;
-                Some(incoming.date)
-            }
-            None => None,
-        };
-        if len > 0 && next.is_none_or(|date| date != day[0].date) {
-            let day = &day[..len];
-            let date = day[0].date;
-            let parsed: Option<Date> = strings.name(date).parse().ok();
-            let month = month_of(strings.name(date));
-            for members in group_day(day, &mut users) {
-                let first = &day[members[0]];
-                words.clear();
-                for &m in &members {
-                    words.extend_from_slice(&day[m].actors);
-                    words.extend_from_slice(&day[m].terms);
-                }
-                words.sort_unstable();
-                words.dedup();
-                if parsed.is_some() {
-                    for &w in &words {
-                        if let Some(count) = out.users_of.get_mut(w as usize) {
-                            *count = count.saturating_add(1);
-                        }
-                    }
-                }
-                looked.clear();
-                looked.extend(
-                    words
-                        .iter()
-                        .copied()
-                        .filter(|&w| looked_up.get(w as usize).copied().unwrap_or(false)),
-                );
-                // A cluster no coarse clause can share a word with is no
-                // candidate for one.
-                if !looked.is_empty() {
-                    enc.clear();
-                    enc.text_key(month.as_bytes());
-                    enc.u64_key(seq);
-                    enc.num(first.ord);
-                    enc.num(u64::from(date));
-                    enc.num(first.sid);
-                    enc.num(u64::from(members.iter().all(|&m| day[m].sid == first.sid)));
-                    enc.ids(&looked);
-                    out.by_month.push(&enc.bytes)?;
-                }
-                enc.clear();
-                enc.u64_key(seq);
-                seq += 1;
-                enc.num(first.ord);
-                enc.num(u64::from(date));
-                enc.ids(&words);
-                enc.num(members.len() as u64);
-                for &m in &members {
-                    encode_ev(enc, &day[m]);
-                }
-                out.clusters.push(&enc.bytes)?;
-            }
-            len = 0;
+    let mut day = Day::new(scratch);
+    while let Some(record) = days.next()? {
+        let mut dec = Dec::new(record);
+        if dec.byte()? == 0 {
+            dec.i64_key()?;
+            dec.byte()?;
+            dec.byte()?;
         }
-        if next.is_none() {
-            break;
+        dec.skip_text_key()?;
+        dec.u64_key()?;
+        let e = read_ev(&mut dec)?;
+        if day.date.is_some_and(|date| date != e.date) {
+            day.finish(strings, looked_up, &mut out, &mut seq, enc)?;
         }
-        if len < day.len() {
-            std::mem::swap(&mut day[len], &mut incoming);
-        } else {
-            day.push(std::mem::take(&mut incoming));
-        }
-        len += 1;
+        day.add(&e)?;
+    }
+    if day.date.is_some() {
+        day.finish(strings, looked_up, &mut out, &mut seq, enc)?;
     }
     Ok(out)
 }
 
-/// The reports of one day grouped into events. A report joins the group
-/// whose core (the words half its reports or more hold) it shares at least
-/// [`SAME_DAY_SHARED`] words with, two of them rare outside the group;
-/// pairwise links would chain unrelated reports of a busy day into one
-/// row through a different pair of words at each step. The day is taken
-/// in an order of the reports' own content (most shared words first, then
-/// outlet, document and sentence, summary and written date), so the groups
-/// do not depend on the order the rows arrived in. Each group's members
-/// come in content order.
-/// `users` is scratch space, kept from day to day so that it is
-/// allocated once: how many of the day's reports hold each word.
-fn group_day(day: &[Ev], users: &mut Tally<u32>) -> Vec<Vec<usize>> {
-    users.clear();
-    for e in day {
-        for &word in &e.terms {
-            *users.entry(word as usize) += 1;
+/// A day's report as the grouping reads it; the rest of it waits on the
+/// day's tape, so a day of a million reports holds a few dozen bytes each.
+struct DayReport {
+    sid: u64,
+    /// Its place among the day's reports of its sentence by summary,
+    /// written date and `ord`: after their ties, the order the grouping
+    /// takes reports in.
+    rank: u32,
+    ties: u32,
+    /// Where its words that at most [`COMMON_WORD`] of the day's reports
+    /// hold are in [`Day::held`].
+    held: (u32, u32),
+    group: u32,
+}
+
+/// A day's reports join one group when they share this many of the group's
+/// core words; a word is in a group's core when half its reports or more hold it.
+struct Group {
+    size: u32,
+    /// How many members hold each word.
+    holders: HashMap<u32, u32>,
+    /// While its reports are written out: the first one's `ord` and `sid`,
+    /// whether all of them are of that sentence, how many are still to come,
+    /// and the words they hold.
+    first: Option<(u64, u64)>,
+    single: bool,
+    left: u32,
+    words: Vec<u32>,
+}
+
+impl Group {
+    /// Is the word held by at least half the group's reports?
+    fn core_count(&self, word: u32) -> Option<u32> {
+        let held = *self.holders.get(&word)?;
+        (held as usize * 2 >= self.size as usize).then_some(held)
+    }
+}
+
+/// One day's reports while the day's events stream in, and the scratch
+/// space its grouping reuses from day to day.
+struct Day {
+    date: Option<u32>,
+    /// The day's events as written, in content order.
+    tape: Tape,
+    reports: Vec<DayReport>,
+    /// How many of the day's reports hold each word.
+    users: Tally<u32>,
+    /// Words some report of the day names (capitalised in its clause, or a
+    /// figure): a report of a busy day shares everyday words with many
+    /// others, but the name or figure of its event with few.
+    named: Tally<bool>,
+    held: Vec<u32>,
+    /// The current sentence's reports: summary, written date, place in
+    /// `reports`; the slots past `run_len` keep their strings for reuse.
+    run: Vec<(String, String, usize)>,
+    run_len: usize,
+    order: Vec<(std::cmp::Reverse<u32>, u64, u32, u32)>,
+    groups: Vec<Group>,
+    /// The groups whose reports hold each word: at most COMMON_WORD long,
+    /// as more common words are left out.
+    holding: HashMap<u32, Vec<usize>>,
+    /// Per candidate group: core words shared, rare ones among them, and
+    /// named ones among those.
+    score: Tally<(u32, u32, u32)>,
+    words: Vec<u32>,
+    looked: Vec<u32>,
+}
+
+impl Day {
+    fn new(scratch: &Scratch) -> Day {
+        Day {
+            date: None,
+            tape: scratch.tape(),
+            reports: Vec::new(),
+            users: Tally::new(),
+            named: Tally::new(),
+            held: Vec::new(),
+            run: Vec::new(),
+            run_len: 0,
+            order: Vec::new(),
+            groups: Vec::new(),
+            holding: HashMap::default(),
+            score: Tally::new(),
+            words: Vec::new(),
+            looked: Vec::new(),
         }
     }
-    // The reports most bound up with the day's others seed the groups,
-    // so a group starts from the middle of an event, not its edge.
-    let ties = |e: &Ev| -> u32 {
-        e.terms
-            .iter()
-            .map(|&w| users.get(w as usize))
-            .filter(|&u| u as usize <= COMMON_WORD)
-            .map(|u| u - 1)
-            .sum()
-    };
-    let mut order: Vec<(std::cmp::Reverse<u32>, usize)> = day
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (std::cmp::Reverse(ties(e)), i))
-        .collect();
-    // The day's events come in content order: outlet, document and
-    // sentence (`sid` follows them), then written date and summary; within
-    // a sentence this takes summary before written date.
-    order.sort_unstable_by(|&(ta, a), &(tb, b)| {
-        let (x, y) = (&day[a], &day[b]);
-        (ta, x.sid)
-            .cmp(&(tb, y.sid))
-            .then_with(|| (&x.summary, &x.written, x.ord).cmp(&(&y.summary, &y.written, y.ord)))
-    });
-    let mut groups: Vec<Group> = Vec::new();
-    // The groups whose reports hold each word: at most COMMON_WORD long,
-    // as more common words are left out.
-    let mut holding: HashMap<u32, Vec<usize>> = HashMap::default();
-    // Words some report of the day names (capitalised in its clause,
-    // or a figure): a report of a busy day shares everyday words
-    // with many others, but the name or figure of its event with few.
-    let mut named: Vec<u32> = day.iter().flat_map(|e| e.named.iter().copied()).collect();
-    named.sort_unstable();
-    named.dedup();
-    // Per candidate group: core words shared, rare ones among them, and
-    // named ones among those.
-    let mut score: Tally<(u32, u32, u32)> = Tally::new();
-    let mut held_words: Vec<u32> = Vec::new();
-    for &(_, i) in &order {
-        held_words.clear();
-        held_words.extend(
-            day[i]
-                .terms
-                .iter()
-                .copied()
-                .filter(|&w| users.get(w as usize) as usize <= COMMON_WORD),
-        );
-        score.clear();
-        for &word in &held_words {
-            for &g in holding.get(&word).into_iter().flatten() {
-                if let Some(held) = groups[g].core_count(word) {
-                    let entry = score.entry(g);
-                    entry.0 += 1;
-                    // Rare: few of the day's reports outside the group use it.
-                    entry.1 += u32::from(((users.get(word as usize) - held) as usize) < RARE_WORD);
-                    entry.2 += u32::from(named.binary_search(&word).is_ok());
+
+    fn add(&mut self, e: &EvRef<'_>) -> io::Result<()> {
+        self.date = Some(e.date);
+        self.tape.push(e.bytes)?;
+        for w in e.terms.iter() {
+            *self.users.entry(w as usize) += 1;
+        }
+        for w in e.named.iter() {
+            *self.named.entry(w as usize) = true;
+        }
+        // A sentence's reports of one day come together: their `ord`s are
+        // consecutive.
+        if self.reports.last().is_some_and(|r| r.sid != e.sid) {
+            self.rank_run();
+        }
+        let place = self.reports.len();
+        match self.run.get_mut(self.run_len) {
+            Some((summary, written, at)) => {
+                summary.clear();
+                summary.push_str(e.summary);
+                written.clear();
+                written.push_str(e.written);
+                *at = place;
+            }
+            None => self
+                .run
+                .push((e.summary.to_string(), e.written.to_string(), place)),
+        }
+        self.run_len += 1;
+        self.reports.push(DayReport {
+            sid: e.sid,
+            rank: 0,
+            ties: 0,
+            held: (0, 0),
+            group: 0,
+        });
+        Ok(())
+    }
+
+    /// Ranks the current sentence's reports by summary, then written date,
+    /// then content order.
+    fn rank_run(&mut self) {
+        let run = &mut self.run[..self.run_len];
+        run.sort_unstable_by(|a, b| (&a.0, &a.1, a.2).cmp(&(&b.0, &b.1, b.2)));
+        for (rank, &(_, _, at)) in run.iter().enumerate() {
+            if let Some(r) = self.reports.get_mut(at) {
+                r.rank = rank as u32;
+            }
+        }
+        self.run_len = 0;
+    }
+
+    /// The day's clusters to `out`, numbered on from `seq`: each cluster's
+    /// head (its key, date and words), then one record per report.
+    fn finish(
+        &mut self,
+        strings: &Interner,
+        looked_up: &[bool],
+        out: &mut Clustered,
+        seq: &mut u64,
+        enc: &mut Enc,
+    ) -> io::Result<()> {
+        self.rank_run();
+        let Some(date) = self.date.take() else {
+            return Ok(());
+        };
+        self.count_ties()?;
+        self.group();
+        let Day {
+            tape,
+            reports,
+            groups,
+            words,
+            looked,
+            ..
+        } = self;
+        let first_seq = *seq;
+        *seq += groups.len() as u64;
+        let parsed = strings.name(date).parse::<Date>().is_ok();
+        let month = month_of(strings.name(date));
+        let mut place = 0usize;
+        tape.read(|bytes| {
+            let e = read_ev(&mut Dec::new(bytes))?;
+            let Some(report) = reports.get(place) else {
+                return Err(io::Error::other("a day's tape past its reports"));
+            };
+            let g = report.group as usize;
+            let seq = first_seq + g as u64;
+            enc.clear();
+            enc.u64_key(seq);
+            enc.bytes.push(1);
+            enc.u64_key(place as u64);
+            enc.bytes.extend_from_slice(e.bytes);
+            out.clusters.push(&enc.bytes)?;
+            place += 1;
+            let group = &mut groups[g];
+            let (first_ord, first_sid) = *group.first.get_or_insert((e.ord, e.sid));
+            group.single &= e.sid == first_sid;
+            group.left -= 1;
+            // Most groups are one report: their words need no keeping.
+            let held = if group.size == 1 {
+                words.clear();
+                &mut *words
+            } else {
+                &mut group.words
+            };
+            held.extend(e.actors.iter());
+            held.extend(e.terms.iter());
+            if group.left > 0 {
+                return Ok(());
+            }
+            if group.size > 1 {
+                *words = std::mem::take(&mut group.words);
+            }
+            words.sort_unstable();
+            words.dedup();
+            if parsed {
+                for &w in words.iter() {
+                    if let Some(count) = out.users_of.get_mut(w as usize) {
+                        *count = count.saturating_add(1);
+                    }
                 }
             }
-        }
-        let best = score
-            .iter()
-            .filter(|(_, &(shared, rare, anchored))| {
-                shared as usize >= SAME_DAY_SHARED
-                    && rare >= 2
-                    && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
-            })
-            .map(|(g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
-            .max()
-            .map(|(_, _, std::cmp::Reverse(g))| g);
-        let g = best.unwrap_or_else(|| {
-            groups.push(Group {
-                members: Vec::new(),
-                holders: HashMap::default(),
-            });
-            groups.len() - 1
-        });
-        groups[g].members.push(i);
-        for &word in &held_words {
-            let held = groups[g].holders.entry(word).or_default();
-            *held += 1;
-            if *held == 1 {
-                holding.entry(word).or_default().push(g);
+            looked.clear();
+            looked.extend(
+                words
+                    .iter()
+                    .copied()
+                    .filter(|&w| looked_up.get(w as usize).copied().unwrap_or(false)),
+            );
+            // A cluster no coarse clause can share a word with is no
+            // candidate for one.
+            if !looked.is_empty() {
+                enc.clear();
+                enc.text_key(month.as_bytes());
+                enc.u64_key(seq);
+                enc.num(first_ord);
+                enc.num(u64::from(date));
+                enc.num(first_sid);
+                enc.num(u64::from(group.single));
+                enc.ids(looked);
+                out.by_month.push(&enc.bytes)?;
             }
+            enc.clear();
+            enc.u64_key(seq);
+            enc.bytes.push(0);
+            enc.num(first_ord);
+            enc.num(u64::from(date));
+            enc.ids(words);
+            out.clusters.push(&enc.bytes)?;
+            Ok(())
+        })?;
+        self.tape.clear();
+        self.reports.clear();
+        self.users.clear();
+        self.named.clear();
+        self.held.clear();
+        self.groups.clear();
+        Ok(())
+    }
+
+    /// Each report's ties to the day's others (the day's reports that hold
+    /// each of its words, for words at most [`COMMON_WORD`] hold), and
+    /// those words.
+    fn count_ties(&mut self) -> io::Result<()> {
+        let Day {
+            tape,
+            reports,
+            users,
+            held,
+            ..
+        } = self;
+        held.clear();
+        let mut place = 0usize;
+        tape.read(|bytes| {
+            let e = read_ev(&mut Dec::new(bytes))?;
+            let Some(report) = reports.get_mut(place) else {
+                return Err(io::Error::other("a day's tape past its reports"));
+            };
+            place += 1;
+            let start = held.len() as u32;
+            let mut ties = 0;
+            for w in e.terms.iter() {
+                let u = users.get(w as usize);
+                if u as usize <= COMMON_WORD {
+                    ties += u - 1;
+                    held.push(w);
+                }
+            }
+            report.ties = ties;
+            report.held = (start, held.len() as u32);
+            Ok(())
+        })
+    }
+
+    /// The day's reports grouped into events. A report joins the group
+    /// whose core (the words half its reports or more hold) it shares at
+    /// least [`SAME_DAY_SHARED`] words with, two of them rare outside the
+    /// group; pairwise links would chain unrelated reports of a busy day
+    /// into one row through a different pair of words at each step. The day
+    /// is taken in an order of the reports' own content (most shared words
+    /// first, then outlet, document and sentence, summary and written
+    /// date), so the groups do not depend on the order the rows arrived in.
+    fn group(&mut self) {
+        let Day {
+            reports,
+            users,
+            named,
+            held,
+            order,
+            groups,
+            holding,
+            score,
+            ..
+        } = self;
+        // The reports most bound up with the day's others seed the groups,
+        // so a group starts from the middle of an event, not its edge.
+        // `sid` stands for outlet, document and sentence, which it follows.
+        order.clear();
+        order.extend(
+            reports
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (std::cmp::Reverse(r.ties), r.sid, r.rank, i as u32)),
+        );
+        order.sort_unstable();
+        groups.clear();
+        holding.clear();
+        for &(_, _, _, i) in order.iter() {
+            let (start, end) = reports[i as usize].held;
+            let words = &held[start as usize..end as usize];
+            score.clear();
+            for &word in words {
+                for &g in holding.get(&word).into_iter().flatten() {
+                    if let Some(count) = groups[g].core_count(word) {
+                        let entry = score.entry(g);
+                        entry.0 += 1;
+                        // Rare: few of the day's reports outside the group use it.
+                        entry.1 +=
+                            u32::from(((users.get(word as usize) - count) as usize) < RARE_WORD);
+                        entry.2 += u32::from(named.get(word as usize));
+                    }
+                }
+            }
+            let best = score
+                .iter()
+                .filter(|(_, &(shared, rare, anchored))| {
+                    shared as usize >= SAME_DAY_SHARED
+                        && rare >= 2
+                        && (anchored >= 1 || rare as usize >= UNNAMED_RARE)
+                })
+                .map(|(g, &(shared, rare, _))| (shared, rare, std::cmp::Reverse(g)))
+                .max()
+                .map(|(_, _, std::cmp::Reverse(g))| g);
+            let g = best.unwrap_or_else(|| {
+                groups.push(Group {
+                    size: 0,
+                    holders: HashMap::default(),
+                    first: None,
+                    single: true,
+                    left: 0,
+                    words: Vec::new(),
+                });
+                groups.len() - 1
+            });
+            let group = &mut groups[g];
+            group.size += 1;
+            group.left += 1;
+            for &word in words {
+                let count = group.holders.entry(word).or_default();
+                *count += 1;
+                if *count == 1 {
+                    holding.entry(word).or_default().push(g);
+                }
+            }
+            reports[i as usize].group = g as u32;
+        }
+        // What the grouping read is done with; the day's groups stay until
+        // their reports are written out.
+        for group in groups.iter_mut() {
+            group.holders = HashMap::default();
         }
     }
-    groups
-        .into_iter()
-        .map(|g| {
-            let mut members = g.members;
-            members.sort_unstable();
-            members
-        })
-        .collect()
 }
 
 /// A day cluster a coarse event may join: (words shared, the cluster's
@@ -1246,11 +1466,10 @@ fn join_coarse(
     // Per value, the gathered clusters under each word of their clauses.
     let mut own: HashMap<(u32, u32), HashMap<u32, Vec<u64>>> = HashMap::default();
     let mut formed: u64 = 0;
-    let mut e = Ev::default();
     while let Some(record) = coarse.next()? {
         let mut dec = Dec::new(record);
         dec.u64_key()?;
-        decode_ev_into(&mut dec, &mut e)?;
+        let e = read_ev(&mut dec)?;
         while opened.first().is_some_and(|&(sid, _)| sid < e.sid) {
             opened.pop_first();
         }
@@ -1284,7 +1503,7 @@ fn join_coarse(
                 }
                 enc.u64_key(seq);
                 enc.u64_key(e.ord);
-                encode_ev(enc, &e);
+                enc.bytes.extend_from_slice(e.bytes);
                 joined.push(&enc.bytes)?;
             }
             None => {
@@ -1292,8 +1511,8 @@ fn join_coarse(
                 // gather in one cluster.
                 let index = own.entry((e.date, e.precision)).or_default();
                 let mut counts: HashMap<u64, usize> = HashMap::default();
-                for w in &e.clause {
-                    for &key in index.get(w).into_iter().flatten() {
+                for w in e.clause.iter() {
+                    for &key in index.get(&w).into_iter().flatten() {
                         *counts.entry(key).or_default() += 1;
                     }
                 }
@@ -1303,7 +1522,7 @@ fn join_coarse(
                     .map(|(&key, &c)| (c, std::cmp::Reverse(key)))
                     .max()
                     .map_or(formed, |(_, std::cmp::Reverse(key))| key);
-                for &w in &e.clause {
+                for w in e.clause.iter() {
                     let keys = index.entry(w).or_default();
                     if !keys.contains(&key) && keys.len() < COMMON_WORD {
                         keys.push(key);
@@ -1314,12 +1533,40 @@ fn join_coarse(
                 }
                 enc.u64_key(key);
                 enc.u64_key(e.ord);
-                encode_ev(enc, &e);
+                enc.bytes.extend_from_slice(e.bytes);
                 gathered.push(&enc.bytes)?;
             }
         }
     }
     Ok((joined, gathered))
+}
+
+/// One report of a day cluster, as step 4 reads it.
+fn add_member(
+    row: &mut RowBuilder,
+    sources: &mut Vec<u32>,
+    parties: &mut Vec<(Vec<u32>, Vec<u32>)>,
+    strings: &Interner,
+    e: &EvRef<'_>,
+) {
+    row.add(strings, e);
+    sources.push(e.source);
+    // A pair disagrees only through two reports that share two parties.
+    if e.actors.len() >= 2 {
+        parties.push((e.actors.iter().collect(), e.terms.iter().collect()));
+    }
+}
+
+/// The next record of a sorted stream copied into `into`; false at its end.
+fn next_copy(sorted: &mut spill::Sorted, into: &mut Vec<u8>) -> io::Result<bool> {
+    into.clear();
+    match sorted.next()? {
+        Some(record) => {
+            into.extend_from_slice(record);
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Step 4: day clusters in date order with the coarse events joined to
@@ -1338,18 +1585,8 @@ fn find_disagreements(
     let epoch = Date::constant(1970, 1, 1);
     let mut clusters = clusters.finish()?;
     let mut joined = joined.finish()?;
-    let read_join = |joined: &mut spill::Sorted| -> io::Result<Option<(u64, Ev)>> {
-        match joined.next()? {
-            Some(record) => {
-                let mut dec = Dec::new(record);
-                let seq = dec.u64_key()?;
-                dec.u64_key()?;
-                Ok(Some((seq, decode_ev(&mut dec)?)))
-            }
-            None => Ok(None),
-        }
-    };
-    let mut next_join = read_join(&mut joined)?;
+    let mut next_join = Vec::new();
+    let mut have_join = next_copy(&mut joined, &mut next_join)?;
     let mut window: VecDeque<Pending> = VecDeque::new();
     // Window clusters under each rare word, by their place in the window
     // counted from the first cluster ever in it.
@@ -1357,110 +1594,136 @@ fn find_disagreements(
     let mut passed: u64 = 0;
     let mut words: Vec<u32> = Vec::new();
     let mut partners: Vec<usize> = Vec::new();
-    while let Some(record) = clusters.next()? {
-        let mut dec = Dec::new(record);
-        let seq = dec.u64_key()?;
-        let key = dec.num()?;
-        let date = dec.num_u32()?;
-        dec.ids(&mut words)?;
-        let count = dec.num()?;
-        let mut members = Vec::new();
-        for _ in 0..count {
-            members.push(decode_ev(&mut dec)?);
-        }
-        while next_join.as_ref().is_some_and(|(s, _)| *s == seq) {
-            if let Some((_, e)) = next_join.take() {
-                members.push(e);
+    // The cluster being read: its seq, key and date, row, outlets and parties.
+    let mut open: Option<(u64, u64, u32)> = None;
+    let mut row = RowBuilder::default();
+    let mut sources: Vec<u32> = Vec::new();
+    let mut parties: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
+    loop {
+        let mut dec = clusters.next()?.map(Dec::new);
+        // A cluster's head record, then one record per report.
+        let head = match &mut dec {
+            Some(dec) => {
+                let seq = dec.u64_key()?;
+                if dec.byte()? != 0 {
+                    dec.u64_key()?;
+                    let e = read_ev(dec)?;
+                    add_member(&mut row, &mut sources, &mut parties, strings, &e);
+                    continue;
+                }
+                Some((seq, dec.num()?, dec.num_u32()?))
             }
-            next_join = read_join(&mut joined)?;
-        }
-        let mut sources: Vec<u32> = members.iter().map(|e| e.source).collect();
-        sources.sort_unstable();
-        sources.dedup();
-        // A pair disagrees only through two reports that share two parties,
-        // so a cluster without a report of two parties pairs with none and
-        // need not wait in the window: most clusters.
-        let pairs = members.iter().any(|e| e.actors.len() >= 2);
-        let day = match strings.name(date).parse::<Date>() {
-            Ok(day) if pairs => day,
-            _ => {
-                push_row(rows, enc, strings, date, &members, "", key)?;
-                continue;
-            }
+            None => None,
         };
-        let day = i64::from((day - epoch).get_days());
-        // Clusters too far back for this one are too far back for any later.
-        while window.front().is_some_and(|a| day - a.day > window_days) {
-            if let Some(a) = window.pop_front() {
-                for w in &a.rare {
-                    if let Some(list) = holding.get_mut(w) {
-                        list.pop_front();
-                        if list.is_empty() {
-                            holding.remove(w);
+        if let Some((seq, key, date)) = open.take() {
+            while have_join {
+                let mut dec = Dec::new(&next_join);
+                if dec.u64_key()? != seq {
+                    break;
+                }
+                dec.u64_key()?;
+                let e = read_ev(&mut dec)?;
+                add_member(&mut row, &mut sources, &mut parties, strings, &e);
+                have_join = next_copy(&mut joined, &mut next_join)?;
+            }
+            sources.sort_unstable();
+            sources.dedup();
+            // A cluster without a report of two parties pairs with none and
+            // need not wait in the window: most clusters.
+            let day = match strings.name(date).parse::<Date>() {
+                Ok(day) if !parties.is_empty() => Some(i64::from((day - epoch).get_days())),
+                _ => None,
+            };
+            match day {
+                None => row.finish(rows, enc, strings, "", key)?,
+                Some(day) => {
+                    // Clusters too far back for this one are too far back for any later.
+                    while window.front().is_some_and(|a| day - a.day > window_days) {
+                        if let Some(a) = window.pop_front() {
+                            for w in &a.rare {
+                                if let Some(list) = holding.get_mut(w) {
+                                    list.pop_front();
+                                    if list.is_empty() {
+                                        holding.remove(w);
+                                    }
+                                }
+                            }
+                            passed += 1;
+                            finish_pending(rows, enc, strings, a)?;
                         }
                     }
+                    let rare: Vec<u32> = words
+                        .iter()
+                        .copied()
+                        .filter(|&w| {
+                            users_of.get(w as usize).copied().unwrap_or(0) as usize <= RARE_CLUSTERS
+                        })
+                        .collect();
+                    partners.clear();
+                    for w in &rare {
+                        for &place in holding.get(w).into_iter().flatten() {
+                            partners.push((place - passed) as usize);
+                        }
+                    }
+                    partners.sort_unstable();
+                    partners.dedup();
+                    let mut b = Pending {
+                        key,
+                        date,
+                        day,
+                        rare,
+                        sources: std::mem::take(&mut sources),
+                        parties: std::mem::take(&mut parties),
+                        row: std::mem::take(&mut row),
+                        found: Vec::new(),
+                    };
+                    for &p in &partners {
+                        let a = &mut window[p];
+                        if a.day == b.day || a.date == b.date {
+                            continue;
+                        }
+                        // An outlet that reports both dates reports two events, not one event twice.
+                        if shared_count(&a.sources, &b.sources) > 0 {
+                            continue;
+                        }
+                        let strong = a.parties.iter().any(|(x_parties, x_terms)| {
+                            b.parties.iter().any(|(y_parties, y_terms)| {
+                                shared_count(x_parties, y_parties) >= 2
+                                    && shared_count(x_terms, y_terms) >= 3
+                            })
+                        });
+                        if strong {
+                            let names = |c: &Pending| {
+                                let names: BTreeSet<&str> =
+                                    c.sources.iter().map(|&id| strings.name(id)).collect();
+                                names.into_iter().collect::<Vec<_>>().join(", ")
+                            };
+                            a.found.push((
+                                b.key,
+                                format!("{} dated it {}", names(&b), strings.name(b.date)),
+                            ));
+                            b.found.push((
+                                a.key,
+                                format!("{} dated it {}", names(a), strings.name(a.date)),
+                            ));
+                        }
+                    }
+                    let place = passed + window.len() as u64;
+                    for w in &b.rare {
+                        holding.entry(*w).or_default().push_back(place);
+                    }
+                    window.push_back(b);
                 }
-                passed += 1;
-                finish_pending(rows, enc, strings, a)?;
             }
         }
-        let rare: Vec<u32> = words
-            .iter()
-            .copied()
-            .filter(|&w| users_of.get(w as usize).copied().unwrap_or(0) as usize <= RARE_CLUSTERS)
-            .collect();
-        partners.clear();
-        for w in &rare {
-            for &place in holding.get(w).into_iter().flatten() {
-                partners.push((place - passed) as usize);
-            }
-        }
-        partners.sort_unstable();
-        partners.dedup();
-        let mut b = Pending {
-            key,
-            date,
-            day,
-            rare,
-            sources,
-            members,
-            found: Vec::new(),
+        let (Some((seq, key, date)), Some(dec)) = (head, &mut dec) else {
+            break;
         };
-        for &p in &partners {
-            let a = &mut window[p];
-            if a.day == b.day || a.date == b.date {
-                continue;
-            }
-            // An outlet that reports both dates reports two events, not one event twice.
-            if shared_count(&a.sources, &b.sources) > 0 {
-                continue;
-            }
-            let strong = a.members.iter().any(|x| {
-                b.members.iter().any(|y| {
-                    shared_count(&x.actors, &y.actors) >= 2 && shared_count(&x.terms, &y.terms) >= 3
-                })
-            });
-            if strong {
-                let names = |c: &Pending| {
-                    let names: BTreeSet<&str> =
-                        c.sources.iter().map(|&id| strings.name(id)).collect();
-                    names.into_iter().collect::<Vec<_>>().join(", ")
-                };
-                a.found.push((
-                    b.key,
-                    format!("{} dated it {}", names(&b), strings.name(b.date)),
-                ));
-                b.found.push((
-                    a.key,
-                    format!("{} dated it {}", names(a), strings.name(a.date)),
-                ));
-            }
-        }
-        let place = passed + window.len() as u64;
-        for w in &b.rare {
-            holding.entry(*w).or_default().push_back(place);
-        }
-        window.push_back(b);
+        dec.ids(&mut words)?;
+        open = Some((seq, key, date));
+        row.start(strings, date);
+        sources.clear();
+        parties.clear();
     }
     for a in window {
         finish_pending(rows, enc, strings, a)?;
@@ -1483,7 +1746,7 @@ fn finish_pending(
         .map(|(_, text)| text.as_str())
         .collect::<Vec<_>>()
         .join("; ");
-    push_row(rows, enc, strings, a.date, &a.members, &disagreement, a.key)
+    a.row.finish(rows, enc, strings, &disagreement, a.key)
 }
 
 /// Gathered coarse clusters' rows.
@@ -1494,102 +1757,139 @@ fn gathered_rows(
     enc: &mut Enc,
 ) -> io::Result<()> {
     let mut gathered = gathered.finish()?;
-    let mut members: Vec<Ev> = Vec::new();
-    let mut current = 0u64;
-    loop {
-        let next = match gathered.next()? {
-            Some(record) => {
-                let mut dec = Dec::new(record);
-                let key = dec.u64_key()?;
-                dec.u64_key()?;
-                Some((key, decode_ev(&mut dec)?))
+    let mut row = RowBuilder::default();
+    let mut current: Option<u64> = None;
+    while let Some(record) = gathered.next()? {
+        let mut dec = Dec::new(record);
+        let key = dec.u64_key()?;
+        dec.u64_key()?;
+        let e = read_ev(&mut dec)?;
+        if current != Some(key) {
+            if let Some(done) = current {
+                row.finish(rows, enc, strings, "", COARSE | done)?;
             }
-            None => None,
-        };
-        if !members.is_empty() && next.as_ref().is_none_or(|(key, _)| *key != current) {
-            push_row(
-                rows,
-                enc,
-                strings,
-                members[0].date,
-                &members,
-                "",
-                COARSE | current,
-            )?;
-            members.clear();
+            current = Some(key);
+            row.start(strings, e.date);
         }
-        match next {
-            Some((key, e)) => {
-                current = key;
-                members.push(e);
-            }
-            None => return Ok(()),
-        }
+        row.add(strings, &e);
     }
+    if let Some(done) = current {
+        row.finish(rows, enc, strings, "", COARSE | done)?;
+    }
+    Ok(())
 }
 
-/// One cluster's row into the sort by the table's order: the date and the
-/// reports apart by "|", then the cluster's key.
-fn push_row(
-    rows: &mut Sorter,
-    enc: &mut Enc,
-    strings: &Interner,
+/// One cluster's row, built a report at a time as its events stream past,
+/// so that no step holds a cluster's events: only the row's own text.
+#[derive(Default)]
+struct RowBuilder {
     date: u32,
-    members: &[Ev],
-    disagreement: &str,
-    key: u64,
-) -> io::Result<()> {
-    let s = |id: u32| strings.name(id);
-    let precision = members.first().map_or("", |e| s(e.precision));
-    // Each run of repeated reports once: in the cell apart by " | ", in
-    // the sort key by "|".
-    let mut sort_key = String::from(s(date));
-    sort_key.push('|');
-    let mut cell = String::new();
-    let (mut report, mut last) = (String::new(), None::<String>);
-    for e in members {
-        report.clear();
-        for piece in [s(e.source), ": \"", &e.written, "\" (", &e.doc, ")"] {
-            report.push_str(piece);
-        }
-        if last.as_ref() == Some(&report) {
-            continue;
-        }
-        if last.is_some() {
-            cell.push_str(" | ");
-            sort_key.push('|');
-        }
-        cell.push_str(&report);
-        sort_key.push_str(&report);
-        last = Some(std::mem::take(&mut report));
+    /// The first report's precision.
+    precision: Option<u32>,
+    /// The date and the reports apart by "|": the table's order.
+    sort_key: String,
+    /// Each run of repeated reports once, apart by " | ".
+    cell: String,
+    last: String,
+    report: String,
+    /// The summary with the longest text up to 80 bytes (the shortest past
+    /// that), the last of equals, and its rank.
+    summary: String,
+    summary_rank: Option<(usize, std::cmp::Reverse<usize>)>,
+    /// Outlet ids, sorted and without repeats at `finish`.
+    sources: Vec<u32>,
+    evidence: Enc,
+    evidence_count: u64,
+}
+
+impl RowBuilder {
+    fn start(&mut self, strings: &Interner, date: u32) {
+        self.date = date;
+        self.precision = None;
+        self.sort_key.clear();
+        self.sort_key.push_str(strings.name(date));
+        self.sort_key.push('|');
+        self.cell.clear();
+        self.last.clear();
+        self.summary.clear();
+        self.summary_rank = None;
+        self.sources.clear();
+        self.evidence.clear();
+        self.evidence_count = 0;
     }
-    let summary = members
-        .iter()
-        .max_by_key(|e| {
-            let len = e.summary.len();
-            (len.min(80), std::cmp::Reverse(len))
-        })
-        .map_or("", |e| e.summary.as_str());
-    let sources: BTreeSet<&str> = members.iter().map(|e| s(e.source)).collect();
-    enc.clear();
-    enc.text_key(sort_key.as_bytes());
-    enc.u64_key(key);
-    enc.text(s(date));
-    enc.text(precision);
-    enc.text(summary);
-    enc.text(&sources.iter().copied().collect::<Vec<_>>().join(", "));
-    enc.text(&cell);
-    enc.text(disagreement);
-    enc.num(sources.len() as u64);
-    let evidence: Vec<&(String, usize, usize)> =
-        members.iter().filter_map(|e| e.evidence.as_ref()).collect();
-    enc.num(evidence.len() as u64);
-    for (doc, start, end) in evidence {
-        enc.text(doc);
-        enc.num(*start as u64);
-        enc.num(*end as u64);
+
+    fn add(&mut self, strings: &Interner, e: &EvRef<'_>) {
+        let first = self.precision.is_none();
+        self.precision.get_or_insert(e.precision);
+        self.report.clear();
+        for piece in [
+            strings.name(e.source),
+            ": \"",
+            e.written,
+            "\" (",
+            e.doc,
+            ")",
+        ] {
+            self.report.push_str(piece);
+        }
+        if first || self.report != self.last {
+            if !first {
+                self.cell.push_str(" | ");
+                self.sort_key.push('|');
+            }
+            self.cell.push_str(&self.report);
+            self.sort_key.push_str(&self.report);
+            std::mem::swap(&mut self.last, &mut self.report);
+        }
+        let len = e.summary.len();
+        let rank = (len.min(80), std::cmp::Reverse(len));
+        if self.summary_rank.is_none_or(|best| rank >= best) {
+            self.summary_rank = Some(rank);
+            self.summary.clear();
+            self.summary.push_str(e.summary);
+        }
+        self.sources.push(e.source);
+        if let Some((doc, start, end)) = e.evidence {
+            self.evidence.text(doc);
+            self.evidence.num(start as u64);
+            self.evidence.num(end as u64);
+            self.evidence_count += 1;
+        }
     }
-    rows.push(&enc.bytes)
+
+    /// The outlets' names, sorted, without repeats.
+    fn source_names<'s>(&mut self, strings: &'s Interner) -> Vec<&'s str> {
+        self.sources.sort_unstable();
+        self.sources.dedup();
+        let mut names: Vec<&str> = self.sources.iter().map(|&id| strings.name(id)).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// The row into the sort by the table's order, then the cluster's key.
+    fn finish(
+        &mut self,
+        rows: &mut Sorter,
+        enc: &mut Enc,
+        strings: &Interner,
+        disagreement: &str,
+        key: u64,
+    ) -> io::Result<()> {
+        let names = self.source_names(strings);
+        enc.clear();
+        enc.text_key(self.sort_key.as_bytes());
+        enc.u64_key(key);
+        enc.text(strings.name(self.date));
+        enc.text(self.precision.map_or("", |p| strings.name(p)));
+        enc.text(&self.summary);
+        enc.text(&names.join(", "));
+        enc.text(&self.cell);
+        enc.text(disagreement);
+        enc.num(names.len() as u64);
+        enc.num(self.evidence_count);
+        enc.bytes.extend_from_slice(&self.evidence.bytes);
+        rows.push(&enc.bytes)
+    }
 }
 
 fn decode_row(dec: &mut Dec<'_>) -> io::Result<Row> {
@@ -1780,7 +2080,9 @@ mod tests {
         before.push(dated("Alpha News", "a", "2020-03", "month", "March"));
         assert_eq!(
             reports(&before),
-            ["Sirte Post: \"Monday\" (s) | Alpha News: \"March\" (a) | Sirte Post: \"this month\" (s)"]
+            [
+                "Sirte Post: \"Monday\" (s) | Alpha News: \"March\" (a) | Sirte Post: \"this month\" (s)"
+            ]
         );
 
         let mut after = events.clone();

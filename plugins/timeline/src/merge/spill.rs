@@ -465,6 +465,12 @@ impl Enc {
         self.bytes.extend_from_slice(text.as_bytes());
     }
 
+    /// A list of ids as [`Dec::ids_raw`] read it.
+    pub fn ids_raw(&mut self, raw: &[u8]) {
+        self.num((raw.len() / 4) as u64);
+        self.bytes.extend_from_slice(raw);
+    }
+
     /// A list of ids, four bytes each: read back a slice at a time.
     pub fn ids(&mut self, ids: &[u32]) {
         self.num(ids.len() as u64);
@@ -530,21 +536,17 @@ impl<'a> Dec<'a> {
         }
     }
 
-    /// A key's text into `out`, replacing what it held.
-    pub fn key_text_into(&mut self, out: &mut String) -> io::Result<()> {
-        out.clear();
-        // Most texts hold no zero byte: one piece, read in place.
+    /// A key's text, read in place unless it holds a zero byte of its own.
+    pub fn key_str(&mut self) -> io::Result<std::borrow::Cow<'a, str>> {
         if let Some(at) = self.bytes.iter().position(|&b| b == 0) {
             if self.bytes.get(at + 1) == Some(&0) {
                 let text = std::str::from_utf8(&self.bytes[..at])
                     .map_err(|_| bad("a key that is not UTF-8"))?;
-                out.push_str(text);
                 self.bytes = &self.bytes[at + 2..];
-                return Ok(());
+                return Ok(text.into());
             }
         }
-        out.push_str(&self.key_string()?);
-        Ok(())
+        Ok(self.key_string()?.into())
     }
 
     pub fn key_string(&mut self) -> io::Result<String> {
@@ -603,6 +605,20 @@ impl<'a> Dec<'a> {
     pub fn text(&mut self) -> io::Result<&'a str> {
         let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
         std::str::from_utf8(self.take(len)?).map_err(|_| bad("text that is not UTF-8"))
+    }
+
+    /// What is left to read.
+    pub fn rest(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// A list of ids in place, four little-endian bytes each.
+    pub fn ids_raw(&mut self) -> io::Result<&'a [u8]> {
+        let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
+        self.take(
+            len.checked_mul(4)
+                .ok_or_else(|| bad("a length past usize"))?,
+        )
     }
 
     pub fn ids(&mut self, out: &mut Vec<u32>) -> io::Result<()> {
