@@ -155,10 +155,23 @@ impl<T: Default + Clone + PartialEq> Tally<T> {
 
 /// The ids of a list cell's words (an ASCII separator), in the cell's order.
 fn words_of(text: &str, separator: u8, strings: &mut Interner) -> Vec<u32> {
-    text.split(char::from(separator))
-        .filter(|s| !s.is_empty())
-        .map(|w| strings.id(w))
-        .collect()
+    let mut ids = Vec::new();
+    let mut start = 0;
+    // A byte loop: `str::split` searches for each separator afresh, which
+    // cost more than interning the short words between them. An ASCII
+    // separator's places are character boundaries.
+    for (at, &b) in text.as_bytes().iter().enumerate() {
+        if b == separator {
+            if at > start {
+                ids.push(strings.id(&text[start..at]));
+            }
+            start = at + 1;
+        }
+    }
+    if text.len() > start {
+        ids.push(strings.id(&text[start..]));
+    }
+    ids
 }
 
 /// How many words two sorted lists share.
@@ -337,9 +350,9 @@ fn encode_ev(enc: &mut Enc, e: &EvRef<'_>) {
     enc.num(u64::from(e.date));
     enc.num(u64::from(e.precision));
     enc.i64_key(e.sentence);
-    enc.text(e.doc);
-    enc.text(e.written);
-    enc.text(e.summary);
+    enc.text_bytes(e.doc);
+    enc.text_bytes(e.written);
+    enc.text_bytes(e.summary);
     enc.ids_raw(e.terms.0);
     enc.ids_raw(e.clause.0);
     enc.ids_raw(e.named.0);
@@ -351,7 +364,7 @@ fn encode_ev(enc: &mut Enc, e: &EvRef<'_>) {
                 enc.num(1);
             } else {
                 enc.num(2);
-                enc.text(doc);
+                enc.text_bytes(doc);
             }
             enc.num(start as u64);
             enc.num(end as u64);
@@ -387,14 +400,16 @@ struct EvRef<'a> {
     precision: u32,
     /// The sentence's character offset in its document.
     sentence: i64,
-    doc: &'a str,
-    written: &'a str,
-    summary: &'a str,
+    /// Texts as bytes: the steps only pass them on or compare them, and
+    /// the table's rows are checked for UTF-8 when read back.
+    doc: &'a [u8],
+    written: &'a [u8],
+    summary: &'a [u8],
     terms: Ids<'a>,
     clause: Ids<'a>,
     named: Ids<'a>,
     actors: Ids<'a>,
-    evidence: Option<(&'a str, usize, usize)>,
+    evidence: Option<(&'a [u8], usize, usize)>,
     /// The whole encoded event (empty for one not read from a record).
     bytes: &'a [u8],
 }
@@ -404,7 +419,7 @@ fn read_ev<'a>(dec: &mut Dec<'a>) -> io::Result<EvRef<'a>> {
     let (ord, sid) = (dec.num()?, dec.num()?);
     let (source, date, precision) = (dec.num_u32()?, dec.num_u32()?, dec.num_u32()?);
     let sentence = dec.i64_key()?;
-    let (doc, written, summary) = (dec.text()?, dec.text()?, dec.text()?);
+    let (doc, written, summary) = (dec.text_bytes()?, dec.text_bytes()?, dec.text_bytes()?);
     let terms = Ids(dec.ids_raw()?);
     let clause = Ids(dec.ids_raw()?);
     let named = Ids(dec.ids_raw()?);
@@ -412,7 +427,7 @@ fn read_ev<'a>(dec: &mut Dec<'a>) -> io::Result<EvRef<'a>> {
     let evidence = match dec.num()? {
         0 => None,
         flag => {
-            let doc = if flag == 1 { doc } else { dec.text()? };
+            let doc = if flag == 1 { doc } else { dec.text_bytes()? };
             Some((doc, index(dec.num()?)?, index(dec.num()?)?))
         }
     };
@@ -786,16 +801,16 @@ fn number_events(
             date,
             precision,
             sentence,
-            doc: &doc,
-            written: &written,
-            summary: &summary,
+            doc: doc.as_bytes(),
+            written: written.as_bytes(),
+            summary: summary.as_bytes(),
             terms: Ids(dec.ids_raw()?),
             clause: Ids(dec.ids_raw()?),
             named: Ids(dec.ids_raw()?),
             actors: Ids(dec.ids_raw()?),
             evidence: evidence
                 .as_ref()
-                .map(|(doc, start, end)| (&**doc, *start, *end)),
+                .map(|(doc, start, end)| (doc.as_bytes(), *start, *end)),
             bytes: &[],
         };
         ord += 1;
@@ -961,7 +976,7 @@ struct Day {
     held: Vec<u32>,
     /// The current sentence's reports: summary, written date, place in
     /// `reports`; the slots past `run_len` keep their strings for reuse.
-    run: Vec<(String, String, usize)>,
+    run: Vec<(Vec<u8>, Vec<u8>, usize)>,
     run_len: usize,
     order: Vec<(std::cmp::Reverse<u32>, u64, u32, u32)>,
     groups: Vec<Group>,
@@ -1013,14 +1028,14 @@ impl Day {
         match self.run.get_mut(self.run_len) {
             Some((summary, written, at)) => {
                 summary.clear();
-                summary.push_str(e.summary);
+                summary.extend_from_slice(e.summary);
                 written.clear();
-                written.push_str(e.written);
+                written.extend_from_slice(e.written);
                 *at = place;
             }
             None => self
                 .run
-                .push((e.summary.to_string(), e.written.to_string(), place)),
+                .push((e.summary.to_vec(), e.written.to_vec(), place)),
         }
         self.run_len += 1;
         self.reports.push(DayReport {
@@ -1787,14 +1802,14 @@ struct RowBuilder {
     /// The first report's precision.
     precision: Option<u32>,
     /// The date and the reports apart by "|": the table's order.
-    sort_key: String,
+    sort_key: Vec<u8>,
     /// Each run of repeated reports once, apart by " | ".
-    cell: String,
-    last: String,
-    report: String,
+    cell: Vec<u8>,
+    last: Vec<u8>,
+    report: Vec<u8>,
     /// The summary with the longest text up to 80 bytes (the shortest past
     /// that), the last of equals, and its rank.
-    summary: String,
+    summary: Vec<u8>,
     summary_rank: Option<(usize, std::cmp::Reverse<usize>)>,
     /// Outlet ids, sorted and without repeats at `finish`.
     sources: Vec<u32>,
@@ -1807,8 +1822,9 @@ impl RowBuilder {
         self.date = date;
         self.precision = None;
         self.sort_key.clear();
-        self.sort_key.push_str(strings.name(date));
-        self.sort_key.push('|');
+        self.sort_key
+            .extend_from_slice(strings.name(date).as_bytes());
+        self.sort_key.push(b'|');
         self.cell.clear();
         self.last.clear();
         self.summary.clear();
@@ -1823,22 +1839,22 @@ impl RowBuilder {
         self.precision.get_or_insert(e.precision);
         self.report.clear();
         for piece in [
-            strings.name(e.source),
-            ": \"",
+            strings.name(e.source).as_bytes(),
+            b": \"",
             e.written,
-            "\" (",
+            b"\" (",
             e.doc,
-            ")",
+            b")",
         ] {
-            self.report.push_str(piece);
+            self.report.extend_from_slice(piece);
         }
         if first || self.report != self.last {
             if !first {
-                self.cell.push_str(" | ");
-                self.sort_key.push('|');
+                self.cell.extend_from_slice(b" | ");
+                self.sort_key.push(b'|');
             }
-            self.cell.push_str(&self.report);
-            self.sort_key.push_str(&self.report);
+            self.cell.extend_from_slice(&self.report);
+            self.sort_key.extend_from_slice(&self.report);
             std::mem::swap(&mut self.last, &mut self.report);
         }
         let len = e.summary.len();
@@ -1846,11 +1862,11 @@ impl RowBuilder {
         if self.summary_rank.is_none_or(|best| rank >= best) {
             self.summary_rank = Some(rank);
             self.summary.clear();
-            self.summary.push_str(e.summary);
+            self.summary.extend_from_slice(e.summary);
         }
         self.sources.push(e.source);
         if let Some((doc, start, end)) = e.evidence {
-            self.evidence.text(doc);
+            self.evidence.text_bytes(doc);
             self.evidence.num(start as u64);
             self.evidence.num(end as u64);
             self.evidence_count += 1;
@@ -1877,13 +1893,13 @@ impl RowBuilder {
     ) -> io::Result<()> {
         let names = self.source_names(strings);
         enc.clear();
-        enc.text_key(self.sort_key.as_bytes());
+        enc.text_key(&self.sort_key);
         enc.u64_key(key);
         enc.text(strings.name(self.date));
         enc.text(self.precision.map_or("", |p| strings.name(p)));
-        enc.text(&self.summary);
+        enc.text_bytes(&self.summary);
         enc.text(&names.join(", "));
-        enc.text(&self.cell);
+        enc.text_bytes(&self.cell);
         enc.text(disagreement);
         enc.num(names.len() as u64);
         enc.num(self.evidence_count);

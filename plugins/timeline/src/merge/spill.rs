@@ -461,8 +461,13 @@ impl Enc {
     }
 
     pub fn text(&mut self, text: &str) {
+        self.text_bytes(text.as_bytes());
+    }
+
+    /// A text's bytes, read back by [`Dec::text`] or [`Dec::text_bytes`].
+    pub fn text_bytes(&mut self, text: &[u8]) {
         self.num(text.len() as u64);
-        self.bytes.extend_from_slice(text.as_bytes());
+        self.bytes.extend_from_slice(text);
     }
 
     /// A list of ids as [`Dec::ids_raw`] read it.
@@ -603,8 +608,14 @@ impl<'a> Dec<'a> {
     }
 
     pub fn text(&mut self) -> io::Result<&'a str> {
+        std::str::from_utf8(self.text_bytes()?).map_err(|_| bad("text that is not UTF-8"))
+    }
+
+    /// A text's bytes, not checked for UTF-8: for texts only compared or
+    /// passed on, as checking costs more than reading them.
+    pub fn text_bytes(&mut self) -> io::Result<&'a [u8]> {
         let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
-        std::str::from_utf8(self.take(len)?).map_err(|_| bad("text that is not UTF-8"))
+        self.take(len)
     }
 
     /// What is left to read.
