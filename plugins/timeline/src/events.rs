@@ -114,7 +114,7 @@ fn term_of(span: Span, word: &str) -> Option<(u64, Span, Cow<'_, str>)> {
     }
     // Most words are ASCII without a hyphen: one pass over the bytes tells,
     // and such a word is its own term, its bytes its letters.
-    if !word.bytes().any(|b| b == b'-' || !b.is_ascii()) {
+    if plain_ascii(word.as_bytes()) {
         return Some((prefix(word), span, Cow::Borrowed(word)));
     }
     let hyphens = ['-', '\u{2010}', '\u{2011}'];
@@ -126,6 +126,35 @@ fn term_of(span: Span, word: &str) -> Option<(u64, Span, Cow<'_, str>)> {
     } else {
         (word.chars().count() >= 4).then(|| (prefix(word), span, Cow::Borrowed(word)))
     }
+}
+
+/// Whether a word of at least 4 bytes is ASCII without a hyphen, read a
+/// word of bytes at a time: its first and last 8 (or 4) bytes, which
+/// overlap and cover a word of up to 16 bytes; a longer one byte by byte.
+fn plain_ascii(bytes: &[u8]) -> bool {
+    // Per byte of `x`, its top bit set when the byte is non-ASCII or a hyphen.
+    fn flagged(x: u64, ones: u64) -> u64 {
+        let hyphens = x ^ (ones * u64::from(b'-'));
+        // A zero byte of `hyphens` is a hyphen (the classic zero-byte test;
+        // it only errs towards a flag after a flagged byte).
+        (hyphens.wrapping_sub(ones) & !hyphens | x) & (ones << 7)
+    }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    if bytes.len() > 16 {
+        return !bytes.iter().any(|&b| b == b'-' || !b.is_ascii());
+    }
+    if let (Some(head), Some(tail)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        return flagged(u64::from_le_bytes(*head), ONES) | flagged(u64::from_le_bytes(*tail), ONES)
+            == 0;
+    }
+    if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let (head, tail) = (
+            u64::from(u32::from_le_bytes(*head)),
+            u64::from(u32::from_le_bytes(*tail)),
+        );
+        return flagged(head | tail << 32, ONES) == 0;
+    }
+    !bytes.iter().any(|&b| b == b'-' || !b.is_ascii())
 }
 
 /// A word's first eight bytes as a big-endian number, zeros after a
