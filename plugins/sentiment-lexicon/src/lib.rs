@@ -30,7 +30,7 @@ pub mod vader;
 
 use anyhow::{bail, Result};
 use newslens_core::text::{AnnotatedDoc, Quote, TokenKind};
-use newslens_core::{AnalyzerSettings, Evidence, Report, Row, Span, Value};
+use newslens_core::{AnalyzerSettings, Evidence, Report, Row, Span, Text, Value};
 use serde::Deserialize;
 
 pub use vader::{Explanation, Scores, Vader};
@@ -81,6 +81,11 @@ impl Voice {
             Voice::Authorial => "authorial",
             Voice::Quoted => "quoted",
         }
+    }
+
+    /// The name as a table cell, which refers to the name rather than copying it.
+    fn cell(self) -> Value {
+        Value::Text(Text::const_new(self.name()))
     }
 }
 
@@ -471,12 +476,13 @@ impl<'a> CharCursor<'a> {
     }
 }
 
-/// A row whose evidence is `chars`, the character span [`char_span`] gave:
-/// what `Row::with_evidence(doc.evidence(span))` makes, without counting again.
-fn with_evidence(doc: &AnnotatedDoc, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
+/// A row whose evidence is `chars`, the character span [`char_span`] gave,
+/// in the document `id`: what `Row::with_evidence(doc.evidence(span))`
+/// makes, without counting again.
+fn with_evidence(id: &Text, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
     let mut row = Row::new(cells);
     row.evidence = vec![Evidence {
-        doc: doc.id().into(),
+        doc: id.clone(),
         start,
         end,
     }];
@@ -509,6 +515,9 @@ impl newslens_core::Analyzer for SentimentLexicon {
         let mut next_quote = 0;
         let mut parts = Vec::new();
         let mut chars = CharCursor::new(doc);
+        // Made once, cloned into every row: a short text's clone is a copy of its bytes in place.
+        let id = Text::from(doc.id());
+        let source = Text::from(doc.source());
         for (index, &sentence) in doc.sentences.iter().enumerate() {
             // Sentences come in text order: a quote that ends before this one
             // starts reaches no later sentence either.
@@ -524,14 +533,14 @@ impl newslens_core::Analyzer for SentimentLexicon {
                 let s = self.scorer.score(&text);
                 let (start, end) = chars.span(span);
                 sentences.push(with_evidence(
-                    doc,
+                    &id,
                     vec![
-                        doc.id().into(),
-                        doc.source().into(),
+                        id.clone().into(),
+                        source.clone().into(),
                         (index + 1).into(),
                         start.into(),
                         end.into(),
-                        voice.name().into(),
+                        voice.cell(),
                         s.compound.into(),
                         s.pos.into(),
                         s.neu.into(),
@@ -546,12 +555,12 @@ impl newslens_core::Analyzer for SentimentLexicon {
         for tone in self.scorer.actor_tones(doc) {
             let (start, end) = char_span(doc, tone.span);
             clauses.push(with_evidence(
-                doc,
+                &id,
                 vec![
-                    doc.id().into(),
-                    doc.source().into(),
+                    id.clone().into(),
+                    source.clone().into(),
                     doc.gazetteer.actors[tone.actor].id.as_str().into(),
-                    tone.voice.name().into(),
+                    tone.voice.cell(),
                     tone.compound.into(),
                     start.into(),
                     end.into(),

@@ -605,14 +605,12 @@ fn phrase_key(tokens: &[Token]) -> u32 {
     })
 }
 
-/// What the rules need to know about one lower-cased word, in 24 bytes:
+/// What the rules need to know about one lower-cased word, in 16 bytes:
 /// a sentence's words are copied once each, and small copies are cheap.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct Entry {
     /// VADER's lexicon value (or the overlay's), when `flags` has [`IN_LEXICON`].
     lexicon: f64,
-    /// Booster or dampener value, when `flags` has [`BOOSTER`].
-    booster: f64,
     word: Word,
     flags: u8,
 }
@@ -630,6 +628,9 @@ const ANCHOR: u8 = 16;
 const ALL_CAPS: u8 = 32;
 /// Set on a token: the word holds a character outside ASCII.
 const NON_ASCII_WORD: u8 = 64;
+/// With [`BOOSTER`]: a dampener ([`B_DECR`]), not a booster ([`B_INCR`]),
+/// the only two values a booster word has; a flag keeps the entry small.
+const DAMPENER: u8 = 128;
 
 impl Entry {
     fn has(&self, flag: u8) -> bool {
@@ -639,7 +640,8 @@ impl Entry {
         self.has(IN_LEXICON).then_some(self.lexicon)
     }
     fn booster(&self) -> Option<f64> {
-        self.has(BOOSTER).then_some(self.booster)
+        self.has(BOOSTER)
+            .then_some(if self.has(DAMPENER) { B_DECR } else { B_INCR })
     }
     fn set_lexicon(&mut self, value: f64) {
         self.lexicon = value;
@@ -659,8 +661,11 @@ impl Entry {
         self
     }
     fn set_booster(&mut self, value: f64) {
-        self.booster = value;
+        debug_assert!(value == B_INCR || value == B_DECR, "{value}");
         self.flags |= BOOSTER;
+        if value < 0.0 {
+            self.flags |= DAMPENER;
+        }
     }
 }
 
@@ -753,6 +758,9 @@ struct Scratch {
     all_caps: usize,
     /// The first "but" among the tokens.
     first_but: Option<usize>,
+    /// The tokens in the lexicon that are not boosters, the only ones the
+    /// rules score: most words are in no lexicon.
+    scored: Vec<u32>,
     /// The words' valences that are not zero, with the words' positions:
     /// zeros count only as neutral words, and no rule ever changes one.
     sentiments: Vec<(usize, f64)>,
@@ -762,6 +770,9 @@ struct Scratch {
 
 impl Scratch {
     fn push(&mut self, token: Token) {
+        if token.entry.flags & (IN_LEXICON | BOOSTER) == IN_LEXICON {
+            self.scored.push(self.tokens.len() as u32);
+        }
         self.all_caps += usize::from(token.upper());
         if token.entry.word == Word::But && self.first_but.is_none() {
             self.first_but = Some(self.tokens.len());
@@ -1153,6 +1164,7 @@ impl Vader {
     /// ([`Vader::plain_word`]), the rest byte by byte. Tests compare the two.
     fn tokenize_with<const WIDE: bool>(&self, text: &str, scratch: &mut Scratch) {
         scratch.tokens.clear();
+        scratch.scored.clear();
         scratch.classes = 0;
         scratch.all_caps = 0;
         scratch.first_but = None;
@@ -1344,15 +1356,14 @@ impl Vader {
         let sentiments = &mut scratch.sentiments;
         sentiments.clear();
         let mut explained: Vec<ScoredWord> = Vec::new();
-        for (i, token) in tokens.iter().enumerate() {
+        for &i in &scratch.scored {
+            let i = i as usize;
+            let token = &tokens[i];
             let entry = token.entry;
-            // Most words are in no lexicon: decide that first.
-            let Some(base) = entry.lexicon() else {
-                continue;
-            };
+            let base = entry.lexicon;
             let kind_of = entry.word == Word::Kind
                 && tokens.get(i + 1).is_some_and(|t| t.entry.word == Word::Of);
-            if entry.has(BOOSTER) || kind_of {
+            if kind_of {
                 continue;
             }
             let mut rules = Vec::new();
@@ -1794,10 +1805,9 @@ mod tests {
     }
 
     /// Both tokenizers' tokens, and the classes the scores read, for `text`.
-    fn both_tokenizations(
-        vader: &Vader,
-        text: &str,
-    ) -> [(Vec<Token>, u8, usize, Option<usize>); 2] {
+    type Tokenization = (Vec<Token>, u8, usize, Option<usize>, Vec<u32>);
+
+    fn both_tokenizations(vader: &Vader, text: &str) -> [Tokenization; 2] {
         let mut wide = Scratch::default();
         vader.tokenize_with::<true>(text, &mut wide);
         let mut narrow = Scratch::default();
@@ -1808,6 +1818,7 @@ mod tests {
                 s.classes & (NON_ASCII | MARK),
                 s.all_caps,
                 s.first_but,
+                s.scored,
             )
         })
     }
@@ -1915,7 +1926,7 @@ mod tests {
     #[test]
     fn a_plain_word_is_read_with_its_punctuation_stripped() {
         let vader = Vader::new();
-        let [(tokens, classes, all_caps, first_but), _] =
+        let [(tokens, classes, all_caps, first_but, scored), _] =
             both_tokenizations(&vader, "\"GOOD\" but (bad)!? no ok.");
         let words: Vec<&str> = tokens
             .iter()
@@ -1925,6 +1936,9 @@ mod tests {
         assert_eq!(words, ["GOOD", "but", "bad", "no", "ok."]);
         assert_eq!(classes, MARK);
         assert_eq!((all_caps, first_but), (1, Some(1)));
+        // "GOOD", "bad" and "no" are in the lexicon; "but" only in the rules,
+        // and "ok." with its period in neither.
+        assert_eq!(scored, [0, 2, 3]);
         assert_eq!(tokens[0].entry.lexicon(), vader.lexicon_value("good"));
         assert_eq!(tokens[2].entry.lexicon(), vader.lexicon_value("bad"));
     }
