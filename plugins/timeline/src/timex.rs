@@ -663,21 +663,14 @@ fn worth_trying(w: &Words, i: usize) -> bool {
     // "more than two additional weeks": what may stand between a number and its unit.
     let before_unit = |s: &str| matches!(s, "more" | "additional" | "straight" | "consecutive");
     match word {
+        // The commonest first word: one look-up answers for the words listed
+        // after it and for the number words, and only a sign or a digit
+        // leaves `small_number` to parse.
         "the" => {
-            matches!(
-                next,
-                // `quarter`
-                "comparable" | "corresponding" | "same" | "year-ago" | "year-earlier"
-                    | "prior-year" | "this" | "last" | "next" | "fiscal" | "first" | "second"
-                    | "third" | "fourth" | "quarter" | "latest" | "recent" | "period"
-                    // `relative`
-                    | "future" | "near" | "short" | "long" | "past" | "coming" | "previous"
-                    | "following" | "end" | "full" | "year" | "weekend" | "spring" | "summer"
-                    | "fall" | "autumn" | "winter" | "current"
-                    // `duration_or_set`
-                    | "few" | "several"
-            ) || unit(next).is_some()
-                || small_number(next).is_some()
+            AFTER_THE.get(next) != 0
+                || unit(next).is_some()
+                || (next.starts_with(|c: char| c.is_ascii_digit() || c == '+' || c == '-')
+                    && small_number(next).is_some())
                 || w.is_number(i + 1)
                 // "the third-quarter", "the first-half"; "the nineties".
                 || next.ends_with("-quarter")
@@ -754,6 +747,20 @@ fn worth_trying(w: &Words, i: usize) -> bool {
         _ => true,
     }
 }
+
+/// The words after "the" that some rule reads: those [`worth_trying`]
+/// lists, and the number words of [`small_number`].
+static AFTER_THE: std::sync::LazyLock<WordTable<u8>> = std::sync::LazyLock::new(|| {
+    let listed = "comparable corresponding same year-ago year-earlier prior-year this last next \
+        fiscal first second third fourth quarter latest recent period future near short long \
+        past coming previous following end full year weekend spring summer fall autumn winter \
+        current few several";
+    // Every word `small_number` knows by name.
+    let numbers = "a an one zero two three four five six seven eight nine ten eleven twelve \
+        thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
+        hundred";
+    WordTable::new(listed.split_whitespace().chain(numbers.split_whitespace()).map(|w| (w, 1u8)))
+});
 
 /// The number words of [`small_number`] ("one" to "hundred"), not "a" or "an".
 fn spelled_number(word: &str) -> bool {
