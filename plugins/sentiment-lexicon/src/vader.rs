@@ -99,8 +99,6 @@ struct Lanes {
     lower: u32,
     /// Python's `string.punctuation`: ASCII punctuation.
     punctuation: u32,
-    /// The bytes, little-endian, with their ASCII capitals made small.
-    lowered: u128,
 }
 
 /// [`Lanes`] of `chunk`, with SSE2's byte-wise compares.
@@ -108,8 +106,8 @@ struct Lanes {
 #[inline(always)]
 fn lanes(chunk: &[u8; 16]) -> Lanes {
     use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_and_si128, _mm_andnot_si128, _mm_cmplt_epi8, _mm_cvtsi128_si64,
-        _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x, _mm_unpackhi_epi64,
+        __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmplt_epi8, _mm_movemask_epi8,
+        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
     };
     let half = |at: usize| {
         let mut eight = [0; 8];
@@ -130,16 +128,12 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
         let alnum = _mm_or_si128(_mm_or_si128(upper, lower), between(b'0', 10));
         // '!' to '~' are the printable ASCII bytes but the space.
         let punctuation = _mm_andnot_si128(alnum, between(b'!', 94));
-        let lowered = _mm_or_si128(bytes, _mm_and_si128(upper, _mm_set1_epi8(0x20)));
-        let low = _mm_cvtsi128_si64(lowered) as u64;
-        let high = _mm_cvtsi128_si64(_mm_unpackhi_epi64(lowered, lowered)) as u64;
         let mask = |lanes: __m128i| _mm_movemask_epi8(lanes) as u32;
         Lanes {
             alnum: mask(alnum),
             upper: mask(upper),
             lower: mask(lower),
             punctuation: mask(punctuation),
-            lowered: u128::from(low) | (u128::from(high) << 64),
         }
     }
 }
@@ -152,7 +146,6 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
         upper: 0,
         lower: 0,
         punctuation: 0,
-        lowered: u128::from_le_bytes(chunk.map(|b| b.to_ascii_lowercase())),
     };
     for (i, &b) in chunk.iter().enumerate() {
         let bit = 1 << i;
@@ -185,10 +178,11 @@ fn word_hash(word: &[u8], prefix: u64) -> u64 {
     }
 }
 
-/// The word table: open addressing with linear probing, at most half full,
+/// The word table: open addressing with linear probing, at most a quarter
+/// full, so that a miss (most words) meets an empty slot after few probes,
 /// keyed by a word's bytes. The std map spends most of a lookup in its
 /// generic probing; this one compares the prefix and length stored in the
-/// slot. The slots' prefixes are an array of their own (128 KB for VADER's
+/// slot. The slots' prefixes are an array of their own (256 KB for VADER's
 /// lexicon), probed first, so a miss (most words) reads eight bytes.
 #[derive(Clone, Default)]
 struct WordTable {
@@ -271,7 +265,7 @@ impl WordTable {
 
     /// The entry of `word`, added (default) if it has none.
     fn entry(&mut self, word: &[u8]) -> &mut Entry {
-        if self.prefixes.len() < 2 * (self.entries.len() + 1) {
+        if self.prefixes.len() < 4 * (self.entries.len() + 1) {
             self.grow();
         }
         let index = match self.slot_of(word) {
@@ -1223,13 +1217,26 @@ impl Vader {
             return None;
         };
         let in_core = ((1u32 << core) - 1) << lead;
-        let all_caps = lanes.upper & in_core != 0 && lanes.lower & in_core == 0;
+        let capitals = lanes.upper & in_core != 0;
+        let all_caps = capitals && lanes.lower & in_core == 0;
         let found = if core <= 8 {
-            let prefix = low_bytes((lanes.lowered >> (8 * lead)) as u64, core);
+            // Most words start the chunk: its first eight bytes, read as they lie.
+            let from_start = match chunk.first_chunk::<8>() {
+                Some(eight) if lead == 0 => u64::from_le_bytes(*eight),
+                _ => (u128::from_le_bytes(*chunk) >> (8 * lead)) as u64,
+            };
+            let prefix = low_bytes(from_start, core);
+            // Most words have no capital to lower.
+            let prefix = if capitals {
+                ascii_lower_bytes(prefix)
+            } else {
+                prefix
+            };
             self.entries.get_short(prefix, core)
         } else {
-            self.entries
-                .get(&lanes.lowered.to_le_bytes()[lead..core_end])
+            let mut lowered = *chunk;
+            lowered.make_ascii_lowercase();
+            self.entries.get(&lowered[lead..core_end])
         };
         // No apostrophe is left in the word, so no "n't".
         let entry = found
