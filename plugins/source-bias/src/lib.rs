@@ -465,23 +465,30 @@ impl SourceBias {
         }
     }
 
-    /// Word counts by voice, for rates per 1,000 words.
+    /// Word counts by voice, for rates per 1,000 words: a word is quoted
+    /// when it starts inside an outer quote.
     #[inline(never)]
     fn words(&self, doc: &AnnotatedDoc, table: &mut Table) {
-        let (mut authorial, mut quoted) = (0usize, 0usize);
-        // Tokens and outer quotes are both in text order: one walk over each.
-        let mut outer = doc.quotes.iter().filter(|q| q.depth == 0).peekable();
-        for t in doc.tokens.iter().filter(|t| t.kind != TokenKind::Punct) {
-            while outer.next_if(|q| q.inner.end <= t.span.start).is_some() {}
-            let inside = outer
-                .peek()
-                .is_some_and(|q| q.inner.start <= t.span.start && t.span.start < q.inner.end);
-            if inside {
-                quoted += 1;
-            } else {
-                authorial += 1;
+        let is_word = |t: &newslens_core::text::Token| t.kind != TokenKind::Punct;
+        let all = doc.tokens.iter().filter(|t| is_word(t)).count();
+        // Quotes are few: each one's tokens found by binary search, and
+        // counted once where quotes overlap.
+        let mut quoted = 0usize;
+        let mut covered = 0u32;
+        for q in doc.quotes.iter().filter(|q| q.depth == 0) {
+            let (from, to) = (q.inner.start.max(covered), q.inner.end);
+            if from >= to {
+                continue;
             }
+            covered = to;
+            let first = doc.tokens.partition_point(|t| t.span.start < from);
+            let last = doc.tokens.partition_point(|t| t.span.start < to);
+            quoted += doc.tokens[first..last.max(first)]
+                .iter()
+                .filter(|t| is_word(t))
+                .count();
         }
+        let authorial = all - quoted;
         table.push(Row::new(vec![
             doc.id().into(),
             doc.source().into(),

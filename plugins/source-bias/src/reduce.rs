@@ -150,7 +150,8 @@ const ORDER: [&str; 8] = [
 /// sort) to find the sentence pairs, and spills the fields it prints to a
 /// temporary file, from which `finish` reads the sentences of pairs back:
 /// one parse of `shingles`, whose text is most of the map's bytes, and
-/// memory that grows only by a few dozen bytes a document (see `shared`).
+/// memory that grows only by a few bytes a document (see `shared`). The
+/// evidence of the other tables goes to disk as it comes (see `evidence`).
 /// Its temporary files go in `scratch`.
 pub fn plan(min_shared: usize, scratch: PathBuf) -> StreamingReduce {
     plan_with(min_shared, Segments::default(), scratch)

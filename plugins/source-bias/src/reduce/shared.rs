@@ -1,22 +1,22 @@
-//! Shared copy in memory that grows only by a few dozen bytes a document:
-//! every sampled shingle goes to an external sort with its row, and each
-//! later step is another sort of small keys or a read of one document's
-//! rows, so the fold holds a sort segment and a table of documents, never a
-//! value per shingle or row.
+//! Shared copy in memory that grows only by four bytes a document (eight
+//! while the passages are written): every sampled shingle goes to an
+//! external sort with its row, and each later step is another sort of small
+//! keys or a read of one document's rows, so the fold holds a sort segment
+//! and each document's first row, never a value per shingle or row.
 //!
 //! The steps, each a stream into the next:
 //! 1. `add`: each shingle row's printed fields go to the [`Spill`] in row
 //!    order (its text to a file of texts); each sampled hash, with the row,
-//!    to the first sort. A document's rows come together: a [`Doc`] names
-//!    them and says where they are in the spill.
+//!    to the first sort. A document's rows come together: its name and
+//!    where its rows are go to the spill too, and memory keeps its first row.
 //! 2. Shingles by hash: a hash in 2 to [`BOILERPLATE`] rows is a group of
 //!    rows; equal groups (a passage's rows under each of its shingles) are
 //!    counted, and each gives a row pair, with its count, for every two
 //!    rows of different documents.
 //! 3. Row pairs sorted: the counts of a pair sum to the shingles it shares;
 //!    pairs that share `min_shared` are the passages, keyed by their
-//!    documents' places in the byte order of document names and by their
-//!    rows.
+//!    documents' places in the byte order of document names (the names
+//!    sorted from the spill in runs, see [`Spill::ranks`]) and by their rows.
 //! 4. Passages sorted by that key come in the table's order, one pair of
 //!    documents after another; each pair's rows are read from the spill
 //!    (doc_a's with their texts, once for all its passages).
@@ -28,10 +28,12 @@
 //! a passage. Over ReCOVery repeated to 40,000 articles (10.8 million
 //! `shared_copy` rows) that was 197 MB of texts, 13 MB of fields and 34, 139
 //! and 66 MB of shingle, pair and passage segments, 398 MB at the peak (2.7
-//! GB with the sorts this replaced). Each sort keeps one temporary file, so
-//! at most four are open. What grows in memory is the table of documents,
-//! 48 bytes a document; a sort holds at most [`Segments::keys`] keys (and a
-//! second buffer as large to sort them in) and the group counts [`Segments::groups`] rows.
+//! GB with the sorts this replaced). Each sort keeps one temporary file, and
+//! the spill four (facts, texts, documents and names). What grows in memory
+//! is each document's first row (4 bytes) and, at the end, its place by name
+//! (4 more); a sort holds at most [`Segments::keys`] keys (and a second
+//! buffer as large to sort them in), the group counts [`Segments::groups`]
+//! rows and the ranking of names [`Segments::names`] bytes of them.
 
 use std::path::{Path, PathBuf};
 
@@ -56,6 +58,8 @@ const BOILERPLATE: usize = 50;
 pub(super) struct Segments {
     pub keys: usize,
     pub groups: usize,
+    /// Bytes of document names sorted in memory at once to rank them.
+    pub names: usize,
 }
 
 impl Default for Segments {
@@ -63,18 +67,21 @@ impl Default for Segments {
         Segments {
             keys: 2_000_000,
             groups: 4_000_000,
+            names: 32 << 20,
         }
     }
 }
 
-/// One document's shingle rows, which start at its entry of
-/// [`Docs::first_rows`] and end where the next document's start, and
-/// start at `facts_at` and `texts_at` in the spill's two files.
-struct Doc {
+/// Where one document is in the spill: its rows' facts and texts, and its name.
+struct DocPlace {
+    facts: std::ops::Range<u64>,
+    texts: std::ops::Range<u64>,
     name: Text,
-    facts_at: u64,
-    texts_at: u64,
 }
+
+/// Bytes of a document's record in the spill's `docs` file: where its
+/// facts, texts and name start, as three little-endian u64.
+const DOC_RECORD: usize = 24;
 
 /// What `shared_copy` prints of one sentence row; its evidence is the
 /// sentence's characters `start..end` in its document.
@@ -137,12 +144,19 @@ fn decode_facts(bytes: &[u8], at: &mut usize, text_at: usize) -> Result<RowFacts
 }
 
 /// The fields of every shingle row that `shared_copy` prints, in row order:
-/// texts in one temporary file, the rest in another.
+/// texts in one temporary file, the rest in another; and each document's
+/// name and places in those two, so memory keeps only its first row.
 struct Spill {
     facts: TempFile,
     facts_len: u64,
     texts: TempFile,
     texts_len: u64,
+    /// A [`DOC_RECORD`] a document.
+    docs: TempFile,
+    doc_count: usize,
+    /// Each document's name: its length (a varint), then its bytes.
+    names: TempFile,
+    names_len: u64,
     /// A row's encoded facts, reused.
     record: Vec<u8>,
 }
@@ -154,7 +168,72 @@ impl Spill {
             facts_len: 0,
             texts: TempFile::create(dir, "texts")?,
             texts_len: 0,
+            docs: TempFile::create(dir, "docs")?,
+            doc_count: 0,
+            names: TempFile::create(dir, "names")?,
+            names_len: 0,
             record: Vec::new(),
+        })
+    }
+
+    /// A new document, whose rows come next.
+    fn start_doc(&mut self, name: &str) -> std::io::Result<()> {
+        let mut record = [0u8; DOC_RECORD];
+        for (i, at) in [self.facts_len, self.texts_len, self.names_len]
+            .into_iter()
+            .enumerate()
+        {
+            record[8 * i..8 * i + 8].copy_from_slice(&at.to_le_bytes());
+        }
+        self.docs.write_all(&record)?;
+        self.doc_count += 1;
+        self.record.clear();
+        put_varint(&mut self.record, name.len() as u64);
+        self.record.extend_from_slice(name.as_bytes());
+        self.names.write_all(&self.record)?;
+        self.names_len += self.record.len() as u64;
+        Ok(())
+    }
+
+    /// Where document `doc` is (once the spill is closed).
+    fn place(&self, doc: usize) -> Result<DocPlace> {
+        let lost = || anyhow::anyhow!("source-bias: the shared-copy spill lost a document");
+        let mut records = [0u8; 2 * DOC_RECORD];
+        let want = if doc + 1 < self.doc_count { 2 } else { 1 } * DOC_RECORD;
+        let got = self
+            .docs
+            .read_at(&mut records[..want], (doc * DOC_RECORD) as u64)
+            .context("reading the shared-copy spill")?;
+        if got != want {
+            return Err(lost());
+        }
+        let field = |i: usize| {
+            let mut bytes = [0u8; 8];
+            bytes.copy_from_slice(&records[8 * i..8 * i + 8]);
+            u64::from_le_bytes(bytes)
+        };
+        let (facts_end, texts_end, names_end) = if want == 2 * DOC_RECORD {
+            (field(3), field(4), field(5))
+        } else {
+            (self.facts_len, self.texts_len, self.names_len)
+        };
+        let (facts_at, texts_at, name_at) = (field(0), field(1), field(2));
+        if facts_end < facts_at || texts_end < texts_at || names_end < name_at {
+            return Err(lost());
+        }
+        let mut bytes = vec![0; (names_end - name_at) as usize];
+        self.names
+            .read_at(&mut bytes, name_at)
+            .context("reading the shared-copy spill")?;
+        let mut at = 0;
+        let len = get_varint(&bytes, &mut at).ok_or_else(lost)? as usize;
+        let name = bytes.get(at..at + len).ok_or_else(lost)?;
+        Ok(DocPlace {
+            facts: facts_at..facts_end,
+            texts: texts_at..texts_end,
+            name: Text::from(
+                std::str::from_utf8(name).context("a document name that is not UTF-8")?,
+            ),
         })
     }
 
@@ -172,16 +251,176 @@ impl Spill {
         self.facts
             .flush()
             .and_then(|()| self.texts.flush())
+            .and_then(|()| self.docs.flush())
+            .and_then(|()| self.names.flush())
             .context("writing the shared-copy spill")
+    }
+
+    /// Each document's place in the byte order of the names (one place for
+    /// a name given twice), so keys sort as the names would: names sorted
+    /// `chunk` bytes at a time, each sorted run to a temporary file, then
+    /// merged, so memory holds one run and four bytes a document.
+    fn ranks(&self, dir: &Path, chunk: usize) -> Result<Vec<u32>> {
+        let mut ranks = vec![0u32; self.doc_count];
+        let mut names = SeqReader::new(&self.names, 0, self.names_len);
+        let mut run: Vec<(Box<[u8]>, u32)> = Vec::new();
+        let mut runs: Option<TempFile> = None;
+        let mut bounds: Vec<(u64, u64)> = Vec::new();
+        let mut written = 0u64;
+        let mut run_bytes = 0;
+        let mut encoded = Vec::new();
+        for doc in 0..self.doc_count {
+            let name = names.name()?;
+            run_bytes += name.len() + 16;
+            run.push((name.into(), doc as u32));
+            if run_bytes >= chunk || doc + 1 == self.doc_count {
+                run.sort_unstable();
+                if bounds.is_empty() && doc + 1 == self.doc_count {
+                    // One run: ranked in memory.
+                    let mut rank = 0;
+                    for i in 0..run.len() {
+                        if i > 0 && run[i - 1].0 != run[i].0 {
+                            rank += 1;
+                        }
+                        ranks[run[i].1 as usize] = rank;
+                    }
+                    return Ok(ranks);
+                }
+                if runs.is_none() {
+                    runs = Some(TempFile::create(dir, "ranks")?);
+                }
+                let Some(file) = runs.as_mut() else {
+                    bail!("source-bias: no file for sorted names");
+                };
+                let start = written;
+                for (name, doc) in run.drain(..) {
+                    encoded.clear();
+                    put_varint(&mut encoded, name.len() as u64);
+                    encoded.extend_from_slice(&name);
+                    put_varint(&mut encoded, u64::from(doc));
+                    file.write_all(&encoded).context("sorting document names")?;
+                    written += encoded.len() as u64;
+                }
+                bounds.push((start, written));
+                run_bytes = 0;
+            }
+        }
+        let Some(mut file) = runs else {
+            return Ok(ranks);
+        };
+        file.flush().context("sorting document names")?;
+        let mut readers: Vec<SeqReader> = bounds
+            .iter()
+            .map(|&(start, end)| SeqReader::new(&file, start, end))
+            .collect();
+        let mut heap = std::collections::BinaryHeap::new();
+        for (i, reader) in readers.iter_mut().enumerate() {
+            if let Some(entry) = reader.ranked()? {
+                heap.push(std::cmp::Reverse((entry, i)));
+            }
+        }
+        let mut last: Option<Box<[u8]>> = None;
+        let mut rank = 0;
+        while let Some(std::cmp::Reverse(((name, doc), i))) = heap.pop() {
+            if last.as_ref().is_some_and(|l| *l != name) {
+                rank += 1;
+            }
+            *ranks
+                .get_mut(doc as usize)
+                .context("source-bias: a sorted name of no document")? = rank;
+            last = Some(name);
+            if let Some(entry) = readers[i].ranked()? {
+                heap.push(std::cmp::Reverse((entry, i)));
+            }
+        }
+        Ok(ranks)
     }
 }
 
-/// The documents of the shingle rows, in the order they came.
+/// A temporary file read from `at` to `end` a block at a time.
+struct SeqReader<'a> {
+    file: &'a TempFile,
+    next_at: u64,
+    end: u64,
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl<'a> SeqReader<'a> {
+    fn new(file: &'a TempFile, at: u64, end: u64) -> SeqReader<'a> {
+        SeqReader {
+            file,
+            next_at: at,
+            end,
+            bytes: Vec::new(),
+            at: 0,
+        }
+    }
+
+    /// At least `n` bytes ready, unless the range ends first.
+    fn fill(&mut self, n: usize) -> Result<()> {
+        while self.bytes.len() - self.at < n && self.next_at < self.end {
+            self.bytes.drain(..self.at);
+            self.at = 0;
+            let keep = self.bytes.len();
+            let want = (self.end - self.next_at).min(1 << 16).max(n as u64) as usize;
+            let want = want.min((self.end - self.next_at) as usize);
+            self.bytes.resize(keep + want, 0);
+            let got = self
+                .file
+                .read_at(&mut self.bytes[keep..], self.next_at)
+                .context("reading the shared-copy spill")?;
+            self.bytes.truncate(keep + got);
+            self.next_at += got as u64;
+            if got == 0 {
+                bail!("source-bias: a temporary file ended early");
+            }
+        }
+        Ok(())
+    }
+
+    fn done(&self) -> bool {
+        self.at == self.bytes.len() && self.next_at >= self.end
+    }
+
+    fn varint(&mut self) -> Result<u64> {
+        self.fill(10)?;
+        get_varint(&self.bytes, &mut self.at)
+            .ok_or_else(|| anyhow::anyhow!("source-bias: a temporary file is cut short"))
+    }
+
+    /// A length and that many bytes.
+    fn name(&mut self) -> Result<&[u8]> {
+        let len = self.varint()? as usize;
+        self.fill(len)?;
+        let start = self.at;
+        let name = self
+            .bytes
+            .get(start..start + len)
+            .ok_or_else(|| anyhow::anyhow!("source-bias: a temporary file is cut short"))?;
+        self.at += len;
+        Ok(name)
+    }
+
+    /// The next (name, document) of a sorted run, if any.
+    fn ranked(&mut self) -> Result<Option<(Box<[u8]>, u32)>> {
+        if self.done() {
+            return Ok(None);
+        }
+        let name: Box<[u8]> = self.name()?.into();
+        let doc = self.varint()? as u32;
+        Ok(Some((name, doc)))
+    }
+}
+
+/// The documents of the shingle rows, in the order they came; the rest
+/// of what is known of each is in the [`Spill`].
 #[derive(Default)]
 struct Docs {
-    docs: Vec<Doc>,
-    /// Each document's first row, apart for a quick search.
+    /// Each document's first row.
     first_rows: Vec<u32>,
+    /// The last document's name, to tell when the next one starts.
+    last: Option<Text>,
 }
 
 impl Docs {
@@ -189,28 +428,12 @@ impl Docs {
     fn of(&self, row: u32) -> usize {
         self.first_rows.partition_point(|&first| first <= row) - 1
     }
-
-    /// Each document's place in the byte order of the names (one place
-    /// for a name given twice), so keys sort as the names would.
-    fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.docs.len() as u32).collect();
-        order
-            .sort_unstable_by(|&a, &b| self.docs[a as usize].name.cmp(&self.docs[b as usize].name));
-        let mut ranks = vec![0; order.len()];
-        let mut rank = 0;
-        for (i, &doc) in order.iter().enumerate() {
-            if i > 0 && self.docs[order[i - 1] as usize].name != self.docs[doc as usize].name {
-                rank += 1;
-            }
-            ranks[doc as usize] = rank;
-        }
-        ranks
-    }
 }
 
 /// One document's rows read back from the spill, kept while its passages are written.
 struct DocRows {
     doc: usize,
+    name: Text,
     rows: Vec<RowFacts>,
     texts: String,
 }
@@ -228,15 +451,12 @@ impl DocRows {
         if slot.as_ref().is_some_and(|d| d.doc == doc) {
             return Ok(());
         }
-        let d = &docs.docs[doc];
-        let next = docs.docs.get(doc + 1);
-        let facts_end = next.map_or(spill.facts_len, |n| n.facts_at);
-        let texts_end = next.map_or(spill.texts_len, |n| n.texts_at);
+        let place = spill.place(doc)?;
         let count = docs.first_rows.get(doc + 1).copied().unwrap_or(rows) - docs.first_rows[doc];
-        let mut bytes = vec![0; (facts_end - d.facts_at) as usize];
+        let mut bytes = vec![0; (place.facts.end - place.facts.start) as usize];
         spill
             .facts
-            .read_at(&mut bytes, d.facts_at)
+            .read_at(&mut bytes, place.facts.start)
             .context("reading the shared-copy spill")?;
         let mut at = 0;
         let mut text_at = 0;
@@ -247,10 +467,10 @@ impl DocRows {
             facts.push(row);
         }
         let texts = if texts {
-            let mut bytes = vec![0; (texts_end - d.texts_at) as usize];
+            let mut bytes = vec![0; (place.texts.end - place.texts.start) as usize];
             spill
                 .texts
-                .read_at(&mut bytes, d.texts_at)
+                .read_at(&mut bytes, place.texts.start)
                 .context("reading the shared-copy spill")?;
             String::from_utf8(bytes)
                 .context("the shared-copy spill holds text that is not UTF-8")?
@@ -262,6 +482,7 @@ impl DocRows {
         }
         *slot = Some(DocRows {
             doc,
+            name: place.name,
             rows: facts,
             texts,
         });
@@ -329,12 +550,11 @@ impl SharedCopy {
         let Some(spill) = &mut self.spill else {
             return Ok(());
         };
-        if self.docs.docs.last().is_none_or(|d| d.name != *doc) {
-            self.docs.docs.push(Doc {
-                name: Text::from(doc.as_ref()),
-                facts_at: spill.facts_len,
-                texts_at: spill.texts_len,
-            });
+        if self.docs.last.as_deref() != Some(doc.as_ref()) {
+            spill
+                .start_doc(&doc)
+                .context("writing the shared-copy spill")?;
+            self.docs.last = Some(Text::from(doc.as_ref()));
             self.docs.first_rows.push(self.rows);
         }
         let segment = self.segments.keys;
@@ -495,7 +715,7 @@ impl SharedCopy {
         };
         spill.close()?;
         let docs = &self.docs;
-        let ranks = docs.ranks();
+        let ranks = spill.ranks(&self.dir, self.segments.names)?;
         let segment = self.segments.keys;
 
         let mut pairs = KeySorter::new(segment, &self.dir);
@@ -625,7 +845,11 @@ impl PassageWriter<'_> {
             self.last_b = Some(b_doc);
             let fa = DocRows::row(&self.a, docs, a)?;
             let fb = DocRows::row(&self.b[b_doc % B_SLOTS], docs, b)?;
-            let (doc_a, doc_b) = (&docs.docs[self.doc_of(a)].name, &docs.docs[b_doc].name);
+            let name = |slot: &Option<DocRows>| slot.as_ref().map(|d| d.name.clone());
+            let lost = || anyhow::anyhow!("source-bias: the shared-copy spill lost a document");
+            let doc_a = name(&self.a).ok_or_else(lost)?;
+            let doc_b = name(&self.b[b_doc % B_SLOTS]).ok_or_else(lost)?;
+            let (doc_a, doc_b) = (&doc_a, &doc_b);
             let evidence = vec![fa.evidence(doc_a), fb.evidence(doc_b)];
             for (source, other) in [(fa.source, fb.source), (fb.source, fa.source)] {
                 let e = self.shares.entry([source, other]).or_default();
@@ -780,6 +1004,34 @@ mod tests {
     }
 
     #[test]
+    fn documents_rank_by_name_from_disk_in_runs_as_in_one() {
+        let dir = std::env::temp_dir();
+        let mut spill = Spill::create(&dir).unwrap();
+        // A name given twice shares its place; "ab" sorts between "a" and "b".
+        let names = [
+            "b",
+            "a",
+            "c",
+            "a",
+            "ab",
+            "é",
+            "a-much-longer-name-than-the-rest",
+        ];
+        for name in names {
+            spill.start_doc(name).unwrap();
+        }
+        spill.close().unwrap();
+        let expected = vec![3, 0, 4, 0, 2, 5, 1];
+        for chunk in [1, 20, 32 << 20] {
+            assert_eq!(spill.ranks(&dir, chunk).unwrap(), expected, "{chunk}");
+        }
+        for (doc, name) in names.iter().enumerate() {
+            assert_eq!(spill.place(doc).unwrap().name, *name);
+        }
+        assert!(spill.place(names.len()).is_err());
+    }
+
+    #[test]
     fn a_malformed_shingles_row_is_an_error_not_a_panic() {
         let table = crate::reduce::map_tables()[6].clone();
         let row = |sentences: &str, text: &str| {
@@ -840,7 +1092,14 @@ mod tests {
             row("c", &format!("1 9 0 6 6 {h1} {h2}"), "part c"),
             row("a", &format!("2 9 10 16 6 {h1} {h2} {h3}"), "again."),
         ];
-        for segments in [Segments::default(), Segments { keys: 1, groups: 1 }] {
+        for segments in [
+            Segments::default(),
+            Segments {
+                keys: 1,
+                groups: 1,
+                names: 1,
+            },
+        ] {
             let mut plan = super::super::plan_with(3, segments, std::env::temp_dir());
             for r in &rows {
                 plan.fold.add(&table, r).unwrap();
@@ -930,7 +1189,11 @@ mod tests {
         let whole = super::super::reduce(four_outlets(), 3, std::env::temp_dir()).unwrap();
         // Segments of two items put every sort on disk, the shingles' in more
         // segments than extsort merges by peeking (so by its heap).
-        let tiny = Segments { keys: 2, groups: 3 };
+        let tiny = Segments {
+            keys: 2,
+            groups: 3,
+            names: 8,
+        };
         let on_disk = newslens_core::analyzer::fold_report(
             super::super::plan_with(3, tiny, std::env::temp_dir()),
             four_outlets(),
