@@ -144,8 +144,9 @@ const ORDER: [&str; 8] = [
     "profile",
 ];
 
-/// The reduce as a fold over map rows, so a batch run keeps only sums,
-/// interned names and capped evidence in memory. `quotes` passes through.
+/// The reduce as a fold over map rows, so a batch run keeps only sums and
+/// interned names in memory, with the capped evidence on disk. `quotes`
+/// passes through.
 /// Shared copy sorts each sentence's sampled hashes on disk (an external
 /// sort) to find the sentence pairs, and spills the fields it prints to a
 /// temporary file, from which `finish` reads the sentences of pairs back:
