@@ -759,7 +759,12 @@ static AFTER_THE: std::sync::LazyLock<WordTable<u8>> = std::sync::LazyLock::new(
     let numbers = "a an one zero two three four five six seven eight nine ten eleven twelve \
         thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty \
         hundred";
-    WordTable::new(listed.split_whitespace().chain(numbers.split_whitespace()).map(|w| (w, 1u8)))
+    WordTable::new(
+        listed
+            .split_whitespace()
+            .chain(numbers.split_whitespace())
+            .map(|w| (w, 1u8)),
+    )
 });
 
 /// The number words of [`small_number`] ("one" to "hundred"), not "a" or "an".

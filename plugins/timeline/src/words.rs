@@ -83,7 +83,10 @@ impl<T: Copy + Default + std::ops::BitOrAssign> WordTable<T> {
             }
         }
         // At most a quarter full, so that a probe ends in a step or two.
-        let bits = (entries.len() * 4).next_power_of_two().trailing_zeros().max(4);
+        let bits = (entries.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
         let mut places = vec![0u16; 1 << bits];
         for (index, &(key, len, _)) in entries.iter().enumerate() {
             let mut at = home(key, len, bits);
