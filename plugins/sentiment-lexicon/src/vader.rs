@@ -106,8 +106,8 @@ struct Lanes {
 #[inline(always)]
 fn lanes(chunk: &[u8; 16]) -> Lanes {
     use std::arch::x86_64::{
-        __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmplt_epi8, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_set_epi64x,
+        __m128i, _mm_add_epi8, _mm_andnot_si128, _mm_cmplt_epi8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8, _mm_set_epi64x,
     };
     let half = |at: usize| {
         let mut eight = [0; 8];
@@ -1238,11 +1238,20 @@ impl Vader {
             lowered.make_ascii_lowercase();
             self.entries.get(&lowered[lead..core_end])
         };
-        // No apostrophe is left in the word, so no "n't".
-        let entry = found
-            .copied()
-            .unwrap_or(Entry::unknown(false))
-            .with_caps(all_caps);
+        // No apostrophe is left in the word, so no "n't". Field by field, so
+        // that no padding is copied along.
+        let caps = if all_caps { ALL_CAPS } else { 0 };
+        let entry = match found {
+            Some(found) => Entry {
+                lexicon: found.lexicon,
+                word: found.word,
+                flags: found.flags | caps,
+            },
+            None => Entry {
+                flags: caps,
+                ..Entry::default()
+            },
+        };
         let marks = stripped && chunk[..tail_end].iter().any(|&b| b == b'!' || b == b'?');
         let token = Token {
             entry,
@@ -1665,6 +1674,7 @@ fn normalize(score: f64) -> f64 {
 /// value. Away from a tie, `(x * 10^d).round() / 10^d` is that decimal's
 /// nearest double (an exact integer over an exact power of ten, divided once);
 /// near a tie only the exact decimal expansion decides.
+#[inline]
 fn round(x: f64, digits: usize) -> f64 {
     const SCALES: [f64; 5] = [1.0, 10.0, 100.0, 1000.0, 10000.0];
     if let Some(&scale) = SCALES.get(digits) {
@@ -1687,6 +1697,14 @@ fn round(x: f64, digits: usize) -> f64 {
             }
         }
     }
+    round_by_decimal(x, digits)
+}
+
+/// [`round`] near a tie, from the exact decimal expansion; rare, so kept
+/// out of the scores' way.
+#[cold]
+#[inline(never)]
+fn round_by_decimal(x: f64, digits: usize) -> f64 {
     format!("{x:.digits$}").parse().unwrap_or(x)
 }
 
