@@ -1346,3 +1346,26 @@ fn summary_of(c: &Clauses, timex: Span) -> String {
     pieces.push(subject);
     c.finish(pieces)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::plain_ascii;
+
+    /// The word-at-a-time test against the byte-by-byte one, for a hyphen
+    /// or a non-ASCII byte at every place of words of every length up to 24.
+    #[test]
+    fn plain_ascii_reads_every_byte() {
+        let naive = |b: &[u8]| !b.iter().any(|&c| c == b'-' || !c.is_ascii());
+        for len in 4..=24 {
+            let plain = vec![b'q'; len];
+            assert!(plain_ascii(&plain), "{len} letters");
+            for at in 0..len {
+                for odd in [b'-', 0x80, 0xe2, 0xff, b',', 0] {
+                    let mut word = plain.clone();
+                    word[at] = odd;
+                    assert_eq!(plain_ascii(&word), naive(&word), "{word:?}");
+                }
+            }
+        }
+    }
+}

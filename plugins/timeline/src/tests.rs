@@ -1083,3 +1083,29 @@ fn expressions_past_the_prefilters() {
     check_none("Officials may meet in May.", dct, "may");
     check_none("Officials said this one was different.", dct, "this");
 }
+
+/// A summary is written with one space between words, however the text
+/// spaced them: copying runs of the text as written must not copy a line
+/// break or a double space, nor a mark the summary drops.
+#[test]
+fn summaries_space_words_once_whatever_the_text_does() {
+    let expected = "rockets hit the port of Tripoli";
+    check_summary(
+        "On Tuesday, rockets hit the port of Tripoli.",
+        "2020-02-19",
+        "Tuesday",
+        expected,
+    );
+    check_summary(
+        "On Tuesday, rockets  hit the\nport of Tripoli.",
+        "2020-02-19",
+        "Tuesday",
+        expected,
+    );
+    check_summary(
+        "On Tuesday, rockets hit \u{201c}the port\u{201d} of Tripoli.",
+        "2020-02-19",
+        "Tuesday",
+        expected,
+    );
+}

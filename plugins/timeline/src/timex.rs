@@ -2522,3 +2522,29 @@ fn duration_or_set(w: &Words, i: usize) -> Option<Found> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every number name the "the" look-up lists is one `small_number`
+    /// knows, and the words it does not list begin no rule after "the".
+    #[test]
+    fn the_look_up_agrees_with_the_rules() {
+        for word in ["one", "twelve", "fifty", "hundred", "a", "an", "zero"] {
+            assert!(super::small_number(word).is_some(), "{word}");
+            assert_ne!(super::AFTER_THE.get(word), 0, "{word}");
+        }
+        for word in [
+            "coronavirus",
+            "outbreak",
+            "several",
+            "few",
+            "year-ago",
+            "period",
+        ] {
+            assert_eq!(
+                super::AFTER_THE.get(word) != 0,
+                !matches!(word, "coronavirus" | "outbreak")
+            );
+        }
+    }
+}
