@@ -155,21 +155,16 @@ impl<T: Default + Clone + PartialEq> Tally<T> {
 
 /// The ids of a list cell's words (an ASCII separator), in the cell's order.
 fn words_of(text: &str, separator: u8, strings: &mut Interner) -> Vec<u32> {
-    let mut ids = Vec::new();
+    let mut ids = Vec::with_capacity(8);
     let mut start = 0;
-    // A byte loop: `str::split` searches for each separator afresh, which
-    // cost more than interning the short words between them. An ASCII
-    // separator's places are character boundaries.
-    for (at, &b) in text.as_bytes().iter().enumerate() {
-        if b == separator {
-            if at > start {
-                ids.push(strings.id(&text[start..at]));
-            }
-            start = at + 1;
+    // Separators found a block of bytes at a time: `str::split` searches
+    // for each one afresh, which cost more than interning the short words
+    // between them. An ASCII separator's places are character boundaries.
+    for at in memchr::memchr_iter(separator, text.as_bytes()).chain([text.len()]) {
+        if at > start {
+            ids.push(strings.id(&text[start..at]));
         }
-    }
-    if text.len() > start {
-        ids.push(strings.id(&text[start..]));
+        start = at + 1;
     }
     ids
 }
@@ -240,11 +235,11 @@ fn clause_terms(
                 word.clear();
                 if text.is_ascii() {
                     // Most words: no character to look up in Unicode's tables.
-                    word.extend(
-                        text.bytes()
-                            .filter(|&b| b != b'-')
-                            .map(|b| char::from(b.to_ascii_lowercase())),
-                    );
+                    word.push_str(text);
+                    word.make_ascii_lowercase();
+                    if text.contains('-') {
+                        word.retain(|c| c != '-');
+                    }
                 } else {
                     for c in text.chars() {
                         if !matches!(c, '-' | '\u{2010}' | '\u{2011}') {
@@ -771,19 +766,19 @@ fn number_events(
     let mut months = Vec::new();
     let (mut ord, mut sid) = (0u64, 0u64);
     // The last sentence's outlet and offset, and its document.
-    let (mut last, mut last_doc): (Option<(u32, i64)>, String) = (None, String::new());
+    let (mut last, mut last_doc): (Option<(u32, i64)>, Vec<u8>) = (None, Vec::new());
     while let Some(record) = sorted.next()? {
         let mut dec = Dec::new(record);
         dec.skip_text_key()?;
-        let doc = dec.key_str()?;
+        let doc = dec.key_bytes()?;
         let sentence = dec.i64_key()?;
         dec.skip_text_key()?;
-        let written = dec.key_str()?;
-        let summary = dec.key_str()?;
+        let written = dec.key_bytes()?;
+        let summary = dec.key_bytes()?;
         dec.skip_text_key()?;
         let evidence = if dec.byte()? != 0 {
             let (start, end) = (index(dec.u64_key()?)?, index(dec.u64_key()?)?);
-            Some((dec.key_str()?, start, end))
+            Some((dec.key_bytes()?, start, end))
         } else {
             None
         };
@@ -792,7 +787,7 @@ fn number_events(
             sid = ord;
             last = Some((source, sentence));
             last_doc.clear();
-            last_doc.push_str(&doc);
+            last_doc.extend_from_slice(&doc);
         }
         let e = EvRef {
             ord,
@@ -801,16 +796,16 @@ fn number_events(
             date,
             precision,
             sentence,
-            doc: doc.as_bytes(),
-            written: written.as_bytes(),
-            summary: summary.as_bytes(),
+            doc: &doc,
+            written: &written,
+            summary: &summary,
             terms: Ids(dec.ids_raw()?),
             clause: Ids(dec.ids_raw()?),
             named: Ids(dec.ids_raw()?),
             actors: Ids(dec.ids_raw()?),
             evidence: evidence
                 .as_ref()
-                .map(|(doc, start, end)| (doc.as_bytes(), *start, *end)),
+                .map(|(doc, start, end)| (&**doc, *start, *end)),
             bytes: &[],
         };
         ord += 1;
