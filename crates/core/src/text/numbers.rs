@@ -92,8 +92,22 @@ fn small_number(word: &str) -> Option<f64> {
     Some(tens + unit)
 }
 
+/// A digit token's value. Runs on every number of a corpus, so the commas
+/// are dropped into a buffer on the stack rather than a new `String`.
 fn parse_digits(s: &str) -> Option<f64> {
-    s.replace(',', "").parse().ok()
+    if !s.contains(',') {
+        return s.parse().ok();
+    }
+    let mut buffer = [0u8; 64];
+    let mut len = 0;
+    for b in s.bytes().filter(|&b| b != b',') {
+        let Some(slot) = buffer.get_mut(len) else {
+            return s.replace(',', "").parse().ok();
+        };
+        *slot = b;
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()?.parse().ok()
 }
 
 /// Words that can begin a number, as [`may_start_number`] reads them.
@@ -225,6 +239,17 @@ fn may_start_number(word: &str) -> bool {
     )
 }
 
+/// `word` lower-cased into `buffer` when it is ASCII and fits; otherwise
+/// "", which no number word equals.
+fn ascii_lowercase<'b>(word: &str, buffer: &'b mut [u8; 14]) -> &'b str {
+    let Some(slot) = buffer.get_mut(..word.len()) else {
+        return "";
+    };
+    slot.copy_from_slice(word.as_bytes());
+    slot.make_ascii_lowercase();
+    std::str::from_utf8(slot).unwrap_or("")
+}
+
 /// Reads numbers from tokens. Each token belongs to at most one number.
 pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
     let mut out = Vec::new();
@@ -286,15 +311,20 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
             i += 1;
             continue;
         }
-        let lower = s.to_ascii_lowercase();
+        // `may_start_number` let only short ASCII words through: lower-case
+        // them on the stack.
+        let mut buffer = [0u8; 14];
+        let lower = ascii_lowercase(s, &mut buffer);
         // "tens of thousands", "hundreds of thousands".
-        if matches!(lower.as_str(), "tens" | "hundreds") && word(i + 1).eq_ignore_ascii_case("of") {
-            let big = word(i + 2).to_ascii_lowercase();
+        if matches!(lower, "tens" | "hundreds") && word(i + 1).eq_ignore_ascii_case("of") {
+            let big = word(i + 2);
             let factor = if lower == "tens" { 20.0 } else { 200.0 };
-            let unit = match big.as_str() {
-                "thousands" => Some(1_000.0),
-                "millions" => Some(1_000_000.0),
-                _ => None,
+            let unit = if big.eq_ignore_ascii_case("thousands") {
+                Some(1_000.0)
+            } else if big.eq_ignore_ascii_case("millions") {
+                Some(1_000_000.0)
+            } else {
+                None
             };
             if let Some(unit) = unit {
                 out.push(Number {
@@ -306,7 +336,7 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
                 continue;
             }
         }
-        if let Some(value) = lookup(VAGUE, &lower) {
+        if let Some(value) = lookup(VAGUE, lower) {
             // "several hundred", "several thousand".
             if let Some(scale) = lookup(SCALES, word(i + 1)).filter(|_| lower == "several") {
                 out.push(Number {
@@ -326,14 +356,15 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
             continue;
         }
         // "a quarter of a million", "half a million".
-        let fraction = match (lower.as_str(), word(i + 1).to_ascii_lowercase().as_str()) {
-            ("a", "quarter")
-                if word(i + 2).eq_ignore_ascii_case("of")
-                    && word(i + 3).eq_ignore_ascii_case("a") =>
+        let next = word(i + 1);
+        let fraction = match lower {
+            "a" if next.eq_ignore_ascii_case("quarter")
+                && word(i + 2).eq_ignore_ascii_case("of")
+                && word(i + 3).eq_ignore_ascii_case("a") =>
             {
                 Some((0.25, i + 4))
             }
-            ("half", "a") => Some((0.5, i + 2)),
+            "half" if next.eq_ignore_ascii_case("a") => Some((0.5, i + 2)),
             _ => None,
         };
         if let Some((share, scale_at)) = fraction {
@@ -349,10 +380,10 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
         }
         // "a dozen", "two dozen", "a hundred", "a thousand".
         if lower == "a" || lower == "an" {
-            let next = word(i + 1).to_ascii_lowercase();
-            let base = match next.as_str() {
-                "dozen" => Some(12.0),
-                _ => lookup(SCALES, &next),
+            let base = if next.eq_ignore_ascii_case("dozen") {
+                Some(12.0)
+            } else {
+                lookup(SCALES, next)
             };
             if let Some(base) = base {
                 let (value, end) = extend_words(text, tokens, i + 1, base);
@@ -367,7 +398,7 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
             i += 1;
             continue;
         }
-        if let Some(v) = small_number(&lower) {
+        if let Some(v) = small_number(lower) {
             let (mut value, mut end) = (v, i);
             if word(i + 1).eq_ignore_ascii_case("dozen") {
                 value *= 12.0;
@@ -393,18 +424,15 @@ pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
 /// Continues a number word with scale words and "and": "five hundred and
 /// twenty", "two million", "a hundred thousand".
 fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) -> (f64, usize) {
-    let word = |i: usize| {
-        tokens.get(i).map_or(String::new(), |t: &Token| {
-            t.span.slice(text).to_ascii_lowercase()
-        })
-    };
+    // Every comparison below ignores ASCII case, so the words stay as written.
+    let word = |i: usize| tokens.get(i).map_or("", |t: &Token| t.span.slice(text));
     let mut total = 0.0;
     let mut current = first_value;
     let mut end = first;
     let mut i = first + 1;
     loop {
         let w = word(i);
-        if let Some(scale) = lookup(SCALES, &w) {
+        if let Some(scale) = lookup(SCALES, w) {
             if scale == 100.0 {
                 current *= 100.0;
             } else {
@@ -415,15 +443,15 @@ fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) ->
             i += 1;
             continue;
         }
-        if w == "and" {
-            if let Some(v) = small_number(&word(i + 1)) {
+        if w.eq_ignore_ascii_case("and") {
+            if let Some(v) = small_number(word(i + 1)) {
                 current += v;
                 end = i + 1;
                 i += 2;
                 continue;
             }
         }
-        if let Some(v) = small_number(&w) {
+        if let Some(v) = small_number(w) {
             // "hundred twenty" after a scale word.
             if end > first && current % 100.0 == 0.0 {
                 current += v;

@@ -152,6 +152,24 @@ fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<
     }
 }
 
+/// Whether `word` lower-cased is one of [`ABBREVIATIONS`]. This runs at
+/// every full stop after a word: ASCII words are lower-cased on the stack,
+/// and only other words (whose lower case may be ASCII: the Kelvin sign
+/// "K") go through `to_lowercase`.
+fn is_abbreviation(word: &str) -> bool {
+    if !word.is_ascii() {
+        return ABBREVIATIONS.contains(&word.to_lowercase().as_str());
+    }
+    let mut buffer = [0u8; 8];
+    let Some(lower) = buffer.get_mut(..word.len()) else {
+        // Longer than any abbreviation.
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    ABBREVIATIONS.iter().any(|a| a.as_bytes() == lower)
+}
+
 fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
     let next_text = next.span.slice(text);
     let next_char = next_text.chars().next().unwrap_or(' ');
@@ -179,8 +197,7 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
     } else {
         return true;
     };
-    let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if is_abbreviation(word) {
         // "Jan. 19", "Gen. Haftar": read past. But "... in Washington, D.C. The" is rare enough.
         return false;
     }

@@ -17,10 +17,56 @@ pub enum TokenKind {
 pub struct Token {
     pub span: Span,
     pub kind: TokenKind,
+    /// A word whose parts are joined by a hyphen ('-', U+2010 or U+2011):
+    /// "well-known", "COVID-19", "U.N.-recognised". Known from the scan that
+    /// found the word, so readers need not look for hyphens again.
+    pub inner_hyphen: bool,
+}
+
+impl Token {
+    fn new(start: usize, end: usize, kind: TokenKind) -> Token {
+        Token {
+            span: Span::new(start, end),
+            kind,
+            inner_hyphen: false,
+        }
+    }
+}
+
+/// ASCII letters and digits: the bytes most words are made of, looked up
+/// in one load instead of a chain of range tests.
+const ASCII_ALNUM: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    table
+};
+
+/// General punctuation (curly quotes, dashes, thin spaces) is most of the
+/// non-ASCII text in news: a range test answers for it without Unicode's
+/// tables. The block holds no letter, digit or combining mark.
+fn general_punctuation(c: char) -> bool {
+    ('\u{2000}'..='\u{206F}').contains(&c)
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_mark(c)
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    !general_punctuation(c) && (c.is_alphanumeric() || is_mark(c))
+}
+
+fn is_space(c: char) -> bool {
+    if general_punctuation(c) {
+        return matches!(
+            c,
+            '\u{2000}'..='\u{200A}' | '\u{2028}' | '\u{2029}' | '\u{202F}' | '\u{205F}'
+        );
+    }
+    c.is_whitespace()
 }
 
 /// Combining marks belong to the letter before them (decomposed "Çavuşoğlu").
@@ -36,6 +82,16 @@ fn is_hyphen(c: char) -> bool {
     matches!(c, '-' | '\u{2010}' | '\u{2011}')
 }
 
+/// The char at byte `at` (a char boundary) and its length; ASCII without decoding.
+fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
+    let &b = text.as_bytes().get(at)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let c = text[at..].chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// Splits `text` into tokens. Possessive "’s" becomes its own word token, so
 /// "Haftar’s" gives "Haftar" and "’s".
 pub fn tokenize(text: &str) -> Vec<Token> {
@@ -44,71 +100,72 @@ pub fn tokenize(text: &str) -> Vec<Token> {
     let mut start = 0;
     while start < bytes.len() {
         let b = bytes[start];
-        // ASCII is most of news text; decode a char only when it is not.
-        let c = if b < 0x80 {
-            b as char
+        // ASCII is most of news text: its bytes are sorted by one table
+        // lookup, and a char is decoded only when the byte is not ASCII.
+        if b < 0x80 {
+            if !ASCII_ALNUM[usize::from(b)] {
+                if !matches!(b, b' ' | b'\t'..=b'\r') {
+                    tokens.push(Token::new(start, start + 1, TokenKind::Punct));
+                }
+                start += 1;
+                continue;
+            }
         } else {
-            text[start..].chars().next().expect("char boundary")
-        };
-        if c.is_whitespace() {
-            start += c.len_utf8();
-            continue;
+            let Some((c, len)) = char_at(text, start) else {
+                break;
+            };
+            if !is_word_char(c) {
+                if !is_space(c) {
+                    tokens.push(Token::new(start, start + len, TokenKind::Punct));
+                }
+                start += len;
+                continue;
+            }
         }
         if b.is_ascii_digit() {
-            let end = scan_number(bytes, start);
-            // "01.02.2015" (a day-first date) is one word, not the number
-            // "01.02" and a sentence that starts "2015".
-            let end = dotted_date_end(bytes, start, end).unwrap_or(end);
-            // "19th", "3D", "G7" are words.
-            let mut end_word = end;
-            while let Some(ch) = text[end_word..]
-                .chars()
-                .next()
-                .filter(|ch| ch.is_alphabetic())
-            {
-                end_word += ch.len_utf8();
-            }
-            let dotted = bytes[start..end].iter().filter(|&&b| b == b'.').count() == 2;
-            let (end, kind) = if end_word > end || dotted {
-                (end_word, TokenKind::Word)
-            } else {
-                (end, TokenKind::Number)
-            };
-            tokens.push(Token {
-                span: Span::new(start, end),
-                kind,
-            });
-            start = end;
+            start = push_number(text, start, &mut tokens);
             continue;
         }
-        if !is_word_char(c) {
-            tokens.push(Token {
-                span: Span::new(start, start + c.len_utf8()),
-                kind: TokenKind::Punct,
-            });
-            start += c.len_utf8();
-            continue;
-        }
-        let end = scan_word(text, start);
+        let (end, inner_hyphen) = scan_word(text, start);
         match possessive_split(&bytes[start..end]).map(|at| start + at) {
             Some(split) => {
                 tokens.push(Token {
-                    span: Span::new(start, split),
-                    kind: TokenKind::Word,
+                    inner_hyphen,
+                    ..Token::new(start, split, TokenKind::Word)
                 });
-                tokens.push(Token {
-                    span: Span::new(split, end),
-                    kind: TokenKind::Word,
-                });
+                tokens.push(Token::new(split, end, TokenKind::Word));
             }
             None => tokens.push(Token {
-                span: Span::new(start, end),
-                kind: TokenKind::Word,
+                inner_hyphen,
+                ..Token::new(start, end, TokenKind::Word)
             }),
         }
         start = end;
     }
     tokens
+}
+
+/// Pushes the number (or number-led word) that starts with the ASCII digit
+/// at `start`; gives the offset after it.
+fn push_number(text: &str, start: usize, tokens: &mut Vec<Token>) -> usize {
+    let bytes = text.as_bytes();
+    let end = scan_number(bytes, start);
+    // "01.02.2015" (a day-first date) is one word, not the number
+    // "01.02" and a sentence that starts "2015".
+    let end = dotted_date_end(bytes, start, end).unwrap_or(end);
+    // "19th", "3D", "G7" are words.
+    let mut end_word = end;
+    while let Some((_, len)) = char_at(text, end_word).filter(|&(c, _)| c.is_alphabetic()) {
+        end_word += len;
+    }
+    let dotted = bytes[start..end].iter().filter(|&&b| b == b'.').count() == 2;
+    let (end, kind) = if end_word > end || dotted {
+        (end_word, TokenKind::Word)
+    } else {
+        (end, TokenKind::Number)
+    };
+    tokens.push(Token::new(start, end, kind));
+    end
 }
 
 /// Where a possessive "'s" / "’s" / "ʼs" begins in `word`, when the word has
@@ -173,8 +230,9 @@ fn dotted_date_end(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
 }
 
 /// A word: word characters, joined by single inner hyphens or apostrophes,
-/// or an acronym with dots ("U.N.", "e.g.").
-fn scan_word(text: &str, start: usize) -> usize {
+/// or an acronym with dots ("U.N.", "e.g."). Gives its end and whether a
+/// hyphen joined two of its parts.
+fn scan_word(text: &str, start: usize) -> (usize, bool) {
     let bytes = text.as_bytes();
     // Acronym: single letters each followed by a dot, at least two of them.
     let mut i = start;
@@ -191,46 +249,43 @@ fn scan_word(text: &str, start: usize) -> usize {
     if letters >= 2 {
         // "U.N.-recognised" stays one word.
         if i + 1 < bytes.len() && bytes[i] == b'-' && bytes[i + 1].is_ascii_alphabetic() {
-            return scan_word(text, i + 1).max(i);
+            return (scan_word(text, i + 1).0.max(i), true);
         }
-        return i;
+        return (i, false);
     }
-    let mut end = start;
     let mut i = start;
-    while i < bytes.len() {
-        let b = bytes[i];
-        // The common case, decided on the byte alone.
-        if b.is_ascii_alphanumeric() {
+    let mut hyphen = false;
+    loop {
+        // The common case: a run of ASCII letters and digits.
+        while i < bytes.len() && ASCII_ALNUM[usize::from(bytes[i])] {
             i += 1;
-            end = i;
-            continue;
         }
-        let (c, len) = if b < 0x80 {
-            // No other ASCII byte is a word character, and only these two join.
-            if b != b'\'' && b != b'-' {
-                break;
-            }
-            (b as char, 1)
-        } else {
-            let c = text[i..].chars().next().expect("char boundary");
-            (c, c.len_utf8())
+        let Some(&b) = bytes.get(i) else {
+            break;
         };
-        if is_word_char(c) {
-            i += len;
-            end = i;
-            continue;
+        // No other ASCII byte is a word character, and only these two join.
+        if b < 0x80 && b != b'\'' && b != b'-' {
+            break;
         }
-        // An inner apostrophe or hyphen joins two runs of word characters.
-        let joins = (is_apostrophe(c) || is_hyphen(c))
-            && end == i
-            && text[i + len..].chars().next().is_some_and(is_word_char);
-        if joins {
+        let Some((c, len)) = char_at(text, i) else {
+            break;
+        };
+        if b >= 0x80 && is_word_char(c) {
             i += len;
             continue;
         }
-        break;
+        // An inner apostrophe or hyphen joins two runs of word characters
+        // (the loop only gets here right after a word character).
+        let joiner_is_hyphen = is_hyphen(c);
+        let joins = (joiner_is_hyphen || is_apostrophe(c))
+            && char_at(text, i + len).is_some_and(|(next, _)| is_word_char(next));
+        if !joins {
+            break;
+        }
+        hyphen |= joiner_is_hyphen;
+        i += len;
     }
-    end
+    (i, hyphen)
 }
 
 #[cfg(test)]
