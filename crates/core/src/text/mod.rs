@@ -45,9 +45,13 @@ impl Annotator {
     pub fn annotate(&self, doc: Arc<Document>) -> AnnotatedDoc {
         let text = doc.text.as_str();
         let paragraphs = sentences::paragraphs(text);
-        let tokens = tokens::tokenize(text);
-        let sentences = sentences::sentences(text, &paragraphs, &tokens);
-        let numbers = numbers::numbers(text, &tokens);
+        // One pass finds the tokens and the few of them where a sentence
+        // may end or a number begin.
+        let scanned = tokens::scan(text);
+        let sentences =
+            sentences::sentences_at(text, &paragraphs, &scanned.tokens, &scanned.sentence_marks);
+        let numbers = numbers::numbers_at(text, &scanned.tokens, &scanned.number_starts);
+        let tokens = scanned.tokens;
         let quotes = quotes::quotes(text, &paragraphs);
         let mentions = self.mentions.find(text);
         AnnotatedDoc {
