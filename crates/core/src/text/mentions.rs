@@ -158,8 +158,10 @@ impl Scanner {
         // Every state reachable from the start, numbered in the order found,
         // with its 256 successors by number.
         let mut states = vec![start];
-        // By the crate's state id (a small integer): our number, plus one.
-        let mut numbers: Vec<u32> = Vec::new();
+        // By the crate's state id (a small integer): our number plus one,
+        // or 0 for a state not seen yet.
+        let mut numbers: Vec<u32> = vec![0; start.as_usize() + 1];
+        numbers[start.as_usize()] = 1;
         let mut number_of = |sid: StateID, states: &mut Vec<StateID>| {
             let id = sid.as_usize();
             if numbers.len() <= id {
@@ -171,7 +173,6 @@ impl Scanner {
             }
             numbers[id] as usize - 1
         };
-        number_of(start, &mut Vec::new());
         let mut successors: Vec<[u32; 256]> = Vec::new();
         while let Some(&sid) = states.get(successors.len()) {
             let mut row = [0u32; 256];
