@@ -618,6 +618,12 @@ mod fast_path_tests {
     }
 
     #[test]
+    fn the_hyphen_flag_fits_in_the_token_s_padding() {
+        // Every document holds a token per five bytes or so: keep them small.
+        assert_eq!(std::mem::size_of::<Token>(), 12);
+    }
+
+    #[test]
     fn inner_hyphens_are_flagged() {
         let text = "A well-known COVID-19 test, the U.N.-recognised GNA, a 76-year-old \
             man, a ten\u{2011}month siege - and don't-care Haftar’s well-wishers’s - x-";
