@@ -618,6 +618,26 @@ mod fast_path_tests {
     }
 
     #[test]
+    fn a_word_is_flagged_exactly_when_it_holds_a_hyphen() {
+        // So a reader may ask the flag instead of looking into the word.
+        for text in real_texts() {
+            for token in tokenize(&text) {
+                let holds = token
+                    .span
+                    .slice(&text)
+                    .contains(['-', '\u{2010}', '\u{2011}']);
+                let expected = holds && token.kind == TokenKind::Word;
+                assert_eq!(
+                    token.inner_hyphen,
+                    expected,
+                    "{:?}",
+                    token.span.slice(&text)
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_hyphen_flag_fits_in_the_token_s_padding() {
         // Every document holds a token per five bytes or so: keep them small.
         assert_eq!(std::mem::size_of::<Token>(), 12);
