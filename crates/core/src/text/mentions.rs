@@ -1,6 +1,9 @@
 //! Actor mentions from the gazetteer, matched with one automaton over folded text.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::collections::HashMap;
+
+use aho_corasick::automaton::{Automaton, StateID};
+use aho_corasick::{dfa, Anchored, MatchKind};
 
 use super::fold::{fold, FoldedText};
 use crate::config::Gazetteer;
@@ -33,51 +36,50 @@ struct Pattern {
 /// Finds gazetteer names in text: case-insensitive, diacritic-insensitive,
 /// whole words, longest match first, possessives allowed ("Haftar’s").
 pub struct MentionMatcher {
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Scanner>,
     patterns: Vec<Pattern>,
+}
+
+/// The folded names, and what each one names.
+fn keys_and_patterns(gazetteer: &Gazetteer) -> (Vec<String>, Vec<Pattern>) {
+    let mut keys = Vec::new();
+    let mut patterns = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (actor_index, actor) in gazetteer.actors.iter().enumerate() {
+        let names = std::iter::once(&actor.name)
+            .chain(&actor.aliases)
+            .map(|n| (n, MentionForm::Name));
+        for (name, form) in names.chain(actor.labels.iter().map(|l| (l, MentionForm::Label))) {
+            let key = fold(name.trim());
+            let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+            let capitals_only = letters.len() <= 6
+                && !letters.is_empty()
+                && letters.iter().all(|c| c.is_uppercase());
+            if key.is_empty() {
+                continue;
+            }
+            // "NATO" and "Nato" share a key; any mixed-case variant lifts the capitals rule.
+            if let Some(&index) = seen.get(&key) {
+                let pattern: &mut Pattern = &mut patterns[index];
+                pattern.capitals_only &= capitals_only;
+                continue;
+            }
+            seen.insert(key.clone(), patterns.len());
+            keys.push(key);
+            patterns.push(Pattern {
+                actor: actor_index,
+                form,
+                capitals_only,
+            });
+        }
+    }
+    (keys, patterns)
 }
 
 impl MentionMatcher {
     pub fn new(gazetteer: &Gazetteer) -> MentionMatcher {
-        let mut keys = Vec::new();
-        let mut patterns = Vec::new();
-        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-        for (actor_index, actor) in gazetteer.actors.iter().enumerate() {
-            let names = std::iter::once(&actor.name)
-                .chain(&actor.aliases)
-                .map(|n| (n, MentionForm::Name));
-            for (name, form) in names.chain(actor.labels.iter().map(|l| (l, MentionForm::Label))) {
-                let key = fold(name.trim());
-                let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-                let capitals_only = letters.len() <= 6
-                    && !letters.is_empty()
-                    && letters.iter().all(|c| c.is_uppercase());
-                if key.is_empty() {
-                    continue;
-                }
-                // "NATO" and "Nato" share a key; any mixed-case variant lifts the capitals rule.
-                if let Some(&index) = seen.get(&key) {
-                    let pattern: &mut Pattern = &mut patterns[index];
-                    pattern.capitals_only &= capitals_only;
-                    continue;
-                }
-                seen.insert(key.clone(), patterns.len());
-                keys.push(key);
-                patterns.push(Pattern {
-                    actor: actor_index,
-                    form,
-                    capitals_only,
-                });
-            }
-        }
-        let automaton = (!keys.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                // A few hundred names make a small DFA, the fastest to scan with.
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&keys)
-                .expect("folded gazetteer names form a valid automaton")
-        });
+        let (keys, patterns) = keys_and_patterns(gazetteer);
+        let automaton = (!keys.is_empty()).then(|| Scanner::new(&keys));
         MentionMatcher {
             automaton,
             patterns,
@@ -91,14 +93,14 @@ impl MentionMatcher {
         let folded = FoldedText::new(text);
         let bytes = folded.text.as_bytes();
         let mut out = Vec::new();
-        for m in automaton.find_iter(&folded.text) {
-            let before_ok = m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric();
-            let after_ok = m.end() >= bytes.len() || !bytes[m.end()].is_ascii_alphanumeric();
+        for m in automaton.find_iter(bytes) {
+            let before_ok = m.start == 0 || !bytes[m.start - 1].is_ascii_alphanumeric();
+            let after_ok = m.end >= bytes.len() || !bytes[m.end].is_ascii_alphanumeric();
             if !(before_ok && after_ok) {
                 continue;
             }
-            let pattern = &self.patterns[m.pattern().as_usize()];
-            let span = folded.original_span(m.start(), m.end(), text);
+            let pattern = &self.patterns[m.pattern];
+            let span = folded.original_span(m.start, m.end, text);
             if pattern.capitals_only && span.slice(text).chars().any(char::is_lowercase) {
                 continue;
             }
@@ -109,6 +111,174 @@ impl MentionMatcher {
             });
         }
         out
+    }
+}
+
+/// A match of the scanner: folded byte offsets and the pattern's index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Found {
+    start: usize,
+    end: usize,
+    pattern: usize,
+}
+
+/// The gazetteer's leftmost-longest Aho-Corasick DFA (built by the
+/// `aho-corasick` crate) copied into one flat transition table, scanned by a
+/// loop of one table load per byte. The crate's own search loop goes through
+/// its generic automaton interface at every byte and was most of the text
+/// layer's cost after tokenizing; the matches are the crate's, state for
+/// state.
+struct Scanner {
+    /// `next[state + class]`: states are numbered by row start (index times
+    /// `stride`), so a step is one add and one load.
+    next: Vec<u32>,
+    /// Bytes that every state treats alike share a class, which keeps rows short.
+    classes: [u8; 256],
+    stride: usize,
+    start: u32,
+    /// The dead state is row 0 and the match states come next: any state at
+    /// or below this needs a look, every other one just steps on.
+    last_special: u32,
+    /// For the dead state and each match state, by row: the pattern matched
+    /// and its length (nothing for the dead state).
+    matches: Vec<(usize, usize)>,
+}
+
+const DEAD: u32 = 0;
+
+impl Scanner {
+    fn new(keys: &[String]) -> Scanner {
+        let automaton = dfa::DFA::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(keys)
+            .expect("folded gazetteer names form a valid automaton");
+        let start = automaton
+            .start_state(Anchored::No)
+            .expect("an unanchored automaton has an unanchored start");
+        // Every state reachable from the start, numbered in the order found,
+        // with its 256 successors by number.
+        let mut states = vec![start];
+        // By the crate's state id (a small integer): our number plus one,
+        // or 0 for a state not seen yet.
+        let mut numbers: Vec<u32> = vec![0; start.as_usize() + 1];
+        numbers[start.as_usize()] = 1;
+        let mut number_of = |sid: StateID, states: &mut Vec<StateID>| {
+            let id = sid.as_usize();
+            if numbers.len() <= id {
+                numbers.resize(id + 1, 0);
+            }
+            if numbers[id] == 0 {
+                states.push(sid);
+                numbers[id] = states.len() as u32;
+            }
+            numbers[id] as usize - 1
+        };
+        let mut successors: Vec<[u32; 256]> = Vec::new();
+        while let Some(&sid) = states.get(successors.len()) {
+            let mut row = [0u32; 256];
+            for (byte, next) in row.iter_mut().enumerate() {
+                let to = automaton.next_state(Anchored::No, sid, byte as u8);
+                *next = number_of(to, &mut states) as u32;
+            }
+            successors.push(row);
+        }
+        // Rows: the dead state, the match states, then the rest.
+        let kind = |sid: StateID| {
+            if automaton.is_dead(sid) {
+                0
+            } else if automaton.is_match(sid) {
+                1
+            } else {
+                2
+            }
+        };
+        let mut order: Vec<Option<usize>> = (0..states.len()).map(Some).collect();
+        order.sort_by_key(|&i| i.map(|i| kind(states[i])));
+        if !states.iter().any(|&sid| automaton.is_dead(sid)) {
+            // No state is dead: keep row 0 for one that nothing reaches.
+            order.insert(0, None);
+        }
+        let mut row_of = vec![0usize; states.len()];
+        for (row, &i) in order.iter().enumerate() {
+            if let Some(i) = i {
+                row_of[i] = row;
+            }
+        }
+        // Byte classes: bytes whose columns are equal in every row share one.
+        let mut classes = [0u8; 256];
+        let mut class_bytes: Vec<usize> = Vec::new();
+        for byte in 0..256 {
+            let same = class_bytes
+                .iter()
+                .position(|&other| successors.iter().all(|row| row[other] == row[byte]));
+            classes[byte] = match same {
+                Some(class) => class as u8,
+                None => {
+                    class_bytes.push(byte);
+                    (class_bytes.len() - 1) as u8
+                }
+            };
+        }
+        let stride = class_bytes.len();
+        let mut next = vec![DEAD; order.len() * stride];
+        let mut matches = vec![(0, 0); order.len()];
+        let mut last_special = 0;
+        for (row, &i) in order.iter().enumerate() {
+            let Some(i) = i else {
+                continue;
+            };
+            for (class, &byte) in class_bytes.iter().enumerate() {
+                next[row * stride + class] = (row_of[successors[i][byte] as usize] * stride) as u32;
+            }
+            let sid = states[i];
+            if automaton.is_match(sid) {
+                let pattern = automaton.match_pattern(sid, 0);
+                matches[row] = (pattern.as_usize(), automaton.pattern_len(pattern));
+                last_special = (row * stride) as u32;
+            }
+        }
+        Scanner {
+            next,
+            classes,
+            stride,
+            start: (row_of[0] * stride) as u32,
+            last_special,
+            matches,
+        }
+    }
+
+    /// The leftmost-longest match that starts at or after `from`.
+    fn find_from(&self, haystack: &[u8], from: usize) -> Option<Found> {
+        let mut state = self.start;
+        let mut found = None;
+        for (at, &byte) in haystack.iter().enumerate().skip(from) {
+            let class = usize::from(self.classes[usize::from(byte)]);
+            state = self.next[state as usize + class];
+            if state <= self.last_special {
+                if state == DEAD {
+                    break;
+                }
+                // A match state: a longer match may still follow.
+                let (pattern, len) = self.matches[state as usize / self.stride];
+                found = Some(Found {
+                    start: at + 1 - len,
+                    end: at + 1,
+                    pattern,
+                });
+            }
+        }
+        found
+    }
+
+    /// Non-overlapping leftmost-longest matches, each search starting where
+    /// the last match ended, as `AhoCorasick::find_iter` gives them.
+    fn find_iter<'h>(&'h self, haystack: &'h [u8]) -> impl Iterator<Item = Found> + 'h {
+        let mut at = 0;
+        std::iter::from_fn(move || {
+            let found = self.find_from(haystack, at)?;
+            at = found.end;
+            Some(found)
+        })
     }
 }
 
@@ -176,5 +346,58 @@ mod tests {
         assert_eq!(found("Haftarism and unHaftar"), []);
         assert_eq!(found("un-named sources told us"), []);
         assert_eq!(found("the LNA's leader, not the lna"), [("LNA", 3)]);
+    }
+}
+
+#[cfg(test)]
+mod scanner_tests {
+    use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
+    use super::*;
+    use crate::load::{load_path, LoadOptions};
+    use crate::testing;
+
+    /// The crate's own search, as the matcher ran it before its table copy.
+    fn crate_matches(automaton: &AhoCorasick, haystack: &[u8]) -> Vec<Found> {
+        automaton
+            .find_iter(haystack)
+            .map(|m| Found {
+                start: m.start(),
+                end: m.end(),
+                pattern: m.pattern().as_usize(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_table_finds_what_the_crate_finds_in_real_text() {
+        let (keys, _) = keys_and_patterns(&testing::bundled_config().gazetteer);
+        let scanner = Scanner::new(&keys);
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&keys)
+            .expect("valid automaton");
+        let mut texts: Vec<String> = testing::bundled_corpus()
+            .iter()
+            .map(|d| d.text().to_string())
+            .collect();
+        for name in ["recovery-covid19.jsonl.gz", "fakes-syria.jsonl.gz"] {
+            if let Some(path) = testing::shared_corpus_path(name) {
+                let docs = load_path(&path, LoadOptions::default()).expect("corpus loads");
+                texts.extend(docs.docs.iter().take(300).map(|d| d.text.clone()));
+            }
+        }
+        // Matches that overlap, nest, run into words and end the text.
+        texts.push("Khalifa Khalifa Haftar’s LNA-forces; the strongmanHaftar, Haftar".to_string());
+        let mut found = 0;
+        for text in &texts {
+            let folded = FoldedText::new(text);
+            let haystack = folded.text.as_bytes();
+            let expected = crate_matches(&automaton, haystack);
+            found += expected.len();
+            assert_eq!(scanner.find_iter(haystack).collect::<Vec<_>>(), expected);
+        }
+        assert!(found > 20, "only {found} matches to compare");
     }
 }

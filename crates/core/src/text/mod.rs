@@ -45,12 +45,15 @@ impl Annotator {
     pub fn annotate(&self, doc: Arc<Document>) -> AnnotatedDoc {
         let text = doc.text.as_str();
         let paragraphs = sentences::paragraphs(text);
-        let tokens = tokens::tokenize(text);
-        let sentences = sentences::sentences(text, &paragraphs, &tokens);
-        let numbers = numbers::numbers(text, &tokens);
+        // One pass finds the tokens and the few of them where a sentence
+        // may end or a number begin.
+        let scanned = tokens::scan(text);
+        let sentences =
+            sentences::sentences_at(text, &paragraphs, &scanned.tokens, &scanned.sentence_marks);
+        let numbers = numbers::numbers_at(text, &scanned.tokens, &scanned.number_starts);
+        let tokens = scanned.tokens;
         let quotes = quotes::quotes(text, &paragraphs);
         let mentions = self.mentions.find(text);
-        let char_index = CharIndex::new(text);
         AnnotatedDoc {
             doc,
             paragraphs,
@@ -60,7 +63,7 @@ impl Annotator {
             quotes,
             mentions,
             gazetteer: Arc::clone(&self.gazetteer),
-            char_index,
+            char_index: OnceLock::new(),
             lowered: OnceLock::new(),
         }
     }
@@ -79,7 +82,9 @@ pub struct AnnotatedDoc {
     pub quotes: Vec<Quote>,
     pub mentions: Vec<Mention>,
     pub gazetteer: Arc<Gazetteer>,
-    char_index: CharIndex,
+    /// Made on the first character offset asked for: only analyzers that
+    /// report evidence need it.
+    char_index: OnceLock<CharIndex>,
     /// The tokens lower-cased, made on first use and shared by every
     /// analyzer that reads words (the timeline, casualty figures).
     lowered: OnceLock<Lowered>,
@@ -171,7 +176,9 @@ impl AnnotatedDoc {
 
     /// The character (code point) offset of byte `offset`.
     pub fn char_offset(&self, offset: u32) -> usize {
-        self.char_index.char_offset(&self.doc.text, offset as usize)
+        self.char_index
+            .get_or_init(|| CharIndex::new(&self.doc.text))
+            .char_offset(&self.doc.text, offset as usize)
     }
 
     /// Evidence for a span: the document id and character offsets.
@@ -202,7 +209,7 @@ impl CharIndex {
         let mut count = 0u32;
         for chunk in text.as_bytes().chunks(BLOCK) {
             blocks.push(count);
-            count += chunk.iter().filter(|&&b| (b as i8) >= -0x40).count() as u32;
+            count += chars_in(chunk);
         }
         CharIndex {
             blocks: Some(blocks),
@@ -218,12 +225,24 @@ impl CharIndex {
         let Some(&base) = blocks.get(block) else {
             return text.chars().count();
         };
-        let within = text.as_bytes()[block * BLOCK..offset]
-            .iter()
-            .filter(|&&b| (b as i8) >= -0x40)
-            .count();
-        base as usize + within
+        base as usize + chars_in(&text.as_bytes()[block * BLOCK..offset]) as usize
     }
+}
+
+/// The chars that start in `bytes`: every byte but UTF-8's continuation
+/// bytes (0b10xx_xxxx), counted eight bytes at a time.
+fn chars_in(bytes: &[u8]) -> u32 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut continuations = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        // Bit 7 set and bit 6 (shifted up to bit 7) clear.
+        continuations += (word & !(word << 1) & HIGH).count_ones();
+    }
+    let rest = words.remainder();
+    continuations += rest.iter().filter(|&&b| b & 0xC0 == 0x80).count() as u32;
+    bytes.len() as u32 - continuations
 }
 
 /// Converts a character offset back to a byte offset (for showing evidence).

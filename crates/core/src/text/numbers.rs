@@ -92,8 +92,22 @@ fn small_number(word: &str) -> Option<f64> {
     Some(tens + unit)
 }
 
+/// A digit token's value. Runs on every number of a corpus, so the commas
+/// are dropped into a buffer on the stack rather than a new `String`.
 fn parse_digits(s: &str) -> Option<f64> {
-    s.replace(',', "").parse().ok()
+    if !s.contains(',') {
+        return s.parse().ok();
+    }
+    let mut buffer = [0u8; 64];
+    let mut len = 0;
+    for b in s.bytes().filter(|&b| b != b',') {
+        let Some(slot) = buffer.get_mut(len) else {
+            return s.replace(',', "").parse().ok();
+        };
+        *slot = b;
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()?.parse().ok()
 }
 
 /// Words that can begin a number, as [`may_start_number`] reads them.
@@ -149,26 +163,42 @@ const fn openings() -> [[u16; 27]; 26] {
 
 /// A cheap test, without allocating, that a word can begin a number:
 /// most words cannot, and this runs on every word of a corpus.
-fn may_start_number(word: &str) -> bool {
-    let bytes = word.as_bytes();
-    let letter = |b: u8| {
-        b.is_ascii_alphabetic()
-            .then(|| b.to_ascii_lowercase() - b'a')
-    };
-    let Some(first) = bytes.first().and_then(|&b| letter(b)) else {
+pub(crate) fn may_start_number(word: &str) -> bool {
+    may_start_number_bytes(word.as_bytes())
+}
+
+/// Each ASCII letter's place in the alphabet (either case); 255 for any other byte.
+const LETTER: [u8; 256] = {
+    let mut table = [255u8; 256];
+    let mut b = 0;
+    while b < 26 {
+        table[b'a' as usize + b] = b as u8;
+        table[b'A' as usize + b] = b as u8;
+        b += 1;
+    }
+    table
+};
+
+/// [`may_start_number`] on the word's bytes. The first two letters and the
+/// length stop almost every word in one table lookup, inlined into the
+/// tokenizer's loop; the few others are compared in full.
+#[inline]
+pub(crate) fn may_start_number_bytes(bytes: &[u8]) -> bool {
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    let second = match bytes.get(1) {
-        None => Some(26),
-        Some(&b) => letter(b),
-    };
-    let Some(second) = second else {
-        return false;
-    };
-    if bytes.len() > 14 || OPENINGS[usize::from(first)][usize::from(second)] >> bytes.len() & 1 == 0
-    {
+    let first = LETTER[usize::from(first)];
+    let second = bytes.get(1).map_or(26, |&b| LETTER[usize::from(b)]);
+    if first == 255 || second == 255 || bytes.len() > 14 {
         return false;
     }
+    OPENINGS[usize::from(first)][usize::from(second)] >> bytes.len() & 1 == 1
+        && is_number_opening(bytes)
+}
+
+/// The full test of [`may_start_number`] for a word that passed its table.
+#[inline(never)]
+fn is_number_opening(bytes: &[u8]) -> bool {
     if !bytes.is_ascii() {
         return false;
     }
@@ -225,186 +255,206 @@ fn may_start_number(word: &str) -> bool {
     )
 }
 
+/// `word` lower-cased into `buffer` when it is ASCII and fits; otherwise
+/// "", which no number word equals.
+fn ascii_lowercase<'b>(word: &str, buffer: &'b mut [u8; 14]) -> &'b str {
+    let Some(slot) = buffer.get_mut(..word.len()) else {
+        return "";
+    };
+    slot.copy_from_slice(word.as_bytes());
+    slot.make_ascii_lowercase();
+    std::str::from_utf8(slot).unwrap_or("")
+}
+
 /// Reads numbers from tokens. Each token belongs to at most one number.
 pub fn numbers(text: &str, tokens: &[Token]) -> Vec<Number> {
+    let starts: Vec<u32> = (0..tokens.len() as u32)
+        .filter(|&i| may_start(text, &tokens[i as usize]))
+        .collect();
+    numbers_at(text, tokens, &starts)
+}
+
+/// Whether a number can begin at `token`: a digit token or a number word's
+/// first word. [`numbers_at`] looks at no other token.
+pub(crate) fn may_start(text: &str, token: &Token) -> bool {
+    match token.kind {
+        TokenKind::Number => true,
+        TokenKind::Word => may_start_number(token.span.slice(text)),
+        TokenKind::Punct => false,
+    }
+}
+
+/// [`numbers`], given the indices of the tokens where a number may begin
+/// (those [`may_start`] accepts, in order): the tokenizer finds them in its
+/// own pass, so the tokens between them are never read.
+pub(crate) fn numbers_at(text: &str, tokens: &[Token], starts: &[u32]) -> Vec<Number> {
     let mut out = Vec::new();
+    // The first token that no number read so far has taken.
+    let mut free = 0;
+    for &start in starts {
+        let i = start as usize;
+        if i >= free {
+            free = read_number(text, tokens, i, &mut out);
+        }
+    }
+    out
+}
+
+/// Reads the number that may begin at token `i` into `out`; gives the index
+/// of the first token after it (`i + 1` when there is none).
+fn read_number(text: &str, tokens: &[Token], i: usize, out: &mut Vec<Number>) -> usize {
     let word = |i: usize| tokens.get(i).map_or("", |t: &Token| t.span.slice(text));
-    let mut i = 0;
-    while i < tokens.len() {
-        let token = tokens[i];
-        // Most tokens are words that cannot start a number: decide on the first byte
-        // before slicing the text.
-        if token.kind != TokenKind::Number {
-            let first = text.as_bytes()[token.span.start as usize].to_ascii_lowercase();
-            if token.kind != TokenKind::Word
-                || !matches!(
-                    first,
-                    b'a' | b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't' | b'z'
-                )
-            {
-                i += 1;
-                continue;
+    let token = tokens[i];
+    let s = token.span.slice(text);
+    // Digits, "80 000" grouping, then an optional scale word.
+    if token.kind == TokenKind::Number {
+        let Some(mut value) = parse_digits(s) else {
+            return i + 1;
+        };
+        let mut end = i;
+        while let Some(next) = tokens.get(end + 1) {
+            let gap = &text[tokens[end].span.end as usize..next.span.start as usize];
+            let grouped = next.kind == TokenKind::Number
+                && matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
+                && next.span.len() == 3
+                && tokens[end].span.len() <= 3
+                && !tokens[end].span.slice(text).contains([',', '.'])
+                && value < 1000.0 * (end - i + 1) as f64 * 1000.0;
+            if !grouped {
+                break;
             }
+            value = value * 1000.0 + parse_digits(next.span.slice(text)).unwrap_or(0.0);
+            end += 1;
         }
-        let s = token.span.slice(text);
-        // Digits, "80 000" grouping, then an optional scale word.
-        if token.kind == TokenKind::Number {
-            let Some(mut value) = parse_digits(s) else {
-                i += 1;
-                continue;
-            };
-            let mut end = i;
-            while let Some(next) = tokens.get(end + 1) {
-                let gap = &text[tokens[end].span.end as usize..next.span.start as usize];
-                let grouped = next.kind == TokenKind::Number
-                    && matches!(gap, " " | "\u{a0}" | "\u{202f}" | "\u{2009}")
-                    && next.span.len() == 3
-                    && tokens[end].span.len() <= 3
-                    && !tokens[end].span.slice(text).contains([',', '.'])
-                    && value < 1000.0 * (end - i + 1) as f64 * 1000.0;
-                if !grouped {
-                    break;
-                }
-                value = value * 1000.0 + parse_digits(next.span.slice(text)).unwrap_or(0.0);
-                end += 1;
-            }
-            if let Some(scale) =
-                lookup(SCALES, word(end + 1)).filter(|&s| s >= 1_000.0 || value < 100.0)
-            {
-                value *= scale;
-                end += 1;
-            }
+        if let Some(scale) =
+            lookup(SCALES, word(end + 1)).filter(|&s| s >= 1_000.0 || value < 100.0)
+        {
+            value *= scale;
+            end += 1;
+        }
+        out.push(Number {
+            span: Span::new(token.span.start as usize, tokens[end].span.end as usize),
+            value,
+            form: NumberForm::Digits,
+        });
+        return end + 1;
+    }
+    if token.kind != TokenKind::Word || !may_start_number(s) {
+        return i + 1;
+    }
+    // `may_start_number` let only short ASCII words through: lower-case
+    // them on the stack.
+    let mut buffer = [0u8; 14];
+    let lower = ascii_lowercase(s, &mut buffer);
+    // "tens of thousands", "hundreds of thousands".
+    if matches!(lower, "tens" | "hundreds") && word(i + 1).eq_ignore_ascii_case("of") {
+        let big = word(i + 2);
+        let factor = if lower == "tens" { 20.0 } else { 200.0 };
+        let unit = if big.eq_ignore_ascii_case("thousands") {
+            Some(1_000.0)
+        } else if big.eq_ignore_ascii_case("millions") {
+            Some(1_000_000.0)
+        } else {
+            None
+        };
+        if let Some(unit) = unit {
             out.push(Number {
-                span: Span::new(token.span.start as usize, tokens[end].span.end as usize),
-                value,
-                form: NumberForm::Digits,
-            });
-            i = end + 1;
-            continue;
-        }
-        if token.kind != TokenKind::Word || !may_start_number(s) {
-            i += 1;
-            continue;
-        }
-        let lower = s.to_ascii_lowercase();
-        // "tens of thousands", "hundreds of thousands".
-        if matches!(lower.as_str(), "tens" | "hundreds") && word(i + 1).eq_ignore_ascii_case("of") {
-            let big = word(i + 2).to_ascii_lowercase();
-            let factor = if lower == "tens" { 20.0 } else { 200.0 };
-            let unit = match big.as_str() {
-                "thousands" => Some(1_000.0),
-                "millions" => Some(1_000_000.0),
-                _ => None,
-            };
-            if let Some(unit) = unit {
-                out.push(Number {
-                    span: token.span.cover(tokens[i + 2].span),
-                    value: factor * unit,
-                    form: NumberForm::Vague,
-                });
-                i += 3;
-                continue;
-            }
-        }
-        if let Some(value) = lookup(VAGUE, &lower) {
-            // "several hundred", "several thousand".
-            if let Some(scale) = lookup(SCALES, word(i + 1)).filter(|_| lower == "several") {
-                out.push(Number {
-                    span: token.span.cover(tokens[i + 1].span),
-                    value: value * scale,
-                    form: NumberForm::Vague,
-                });
-                i += 2;
-                continue;
-            }
-            out.push(Number {
-                span: token.span,
-                value,
+                span: token.span.cover(tokens[i + 2].span),
+                value: factor * unit,
                 form: NumberForm::Vague,
             });
-            i += 1;
-            continue;
+            return i + 3;
         }
-        // "a quarter of a million", "half a million".
-        let fraction = match (lower.as_str(), word(i + 1).to_ascii_lowercase().as_str()) {
-            ("a", "quarter")
-                if word(i + 2).eq_ignore_ascii_case("of")
-                    && word(i + 3).eq_ignore_ascii_case("a") =>
-            {
-                Some((0.25, i + 4))
-            }
-            ("half", "a") => Some((0.5, i + 2)),
-            _ => None,
+    }
+    if let Some(value) = lookup(VAGUE, lower) {
+        // "several hundred", "several thousand".
+        if let Some(scale) = lookup(SCALES, word(i + 1)).filter(|_| lower == "several") {
+            out.push(Number {
+                span: token.span.cover(tokens[i + 1].span),
+                value: value * scale,
+                form: NumberForm::Vague,
+            });
+            return i + 2;
+        }
+        out.push(Number {
+            span: token.span,
+            value,
+            form: NumberForm::Vague,
+        });
+        return i + 1;
+    }
+    // "a quarter of a million", "half a million".
+    let next = word(i + 1);
+    let fraction = match lower {
+        "a" if next.eq_ignore_ascii_case("quarter")
+            && word(i + 2).eq_ignore_ascii_case("of")
+            && word(i + 3).eq_ignore_ascii_case("a") =>
+        {
+            Some((0.25, i + 4))
+        }
+        "half" if next.eq_ignore_ascii_case("a") => Some((0.5, i + 2)),
+        _ => None,
+    };
+    if let Some((share, scale_at)) = fraction {
+        if let Some(scale) = lookup(SCALES, word(scale_at)).filter(|&s| s >= 1_000.0) {
+            out.push(Number {
+                span: token.span.cover(tokens[scale_at].span),
+                value: share * scale,
+                form: NumberForm::Words,
+            });
+            return scale_at + 1;
+        }
+    }
+    // "a dozen", "two dozen", "a hundred", "a thousand".
+    if lower == "a" || lower == "an" {
+        let base = if next.eq_ignore_ascii_case("dozen") {
+            Some(12.0)
+        } else {
+            lookup(SCALES, next)
         };
-        if let Some((share, scale_at)) = fraction {
-            if let Some(scale) = lookup(SCALES, word(scale_at)).filter(|&s| s >= 1_000.0) {
-                out.push(Number {
-                    span: token.span.cover(tokens[scale_at].span),
-                    value: share * scale,
-                    form: NumberForm::Words,
-                });
-                i = scale_at + 1;
-                continue;
-            }
-        }
-        // "a dozen", "two dozen", "a hundred", "a thousand".
-        if lower == "a" || lower == "an" {
-            let next = word(i + 1).to_ascii_lowercase();
-            let base = match next.as_str() {
-                "dozen" => Some(12.0),
-                _ => lookup(SCALES, &next),
-            };
-            if let Some(base) = base {
-                let (value, end) = extend_words(text, tokens, i + 1, base);
-                out.push(Number {
-                    span: token.span.cover(tokens[end].span),
-                    value,
-                    form: NumberForm::Words,
-                });
-                i = end + 1;
-                continue;
-            }
-            i += 1;
-            continue;
-        }
-        if let Some(v) = small_number(&lower) {
-            let (mut value, mut end) = (v, i);
-            if word(i + 1).eq_ignore_ascii_case("dozen") {
-                value *= 12.0;
-                end += 1;
-            } else {
-                let (v, e) = extend_words(text, tokens, i, v);
-                value = v;
-                end = e;
-            }
+        if let Some(base) = base {
+            let (value, end) = extend_words(text, tokens, i + 1, base);
             out.push(Number {
                 span: token.span.cover(tokens[end].span),
                 value,
                 form: NumberForm::Words,
             });
-            i = end + 1;
-            continue;
+            return end + 1;
         }
-        i += 1;
+        return i + 1;
     }
-    out
+    if let Some(v) = small_number(lower) {
+        let (mut value, mut end) = (v, i);
+        if word(i + 1).eq_ignore_ascii_case("dozen") {
+            value *= 12.0;
+            end += 1;
+        } else {
+            let (v, e) = extend_words(text, tokens, i, v);
+            value = v;
+            end = e;
+        }
+        out.push(Number {
+            span: token.span.cover(tokens[end].span),
+            value,
+            form: NumberForm::Words,
+        });
+        return end + 1;
+    }
+    i + 1
 }
 
 /// Continues a number word with scale words and "and": "five hundred and
 /// twenty", "two million", "a hundred thousand".
 fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) -> (f64, usize) {
-    let word = |i: usize| {
-        tokens.get(i).map_or(String::new(), |t: &Token| {
-            t.span.slice(text).to_ascii_lowercase()
-        })
-    };
+    // Every comparison below ignores ASCII case, so the words stay as written.
+    let word = |i: usize| tokens.get(i).map_or("", |t: &Token| t.span.slice(text));
     let mut total = 0.0;
     let mut current = first_value;
     let mut end = first;
     let mut i = first + 1;
     loop {
         let w = word(i);
-        if let Some(scale) = lookup(SCALES, &w) {
+        if let Some(scale) = lookup(SCALES, w) {
             if scale == 100.0 {
                 current *= 100.0;
             } else {
@@ -415,15 +465,15 @@ fn extend_words(text: &str, tokens: &[Token], first: usize, first_value: f64) ->
             i += 1;
             continue;
         }
-        if w == "and" {
-            if let Some(v) = small_number(&word(i + 1)) {
+        if w.eq_ignore_ascii_case("and") {
+            if let Some(v) = small_number(word(i + 1)) {
                 current += v;
                 end = i + 1;
                 i += 2;
                 continue;
             }
         }
-        if let Some(v) = small_number(&w) {
+        if let Some(v) = small_number(w) {
             // "hundred twenty" after a scale word.
             if end > first && current % 100.0 == 0.0 {
                 current += v;

@@ -1,6 +1,6 @@
 //! Paragraphs and sentences.
 
-use super::tokens::{Token, TokenKind};
+use super::tokens::{is_sentence_mark, Token, TokenKind};
 use crate::Span;
 
 /// Non-empty lines, trimmed. News text puts one paragraph on a line; a line
@@ -36,13 +36,13 @@ pub fn paragraphs(text: &str) -> Vec<Span> {
     paragraphs
 }
 
-/// Words after which a full stop rarely ends a sentence.
+/// Words after which a full stop rarely ends a sentence, sorted for a binary search.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl", "pvt",
-    "adm", "cmdr", "gov", "sen", "rep", "rev", "fr", "st", "mt", "ft", "jr", "sr", "hon", "pres",
-    "amb", "messrs", "gens", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "no", "nos", "vs", "v", "approx", "est", "dept", "univ", "inc", "corp", "ltd",
-    "co", "bros", "ave", "blvd", "e.g", "i.e", "cf", "al", "fig", "vol", "pp", "ca",
+    "adm", "al", "amb", "approx", "apr", "aug", "ave", "blvd", "bros", "ca", "capt", "cf", "cmdr",
+    "co", "col", "corp", "cpl", "cpt", "dec", "dept", "dr", "e.g", "est", "feb", "fig", "fr", "ft",
+    "gen", "gens", "gov", "hon", "i.e", "inc", "jan", "jr", "jul", "jun", "lt", "ltd", "maj",
+    "mar", "messrs", "mr", "mrs", "ms", "mt", "no", "nos", "nov", "oct", "pp", "pres", "prof",
+    "pvt", "rep", "rev", "sen", "sep", "sept", "sgt", "sr", "st", "univ", "v", "vol", "vs",
 ];
 
 /// Words that, after an acronym such as "U.S.", show that a new sentence began.
@@ -80,44 +80,68 @@ const SENTENCE_STARTERS: &[&str] = &[
 /// starts a sentence: a capital, a digit or an opening quote. "Gen.", "Jan. 19",
 /// "Mr.", initials and "U.N." are read past.
 pub fn sentences(text: &str, paragraphs: &[Span], tokens: &[Token]) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let marks: Vec<u32> = (0..tokens.len() as u32)
+        .filter(|&i| is_sentence_mark(bytes[tokens[i as usize].span.end as usize - 1]))
+        .collect();
+    sentences_at(text, paragraphs, tokens, &marks)
+}
+
+/// [`sentences`], given the indices of the tokens that end in a sentence
+/// mark (see [`is_sentence_mark`]), in order: the tokenizer finds them in
+/// its own pass, so the tokens between them are never read.
+pub(crate) fn sentences_at(
+    text: &str,
+    paragraphs: &[Span],
+    tokens: &[Token],
+    marks: &[u32],
+) -> Vec<Span> {
     let mut sentences = Vec::new();
     let mut token_index = 0;
+    let mut mark_index = 0;
     for paragraph in paragraphs {
-        while token_index < tokens.len() && tokens[token_index].span.start < paragraph.start {
-            token_index += 1;
-        }
+        // Tokens are sorted and never overlap: their starts and their ends
+        // both rise, so each bound is a binary search.
+        token_index += tokens[token_index..].partition_point(|t| t.span.start < paragraph.start);
         let first = token_index;
-        while token_index < tokens.len() && tokens[token_index].span.end <= paragraph.end {
-            token_index += 1;
-        }
+        token_index += tokens[token_index..].partition_point(|t| t.span.end <= paragraph.end);
+        let first_mark =
+            mark_index + marks[mark_index..].partition_point(|&m| (m as usize) < first);
+        mark_index =
+            first_mark + marks[first_mark..].partition_point(|&m| (m as usize) < token_index);
         split_paragraph(
             text,
             *paragraph,
             &tokens[first..token_index],
+            marks[first_mark..mark_index]
+                .iter()
+                .map(|&m| m as usize - first),
             &mut sentences,
         );
     }
     sentences
 }
 
-fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<Span>) {
+fn split_paragraph(
+    text: &str,
+    paragraph: Span,
+    tokens: &[Token],
+    marks: impl Iterator<Item = usize>,
+    out: &mut Vec<Span>,
+) {
     let mut start = paragraph.start;
-    let mut i = 0;
-    let bytes = text.as_bytes();
-    while i < tokens.len() {
-        let token = tokens[i];
-        // A terminal ends in '.', '!', '?' or the last byte of '…'; most
-        // tokens do not, and this is decided without comparing strings.
-        let last = bytes[token.span.end as usize - 1];
-        if !matches!(last, b'.' | b'!' | b'?' | 0xA6) {
-            i += 1;
+    // The first token not yet read as part of a sentence's end.
+    let mut free = 0;
+    for i in marks {
+        if i < free {
             continue;
         }
+        let token = tokens[i];
         let s = token.span.slice(text);
         let terminal = matches!(s, "." | "!" | "?" | "…")
             || (token.kind == TokenKind::Word && s.ends_with('.'));
         if !terminal {
-            i += 1;
+            free = i + 1;
             continue;
         }
         // Swallow further terminals, closing quotes and brackets: `?!`, `."`, `.)`.
@@ -145,11 +169,33 @@ fn split_paragraph(text: &str, paragraph: Span, tokens: &[Token], out: &mut Vec<
             out.push(Span::new(start as usize, end as usize));
             start = next.span.start;
         }
-        i = end_index + 1;
+        free = end_index + 1;
     }
     if start < paragraph.end {
         out.push(Span::new(start as usize, paragraph.end as usize));
     }
+}
+
+/// Whether `word` lower-cased is one of [`ABBREVIATIONS`]. This runs at
+/// every full stop after a word: ASCII words are lower-cased on the stack,
+/// and only other words (whose lower case may be ASCII: the Kelvin sign
+/// "K") go through `to_lowercase`.
+fn is_abbreviation(word: &str) -> bool {
+    if !word.is_ascii() {
+        return ABBREVIATIONS
+            .binary_search(&word.to_lowercase().as_str())
+            .is_ok();
+    }
+    let mut buffer = [0u8; 8];
+    let Some(lower) = buffer.get_mut(..word.len()) else {
+        // Longer than any abbreviation.
+        return false;
+    };
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    ABBREVIATIONS
+        .binary_search_by(|a| a.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
@@ -179,8 +225,7 @@ fn ends_sentence(text: &str, tokens: &[Token], i: usize, next: &Token) -> bool {
     } else {
         return true;
     };
-    let lower = word.to_lowercase();
-    if ABBREVIATIONS.contains(&lower.as_str()) {
+    if is_abbreviation(word) {
         // "Jan. 19", "Gen. Haftar": read past. But "... in Washington, D.C. The" is rare enough.
         return false;
     }
@@ -231,6 +276,17 @@ mod tests {
             split("“Haftar did not heed the calls. To the contrary, he intensified his aggression. He is losing,” he said."),
             ["“Haftar did not heed the calls.", "To the contrary, he intensified his aggression.", "He is losing,” he said."]
         );
+    }
+
+    #[test]
+    fn abbreviations_are_sorted_for_the_binary_search() {
+        assert!(ABBREVIATIONS.windows(2).all(|w| w[0] < w[1]));
+        for word in ["Gen", "JAN", "e.g", "messrs", "ca"] {
+            assert!(is_abbreviation(word), "{word}");
+        }
+        for word in ["General", "Haftar", "", "e", "Ĳ"] {
+            assert!(!is_abbreviation(word), "{word}");
+        }
     }
 
     #[test]
