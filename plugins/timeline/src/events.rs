@@ -605,6 +605,12 @@ impl<'a> Clauses<'a> {
         let mut i = 0;
         while i < n {
             let r = raw(i);
+            // Every mark below begins with one of these bytes ("—", "“" and
+            // "‘" with 0xE2, "«" with 0xC2): a token that begins otherwise is none.
+            if !matches!(r.as_bytes().first(), Some(b'(' | b'-' | b'"' | 0xE2 | 0xC2)) {
+                i += 1;
+                continue;
+            }
             let close = match r {
                 "(" => (i + 1..n)
                     .find(|&j| raw(j) == ")")
