@@ -153,6 +153,39 @@ impl<T: Default + Clone + PartialEq> Tally<T> {
     }
 }
 
+/// Lists kept per word id and indexed by it directly: the grouping and
+/// the coarse scoring look words up many times per report. Cleared by the
+/// words reached, so each list keeps its allocation for the next use.
+#[derive(Default)]
+struct Lists {
+    lists: Vec<Vec<u32>>,
+    touched: Vec<u32>,
+}
+
+impl Lists {
+    fn get(&self, word: u32) -> &[u32] {
+        self.lists.get(word as usize).map_or(&[], |list| list)
+    }
+
+    fn push(&mut self, word: u32, value: u32) {
+        let at = word as usize;
+        if at >= self.lists.len() {
+            self.lists.resize_with(at + 1, Vec::new);
+        }
+        if self.lists[at].is_empty() {
+            self.touched.push(word);
+        }
+        self.lists[at].push(value);
+    }
+
+    fn clear(&mut self) {
+        for &word in &self.touched {
+            self.lists[word as usize].clear();
+        }
+        self.touched.clear();
+    }
+}
+
 /// The ids of a list cell's words (an ASCII separator), in the cell's order.
 fn words_of(text: &str, separator: u8, strings: &mut Interner) -> Vec<u32> {
     let mut ids = Vec::with_capacity(8);
@@ -458,8 +491,12 @@ fn day_key(enc: &mut Enc, value: &str) -> Option<Date> {
     let day = value.parse::<Date>().ok();
     match day {
         Some(d) => {
+            // Five bytes, so that a sort's first eight of a key (see
+            // `spill::Item`) tell most days apart: a civil year is
+            // -9999..=9999, which shifted fits two bytes.
             enc.bytes.push(0);
-            enc.i64_key(i64::from(d.year()));
+            let year = (i32::from(d.year()) + 10_000) as u16;
+            enc.bytes.extend_from_slice(&year.to_be_bytes());
             enc.bytes.push(d.month() as u8);
             enc.bytes.push(d.day() as u8);
         }
@@ -566,6 +603,8 @@ pub struct Merge {
     /// Words some month's or week's clause holds: the only ones the coarse
     /// step looks up, so the only ones its index of day clusters keeps.
     looked_up: Vec<bool>,
+    /// The last row's terms cell and its ids, sorted.
+    last_terms: (String, Vec<u32>),
     places: Places,
     scratch: Scratch,
     enc: Enc,
@@ -598,6 +637,7 @@ impl Merge {
             strings: Interner::default(),
             events: scratch.sorter(),
             looked_up: Vec::new(),
+            last_terms: (String::new(), Vec::new()),
             places: Places::default(),
             scratch,
             enc: Enc::default(),
@@ -622,7 +662,14 @@ impl Merge {
         };
         // Words are compared by id from here on: the lists need no sorting
         // as text, and a clause's word is a term when its id is one.
-        let term_ids = sorted(words_of(cell(Column::Terms), b' ', strings));
+        // A sentence's events come together and share its terms.
+        let terms_cell = cell(Column::Terms);
+        if self.last_terms.0 != terms_cell {
+            self.last_terms.0.clear();
+            self.last_terms.0.push_str(terms_cell);
+            self.last_terms.1 = sorted(words_of(terms_cell, b' ', strings));
+        }
+        let term_ids = &self.last_terms.1;
         let (clause, named) = clause_terms(cell(Column::Summary), strings, &term_ids);
         // The clause's words are interned once, as terms; figures apart.
         let mut id_of = |word: &ClauseWord| match word {
@@ -899,9 +946,9 @@ fn cluster_days(
     while let Some(record) = days.next()? {
         let mut dec = Dec::new(record);
         if dec.byte()? == 0 {
-            dec.i64_key()?;
-            dec.byte()?;
-            dec.byte()?;
+            for _ in 0..4 {
+                dec.byte()?;
+            }
         }
         dec.skip_text_key()?;
         dec.u64_key()?;
@@ -977,7 +1024,7 @@ struct Day {
     groups: Vec<Group>,
     /// The groups whose reports hold each word: at most COMMON_WORD long,
     /// as more common words are left out.
-    holding: HashMap<u32, Vec<usize>>,
+    holding: Lists,
     /// Per candidate group: core words shared, rare ones among them, and
     /// named ones among those.
     score: Tally<(u32, u32, u32)>,
@@ -998,7 +1045,7 @@ impl Day {
             run_len: 0,
             order: Vec::new(),
             groups: Vec::new(),
-            holding: HashMap::default(),
+            holding: Lists::default(),
             score: Tally::new(),
             words: Vec::new(),
             looked: Vec::new(),
@@ -1237,7 +1284,8 @@ impl Day {
             let words = &held[start as usize..end as usize];
             score.clear();
             for &word in words {
-                for &g in holding.get(&word).into_iter().flatten() {
+                for &g in holding.get(word) {
+                    let g = g as usize;
                     if let Some(count) = groups[g].core_count(word) {
                         let entry = score.entry(g);
                         entry.0 += 1;
@@ -1276,7 +1324,7 @@ impl Day {
                 let count = group.holders.entry(word).or_default();
                 *count += 1;
                 if *count == 1 {
-                    holding.entry(word).or_default().push(g);
+                    holding.push(word, g as u32);
                 }
             }
             reports[i as usize].group = g as u32;
@@ -1334,7 +1382,7 @@ fn score_coarse(
     };
     let mut tape = scratch.tape();
     let mut block: Vec<Scored> = Vec::new();
-    let mut holding: HashMap<u32, Vec<u32>> = HashMap::default();
+    let mut holding = Lists::default();
     let mut shared: Tally<u32> = Tally::new();
     let mut words: Vec<u32> = Vec::new();
     while let Some((month, _)) = next_event.clone() {
@@ -1373,7 +1421,7 @@ fn score_coarse(
                 let (sid, date) = (dec.num()?, dec.num_u32()?);
                 dec.ids(&mut words)?;
                 for &w in &words {
-                    holding.entry(w).or_default().push(block.len() as u32);
+                    holding.push(w, block.len() as u32);
                 }
                 held += 64 + 12 * words.len();
                 block.push(Scored {
@@ -1407,7 +1455,7 @@ fn score_coarse(
                     };
                     shared.clear();
                     for w in &words {
-                        for &slot in holding.get(w).into_iter().flatten() {
+                        for &slot in holding.get(*w) {
                             *shared.entry(slot as usize) += 1;
                         }
                     }
