@@ -488,7 +488,7 @@ impl SourceBias {
                 .filter(|t| is_word(t))
                 .count();
         }
-        let authorial = all - quoted;
+        let authorial = all.saturating_sub(quoted);
         table.push(Row::new(vec![
             doc.id().into(),
             doc.source().into(),

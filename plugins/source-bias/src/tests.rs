@@ -598,3 +598,26 @@ fn sentences_get_the_tokens_tokens_in_gives_them() {
         }
     }
 }
+
+#[test]
+fn words_inside_outer_quotes_count_as_quoted_once_each() {
+    let analyzer =
+        crate::build(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
+    // Two quotes, the second holding an inner one: its words count once.
+    let doc = newslens_core::testing::annotate(
+        "The minister said “we will win” on Monday. “They call it ‘a truce’ now,” he added.",
+        None,
+    );
+    let report = analyzer.map(&doc);
+    let table = report.table("word_counts").unwrap();
+    let row = &table.rows[0];
+    let count = |c: &str| {
+        table
+            .cell(row, c)
+            .and_then(newslens_core::Value::as_i64)
+            .unwrap()
+    };
+    // Quoted: we will win / They call it a truce now (3 + 6);
+    // authorial: The minister said on Monday / he added (5 + 2).
+    assert_eq!((count("authorial"), count("quoted")), (7, 9));
+}
