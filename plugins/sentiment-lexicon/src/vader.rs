@@ -1829,6 +1829,27 @@ mod tests {
         assert!(negative_zero == 0.0 && negative_zero.is_sign_negative());
     }
 
+    #[test]
+    fn lanes_mark_every_byte_by_its_ascii_class() {
+        let all: Vec<u8> = (0..=255).collect();
+        for chunk in all.chunks(16) {
+            let chunk: &[u8; 16] = chunk.try_into().unwrap();
+            let lanes = lanes(chunk);
+            for (i, &b) in chunk.iter().enumerate() {
+                let bit = |bits: u32| bits >> i & 1 == 1;
+                assert_eq!(bit(lanes.alnum), b.is_ascii_alphanumeric(), "{b:#x}");
+                assert_eq!(bit(lanes.upper), b.is_ascii_uppercase(), "{b:#x}");
+                assert_eq!(bit(lanes.lower), b.is_ascii_lowercase(), "{b:#x}");
+                // Python's string.punctuation is Rust's ASCII punctuation.
+                assert_eq!(bit(lanes.punctuation), b.is_ascii_punctuation(), "{b:#x}");
+            }
+            assert_eq!(
+                (lanes.alnum | lanes.upper | lanes.lower | lanes.punctuation) >> 16,
+                0
+            );
+        }
+    }
+
     /// Both tokenizers' tokens, and the classes the scores read, for `text`.
     type Tokenization = (Vec<Token>, u8, usize, Option<usize>, Vec<u32>);
 
