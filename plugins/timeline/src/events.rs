@@ -248,7 +248,7 @@ pub fn events_with_evidence(
             terms.push_str(term);
             last = Some(term);
         }
-        let value = t.value.split('T').next().unwrap_or(&t.value).to_string();
+        let value = t.value.split('T').next().unwrap_or(&t.value);
         // The sentence's evidence holds its character offsets: counted once.
         let evidence = match &sentence_evidence {
             Some((i, evidence)) if *i == index => evidence.clone(),
@@ -723,8 +723,9 @@ impl<'a> Clauses<'a> {
                 p + 1 < kept.len() && (removed[kept[p + 1]] || other_timex[kept[p + 1]]);
             let opens = c & (SUB | REL) != 0
                 || (c & SUB_OR_PREP != 0 && !next_is_date)
-                || matches!(w, "but" | "yet")
-                || (matches!(w, "and" | "or") && {
+                // The four are conjunctions: the class bit rules out other words first.
+                || (c & CONJ != 0 && matches!(w, "but" | "yet"))
+                || (c & CONJ != 0 && matches!(w, "and" | "or") && {
                     // "and" opens a clause when a subject pronoun or a verb follows.
                     let mut q = p + 1;
                     while q < kept.len() && cls(q) & (ADV | TIME_MOD) != 0 {

@@ -88,7 +88,10 @@ impl newslens_core::Analyzer for Timeline {
         let found = timex::tag(&words);
         // Each timex's evidence holds its span's character offsets: counted
         // once, for its row and its event's.
-        let evidence: Vec<_> = found.iter().map(|t| doc.evidence(t.span)).collect();
+        let mut evidence = Vec::with_capacity(found.len());
+        for t in &found {
+            evidence.push(doc.evidence(t.span));
+        }
         let events = events::events_with_evidence(&words, &found, &evidence);
         let mut timexes = timexes_table();
         // The events are read off the timexes first, so their values move into the rows.
