@@ -670,7 +670,7 @@ impl Merge {
             self.last_terms.1 = sorted(words_of(terms_cell, b' ', strings));
         }
         let term_ids = &self.last_terms.1;
-        let (clause, named) = clause_terms(cell(Column::Summary), strings, &term_ids);
+        let (clause, named) = clause_terms(cell(Column::Summary), strings, term_ids);
         // The clause's words are interned once, as terms; figures apart.
         let mut id_of = |word: &ClauseWord| match word {
             ClauseWord::Term(id) => *id,
@@ -964,6 +964,13 @@ fn cluster_days(
     Ok(out)
 }
 
+/// The kinds of a day cluster's records, after its seq: the head (its
+/// key, date and words) sorts before its reports, one record each; a
+/// cluster of one report is one record, head and report.
+const HEAD: u8 = 0;
+const MEMBER: u8 = 1;
+const WHOLE: u8 = 2;
+
 /// A day's report as the grouping reads it; the rest of it waits on the
 /// day's tape, so a day of a million reports holds a few dozen bytes each.
 struct DayReport {
@@ -983,8 +990,10 @@ struct DayReport {
 /// core words; a word is in a group's core when half its reports or more hold it.
 struct Group {
     size: u32,
-    /// How many members hold each word.
-    holders: HashMap<u32, u32>,
+    /// How many members hold each word, by word id: sorted pairs, as most
+    /// groups are one report, whose words come sorted, and a hash map per
+    /// group cost more than the rest of the grouping.
+    holders: Vec<(u32, u32)>,
     /// While its reports are written out: the first one's `ord` and `sid`,
     /// whether all of them are of that sentence, how many are still to come,
     /// and the words they hold.
@@ -997,8 +1006,40 @@ struct Group {
 impl Group {
     /// Is the word held by at least half the group's reports?
     fn core_count(&self, word: u32) -> Option<u32> {
-        let held = *self.holders.get(&word)?;
+        let at = self.holders.binary_search_by_key(&word, |&(w, _)| w).ok()?;
+        let held = self.holders[at].1;
         (held as usize * 2 >= self.size as usize).then_some(held)
+    }
+
+    /// A member's words (sorted, no repeats) counted in `holders`; `fresh`
+    /// hears of each word no member held before.
+    fn hold(&mut self, words: &[u32], merged: &mut Vec<(u32, u32)>, mut fresh: impl FnMut(u32)) {
+        merged.clear();
+        let (mut i, mut j) = (0, 0);
+        while i < self.holders.len() || j < words.len() {
+            match (self.holders.get(i), words.get(j)) {
+                (Some(&(w, n)), Some(&x)) if w == x => {
+                    merged.push((w, n + 1));
+                    i += 1;
+                    j += 1;
+                }
+                (Some(&(w, n)), Some(&x)) if w < x => {
+                    merged.push((w, n));
+                    i += 1;
+                }
+                (Some(&pair), None) => {
+                    merged.push(pair);
+                    i += 1;
+                }
+                (_, Some(&x)) => {
+                    merged.push((x, 1));
+                    fresh(x);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        std::mem::swap(&mut self.holders, merged);
     }
 }
 
@@ -1028,6 +1069,8 @@ struct Day {
     /// Per candidate group: core words shared, rare ones among them, and
     /// named ones among those.
     score: Tally<(u32, u32, u32)>,
+    /// Scratch space for a group's merged word counts.
+    merged: Vec<(u32, u32)>,
     words: Vec<u32>,
     looked: Vec<u32>,
 }
@@ -1047,6 +1090,7 @@ impl Day {
             groups: Vec::new(),
             holding: Lists::default(),
             score: Tally::new(),
+            merged: Vec::new(),
             words: Vec::new(),
             looked: Vec::new(),
         }
@@ -1103,8 +1147,8 @@ impl Day {
         self.run_len = 0;
     }
 
-    /// The day's clusters to `out`, numbered on from `seq`: each cluster's
-    /// head (its key, date and words), then one record per report.
+    /// The day's clusters to `out`, numbered on from `seq` (records as
+    /// [`HEAD`] tells).
     fn finish(
         &mut self,
         strings: &Interner,
@@ -1139,14 +1183,17 @@ impl Day {
             };
             let g = report.group as usize;
             let seq = first_seq + g as u64;
-            enc.clear();
-            enc.u64_key(seq);
-            enc.bytes.push(1);
-            enc.u64_key(place as u64);
-            enc.bytes.extend_from_slice(e.bytes);
-            out.clusters.push(&enc.bytes)?;
-            place += 1;
             let group = &mut groups[g];
+            // A group of one report goes out as one record, head and report.
+            if group.size > 1 {
+                enc.clear();
+                enc.u64_key(seq);
+                enc.bytes.push(MEMBER);
+                enc.u64_key(place as u64);
+                enc.bytes.extend_from_slice(e.bytes);
+                out.clusters.push(&enc.bytes)?;
+            }
+            place += 1;
             let (first_ord, first_sid) = *group.first.get_or_insert((e.ord, e.sid));
             group.single &= e.sid == first_sid;
             group.left -= 1;
@@ -1196,10 +1243,13 @@ impl Day {
             }
             enc.clear();
             enc.u64_key(seq);
-            enc.bytes.push(0);
+            enc.bytes.push(if group.size > 1 { HEAD } else { WHOLE });
             enc.num(first_ord);
             enc.num(u64::from(date));
             enc.ids(words);
+            if group.size == 1 {
+                enc.bytes.extend_from_slice(e.bytes);
+            }
             out.clusters.push(&enc.bytes)?;
             Ok(())
         })?;
@@ -1264,6 +1314,7 @@ impl Day {
             groups,
             holding,
             score,
+            merged,
             ..
         } = self;
         // The reports most bound up with the day's others seed the groups,
@@ -1309,7 +1360,7 @@ impl Day {
             let g = best.unwrap_or_else(|| {
                 groups.push(Group {
                     size: 0,
-                    holders: HashMap::default(),
+                    holders: Vec::new(),
                     first: None,
                     single: true,
                     left: 0,
@@ -1320,19 +1371,21 @@ impl Day {
             let group = &mut groups[g];
             group.size += 1;
             group.left += 1;
-            for &word in words {
-                let count = group.holders.entry(word).or_default();
-                *count += 1;
-                if *count == 1 {
+            if group.holders.is_empty() {
+                // A new group: its words are this report's, no merge needed.
+                group.holders.extend(words.iter().map(|&w| (w, 1)));
+                for &word in words {
                     holding.push(word, g as u32);
                 }
+            } else {
+                group.hold(words, merged, |word| holding.push(word, g as u32));
             }
             reports[i as usize].group = g as u32;
         }
         // What the grouping read is done with; the day's groups stay until
         // their reports are written out.
         for group in groups.iter_mut() {
-            group.holders = HashMap::default();
+            group.holders = Vec::new();
         }
     }
 }
@@ -1663,13 +1716,14 @@ fn find_disagreements(
         let head = match &mut dec {
             Some(dec) => {
                 let seq = dec.u64_key()?;
-                if dec.byte()? != 0 {
+                let kind = dec.byte()?;
+                if kind == MEMBER {
                     dec.u64_key()?;
                     let e = read_ev(dec)?;
                     add_member(&mut row, &mut sources, &mut parties, strings, &e);
                     continue;
                 }
-                Some((seq, dec.num()?, dec.num_u32()?))
+                Some((seq, dec.num()?, dec.num_u32()?, kind == WHOLE))
             }
             None => None,
         };
@@ -1774,7 +1828,7 @@ fn find_disagreements(
                 }
             }
         }
-        let (Some((seq, key, date)), Some(dec)) = (head, &mut dec) else {
+        let (Some((seq, key, date, whole)), Some(dec)) = (head, &mut dec) else {
             break;
         };
         dec.ids(&mut words)?;
@@ -1782,6 +1836,10 @@ fn find_disagreements(
         row.start(strings, date);
         sources.clear();
         parties.clear();
+        if whole {
+            let e = read_ev(dec)?;
+            add_member(&mut row, &mut sources, &mut parties, strings, &e);
+        }
     }
     for a in window {
         finish_pending(rows, enc, strings, a)?;

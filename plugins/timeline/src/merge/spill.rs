@@ -333,9 +333,18 @@ impl Tape {
             file.seek(SeekFrom::End(0))?;
             return Ok(());
         }
+        // In memory, each record is read where it lies, not copied out.
         let mut input = &self.bytes[..];
-        while read_item(&mut input, &mut item)? {
-            each(&item)?;
+        while !input.is_empty() {
+            let mut dec = Dec::new(input);
+            let len = usize::try_from(dec.num()?).map_err(|_| bad("a length past usize"))?;
+            let rest = dec.rest();
+            if rest.len() < len {
+                return Err(bad("cut short"));
+            }
+            let (record, after) = rest.split_at(len);
+            each(record)?;
+            input = after;
         }
         Ok(())
     }
