@@ -357,7 +357,6 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
     let mut out = Vec::new();
     let mut resume_at = 0;
     let mut sentences = SentenceTokens::default();
-    let mut hyphens = Hyphens::new(doc.text());
     // The tokens of the sentence a timex may begin at, in order: most
     // tokens can begin none, and the rules run only at these.
     let mut candidates: Vec<usize> = Vec::new();
@@ -386,9 +385,7 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
             {
                 candidates.push(i - 1);
             }
-            if bits & (START | UNIT_STEM | DOTTED) != 0
-                || may_start(table, token, word, &mut hyphens)
-            {
+            if bits & (START | UNIT_STEM | DOTTED) != 0 || may_start(table, token, word) {
                 candidates.push(i);
             }
         }
@@ -508,30 +505,16 @@ impl SentenceTokens {
     }
 }
 
-/// Whether a token holds a hyphen, asked of tokens in text order: one scan
-/// of the text finds each hyphen, where a scan of every token's bytes would
-/// read them all. Lower-casing makes no hyphen, so the text as written
-/// answers for the lower-cased word.
-struct Hyphens<'a> {
-    text: &'a str,
-    /// The first hyphen at or after the last token asked about, or the
-    /// text's length when there is none.
-    next: usize,
-}
-
-impl<'a> Hyphens<'a> {
-    fn new(text: &'a str) -> Hyphens<'a> {
-        Hyphens { text, next: 0 }
-    }
-
-    fn within(&mut self, span: Span) -> bool {
-        let (start, end) = (span.start as usize, span.end as usize);
-        if self.next < start {
-            self.next = self.text[start..]
-                .find('-')
-                .map_or(self.text.len(), |at| start + at);
+/// Whether a token holds an ASCII hyphen. The tokenizer flags a word that
+/// holds any hyphen (`inner_hyphen`), so most words need no look at their
+/// bytes; marks and numbers are a byte or a few. Lower-casing makes no
+/// hyphen, so the lower-cased word answers for the text as written.
+fn holds_hyphen(token: &newslens_core::text::Token, word: &str) -> bool {
+    match token.kind {
+        newslens_core::text::TokenKind::Word => {
+            token.inner_hyphen && word.as_bytes().contains(&b'-')
         }
-        self.next < end
+        _ => word.as_bytes().contains(&b'-'),
     }
 }
 
@@ -626,12 +609,7 @@ impl WordBits {
 /// rule's first word: a number, a hyphenated compound, or a unit or a month
 /// with its "s" or "." (the other first words of the rules below). Most
 /// tokens are none of them, and skip the rules altogether.
-fn may_start(
-    table: &WordBits,
-    token: &newslens_core::text::Token,
-    word: &str,
-    hyphens: &mut Hyphens,
-) -> bool {
+fn may_start(table: &WordBits, token: &newslens_core::text::Token, word: &str) -> bool {
     let bytes = word.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
@@ -644,7 +622,7 @@ fn may_start(
     };
     token.kind == newslens_core::text::TokenKind::Number
         || first.is_ascii_digit()
-        || hyphens.within(token.span)
+        || holds_hyphen(token, word)
         // What else `small_number` reads as a number: "+5".
         || (first == b'+' && word.parse::<i64>().is_ok())
         || (last == b's' && stem_bits(b's') & UNIT_STEM != 0)
