@@ -748,8 +748,9 @@ struct Scratch {
     /// Of the classes of the tokens' bytes, [`NON_ASCII`] and [`MARK`] where
     /// some byte has them (the others only where a word was read byte by byte).
     classes: u8,
-    /// How many tokens are all capitals.
-    all_caps: usize,
+    /// The union of the tokens' flags: most sentences have no word all in
+    /// capitals, and [`Scratch::all_caps`] counts them only where one has.
+    flags_seen: u8,
     /// The first "but" among the tokens.
     first_but: Option<usize>,
     /// The tokens in the lexicon that are not boosters, the only ones the
@@ -767,11 +768,19 @@ impl Scratch {
         if token.entry.flags & (IN_LEXICON | BOOSTER) == IN_LEXICON {
             self.scored.push(self.tokens.len() as u32);
         }
-        self.all_caps += usize::from(token.upper());
+        self.flags_seen |= token.entry.flags;
         if token.entry.word == Word::But && self.first_but.is_none() {
             self.first_but = Some(self.tokens.len());
         }
         self.tokens.push(token);
+    }
+
+    /// How many tokens are all capitals.
+    fn all_caps(&self) -> usize {
+        if self.flags_seen & ALL_CAPS == 0 {
+            return 0;
+        }
+        self.tokens.iter().filter(|t| t.upper()).count()
     }
 }
 
@@ -1160,7 +1169,7 @@ impl Vader {
         scratch.tokens.clear();
         scratch.scored.clear();
         scratch.classes = 0;
-        scratch.all_caps = 0;
+        scratch.flags_seen = 0;
         scratch.first_but = None;
         let bytes = text.as_bytes();
         let mut at = 0;
@@ -1365,7 +1374,18 @@ impl Vader {
     /// it at the ends anyway, and "!" and "?" are counted the same.
     fn score_tokens<const EXPLAIN: bool>(&self, text: &str, scratch: &mut Scratch) -> Explanation {
         let tokens = &scratch.tokens;
-        let all_caps = scratch.all_caps;
+        if scratch.scored.is_empty() && !tokens.is_empty() {
+            // No word the rules score: every word is neutral, as
+            // `score_valence` finds for no valences.
+            return Explanation {
+                words: Vec::new(),
+                scores: Scores {
+                    neu: 1.0,
+                    ..Scores::default()
+                },
+            };
+        }
+        let all_caps = scratch.all_caps();
         let differential = tokens.len() - all_caps;
         let is_cap_diff = 0 < differential && differential < tokens.len();
 
@@ -1859,10 +1879,11 @@ mod tests {
         let mut narrow = Scratch::default();
         vader.tokenize_with::<false>(text, &mut narrow);
         [wide, narrow].map(|s| {
+            let all_caps = s.all_caps();
             (
                 s.tokens,
                 s.classes & (NON_ASCII | MARK),
-                s.all_caps,
+                all_caps,
                 s.first_but,
                 s.scored,
             )
