@@ -2031,6 +2031,29 @@ mod tests {
     use newslens_core::{Row, Table, Value};
 
     /// An events row as the map writes it; `terms` are the sentence's key words.
+    /// A group's word counts merge a member's words in: shared ones count
+    /// up, new ones are told once, in order.
+    #[test]
+    fn a_group_counts_its_members_words() {
+        let mut group = super::Group {
+            size: 2,
+            holders: vec![(3, 1), (7, 2), (9, 1)],
+            first: None,
+            single: true,
+            left: 0,
+            words: Vec::new(),
+        };
+        let (mut merged, mut fresh) = (Vec::new(), Vec::new());
+        group.hold(&[1, 7, 9, 12], &mut merged, |w| fresh.push(w));
+        assert_eq!(group.holders, vec![(1, 1), (3, 1), (7, 3), (9, 2), (12, 1)]);
+        assert_eq!(fresh, vec![1, 12]);
+        group.size = 3;
+        // Held by two of three reports: in the core; by one: not.
+        assert_eq!(group.core_count(9), Some(2));
+        assert_eq!(group.core_count(3), None);
+        assert_eq!(group.core_count(4), None);
+    }
+
     fn event(source: &str, doc: &str, written: &str, summary: &str, terms: &str) -> Row {
         let text = |s: &str| Value::Text(s.into());
         Row::new(vec![

@@ -750,6 +750,28 @@ mod tests {
         }
     }
 
+    /// Records past 127 bytes (a length of two bytes or more) read back
+    /// whole, in place in memory as from the file.
+    #[test]
+    fn tapes_read_long_records() {
+        let items: Vec<Vec<u8>> = (0..400u32)
+            .map(|k| (0..k * 7).map(|i| (i % 251) as u8).collect())
+            .collect();
+        for budget in [1 << 30, 5000] {
+            let mut tape = scratch(budget).tape();
+            for item in &items {
+                tape.push(item).unwrap();
+            }
+            let mut got = Vec::new();
+            tape.read(|item| {
+                got.push(item.to_vec());
+                Ok(())
+            })
+            .unwrap();
+            assert_eq!(got, items, "budget {budget}");
+        }
+    }
+
     /// Texts in keys sort as the texts do, zero bytes and prefixes included.
     #[test]
     fn text_keys_sort_as_their_texts() {
