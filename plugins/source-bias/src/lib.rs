@@ -413,7 +413,9 @@ impl SourceBias {
             let (loaded, hedges) = self.word_roles.get(word).copied().unwrap_or_default();
             if let Some(term) = loaded {
                 matches.loaded.push((t.span, term));
-            } else if word.bytes().any(|b| b == b'-') {
+            } else if t.inner_hyphen {
+                // The tokenizer flags every word with a hyphen inside (a
+                // Unicode hyphen too, whose word is one part, looked up above).
                 let mut offset = t.span.start as usize;
                 for part in word.split('-') {
                     if let Some(&(Some(term), _)) = self.word_roles.get(part) {
