@@ -422,11 +422,6 @@ fn without_names(doc: &AnnotatedDoc, span: Span) -> String {
     out
 }
 
-/// A span's character offsets, each worked out once for both the row and its evidence.
-fn char_span(doc: &AnnotatedDoc, span: Span) -> (usize, usize) {
-    (doc.char_offset(span.start), doc.char_offset(span.end))
-}
-
 /// Character offsets of byte offsets that come mostly in text order, as the
 /// map's sentences do: the characters since the previous offset are counted,
 /// not those since the start of the offset's block, as
@@ -455,18 +450,14 @@ impl<'a> CharCursor<'a> {
         if self.ascii {
             return offset;
         }
+        // A step back (a clause starts before the previous one ends) is
+        // counted back from here: short, and the document's character index,
+        // which reads the whole text, is never built.
         if offset < self.byte {
-            return self.doc.char_offset(offset as u32);
+            self.chars -= char_starts(&bytes[offset..self.byte]);
+        } else {
+            self.chars += char_starts(&bytes[self.byte..offset]);
         }
-        // A character starts at every byte that does not continue one. Byte
-        // counters over runs of at most 255 vectorise; one usize per byte does not.
-        self.chars += bytes[self.byte..offset]
-            .chunks(255)
-            .map(|run| {
-                let starts: u8 = run.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum();
-                usize::from(starts)
-            })
-            .sum::<usize>();
         self.byte = offset;
         self.chars
     }
@@ -476,7 +467,20 @@ impl<'a> CharCursor<'a> {
     }
 }
 
-/// A row whose evidence is `chars`, the character span [`char_span`] gave,
+/// How many characters start in `bytes`: a character starts at every byte
+/// that does not continue one. Byte counters over runs of at most 255
+/// vectorise; one usize per byte does not.
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes
+        .chunks(255)
+        .map(|run| {
+            let starts: u8 = run.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum();
+            usize::from(starts)
+        })
+        .sum()
+}
+
+/// A row whose evidence is `chars`, the character span a [`CharCursor`] gave,
 /// in the document `id`: what `Row::with_evidence(doc.evidence(span))`
 /// makes, without counting again.
 fn with_evidence(id: &Text, cells: Vec<Value>, (start, end): (usize, usize)) -> Row {
@@ -552,8 +556,10 @@ impl newslens_core::Analyzer for SentimentLexicon {
             }
         }
         let mut clauses = reduce::clauses_table();
+        // Clauses come in the order of their mentions, nearly text order.
+        let mut chars = CharCursor::new(doc);
         for tone in self.scorer.actor_tones(doc) {
-            let (start, end) = char_span(doc, tone.span);
+            let (start, end) = chars.span(tone.span);
             clauses.push(with_evidence(
                 &id,
                 vec![

@@ -185,7 +185,7 @@ fn the_char_cursor_counts_as_the_document_does_in_either_direction() {
         .map(|i| i as u32)
         .collect();
     let mut cursor = crate::CharCursor::new(&doc);
-    // Forward (counted since the previous offset), then backward (looked up afresh).
+    // Forward (counted since the previous offset), then backward (counted back).
     for &offset in boundaries.iter().step_by(3).chain(boundaries.iter().rev()) {
         assert_eq!(cursor.at(offset), doc.char_offset(offset), "byte {offset}");
     }
