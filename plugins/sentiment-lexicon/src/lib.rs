@@ -304,19 +304,32 @@ fn voice_parts_near(
         return;
     }
     let first_part = parts.len();
-    let quoted: Vec<Span> = touching().map(|q| clip(q.inner)).collect();
-    // The marks themselves belong to neither voice.
-    let marked: Vec<Span> = touching().map(|q| clip(q.span)).collect();
-    let quoted_text: Vec<&str> = quoted.iter().map(|q| doc.slice(*q)).collect();
-    if !quoted.is_empty() && quoted_text.iter().any(|t| has_letters(t)) {
-        let span = quoted[0].cover(*quoted.last().expect("not empty"));
-        parts.push((Voice::Quoted, span, quoted_text.join(" ")));
+    // The quotes are walked again for each use rather than collected: the
+    // walk is short, an allocation is not.
+    let quoted = || touching().map(|q| clip(q.inner));
+    if quoted().any(|q| has_letters(doc.slice(q))) {
+        // From the first quote to the last.
+        let mut ends: Option<(Span, Span)> = None;
+        let mut text = String::new();
+        for q in quoted() {
+            if ends.is_some() {
+                text.push(' ');
+            }
+            ends = Some((ends.map_or(q, |(first, _)| first), q));
+            text.push_str(doc.slice(q));
+        }
+        // Some quote has letters, so some quote was seen.
+        if let Some((first, last)) = ends {
+            parts.push((Voice::Quoted, first.cover(last), text));
+        }
     }
     let mut authorial = String::new();
     let mut cursor = sentence.start;
     let mut first: Option<u32> = None;
     let mut last = sentence.start;
-    for q in marked.iter().chain(std::iter::once(&Span {
+    // The marks themselves belong to neither voice.
+    let marked = touching().map(|q| clip(q.span));
+    for q in marked.chain(std::iter::once(Span {
         start: sentence.end,
         end: sentence.end,
     })) {
@@ -337,13 +350,16 @@ fn voice_parts_near(
     // A sentence that is all quote keeps only its quoted part; attribution words alone
     // ("he said") are still the outlet's voice.
     if let Some(first) = first {
+        // Trimmed in place: no second copy.
+        authorial.truncate(authorial.trim_end().len());
+        authorial.drain(..authorial.len() - authorial.trim_start().len());
         parts.push((
             Voice::Authorial,
             Span {
                 start: first,
                 end: last,
             },
-            authorial.trim().to_string(),
+            authorial,
         ));
     }
     parts[first_part..].sort_by_key(|p| p.1.start);
