@@ -132,7 +132,11 @@ struct Scanner {
     /// `next[state + class]`: states are numbered by row start (index times
     /// `stride`), so a step is one add and one load.
     next: Vec<u32>,
-    /// Bytes that every state treats alike share a class, which keeps rows short.
+    /// Each byte that occurs in a key has a class of its own; every other
+    /// byte is class 0. Bytes in no key are alike to any automaton of these
+    /// keys (swapping two of them leaves the keys, hence the automaton,
+    /// unchanged), so a row needs only one column per class and the crate is
+    /// asked for one successor per class, not 256.
     classes: [u8; 256],
     stride: usize,
     start: u32,
@@ -155,8 +159,10 @@ impl Scanner {
         let start = automaton
             .start_state(Anchored::No)
             .expect("an unanchored automaton has an unanchored start");
+        let (classes, class_bytes) = key_byte_classes(keys);
+        let stride = class_bytes.len();
         // Every state reachable from the start, numbered in the order found,
-        // with its 256 successors by number.
+        // with its successor for each class by number.
         let mut states = vec![start];
         // By the crate's state id (a small integer): our number plus one,
         // or 0 for a state not seen yet.
@@ -171,16 +177,14 @@ impl Scanner {
                 states.push(sid);
                 numbers[id] = states.len() as u32;
             }
-            numbers[id] as usize - 1
+            numbers[id] - 1
         };
-        let mut successors: Vec<[u32; 256]> = Vec::new();
-        while let Some(&sid) = states.get(successors.len()) {
-            let mut row = [0u32; 256];
-            for (byte, next) in row.iter_mut().enumerate() {
-                let to = automaton.next_state(Anchored::No, sid, byte as u8);
-                *next = number_of(to, &mut states) as u32;
+        let mut successors: Vec<u32> = Vec::new();
+        while let Some(&sid) = states.get(successors.len() / stride) {
+            for &byte in &class_bytes {
+                let to = automaton.next_state(Anchored::No, sid, byte);
+                successors.push(number_of(to, &mut states));
             }
-            successors.push(row);
         }
         // Rows: the dead state, the match states, then the rest.
         let kind = |sid: StateID| {
@@ -198,28 +202,12 @@ impl Scanner {
             // No state is dead: keep row 0 for one that nothing reaches.
             order.insert(0, None);
         }
-        let mut row_of = vec![0usize; states.len()];
+        let mut row_start = vec![0u32; states.len()];
         for (row, &i) in order.iter().enumerate() {
             if let Some(i) = i {
-                row_of[i] = row;
+                row_start[i] = (row * stride) as u32;
             }
         }
-        // Byte classes: bytes whose columns are equal in every row share one.
-        let mut classes = [0u8; 256];
-        let mut class_bytes: Vec<usize> = Vec::new();
-        for byte in 0..256 {
-            let same = class_bytes
-                .iter()
-                .position(|&other| successors.iter().all(|row| row[other] == row[byte]));
-            classes[byte] = match same {
-                Some(class) => class as u8,
-                None => {
-                    class_bytes.push(byte);
-                    (class_bytes.len() - 1) as u8
-                }
-            };
-        }
-        let stride = class_bytes.len();
         let mut next = vec![DEAD; order.len() * stride];
         let mut matches = vec![(0, 0); order.len()];
         let mut last_special = 0;
@@ -227,8 +215,9 @@ impl Scanner {
             let Some(i) = i else {
                 continue;
             };
-            for (class, &byte) in class_bytes.iter().enumerate() {
-                next[row * stride + class] = (row_of[successors[i][byte] as usize] * stride) as u32;
+            let from = &successors[i * stride..(i + 1) * stride];
+            for (to, &successor) in next[row * stride..(row + 1) * stride].iter_mut().zip(from) {
+                *to = row_start[successor as usize];
             }
             let sid = states[i];
             if automaton.is_match(sid) {
@@ -241,30 +230,54 @@ impl Scanner {
             next,
             classes,
             stride,
-            start: (row_of[0] * stride) as u32,
+            start: row_start[0],
             last_special,
             matches,
         }
+    }
+
+    #[inline(always)]
+    fn step(&self, state: u32, byte: u8) -> u32 {
+        self.next[state as usize + usize::from(self.classes[usize::from(byte)])]
     }
 
     /// The leftmost-longest match that starts at or after `from`.
     fn find_from(&self, haystack: &[u8], from: usize) -> Option<Found> {
         let mut state = self.start;
         let mut found = None;
-        for (at, &byte) in haystack.iter().enumerate().skip(from) {
-            let class = usize::from(self.classes[usize::from(byte)]);
-            state = self.next[state as usize + class];
-            if state <= self.last_special {
-                if state == DEAD {
-                    break;
+        let mut at = from;
+        while at < haystack.len() {
+            // Four steps, tested for a special state once: nearly every
+            // run of four bytes reaches none.
+            if let Some(&[b0, b1, b2, b3]) = haystack.get(at..at + 4) {
+                let s1 = self.step(state, b0);
+                let s2 = self.step(s1, b1);
+                let s3 = self.step(s2, b2);
+                let s4 = self.step(s3, b3);
+                if s1.min(s2).min(s3).min(s4) > self.last_special {
+                    state = s4;
+                    at += 4;
+                    continue;
                 }
-                // A match state: a longer match may still follow.
-                let (pattern, len) = self.matches[state as usize / self.stride];
-                found = Some(Found {
-                    start: at + 1 - len,
-                    end: at + 1,
-                    pattern,
-                });
+            }
+            // One of the next four states needs a look (or the text ends
+            // sooner): take them one by one.
+            let end = haystack.len().min(at + 4);
+            while at < end {
+                state = self.step(state, haystack[at]);
+                at += 1;
+                if state <= self.last_special {
+                    if state == DEAD {
+                        return found;
+                    }
+                    // A match state: a longer match may still follow.
+                    let (pattern, len) = self.matches[state as usize / self.stride];
+                    found = Some(Found {
+                        start: at - len,
+                        end: at,
+                        pattern,
+                    });
+                }
             }
         }
         found
@@ -280,6 +293,29 @@ impl Scanner {
             Some(found)
         })
     }
+}
+
+/// Byte classes for an automaton of `keys`: a class per byte that occurs in
+/// a key, and class 0 for all the others; with one byte of each class.
+fn key_byte_classes(keys: &[String]) -> ([u8; 256], Vec<u8>) {
+    let mut used = [false; 256];
+    for key in keys {
+        for &b in key.as_bytes() {
+            used[usize::from(b)] = true;
+        }
+    }
+    let mut classes = [0u8; 256];
+    // Class 0's byte: the first that no key holds (if every byte occurs in
+    // some key, class 0 is simply the first byte's).
+    let other = (0..=255u8).find(|&b| !used[usize::from(b)]).unwrap_or(0);
+    let mut class_bytes = vec![other];
+    for b in 0..=255u8 {
+        if used[usize::from(b)] && b != other {
+            classes[usize::from(b)] = class_bytes.len() as u8;
+            class_bytes.push(b);
+        }
+    }
+    (classes, class_bytes)
 }
 
 #[cfg(test)]
@@ -367,6 +403,31 @@ mod scanner_tests {
                 pattern: m.pattern().as_usize(),
             })
             .collect()
+    }
+
+    #[test]
+    fn bytes_of_one_class_step_alike_in_every_state() {
+        // The scanner asks the crate for one byte per class only.
+        let (keys, _) = keys_and_patterns(&testing::bundled_config().gazetteer);
+        let (classes, class_bytes) = key_byte_classes(&keys);
+        let automaton = dfa::DFA::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&keys)
+            .expect("valid automaton");
+        let start = automaton.start_state(Anchored::No).expect("unanchored");
+        let mut states = vec![start];
+        let mut seen = std::collections::HashSet::from([start]);
+        while let Some(sid) = states.pop() {
+            for byte in 0..=255u8 {
+                let to = automaton.next_state(Anchored::No, sid, byte);
+                let like = class_bytes[usize::from(classes[usize::from(byte)])];
+                assert_eq!(to, automaton.next_state(Anchored::No, sid, like));
+                if seen.insert(to) {
+                    states.push(to);
+                }
+            }
+        }
+        assert!(seen.len() > 100, "only {} states", seen.len());
     }
 
     #[test]
