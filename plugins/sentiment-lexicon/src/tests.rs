@@ -1,6 +1,6 @@
 //! Tests on real text. Tone expectations are read off the bundled articles.
 
-use newslens_core::testing;
+use newslens_core::{testing, Span};
 
 use crate::{Scorer, Voice};
 
@@ -80,6 +80,39 @@ fn voices_split_a_sentence() {
         [
             (Voice::Quoted, "All those who influence forces in Libya should stimulate them to sit down for talks,"),
             (Voice::Authorial, "Mr Lavrov said.")
+        ]
+    );
+}
+
+#[test]
+fn a_quote_interrupted_by_its_attribution_is_one_quoted_part() {
+    let text = "“We will hold the line,” the general said, “and we will win.”";
+    let doc = testing::annotate(text, None);
+    let parts = Scorer::voice_parts(&doc, doc.sentences[0]);
+    let at = |s: &str| text.find(s).unwrap() as u32;
+    let found: Vec<(Voice, Span, &str)> =
+        parts.iter().map(|(v, s, t)| (*v, *s, t.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            // From inside the first marks to inside the last, the two quotes joined by a space.
+            (
+                Voice::Quoted,
+                Span {
+                    start: at("We"),
+                    end: at("win.") + 4
+                },
+                "We will hold the line, and we will win."
+            ),
+            // Between the marks, trimmed.
+            (
+                Voice::Authorial,
+                Span {
+                    start: at(" the general"),
+                    end: at("“and")
+                },
+                "the general said,"
+            ),
         ]
     );
 }
