@@ -59,9 +59,9 @@
 //! Peak RSS of a batch `--run timeline --jobs 1` (medians of three where
 //! three runs finished; it varies by +-10 MB under load, and at these sizes
 //! the fold's buffers rather than a day set it): at 20,000 articles 136 MB
-//! before, 139 MB now; at 100,000, 167 and 138 MB; at 200,000, 159 MB (one
-//! run) before and 152 and 154 MB (two runs) now. Temporary disk, the open
-//! run files sampled: 0.76 GB at 100,000 articles, before and now.
+//! before, 139 MB now; at 100,000, 167 and 138 MB (148 in a second series);
+//! at 200,000, 159 and 185 MB (two runs) before and 154 MB now. Temporary
+//! disk, the open run files sampled: 0.76 GB at 100,000 articles, before and now.
 
 mod spill;
 
