@@ -197,3 +197,21 @@ impl crate::analyzer::TableSink for RecordedTables {
         Ok(())
     }
 }
+
+/// Texts to compare two implementations on: the bundled articles, and the
+/// first 300 articles of each shared corpus when it is present.
+#[cfg(test)]
+pub(crate) fn real_texts() -> Vec<String> {
+    let mut texts: Vec<String> = bundled_corpus()
+        .iter()
+        .map(|d| d.text().to_string())
+        .collect();
+    for name in ["recovery-covid19.jsonl.gz", "fakes-syria.jsonl.gz"] {
+        if let Some(path) = shared_corpus_path(name) {
+            let docs = crate::load::load_path(&path, crate::load::LoadOptions::default())
+                .expect("corpus loads");
+            texts.extend(docs.docs.iter().take(300).map(|d| d.text.clone()));
+        }
+    }
+    texts
+}

@@ -390,7 +390,6 @@ mod scanner_tests {
     use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
     use super::*;
-    use crate::load::{load_path, LoadOptions};
     use crate::testing;
 
     /// The crate's own search, as the matcher ran it before its table copy.
@@ -439,16 +438,7 @@ mod scanner_tests {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&keys)
             .expect("valid automaton");
-        let mut texts: Vec<String> = testing::bundled_corpus()
-            .iter()
-            .map(|d| d.text().to_string())
-            .collect();
-        for name in ["recovery-covid19.jsonl.gz", "fakes-syria.jsonl.gz"] {
-            if let Some(path) = testing::shared_corpus_path(name) {
-                let docs = load_path(&path, LoadOptions::default()).expect("corpus loads");
-                texts.extend(docs.docs.iter().take(300).map(|d| d.text.clone()));
-            }
-        }
+        let mut texts = testing::real_texts();
         // Matches that overlap, nest, run into words and end the text.
         texts.push("Khalifa Khalifa Haftar’s LNA-forces; the strongmanHaftar, Haftar".to_string());
         let mut found = 0;

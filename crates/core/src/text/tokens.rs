@@ -537,24 +537,7 @@ mod reference {
 #[cfg(test)]
 mod fast_path_tests {
     use super::*;
-    use crate::load::{load_path, LoadOptions};
     use crate::testing;
-
-    /// The texts to compare on: the bundled articles, and the first articles
-    /// of the shared corpora when they are present.
-    fn real_texts() -> Vec<String> {
-        let mut texts: Vec<String> = testing::bundled_corpus()
-            .iter()
-            .map(|d| d.text().to_string())
-            .collect();
-        for name in ["recovery-covid19.jsonl.gz", "fakes-syria.jsonl.gz"] {
-            if let Some(path) = testing::shared_corpus_path(name) {
-                let docs = load_path(&path, LoadOptions::default()).expect("corpus loads");
-                texts.extend(docs.docs.iter().take(300).map(|d| d.text.clone()));
-            }
-        }
-        texts
-    }
 
     fn same_as_reference(text: &str) {
         let fast: Vec<(Span, bool, bool)> = tokenize(text)
@@ -572,7 +555,7 @@ mod fast_path_tests {
 
     #[test]
     fn real_text_tokenizes_as_the_char_by_char_reference_does() {
-        for text in real_texts() {
+        for text in testing::real_texts() {
             same_as_reference(&text);
             // The same text with Windows line ends.
             same_as_reference(&text.replace('\n', "\r\n"));
@@ -620,7 +603,7 @@ mod fast_path_tests {
     #[test]
     fn a_word_is_flagged_exactly_when_it_holds_a_hyphen() {
         // So a reader may ask the flag instead of looking into the word.
-        for text in real_texts() {
+        for text in testing::real_texts() {
             for token in tokenize(&text) {
                 let holds = token
                     .span
@@ -668,7 +651,7 @@ mod fast_path_tests {
 
     #[test]
     fn the_marks_found_while_tokenizing_are_the_ones_the_readers_would_find() {
-        for text in real_texts() {
+        for text in testing::real_texts() {
             let scanned = scan(&text);
             let bytes = text.as_bytes();
             let marks: Vec<u32> = (0..scanned.tokens.len() as u32)
