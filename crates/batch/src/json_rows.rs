@@ -100,8 +100,7 @@ fn clean_prefix(bytes: &[u8]) -> usize {
     #[cfg(target_arch = "x86_64")]
     {
         while let Some(chunk) = bytes.get(at..at + 16) {
-            // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it.
-            match unsafe { escapes_in_16(chunk) } {
+            match escapes_in_16(chunk) {
                 0 => at += 16,
                 mask => return at + mask.trailing_zeros() as usize,
             }
@@ -110,8 +109,7 @@ fn clean_prefix(bytes: &[u8]) -> usize {
         // already clean, rather than one byte at a time.
         if at > 0 && at < bytes.len() {
             let seen = 16 - (bytes.len() - at);
-            // SAFETY: as above.
-            let mask = unsafe { escapes_in_16(&bytes[bytes.len() - 16..]) } >> seen;
+            let mask = escapes_in_16(&bytes[bytes.len() - 16..]) >> seen;
             return match mask {
                 0 => bytes.len(),
                 mask => at + mask.trailing_zeros() as usize,
@@ -134,7 +132,6 @@ fn clean_prefix(bytes: &[u8]) -> usize {
 /// A bit for each of the 16 bytes that is a control character, a quote or
 /// a backslash (SSE2, which every x86-64 has).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "sse2")]
 fn escapes_in_16(chunk: &[u8]) -> u32 {
     use std::arch::x86_64::{
         _mm_cmpeq_epi8, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
@@ -143,13 +140,17 @@ fn escapes_in_16(chunk: &[u8]) -> u32 {
     let half = |range: std::ops::Range<usize>| {
         i64::from_le_bytes(chunk[range].try_into().unwrap_or_default())
     };
-    let v = _mm_set_epi64x(half(8..16), half(0..8));
-    let last_control = _mm_set1_epi8(0x1f);
-    // Unsigned max with 0x1f leaves 0x1f exactly for the bytes below 0x20.
-    let control = _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control);
-    let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
-    let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
-    _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
+    // SAFETY: SSE2 is part of the x86-64 baseline: every x86-64 CPU has it,
+    // and these intrinsics touch no memory.
+    unsafe {
+        let v = _mm_set_epi64x(half(8..16), half(0..8));
+        let last_control = _mm_set1_epi8(0x1f);
+        // Unsigned max with 0x1f leaves 0x1f exactly for the bytes below 0x20.
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(v, last_control), last_control);
+        let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
+        let backslash = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\\' as i8));
+        _mm_movemask_epi8(_mm_or_si128(control, _mm_or_si128(quote, backslash))) as u32
+    }
 }
 
 /// Appends `date` as serde and jiff write it: `"YYYY-MM-DD"` (jiff's years
