@@ -2171,16 +2171,21 @@ mod tests {
         }
     }
 
+    /// The `events` table the timeline's map gives for the bundled corpus.
+    fn bundled_events() -> Table {
+        let analyzer =
+            crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
+        let docs = newslens_core::testing::bundled_corpus();
+        let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
+        mapped.table("events").unwrap().clone()
+    }
+
     /// The bundled corpus's timeline is the same from sorts held in memory
     /// as from sorts spilled to many small runs on disk, and from the rows
     /// in either order.
     #[test]
     fn spilled_sorts_and_either_row_order_give_the_same_timeline() {
-        let analyzer =
-            crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
-        let docs = newslens_core::testing::bundled_corpus();
-        let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
-        let events = mapped.table("events").unwrap();
+        let events = &bundled_events();
         let in_memory = fold(events, 1 << 30, false).finish(3);
         assert!(in_memory.rows.len() > 20, "{}", in_memory.rows.len());
         assert_eq!(fold(events, 512, false).finish(3), in_memory);
@@ -2274,11 +2279,7 @@ mod tests {
     /// write is an error from `add` or `finish_into`, not a panic.
     #[test]
     fn a_folder_that_cannot_hold_the_sorts_is_an_error() {
-        let analyzer =
-            crate::build(&newslens_core::AnalyzerSettings::for_tests("timeline")).unwrap();
-        let docs = newslens_core::testing::bundled_corpus();
-        let mapped = newslens_core::run::map_all(analyzer.as_ref(), &docs, None).unwrap();
-        let events = mapped.table("events").unwrap();
+        let events = &bundled_events();
         let missing = std::env::temp_dir().join(format!(
             "newslens-timeline-no-such-folder-{}",
             std::process::id()
