@@ -207,14 +207,14 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
     Ok(parsed)
 }
 
-/// `newslens batch …` and `newslens reduce …`; returns the exit status.
 /// Tells mimalloc (the binary's allocator) to keep the memory it frees
 /// instead of handing it back to the system a second later, unless
 /// `MIMALLOC_PURGE_DELAY` says otherwise. A batch run frees each part's
 /// tables and builds the next part's: with the default, the freed pages went
-/// back and were faulted in again, zeroed, for the next part (566,000 page
-/// faults over 100,000 articles). Kept, the same run took 64 CPU-seconds
-/// instead of 76 and peaked at 418 MB instead of 342. A batch run is one
+/// back and were faulted in again, zeroed, for the next part: over 100,000
+/// articles, back to back, 262,204 page faults, 62.5 CPU-seconds and 343 MB
+/// peak with a one-second delay; 566 faults, 56.7 CPU-seconds and 449 MB
+/// with the pages kept. A batch run is one
 /// process that ends, so holding its high-water mark costs nothing after it;
 /// the REPL, which may sit idle for hours, keeps the default. To be called
 /// before any thread is started (the option is a plain global in mimalloc).
@@ -229,6 +229,7 @@ pub fn keep_freed_pages() {
     }
 }
 
+/// `newslens batch …` and `newslens reduce …`; returns the exit status.
 pub fn main(command: &str, args: &[String]) -> i32 {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         print!("{HELP}");
