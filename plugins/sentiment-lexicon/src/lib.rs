@@ -29,7 +29,7 @@ pub mod reduce;
 pub mod vader;
 
 use anyhow::{bail, Result};
-use newslens_core::text::{AnnotatedDoc, Quote, TokenKind};
+use newslens_core::text::{chars_in, AnnotatedDoc, Quote, TokenKind};
 use newslens_core::{AnalyzerSettings, Evidence, Report, Row, Span, Text, Value};
 use serde::Deserialize;
 
@@ -470,9 +470,9 @@ impl<'a> CharCursor<'a> {
         // counted back from here: short, and the document's character index,
         // which reads the whole text, is never built.
         if offset < self.byte {
-            self.chars -= char_starts(&bytes[offset..self.byte]);
+            self.chars -= chars_in(&bytes[offset..self.byte]);
         } else {
-            self.chars += char_starts(&bytes[self.byte..offset]);
+            self.chars += chars_in(&bytes[self.byte..offset]);
         }
         self.byte = offset;
         self.chars
@@ -481,19 +481,6 @@ impl<'a> CharCursor<'a> {
     fn span(&mut self, span: Span) -> (usize, usize) {
         (self.at(span.start), self.at(span.end))
     }
-}
-
-/// How many characters start in `bytes`: a character starts at every byte
-/// that does not continue one. Byte counters over runs of at most 255
-/// vectorise; one usize per byte does not.
-fn char_starts(bytes: &[u8]) -> usize {
-    bytes
-        .chunks(255)
-        .map(|run| {
-            let starts: u8 = run.iter().map(|&b| u8::from((b as i8) >= -0x40)).sum();
-            usize::from(starts)
-        })
-        .sum()
 }
 
 /// A row whose evidence is `chars`, the character span a [`CharCursor`] gave,
