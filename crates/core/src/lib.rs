@@ -24,6 +24,7 @@ pub mod report;
 pub mod run;
 pub mod scratch;
 pub mod span;
+pub mod spill;
 pub mod testing;
 pub mod text;
 

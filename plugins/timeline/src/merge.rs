@@ -63,8 +63,6 @@
 //! at 200,000, 159 and 185 MB (two runs) before and 154 MB now. Temporary
 //! disk, the open run files sampled: 0.76 GB at 100,000 articles, before and now.
 
-mod spill;
-
 use std::collections::{BTreeSet, VecDeque};
 use std::io;
 use std::sync::Arc;
@@ -74,10 +72,10 @@ use crate::events::FastMap as HashMap;
 use anyhow::Result;
 use jiff::civil::Date;
 use newslens_core::analyzer::{ReportSink, TableSink};
+use newslens_core::spill::{self, Dec, Enc, Scratch, Sorter, Tape};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
-use spill::{Dec, Enc, Scratch, Sorter, Tape};
 
-pub use spill::peak_disk_bytes;
+pub use newslens_core::spill::peak_disk_bytes;
 
 /// Bytes of records each sort holds in memory before it writes a run to disk.
 const SORT_BUDGET: usize = 8 << 20;
@@ -646,7 +644,7 @@ impl Merge {
 
     /// A merge whose sorts each keep about `budget` bytes in memory.
     pub fn with_budget(dir: &std::path::Path, budget: usize) -> Merge {
-        let scratch = Scratch::new(dir, budget);
+        let scratch = Scratch::new("timeline", dir, budget);
         Merge {
             strings: Interner::default(),
             events: scratch.sorter(),

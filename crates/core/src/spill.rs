@@ -1,14 +1,16 @@
-//! Byte strings sorted on disk, and the encoding the merge's records use.
+//! Byte strings sorted on disk, records kept on a tape, and the encoding
+//! their records use: what a reduce keeps of a corpus that need not fit in
+//! memory (the timeline merge's events, casualty-figure's figures).
 //!
-//! The merge's records are byte strings whose head is a key encoded so that
-//! comparing the bytes compares the keys ([`Enc::text_key`] keeps a text's
-//! order and ends it, so no key is a prefix of a different one): one plain
-//! byte comparison sorts every stage's records, and the sorter needs no
-//! knowledge of what it sorts. Up to a budget of bytes stays in memory;
-//! past it each sorted run goes to a temporary file (removed as soon as it
-//! is open on Unix, so a killed run leaves nothing; elsewhere on drop), and
-//! the runs are merged through a heap, at most [`FAN_IN`] at a time so the
-//! open files stay few whatever the corpus size.
+//! Records are byte strings whose head is a key encoded so that comparing
+//! the bytes compares the keys ([`Enc::text_key`] keeps a text's order and
+//! ends it, so no key is a prefix of a different one): one plain byte
+//! comparison sorts every record, and the sorter needs no knowledge of what
+//! it sorts. Up to a budget of bytes stays in memory; past it each sorted
+//! run goes to a temporary file (removed as soon as it is open on Unix, so a
+//! killed run leaves nothing; elsewhere on drop), and the runs are merged
+//! through a heap, at most [`FAN_IN`] at a time so the open files stay few
+//! whatever the corpus size.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -23,11 +25,11 @@ const FAN_IN: usize = 64;
 /// Read and write buffers of a run file.
 const IO_BUFFER: usize = 1 << 16;
 
-/// Bytes the merge's temporary files hold now, and the most they held.
+/// Bytes the spills' temporary files hold now, and the most they held.
 static DISK_NOW: AtomicU64 = AtomicU64::new(0);
 static DISK_PEAK: AtomicU64 = AtomicU64::new(0);
 
-/// The most bytes the merge's temporary files held at once in this process.
+/// The most bytes the spills' temporary files held at once in this process.
 pub fn peak_disk_bytes() -> u64 {
     DISK_PEAK.load(AtomicOrdering::Relaxed)
 }
@@ -40,8 +42,8 @@ struct TempFile {
 }
 
 impl TempFile {
-    fn create(dir: &Path) -> io::Result<TempFile> {
-        let (file, path) = newslens_core::scratch::create_file(dir, "timeline", "run")?;
+    fn create(scratch: &Scratch) -> io::Result<TempFile> {
+        let (file, path) = crate::scratch::create_file(&scratch.dir, scratch.owner, "run")?;
         let path = if cfg!(unix) && std::fs::remove_file(&path).is_ok() {
             None
         } else {
@@ -134,18 +136,20 @@ fn read_item(input: &mut impl Read, item: &mut Vec<u8>) -> io::Result<bool> {
     Ok(true)
 }
 
-/// Where the sorts and tapes of one merge keep their files, and how many
-/// bytes each holds in memory.
+/// Where the sorts and tapes of one reduce keep their files (named for the
+/// analyzer that owns them), and how many bytes each holds in memory.
 #[derive(Clone)]
 pub struct Scratch {
     dir: Arc<Path>,
+    owner: &'static str,
     pub budget: usize,
 }
 
 impl Scratch {
-    pub fn new(dir: &Path, budget: usize) -> Scratch {
+    pub fn new(owner: &'static str, dir: &Path, budget: usize) -> Scratch {
         Scratch {
             dir: dir.into(),
+            owner,
             budget: budget.max(1),
         }
     }
@@ -223,7 +227,7 @@ impl Sorter {
 
     fn spill(&mut self) -> io::Result<()> {
         self.sort();
-        let mut run = TempFile::create(&self.scratch.dir)?;
+        let mut run = TempFile::create(&self.scratch)?;
         let mut written = 0u64;
         {
             let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
@@ -258,7 +262,7 @@ impl Sorter {
         while runs.len() > FAN_IN {
             let rest = runs.split_off(FAN_IN);
             let mut merged = Merger::new(runs)?;
-            let mut run = TempFile::create(&self.scratch.dir)?;
+            let mut run = TempFile::create(&self.scratch)?;
             let mut written = 0u64;
             {
                 let mut out = BufWriter::with_capacity(IO_BUFFER, &run.file);
@@ -297,7 +301,7 @@ impl Tape {
             Some(out) => out,
             None => self.file.insert(BufWriter::with_capacity(
                 IO_BUFFER,
-                TempFile::create(&self.scratch.dir)?,
+                TempFile::create(&self.scratch)?,
             )),
         };
         out.write_all(&self.bytes)?;
@@ -360,6 +364,9 @@ pub enum Sorted {
 }
 
 impl Sorted {
+    // Each item borrows the sorter's buffer until the next call, which
+    // `Iterator` cannot express.
+    #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> io::Result<Option<&[u8]>> {
         match self {
             Sorted::Memory { bytes, items } => Ok(items
@@ -422,6 +429,7 @@ impl Merger {
         })
     }
 
+    #[allow(clippy::should_implement_trait)] // As `Sorted::next`.
     pub fn next(&mut self) -> io::Result<Option<&[u8]>> {
         let Some(Reverse(mut head)) = self.heap.pop() else {
             return Ok(None);
@@ -437,7 +445,7 @@ impl Merger {
 fn bad(what: &str) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!("timeline merge record: {what}"),
+        format!("spilled record: {what}"),
     )
 }
 
@@ -677,7 +685,7 @@ mod tests {
     use super::*;
 
     fn scratch(budget: usize) -> Scratch {
-        Scratch::new(&std::env::temp_dir(), budget)
+        Scratch::new("spill-test", &std::env::temp_dir(), budget)
     }
 
     fn sorted(budget: usize, items: &[Vec<u8>]) -> Vec<Vec<u8>> {
