@@ -2,9 +2,13 @@
 //! group of victims) side by side, outlet by outlet, with a flag where they
 //! cannot all be true at once. Works from the `figures` table alone.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
 use std::sync::Arc;
 
+use anyhow::Result;
+use newslens_core::analyzer::{ReportSink, TableSink};
+use newslens_core::spill::{Dec, Enc, Scratch, Tape};
 use newslens_core::{ColumnType, Evidence, Row, Table, Value};
 
 /// Victim groups folded into the tolls outlets report: civilians, combatants, people.
@@ -61,86 +65,119 @@ pub fn compare_table() -> Table {
     )
 }
 
-/// What the comparison keeps of one figure; strings that repeat across
-/// figures (outlets, kinds, dates) are shared.
-struct Entry {
-    published: Option<Arc<str>>,
-    kind: Arc<str>,
-    group: &'static str,
-    source: Arc<str>,
-    qualifier: Arc<str>,
-    value: f64,
-    low: Option<f64>,
-    high: Option<f64>,
-    text: Box<str>,
-    attributed_to: Option<Arc<str>>,
-    period: Option<Box<str>>,
-    evidence: Vec<Evidence>,
-}
+/// Bytes each of the fold's tape and sort holds in memory before it spills.
+const SPILL_BUDGET: usize = 8 << 20;
 
-/// A toll: the window's first day (or "undated"), the kind, the coarse group.
-type Toll = (Arc<str>, Arc<str>, &'static str);
-
-/// The comparison as a fold over `figures` rows, so a batch run holds only
-/// what it needs of each figure, not the rows.
-#[derive(Default)]
+/// The comparison as a fold over `figures` rows. A batch run folds every
+/// figure of the corpus, so none is held: each goes to a tape on disk as a
+/// record (its publication date, kind, group, outlet, interval, report
+/// text and evidence), and only the distinct publication dates stay, which
+/// grow with the calendar, not the corpus. The windows of time depend on
+/// those dates alone, so [`Compare::finish_into`] can name each figure's
+/// window, sort the figures by toll and report, and write a toll at a time:
+/// what it then holds is one toll's row, the table's own cell.
 pub struct Compare {
-    entries: Vec<Entry>,
-    strings: HashSet<Arc<str>>,
+    scratch: Scratch,
+    figures: Tape,
+    published: BTreeSet<Box<str>>,
+    enc: Enc,
 }
+
+impl Default for Compare {
+    fn default() -> Compare {
+        Compare::new(&std::env::temp_dir())
+    }
+}
+
+/// The coarse groups, as the byte a record keeps.
+const GROUPS: [&str; 3] = ["civilian", "combatant", "person"];
 
 impl Compare {
-    fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(s) {
-            return Arc::clone(shared);
+    /// A comparison whose temporary files go in `dir`.
+    pub fn new(dir: &std::path::Path) -> Compare {
+        Compare::with_budget(dir, SPILL_BUDGET)
+    }
+
+    /// A comparison whose tape and sort each keep about `budget` bytes in memory.
+    pub fn with_budget(dir: &std::path::Path, budget: usize) -> Compare {
+        let scratch = Scratch::new("casualty-figure", dir, budget);
+        Compare {
+            figures: scratch.tape(),
+            scratch,
+            published: BTreeSet::new(),
+            enc: Enc::default(),
         }
-        let shared: Arc<str> = Arc::from(s);
-        self.strings.insert(Arc::clone(&shared));
-        shared
     }
 
     /// Adds one row of a table with the columns of [`figures_table`](crate::figures_table).
-    pub fn add(&mut self, figures: &Table, row: &Row) {
+    pub fn add(&mut self, figures: &Table, row: &Row) -> io::Result<()> {
         let text = |column: &str| figures.cell(row, column).and_then(Value::as_str);
         let number = |column: &str| figures.cell(row, column).and_then(Value::as_f64);
         let published = figures
             .cell(row, "published")
             .filter(|v| !v.is_null())
             .map(Value::to_string);
-        let entry = Entry {
-            published: published.map(|p| self.intern(&p)),
-            kind: self.intern(text("kind").unwrap_or_default()),
-            group: coarse_group(text("group")),
-            source: self.intern(text("source").unwrap_or_default()),
-            qualifier: self.intern(text("qualifier").unwrap_or_default()),
-            value: number("value").unwrap_or(0.0),
-            low: number("low"),
-            high: number("high"),
-            text: text("text").unwrap_or_default().into(),
-            attributed_to: text("attributed_to").map(|a| self.intern(a)),
-            period: text("period").map(Into::into),
-            evidence: row.evidence.clone(),
-        };
-        self.entries.push(entry);
+        let source = text("source").unwrap_or_default();
+        let qualifier = text("qualifier").unwrap_or_default();
+        let (low, high) = interval(
+            qualifier,
+            number("value").unwrap_or(0.0),
+            number("low"),
+            number("high"),
+        );
+        let mut said = format!(
+            "{source}: {} {}",
+            qualifier.replace('_', " "),
+            text("text").unwrap_or_default()
+        );
+        if let Some(who) = text("attributed_to") {
+            said.push_str(&format!(" (per {who})"));
+        }
+        if let Some(period) = text("period") {
+            said.push_str(&format!(" [{period}]"));
+        }
+        if let Some(date) = &published {
+            said.push_str(&format!(" {date}"));
+        }
+        let group = coarse_group(text("group"));
+
+        let enc = &mut self.enc;
+        enc.clear();
+        match &published {
+            Some(date) => {
+                enc.bytes.push(1);
+                enc.text(date);
+            }
+            None => enc.bytes.push(0),
+        }
+        enc.text(text("kind").unwrap_or_default());
+        enc.bytes
+            .push(GROUPS.iter().position(|g| *g == group).unwrap_or(2) as u8);
+        enc.text(source);
+        enc.u64_key(low.to_bits());
+        enc.u64_key(high.to_bits());
+        enc.text(&said);
+        encode_evidence(enc, &row.evidence);
+        self.figures.push(&enc.bytes)?;
+        if let Some(date) = published {
+            if !self.published.contains(date.as_str()) {
+                self.published.insert(date.into());
+            }
+        }
+        Ok(())
     }
 
-    /// The `compare` table over every figure added, in the order added.
-    pub fn finish(self) -> Table {
-        let entries = self.entries;
-        // Tolls are compared within a window of time: reports weeks apart may
-        // revise one toll, reports years apart count different wars' dead.
-        let mut by_date: Vec<(&str, usize)> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.published.as_deref().unwrap_or_default(), i))
-            .collect();
-        by_date.sort();
-        let mut window_of: Vec<Arc<str>> = vec![Arc::from(""); entries.len()];
+    /// Each publication date's window of time, named by the window's first
+    /// day: reports weeks apart may revise one toll, reports years apart
+    /// count different wars' dead. A date that does not parse is "undated".
+    fn windows(published: &BTreeSet<Box<str>>) -> BTreeMap<&str, Arc<str>> {
         let undated: Arc<str> = Arc::from("undated");
         let mut window: Option<(jiff::civil::Date, Arc<str>)> = None;
-        for (date, i) in by_date {
+        let mut windows = BTreeMap::new();
+        // In date order, as the dates are ISO days (and sort as text).
+        for date in published {
             let Ok(day) = date.parse::<jiff::civil::Date>() else {
-                window_of[i] = Arc::clone(&undated);
+                windows.insert(&**date, Arc::clone(&undated));
                 continue;
             };
             match &window {
@@ -148,71 +185,210 @@ impl Compare {
                 _ => window = Some((day, Arc::from(day.to_string()))),
             }
             if let Some((_, name)) = &window {
-                window_of[i] = Arc::clone(name);
+                windows.insert(&**date, Arc::clone(name));
             }
         }
-        let mut tolls: BTreeMap<Toll, Vec<Entry>> = BTreeMap::new();
-        for (entry, window) in entries.into_iter().zip(window_of) {
-            tolls
-                .entry((window, Arc::clone(&entry.kind), entry.group))
-                .or_default()
-                .push(entry);
+        windows
+    }
+
+    /// The `compare` table over every figure added: a row per toll (window,
+    /// kind, coarse group) in that order, its reports sorted, its evidence
+    /// in the order the figures were added.
+    pub fn finish_into(mut self, out: &mut dyn TableSink) -> Result<()> {
+        let mut by_toll = self.scratch.sorter();
+        {
+            let windows = Compare::windows(&self.published);
+            let mut key = Enc::default();
+            let mut seq = 0u64;
+            self.figures.read(|record| {
+                let mut dec = Dec::new(record);
+                let window = match dec.byte()? {
+                    0 => "undated",
+                    _ => windows.get(dec.text()?).map_or("undated", |w| &**w),
+                };
+                let kind = dec.text()?;
+                let group = dec.byte()?;
+                let source = dec.text()?;
+                let (low, high) = (dec.u64_key()?, dec.u64_key()?);
+                let said = dec.text()?;
+                // The toll and the report lead, so the sort gives each toll's
+                // reports in order; the figure's place breaks ties.
+                key.clear();
+                key.text_key(window.as_bytes());
+                key.text_key(kind.as_bytes());
+                key.text_key(GROUPS[usize::from(group).min(2)].as_bytes());
+                key.text_key(said.as_bytes());
+                key.u64_key(seq);
+                key.text(source);
+                key.u64_key(low);
+                key.u64_key(high);
+                key.bytes.extend_from_slice(dec.rest());
+                seq += 1;
+                by_toll.push(&key.bytes)
+            })?;
         }
-        let mut table = compare_table();
-        for ((window, kind, group), entries) in tolls {
-            let mut outlets: Vec<&str> = entries.iter().map(|e| &*e.source).collect();
-            outlets.sort_unstable();
-            outlets.dedup();
-            let (low, high) = entries.iter().fold((0.0f64, f64::INFINITY), |(lo, hi), e| {
-                let (a, b) = interval(&e.qualifier, e.value, e.low, e.high);
-                (lo.max(a), hi.min(b))
+        self.figures.clear();
+        let mut sorted = by_toll.finish()?;
+        out.table(&compare_table())?;
+        let mut toll: Option<Toll> = None;
+        while let Some(record) = sorted.next()? {
+            let mut dec = Dec::new(record);
+            let window = dec.key_bytes()?;
+            let kind = dec.key_bytes()?;
+            let group = dec.key_bytes()?;
+            let said = dec.key_bytes()?;
+            let seq = dec.u64_key()?;
+            let source = dec.text()?;
+            let (low, high) = (
+                f64::from_bits(dec.u64_key()?),
+                f64::from_bits(dec.u64_key()?),
+            );
+            let same = toll.as_ref().is_some_and(|t| {
+                t.window.as_bytes() == &*window
+                    && t.kind.as_bytes() == &*kind
+                    && t.group.as_bytes() == &*group
             });
-            let disagreement = outlets.len() > 1 && low > high;
-            let mut reports: Vec<String> = entries
-                .iter()
-                .map(|e| {
-                    let mut said =
-                        format!("{}: {} {}", e.source, e.qualifier.replace('_', " "), e.text);
-                    if let Some(who) = &e.attributed_to {
-                        said.push_str(&format!(" (per {who})"));
-                    }
-                    if let Some(period) = &e.period {
-                        said.push_str(&format!(" [{period}]"));
-                    }
-                    if let Some(date) = &e.published {
-                        said.push_str(&format!(" {date}"));
-                    }
-                    said
-                })
-                .collect();
-            reports.sort();
-            let mut row = Row::new(vec![
-                Value::text(&*window),
-                Value::text(&*kind),
-                group.into(),
-                outlets.len().into(),
-                entries.len().into(),
-                low.into(),
-                if high.is_finite() {
-                    Value::Float(high)
-                } else {
-                    Value::Null
-                },
-                disagreement.into(),
-                reports.join(" | ").into(),
-            ]);
-            row.evidence = entries.into_iter().flat_map(|e| e.evidence).collect();
-            table.push(row);
+            if !same {
+                if let Some(done) = toll.take() {
+                    out.row(done.row())?;
+                }
+                toll = Some(Toll::new(utf8(&window)?, utf8(&kind)?, utf8(&group)?));
+            }
+            let Some(t) = toll.as_mut() else {
+                unreachable!("a toll was just begun")
+            };
+            t.add(
+                utf8(&said)?,
+                seq,
+                source,
+                (low, high),
+                decode_evidence(&mut dec)?,
+            );
         }
-        table
+        if let Some(done) = toll {
+            out.row(done.row())?;
+        }
+        Ok(())
+    }
+
+    /// The `compare` table, whole.
+    pub fn finish(self) -> Result<Table> {
+        let mut sink = ReportSink::default();
+        self.finish_into(&mut sink)?;
+        sink.into_report()
+            .tables
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("the comparison gave no table"))
+    }
+}
+
+fn utf8(bytes: &[u8]) -> io::Result<String> {
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8"))
+}
+
+fn encode_evidence(enc: &mut Enc, evidence: &[Evidence]) {
+    enc.num(evidence.len() as u64);
+    for e in evidence {
+        enc.text(&e.doc);
+        enc.num(e.start as u64);
+        enc.num(e.end as u64);
+    }
+}
+
+fn decode_evidence(dec: &mut Dec) -> io::Result<Vec<Evidence>> {
+    let n = dec.num()?;
+    let mut evidence = Vec::new();
+    for _ in 0..n {
+        evidence.push(Evidence {
+            doc: dec.text()?.into(),
+            start: dec.num()? as usize,
+            end: dec.num()? as usize,
+        });
+    }
+    Ok(evidence)
+}
+
+/// One toll while its figures come in: what its row needs, no more.
+struct Toll {
+    window: String,
+    kind: String,
+    group: String,
+    outlets: BTreeSet<Box<str>>,
+    figures: usize,
+    low: f64,
+    high: f64,
+    reports: String,
+    /// Each figure's place and evidence, put back in the order added at the end.
+    evidence: Vec<(u64, Vec<Evidence>)>,
+}
+
+impl Toll {
+    fn new(window: String, kind: String, group: String) -> Toll {
+        Toll {
+            window,
+            kind,
+            group,
+            outlets: BTreeSet::new(),
+            figures: 0,
+            low: 0.0,
+            high: f64::INFINITY,
+            reports: String::new(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// A figure, in report order.
+    fn add(
+        &mut self,
+        said: String,
+        seq: u64,
+        source: &str,
+        (a, b): (f64, f64),
+        evidence: Vec<Evidence>,
+    ) {
+        if !self.outlets.contains(source) {
+            self.outlets.insert(source.into());
+        }
+        self.figures += 1;
+        // The values every figure allows.
+        self.low = self.low.max(a);
+        self.high = self.high.min(b);
+        if !self.reports.is_empty() {
+            self.reports.push_str(" | ");
+        }
+        self.reports.push_str(&said);
+        self.evidence.push((seq, evidence));
+    }
+
+    fn row(mut self) -> Row {
+        let disagreement = self.outlets.len() > 1 && self.low > self.high;
+        let mut row = Row::new(vec![
+            Value::text(self.window.as_str()),
+            Value::text(self.kind.as_str()),
+            Value::text(self.group.as_str()),
+            self.outlets.len().into(),
+            self.figures.into(),
+            self.low.into(),
+            if self.high.is_finite() {
+                Value::Float(self.high)
+            } else {
+                Value::Null
+            },
+            disagreement.into(),
+            self.reports.into(),
+        ]);
+        self.evidence.sort_unstable_by_key(|(seq, _)| *seq);
+        row.evidence = self.evidence.into_iter().flat_map(|(_, e)| e).collect();
+        row
     }
 }
 
 /// The `compare` table of a whole `figures` table.
-pub fn compare(figures: &Table) -> Table {
+pub fn compare(figures: &Table) -> Result<Table> {
     let mut fold = Compare::default();
     for row in &figures.rows {
-        fold.add(figures, row);
+        fold.add(figures, row)?;
     }
     fold.finish()
 }
@@ -233,6 +409,87 @@ mod tests {
             interval("more_than", 1_000.0, None, None),
             (1_001.0, f64::INFINITY)
         );
+    }
+
+    /// The bundled corpus's figures, as the map gives them.
+    fn bundled_figures() -> Table {
+        let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests(
+            "casualty-figure",
+        ))
+        .unwrap();
+        let docs = newslens_core::testing::bundled_corpus();
+        let mapped = newslens_core::run::map_all(&*analyzer, &docs, None).unwrap();
+        mapped.table("figures").unwrap().clone()
+    }
+
+    fn compared(figures: &Table, budget: usize) -> Table {
+        let mut fold = Compare::with_budget(&std::env::temp_dir(), budget);
+        for row in &figures.rows {
+            fold.add(figures, row).unwrap();
+        }
+        fold.finish().unwrap()
+    }
+
+    /// The National (2020-02-19) has the UN's "displaced about 140,000";
+    /// News Agencies (2020-01-14), 36 days before, the UN's "146,000 Libyans
+    /// have been displaced". One toll, and about 140,000 (135,000 to
+    /// 145,000) cannot be 146,000.
+    #[test]
+    fn outlets_disagree_on_the_displaced() {
+        let table = compared(&bundled_figures(), SPILL_BUDGET);
+        let cell = |row: &Row, column: &str| table.cell(row, column).unwrap().to_string();
+        let displaced: Vec<&Row> = table
+            .rows
+            .iter()
+            .filter(|r| cell(r, "kind") == "displaced")
+            .collect();
+        assert_eq!(displaced.len(), 1, "{:?}", table.rows);
+        let row = displaced[0];
+        assert_eq!(cell(row, "since"), "2020-01-14");
+        assert_eq!(cell(row, "group"), "person");
+        assert_eq!(cell(row, "outlets"), "2");
+        assert_eq!(cell(row, "low"), "146000");
+        assert_eq!(cell(row, "high"), "145000");
+        assert_eq!(cell(row, "disagreement"), "true");
+        // Reports in text order; evidence in the corpus's order (000 is The National's).
+        let reports = cell(row, "reports");
+        assert!(
+            reports.starts_with("News Agencies: exact 146,000 (per UN)")
+                && reports.contains(" | The National: about 140,000 (per UN) 2020-02-19"),
+            "{reports}"
+        );
+        let docs: Vec<&str> = row.evidence.iter().map(|e| e.doc.as_str()).collect();
+        assert_eq!(docs, ["000", "003"]);
+    }
+
+    /// Figures that spill to many runs on disk give the table they give in
+    /// memory, on the bundled corpus and, where it is here, on FA-KES.
+    #[test]
+    fn spilled_figures_give_the_same_table() {
+        let bundled = bundled_figures();
+        let whole = compared(&bundled, SPILL_BUDGET);
+        assert!(whole.rows.len() > 3);
+        assert_eq!(compared(&bundled, 64), whole);
+        let Some(docs) = newslens_core::testing::shared_corpus("fakes-syria.jsonl.gz") else {
+            newslens_core::testing::say_skipped(
+                "FA-KES spill check: ../shared/corpora is not here",
+            );
+            return;
+        };
+        let analyzer = crate::build(&newslens_core::AnalyzerSettings::for_tests(
+            "casualty-figure",
+        ))
+        .unwrap();
+        let annotated: Vec<_> = docs
+            .into_iter()
+            .map(newslens_core::testing::annotate_doc)
+            .collect();
+        let mapped = newslens_core::run::map_all(&*analyzer, &annotated, None).unwrap();
+        let figures = mapped.table("figures").unwrap();
+        let whole = compared(figures, SPILL_BUDGET);
+        assert!(whole.rows.len() > 50, "{}", whole.rows.len());
+        // About 1 KB: hundreds of runs, so the sort merges runs of runs.
+        assert_eq!(compared(figures, 1000), whole);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod compare;
 pub mod extract;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, StreamingReduce};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table, Value};
 use serde::Deserialize;
 
@@ -43,11 +43,14 @@ pub struct Config {
 
 pub struct CasualtyFigure {
     config: Config,
+    /// Where the comparison spills the corpus's figures.
+    scratch_dir: std::path::PathBuf,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
     Ok(Box::new(CasualtyFigure {
         config: settings.parse()?,
+        scratch_dir: settings.scratch_dir(),
     }))
 }
 
@@ -116,17 +119,17 @@ impl newslens_core::Analyzer for CasualtyFigure {
     }
 
     fn streaming_reduce(&self) -> Option<StreamingReduce> {
-        Some(reduce_plan())
+        Some(reduce_plan(&self.scratch_dir))
     }
 }
 
 /// `figures` passes through; `compare` folds the figures, keeping a few
 /// fields of each.
-fn reduce_plan() -> StreamingReduce {
+fn reduce_plan(scratch_dir: &std::path::Path) -> StreamingReduce {
     StreamingReduce {
         keep: vec![figures_table()],
         reads: vec!["figures"],
-        fold: Box::new(CompareFold(compare::Compare::default())),
+        fold: Box::new(CompareFold(compare::Compare::new(scratch_dir))),
         order: vec!["figures", "compare"],
     }
 }
@@ -135,12 +138,16 @@ struct CompareFold(compare::Compare);
 
 impl Fold for CompareFold {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
-        self.0.add(table, row);
-        Ok(())
+        Ok(self.0.add(table, row)?)
     }
 
     fn finish(self: Box<Self>) -> Result<Report> {
-        Ok(Report::new(vec![self.0.finish()]))
+        Ok(Report::new(vec![self.0.finish()?]))
+    }
+
+    /// A toll at a time: a batch run writes the table without holding it.
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
+        self.0.finish_into(out)
     }
 }
 
