@@ -20,6 +20,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::Arc;
 
+use crate::Evidence;
+
 /// Runs merged at once; more are merged into fewer first.
 const FAN_IN: usize = 64;
 /// Read and write buffers of a run file.
@@ -516,6 +518,16 @@ impl Enc {
         self.bytes.extend_from_slice(raw);
     }
 
+    /// A row's evidence, read back by [`Dec::evidence`].
+    pub fn evidence(&mut self, evidence: &[Evidence]) {
+        self.num(evidence.len() as u64);
+        for e in evidence {
+            self.text(&e.doc);
+            self.num(e.start as u64);
+            self.num(e.end as u64);
+        }
+    }
+
     /// A list of ids, four bytes each: read back a slice at a time.
     pub fn ids(&mut self, ids: &[u32]) {
         self.num(ids.len() as u64);
@@ -635,6 +647,18 @@ impl<'a> Dec<'a> {
         }
     }
 
+    /// Evidence [`Enc::evidence`] wrote, added to `out`.
+    pub fn evidence(&mut self, out: &mut Vec<Evidence>) -> io::Result<()> {
+        for _ in 0..self.num()? {
+            out.push(Evidence {
+                doc: self.text()?.into(),
+                start: usize::try_from(self.num()?).map_err(|_| bad("an offset past usize"))?,
+                end: usize::try_from(self.num()?).map_err(|_| bad("an offset past usize"))?,
+            });
+        }
+        Ok(())
+    }
+
     pub fn num_u32(&mut self) -> io::Result<u32> {
         u32::try_from(self.num()?).map_err(|_| bad("an id past u32"))
     }
@@ -677,6 +701,88 @@ impl<'a> Dec<'a> {
                 .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]])),
         );
         Ok(())
+    }
+}
+
+/// Evidence gathered under keys (an outlet, an outlet and an actor) and
+/// kept on disk, for a reduce whose rows each cite every document they
+/// count: the counts stay in memory, the evidence, which grows with the
+/// corpus, does not. Read back a key at a time, in key order, each key's
+/// evidence in the order it was added.
+pub struct EvidenceByKey {
+    sorter: Sorter,
+    added: u64,
+    enc: Enc,
+}
+
+impl EvidenceByKey {
+    pub fn new(scratch: &Scratch) -> EvidenceByKey {
+        EvidenceByKey {
+            sorter: scratch.sorter(),
+            added: 0,
+            enc: Enc::default(),
+        }
+    }
+
+    /// `evidence` under `key`; every key of one gathering has as many parts.
+    pub fn push(&mut self, key: &[&str], evidence: &[Evidence]) -> io::Result<()> {
+        if evidence.is_empty() {
+            return Ok(());
+        }
+        self.enc.clear();
+        for part in key {
+            self.enc.text_key(part.as_bytes());
+        }
+        self.enc.u64_key(self.added);
+        self.added += 1;
+        self.enc.evidence(evidence);
+        self.sorter.push(&self.enc.bytes)
+    }
+
+    pub fn finish(self) -> io::Result<EvidenceStream> {
+        Ok(EvidenceStream {
+            sorted: self.sorter.finish()?,
+            head: None,
+            key: Enc::default(),
+        })
+    }
+}
+
+/// What an [`EvidenceByKey`] gathered, a key at a time.
+pub struct EvidenceStream {
+    sorted: Sorted,
+    /// The record read but not yet taken: it belongs to a later key.
+    head: Option<Vec<u8>>,
+    key: Enc,
+}
+
+impl EvidenceStream {
+    /// The evidence under `key`. Keys are asked for in order; the evidence
+    /// of a key passed over without being asked for is dropped.
+    pub fn take(&mut self, key: &[&str]) -> io::Result<Vec<Evidence>> {
+        self.key.clear();
+        for part in key {
+            self.key.text_key(part.as_bytes());
+        }
+        let prefix = &self.key.bytes[..];
+        let mut evidence = Vec::new();
+        loop {
+            let record = match self.head.take() {
+                Some(record) => record,
+                None => match self.sorted.next()? {
+                    Some(record) => record.to_vec(),
+                    None => return Ok(evidence),
+                },
+            };
+            if let Some(rest) = record.strip_prefix(prefix) {
+                let mut dec = Dec::new(rest);
+                dec.u64_key()?;
+                dec.evidence(&mut evidence)?;
+            } else if &record[..] > prefix {
+                self.head = Some(record);
+                return Ok(evidence);
+            }
+        }
     }
 }
 
@@ -724,6 +830,47 @@ mod tests {
         assert_eq!(sorted(200, &items), want);
         assert!(peak_disk_bytes() > 0);
         assert_eq!(sorted(10, &[]), Vec::<Vec<u8>>::new());
+    }
+
+    /// Each key's evidence comes back in the order added, keys in order,
+    /// in memory and spilled; a key not asked for is passed over.
+    #[test]
+    fn evidence_by_key_in_key_order() {
+        let ev = |doc: &str, start: usize| Evidence {
+            doc: doc.into(),
+            start,
+            end: start + 3,
+        };
+        for budget in [1 << 20, 60] {
+            let mut gathered = EvidenceByKey::new(&scratch(budget));
+            for k in 0..40usize {
+                let outlet = ["b", "a", "ab", "c"][k % 4];
+                gathered
+                    .push(&[outlet], &[ev(&format!("d{k}"), k)])
+                    .unwrap();
+            }
+            gathered.push(&["a"], &[]).unwrap();
+            let mut stream = gathered.finish().unwrap();
+            let docs =
+                |e: Vec<Evidence>| e.into_iter().map(|e| e.doc.to_string()).collect::<Vec<_>>();
+            let a = docs(stream.take(&["a"]).unwrap());
+            assert_eq!(
+                a,
+                (0..10)
+                    .map(|i| format!("d{}", 4 * i + 1))
+                    .collect::<Vec<_>>()
+            );
+            // "ab" is passed over; "b" still comes whole.
+            let b = docs(stream.take(&["b"]).unwrap());
+            assert_eq!(
+                b,
+                (0..10).map(|i| format!("d{}", 4 * i)).collect::<Vec<_>>(),
+                "budget {budget}"
+            );
+            assert!(stream.take(&["bb"]).unwrap().is_empty());
+            assert_eq!(stream.take(&["c"]).unwrap().len(), 10);
+            assert!(stream.take(&["d"]).unwrap().is_empty());
+        }
     }
 
     /// A tape gives its records in the order written, each time it is

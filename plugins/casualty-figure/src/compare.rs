@@ -157,7 +157,7 @@ impl Compare {
         enc.u64_key(low.to_bits());
         enc.u64_key(high.to_bits());
         enc.text(&said);
-        encode_evidence(enc, &row.evidence);
+        enc.evidence(&row.evidence);
         self.figures.push(&enc.bytes)?;
         if let Some(date) = published {
             if !self.published.contains(date.as_str()) {
@@ -257,13 +257,9 @@ impl Compare {
             let Some(t) = toll.as_mut() else {
                 unreachable!("a toll was just begun")
             };
-            t.add(
-                utf8(&said)?,
-                seq,
-                source,
-                (low, high),
-                decode_evidence(&mut dec)?,
-            );
+            let mut evidence = Vec::new();
+            dec.evidence(&mut evidence)?;
+            t.add(utf8(&said)?, seq, source, (low, high), evidence);
         }
         if let Some(done) = toll {
             out.row(done.row())?;
@@ -285,28 +281,6 @@ impl Compare {
 fn utf8(bytes: &[u8]) -> io::Result<String> {
     String::from_utf8(bytes.to_vec())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8"))
-}
-
-fn encode_evidence(enc: &mut Enc, evidence: &[Evidence]) {
-    enc.num(evidence.len() as u64);
-    for e in evidence {
-        enc.text(&e.doc);
-        enc.num(e.start as u64);
-        enc.num(e.end as u64);
-    }
-}
-
-fn decode_evidence(dec: &mut Dec) -> io::Result<Vec<Evidence>> {
-    let n = dec.num()?;
-    let mut evidence = Vec::new();
-    for _ in 0..n {
-        evidence.push(Evidence {
-            doc: dec.text()?.into(),
-            start: dec.num()? as usize,
-            end: dec.num()? as usize,
-        });
-    }
-    Ok(evidence)
 }
 
 /// One toll while its figures come in: what its row needs, no more.

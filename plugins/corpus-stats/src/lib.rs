@@ -14,11 +14,10 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, StreamingReduce};
+use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::spill::{EvidenceByKey, Scratch};
 use newslens_core::text::TokenKind;
-use newslens_core::{
-    AnalyzerSettings, AnnotatedDoc, ColumnType, Evidence, Report, Row, Span, Table, Value,
-};
+use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Span, Table, Value};
 use serde::Deserialize;
 
 newslens_core::register_analyzer!(
@@ -43,12 +42,15 @@ pub struct Config {
 
 pub struct CorpusStats {
     count_labels: bool,
+    /// Where the reduce keeps the evidence of its sums.
+    scratch_dir: std::path::PathBuf,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
     let config: Config = settings.parse()?;
     Ok(Box::new(CorpusStats {
         count_labels: config.count_labels.unwrap_or(true),
+        scratch_dir: settings.scratch_dir(),
     }))
 }
 
@@ -142,28 +144,42 @@ impl newslens_core::Analyzer for CorpusStats {
     }
 
     fn streaming_reduce(&self) -> Option<StreamingReduce> {
-        Some(reduce_plan())
+        Some(reduce_plan(&self.scratch_dir))
     }
 }
 
 /// `documents` passes through; `sources` and `actors` are sums over the
-/// `documents` and `doc_actors` rows, so the fold keeps only the sums and
-/// the evidence.
-fn reduce_plan() -> StreamingReduce {
+/// `documents` and `doc_actors` rows, so the fold keeps only the sums; the
+/// evidence (every document a sum counts) waits on disk.
+fn reduce_plan(scratch_dir: &std::path::Path) -> StreamingReduce {
+    reduce_plan_with_budget(scratch_dir, EVIDENCE_BUDGET)
+}
+
+fn reduce_plan_with_budget(scratch_dir: &std::path::Path, budget: usize) -> StreamingReduce {
+    let scratch = Scratch::new("corpus-stats", scratch_dir, budget);
     StreamingReduce {
         keep: vec![documents_table()],
         reads: vec!["documents", "doc_actors"],
-        fold: Box::new(Sums::default()),
+        fold: Box::new(Sums {
+            sources: BTreeMap::new(),
+            actors: BTreeMap::new(),
+            source_evidence: EvidenceByKey::new(&scratch),
+            actor_evidence: EvidenceByKey::new(&scratch),
+        }),
         order: vec!["documents", "sources", "actors"],
     }
 }
 
-#[derive(Default)]
+/// Bytes of evidence each of the fold's two sorts holds before it spills.
+const EVIDENCE_BUDGET: usize = 4 << 20;
+
 struct Sums {
     /// Per source: documents, words, sentences, quotes, mentions.
-    sources: BTreeMap<String, ([i64; 5], Vec<Evidence>)>,
+    sources: BTreeMap<String, [i64; 5]>,
     /// Per source and actor: mentions and the documents they occur in.
-    actors: BTreeMap<(String, String), (i64, i64, Vec<Evidence>)>,
+    actors: BTreeMap<(String, String), (i64, i64)>,
+    source_evidence: EvidenceByKey,
+    actor_evidence: EvidenceByKey,
 }
 
 /// The cell of `row` in `column` as text, or "" when it is empty.
@@ -188,30 +204,43 @@ impl Fold for Sums {
             let Some(entry) = self.sources.get_mut(source) else {
                 return Ok(());
             };
-            entry.0[0] += 1;
+            entry[0] += 1;
             for (i, column) in ["words", "sentences", "quotes", "mentions"]
                 .iter()
                 .enumerate()
             {
-                entry.0[i + 1] += int(table, row, column);
+                entry[i + 1] += int(table, row, column);
             }
-            entry.1.extend(row.evidence.iter().cloned());
+            self.source_evidence.push(&[source], &row.evidence)?;
         } else {
-            let key = (
-                text(table, row, "source").to_string(),
-                text(table, row, "actor").to_string(),
-            );
-            let entry = self.actors.entry(key).or_default();
+            let (source, actor) = (text(table, row, "source"), text(table, row, "actor"));
+            let entry = self
+                .actors
+                .entry((source.to_string(), actor.to_string()))
+                .or_default();
             entry.0 += int(table, row, "mentions");
             entry.1 += 1;
-            entry.2.extend(row.evidence.iter().cloned());
+            self.actor_evidence.push(&[source, actor], &row.evidence)?;
         }
         Ok(())
     }
 
     fn finish(self: Box<Self>) -> Result<Report> {
+        let mut sink = ReportSink::default();
+        self.finish_into(&mut sink)?;
+        Ok(sink.into_report())
+    }
+
+    /// A row at a time, each with its evidence read back from disk.
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
         use ColumnType::*;
-        let mut source_table = Table::new(
+        let Sums {
+            sources,
+            actors,
+            source_evidence,
+            actor_evidence,
+        } = *self;
+        out.table(&Table::new(
             "sources",
             &[
                 ("source", Text),
@@ -221,17 +250,18 @@ impl Fold for Sums {
                 ("quotes", Int),
                 ("mentions", Int),
             ],
-        );
-        for (source, (counts, evidence)) in self.sources {
+        ))?;
+        let mut evidence = source_evidence.finish()?;
+        for (source, counts) in sources {
             let mut row = Row::new(
-                std::iter::once(Value::from(source))
+                std::iter::once(Value::from(source.as_str()))
                     .chain(counts.iter().map(|&c| c.into()))
                     .collect(),
             );
-            row.evidence = evidence;
-            source_table.push(row);
+            row.evidence = evidence.take(&[&source])?;
+            out.row(row)?;
         }
-        let mut actor_table = Table::new(
+        out.table(&Table::new(
             "actors",
             &[
                 ("source", Text),
@@ -239,18 +269,19 @@ impl Fold for Sums {
                 ("mentions", Int),
                 ("documents", Int),
             ],
-        );
-        for ((source, actor), (mentions, docs, evidence)) in self.actors {
+        ))?;
+        let mut evidence = actor_evidence.finish()?;
+        for ((source, actor), (mentions, docs)) in actors {
             let mut row = Row::new(vec![
-                source.into(),
-                actor.into(),
+                source.as_str().into(),
+                actor.as_str().into(),
                 mentions.into(),
                 docs.into(),
             ]);
-            row.evidence = evidence;
-            actor_table.push(row);
+            row.evidence = evidence.take(&[&source, &actor])?;
+            out.row(row)?;
         }
-        Ok(Report::new(vec![source_table, actor_table]))
+        Ok(())
     }
 }
 
@@ -301,6 +332,38 @@ mod tests {
             rows(&report, "actors", &["actor", "mentions"]),
             ["haftar 1", "lavrov 1", "shoigu 1"]
         );
+    }
+
+    /// Evidence spilled to many small runs on disk comes back as it does
+    /// from memory: every document of a source, in corpus order.
+    #[test]
+    fn spilled_evidence_gives_the_same_tables() {
+        let analyzer = build(&AnalyzerSettings::for_tests("corpus-stats")).unwrap();
+        let mapped =
+            newslens_core::run::map_all(analyzer.as_ref(), &testing::bundled_corpus(), None)
+                .unwrap();
+        let dir = std::env::temp_dir();
+        let fold = |budget| {
+            newslens_core::analyzer::fold_report(
+                reduce_plan_with_budget(&dir, budget),
+                mapped.clone(),
+            )
+            .unwrap()
+        };
+        let whole = fold(EVIDENCE_BUDGET);
+        assert_eq!(fold(40).tables, whole.tables);
+        let actors = whole.table("actors").unwrap();
+        let cited: usize = actors.rows.iter().map(|r| r.evidence.len()).sum();
+        assert_eq!(cited, mapped.table("doc_actors").unwrap().rows.len());
+        let sources = whole.table("sources").unwrap();
+        let docs: Vec<&str> = sources
+            .rows
+            .iter()
+            .map(|r| r.evidence[0].doc.as_str())
+            .collect();
+        // Sources in name order (seeds README): Hürriyet (004), News
+        // Agencies (003), South Front (001), The National (000), teleSUR (002).
+        assert_eq!(docs, ["004", "003", "001", "000", "002"]);
     }
 
     #[test]
