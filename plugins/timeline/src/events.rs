@@ -51,6 +51,19 @@ struct SentenceWords<'a> {
     /// The bytes of all the terms with a space after each: room for any
     /// event's list.
     terms_bytes: usize,
+    /// The tokens that may open or close an aside or be a quote mark
+    /// ([`opens_mark`]), in order: the clause rules look only at these.
+    marks: Vec<usize>,
+}
+
+/// Whether a token (lower-cased) begins with a byte that every bracket,
+/// dash and quote mark the clause rules skip begins with ("—", "“" and "‘"
+/// with 0xE2, "«" with 0xC2): a token that begins otherwise is none.
+fn opens_mark(word: &str) -> bool {
+    matches!(
+        word.as_bytes().first(),
+        Some(b'(' | b'-' | b'"' | 0xE2 | 0xC2)
+    )
 }
 
 impl<'a> SentenceWords<'a> {
@@ -75,12 +88,19 @@ impl<'a> SentenceWords<'a> {
         let mut classes: Vec<u16> = Vec::with_capacity(tokens.len());
         let mut terms = Vec::with_capacity(tokens.len());
         let mut terms_bytes = 0;
-        for (token, &word) in tokens.iter().zip(lower) {
+        // The lexicon once for the sentence rather than once a word: each
+        // look-up then inlines, without the call and the check that it is built.
+        let lexicon = &*CLASSES;
+        let mut marks = Vec::new();
+        for (i, (token, &word)) in tokens.iter().zip(lower).enumerate() {
+            if opens_mark(word) {
+                marks.push(i);
+            }
             if token.kind != TokenKind::Word {
                 classes.push(0);
                 continue;
             }
-            let c = class(word);
+            let c = lexicon.get(word);
             classes.push(c);
             if c & STOP_WORD != 0 {
                 continue;
@@ -101,6 +121,7 @@ impl<'a> SentenceWords<'a> {
             actors,
             terms,
             terms_bytes,
+            marks,
         }
     }
 }
@@ -164,6 +185,13 @@ fn prefix(word: &str) -> u64 {
     let bytes = word.as_bytes();
     if let Some(head) = bytes.first_chunk::<8>() {
         return u64::from_be_bytes(*head);
+    }
+    // 4 to 7 bytes (every term's): the first four and the last four, which
+    // overlap, each shifted to its place.
+    if let (Some(head), Some(tail)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        let head = u64::from(u32::from_be_bytes(*head)) << 32;
+        let tail = u64::from(u32::from_be_bytes(*tail)) << (64 - 8 * bytes.len());
+        return head | tail;
     }
     bytes
         .iter()
@@ -441,6 +469,18 @@ fn is_stop_punct(s: &str) -> bool {
     matches!(s, "," | ";" | ":" | "." | "?" | "!" | "…") || is_dash(s)
 }
 
+/// The tokens that lie inside `span`: a run, as tokens follow one another
+/// in the text without overlapping.
+fn inside(tokens: &[newslens_core::text::Token], span: Span) -> std::ops::Range<usize> {
+    let from = tokens.partition_point(|t| t.span.start < span.start);
+    let to = from
+        + tokens[from..]
+            .iter()
+            .take_while(|t| t.span.end <= span.end)
+            .count();
+    from..to
+}
+
 /// The lists a [`Clauses`] is made of, handed from one event's to the
 /// next, so that each reuses the room of the last rather than allocating
 /// its own.
@@ -452,7 +492,6 @@ struct ClauseBuffers {
     verb: Vec<bool>,
     segments: Vec<(usize, usize)>,
     segment_of: Vec<usize>,
-    skip: Vec<bool>,
     quotes: Vec<Span>,
     short_quotes: Vec<Span>,
 }
@@ -474,23 +513,19 @@ impl<'a> Clauses<'a> {
         let class = &words.class[..];
         let mut removed = std::mem::take(&mut buffers.removed);
         removed.clear();
-        removed.extend(tokens.iter().map(|t| timex.contains(t.span)));
+        removed.resize(n, false);
+        let dated = inside(tokens, timex);
+        removed[dated.clone()].fill(true);
         let mut other_timex = std::mem::take(&mut buffers.other_timex);
         other_timex.clear();
-        // Most dates are their sentence's only one.
-        if others.is_empty() {
-            other_timex.resize(n, false);
-        } else {
-            other_timex.extend(
-                tokens
-                    .iter()
-                    .map(|t| others.iter().any(|o| o.contains(t.span))),
-            );
+        other_timex.resize(n, false);
+        for &other in others {
+            other_timex[inside(tokens, other)].fill(true);
         }
         // The preposition and "late"/"earlier" before the date belong to it;
         // so does a date joined to it by "of" ("January 13 of this year").
-        if let Some(first) = removed.iter().position(|&r| r) {
-            let last = removed.iter().rposition(|&r| r).unwrap_or(first);
+        if !dated.is_empty() {
+            let (first, last) = (dated.start, dated.end - 1);
             // A date inside a noun phrase ("the 2011 NATO-backed ouster")
             // keeps the phrase's article and preposition.
             let modifier = first > 0
@@ -598,19 +633,18 @@ impl<'a> Clauses<'a> {
                 .take_while(|q| q.span.start < sentence.end)
                 .map(|q| q.span),
         );
-        // Asides: "(GNA)", "- as well as the two warring sides -".
-        let skip = &mut buffers.skip;
-        skip.clear();
-        skip.resize(n, false);
-        let mut i = 0;
-        while i < n {
-            let r = raw(i);
-            // Every mark below begins with one of these bytes ("—", "“" and
-            // "‘" with 0xE2, "«" with 0xC2): a token that begins otherwise is none.
-            if !matches!(r.as_bytes().first(), Some(b'(' | b'-' | b'"' | 0xE2 | 0xC2)) {
-                i += 1;
+        // Asides: "(GNA)", "- as well as the two warring sides -", skipped;
+        // the tokens up to each mark are kept whole. A mark inside an aside
+        // already skipped is passed over.
+        let mut kept = std::mem::take(&mut buffers.kept);
+        kept.clear();
+        let mut next = 0;
+        for &i in &words.marks {
+            if i < next {
                 continue;
             }
+            kept.extend(next..i);
+            let r = raw(i);
             let close = match r {
                 "(" => (i + 1..n)
                     .find(|&j| raw(j) == ")")
@@ -621,10 +655,7 @@ impl<'a> Clauses<'a> {
                 _ => None,
             };
             match close {
-                Some(j) => {
-                    skip[i..=j].iter_mut().for_each(|s| *s = true);
-                    i = j + 1;
-                }
+                Some(j) => next = j + 1,
                 None => {
                     // Quote marks go; an apostrophe ("the United Nations’
                     // talks") stays unless it opens or closes a quotation.
@@ -636,20 +667,14 @@ impl<'a> Clauses<'a> {
                             .any(|q| q.start == t.span.start || q.end == t.span.end),
                         _ => false,
                     };
-                    if mark && t.kind == TokenKind::Punct {
-                        skip[i] = true;
+                    if !(mark && t.kind == TokenKind::Punct) {
+                        kept.push(i);
                     }
-                    i += 1;
+                    next = i + 1;
                 }
             }
         }
-        let mut kept = std::mem::take(&mut buffers.kept);
-        kept.clear();
-        for (i, &skipped) in skip.iter().enumerate() {
-            if !skipped {
-                kept.push(i);
-            }
-        }
+        kept.extend(next..n);
         // A comma inside a short quotation ("a “credible, lasting and
         // verifiable” truce") lists words; it does not end a clause.
         let from = doc.quotes.partition_point(|q| q.span.end <= sentence.start);
@@ -669,11 +694,18 @@ impl<'a> Clauses<'a> {
         verb.resize(kept.len(), false);
         for p in 0..kept.len() {
             let i = kept[p];
+            let w = word(p);
+            let c = cls(p);
+            // Most words are no verb form ("-ed" or listed) at all: asked
+            // first, as it needs neither the neighbours nor the date.
+            let listed = c & (AUX | VERB) != 0;
+            let ed_form = c & NOT_VERB == 0 && w.len() > 4 && w.ends_with("ed");
+            if !(listed || ed_form) {
+                continue;
+            }
             if removed[i] || other_timex[i] || tokens[i].kind != TokenKind::Word {
                 continue;
             }
-            let w = word(p);
-            let c = cls(p);
             let before = if p > 0 { cls(p - 1) } else { 0 };
             // After an article a verb form is a noun or an adjective ("the
             // attack", "the disregarded embargo"); after "to", an infinitive.
@@ -683,12 +715,7 @@ impl<'a> Clauses<'a> {
             // A capital inside the sentence makes a name of an "-ed" word;
             // asked last, as it reads the text as written.
             let capital_inside = || p > 0 && starts_upper(doc.slice(tokens[i].span));
-            verb[p] = c & (AUX | VERB) != 0
-                || (c & NOT_VERB == 0
-                    && w.len() > 4
-                    && w.ends_with("ed")
-                    && !w.contains(['-', '\u{2010}', '\u{2011}'])
-                    && !capital_inside());
+            verb[p] = listed || (!w.contains(['-', '\u{2010}', '\u{2011}']) && !capital_inside());
         }
         // A segment ends at a mark or before a word: never more than the tokens.
         let mut segments = std::mem::take(&mut buffers.segments);
@@ -698,14 +725,16 @@ impl<'a> Clauses<'a> {
             let i = kept[p];
             let r = raw(i);
             // "3:00" and "1,000" hold their marks inside; a clause mark has space after it.
-            let inner = i + 1 < n
-                && tokens[i + 1].span.start == tokens[i].span.end
-                && tokens[i + 1].kind != TokenKind::Punct
-                && i > 0
-                && tokens[i - 1].span.end == tokens[i].span.start;
+            let inner = || {
+                i + 1 < n
+                    && tokens[i + 1].span.start == tokens[i].span.end
+                    && tokens[i + 1].kind != TokenKind::Punct
+                    && i > 0
+                    && tokens[i - 1].span.end == tokens[i].span.start
+            };
             if tokens[i].kind == TokenKind::Punct
                 && (is_stop_punct(r) || matches!(r, "(" | ")"))
-                && !inner
+                && !inner()
                 && !(r == "," && short_quotes.iter().any(|q| q.contains(tokens[i].span)))
             {
                 if start < p {
@@ -714,10 +743,14 @@ impl<'a> Clauses<'a> {
                 start = p + 1;
                 continue;
             }
+            let c = cls(p);
+            // Only a word of these classes opens a clause.
+            if c & (SUB | REL | SUB_OR_PREP | CONJ) == 0 {
+                continue;
+            }
             if removed[i] || other_timex[i] || p == start {
                 continue;
             }
-            let c = cls(p);
             let w = word(p);
             let next_is_date =
                 p + 1 < kept.len() && (removed[kept[p + 1]] || other_timex[kept[p + 1]]);

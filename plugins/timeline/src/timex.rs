@@ -369,26 +369,7 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
             lower: &doc_words.lower[range],
         };
         let tokens = words.tokens;
-        // One look-up per token tells both whether a rule can begin at it
-        // and whether it makes the sentence's tense the future.
-        candidates.clear();
-        let mut future = false;
-        for (i, (token, &word)) in tokens.iter().zip(words.lower).enumerate() {
-            let bits = table.bits(word);
-            future |= bits & FUTURE != 0;
-            // "the 16th century": the word before "century" may begin one;
-            // it is the last candidate already if it could anyway.
-            if bits & UNIT_STEM != 0
-                && word == "century"
-                && i > 0
-                && candidates.last() != Some(&(i - 1))
-            {
-                candidates.push(i - 1);
-            }
-            if bits & (START | UNIT_STEM | DOTTED) != 0 || may_start(table, token, word) {
-                candidates.push(i);
-            }
-        }
+        let future = scan_candidates(table, &words, &mut candidates);
         // A month named without a year is read in the sentence's tense.
         let tense = if future { Tense::Future } else { Tense::Past };
         // The first token past the last timex found in this sentence.
@@ -470,9 +451,41 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
     out
 }
 
-/// The token range of each sentence in turn, found by walking the tokens
-/// once rather than by two binary searches per sentence; the same tokens as
-/// [`AnnotatedDoc::tokens_in`].
+/// Fills `candidates` with the tokens of `words` a timex may begin at, in
+/// order, and tells whether a word of the sentence sets it in the future.
+/// One look-up per token answers both. Its own function, so that the loop
+/// over every token keeps its state in registers rather than sharing the
+/// tagger's.
+#[inline(never)]
+fn scan_candidates(table: &WordBits, words: &Words, candidates: &mut Vec<usize>) -> bool {
+    candidates.clear();
+    let mut future = false;
+    for (i, (token, &word)) in words.tokens.iter().zip(words.lower).enumerate() {
+        let bits = table.bits(word);
+        future |= bits & FUTURE != 0;
+        if bits & (START | UNIT_STEM | DOTTED) == 0 {
+            if may_start(table, token, word) {
+                candidates.push(i);
+            }
+            continue;
+        }
+        // "the 16th century": the word before "century" may begin one;
+        // it is the last candidate already if it could anyway.
+        if bits & UNIT_STEM != 0
+            && word == "century"
+            && i > 0
+            && candidates.last() != Some(&(i - 1))
+        {
+            candidates.push(i - 1);
+        }
+        candidates.push(i);
+    }
+    future
+}
+
+/// The token range of each sentence in turn, found from where the last
+/// sentence's ended by one search rather than by two from the document's
+/// start; the same tokens as [`AnnotatedDoc::tokens_in`].
 #[derive(Default)]
 struct SentenceTokens {
     /// The first token that starts at or after the last sentence's end.
@@ -491,10 +504,9 @@ impl SentenceTokens {
         while from < tokens.len() && tokens[from].span.start < sentence.start {
             from += 1;
         }
-        let mut to = from;
-        while to < tokens.len() && tokens[to].span.start < sentence.end {
-            to += 1;
-        }
+        // Tokens come in text order: a search of the rest of the document
+        // finds the sentence's end in fewer steps than walking its tokens.
+        let mut to = from + tokens[from..].partition_point(|t| t.span.start < sentence.end);
         self.cursor = to;
         self.last_end = sentence.end;
         // A token that begins inside the sentence but runs past its end is not its.
@@ -514,7 +526,9 @@ fn holds_hyphen(token: &newslens_core::text::Token, word: &str) -> bool {
         newslens_core::text::TokenKind::Word => {
             token.inner_hyphen && word.as_bytes().contains(&b'-')
         }
-        _ => word.as_bytes().contains(&b'-'),
+        // Marks are a character, numbers a few bytes: a loop reads them
+        // sooner than a call to `memchr`.
+        _ => word.bytes().any(|b| b == b'-'),
     }
 }
 
@@ -609,24 +623,79 @@ impl WordBits {
 /// rule's first word: a number, a hyphenated compound, or a unit or a month
 /// with its "s" or "." (the other first words of the rules below). Most
 /// tokens are none of them, and skip the rules altogether.
+#[inline]
 fn may_start(table: &WordBits, token: &newslens_core::text::Token, word: &str) -> bool {
     let bytes = word.as_bytes();
     let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
         return false;
     };
-    // The word with every trailing `cut` byte off, as `unit` and the month
-    // rules read it; cut bytewise, as an ASCII byte ends no other character.
-    let stem_bits = |cut: u8| {
-        let kept = bytes.iter().rposition(|&b| b != cut).map_or(0, |k| k + 1);
-        table.bits(&word[..kept])
-    };
+    // Most tokens are words without a hyphen that begin with a letter and
+    // end in neither "s" nor ".": no test below holds for them, and the
+    // tests are kept out of line so that the loop over every token stays small.
+    let edges = EDGES[usize::from(first)] & FIRST_EDGE | EDGES[usize::from(last)] & LAST_EDGE;
+    let is_word = token.kind == newslens_core::text::TokenKind::Word;
+    if is_word && !token.inner_hyphen && edges == 0 {
+        return false;
+    }
+    // The marks between words are a byte each. A byte is a hyphen only if
+    // it is the token; with its "s" or "." cut off a byte leaves no stem to
+    // name a unit or a month, and "+" alone is no number.
+    if bytes.len() == 1 {
+        return token.kind == newslens_core::text::TokenKind::Number
+            || first.is_ascii_digit()
+            || (first == b'-' && (!is_word || token.inner_hyphen));
+    }
+    may_start_otherwise(table, token, word, first, last)
+}
+
+/// In [`EDGES`], a first byte that [`may_start_otherwise`] reads: a digit or a sign.
+const FIRST_EDGE: u8 = 1;
+/// In [`EDGES`], a last byte that it reads: the "s" of a plural, the "." of an abbreviation.
+const LAST_EDGE: u8 = 2;
+
+/// Per byte, whether it is a first or a last byte that may make a word
+/// begin a timex: two loads tell what four compares would.
+static EDGES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = b'0';
+    while b <= b'9' {
+        table[b as usize] = FIRST_EDGE;
+        b += 1;
+    }
+    table[b'+' as usize] = FIRST_EDGE;
+    table[b's' as usize] = LAST_EDGE;
+    table[b'.' as usize] = LAST_EDGE;
+    table
+};
+
+/// [`may_start`] for a token its first test does not rule out.
+#[inline(never)]
+fn may_start_otherwise(
+    table: &WordBits,
+    token: &newslens_core::text::Token,
+    word: &str,
+    first: u8,
+    last: u8,
+) -> bool {
     token.kind == newslens_core::text::TokenKind::Number
         || first.is_ascii_digit()
         || holds_hyphen(token, word)
         // What else `small_number` reads as a number: "+5".
         || (first == b'+' && word.parse::<i64>().is_ok())
-        || (last == b's' && stem_bits(b's') & UNIT_STEM != 0)
-        || (last == b'.' && stem_bits(b'.') & DOTTED != 0)
+        || (last == b's' && stem_bits(table, word, b's') & UNIT_STEM != 0)
+        || (last == b'.' && stem_bits(table, word, b'.') & DOTTED != 0)
+}
+
+/// The bits of `word` with every trailing `cut` byte off, as `unit` and the
+/// month rules read it; cut bytewise, as an ASCII byte ends no other character.
+#[inline(always)]
+fn stem_bits(table: &WordBits, word: &str, cut: u8) -> u8 {
+    let kept = word
+        .as_bytes()
+        .iter()
+        .rposition(|&b| b != cut)
+        .map_or(0, |k| k + 1);
+    table.bits(&word[..kept])
 }
 
 /// Whether [`find_at`] can match at `i` at all, judged by the word after
@@ -832,7 +901,10 @@ fn with_modifier(w: &Words, from: usize) -> usize {
 
 /// The year and quarter of a value like "1989-Q3".
 fn quarter_of(value: &str) -> Option<(i16, i8)> {
-    let (year, q) = value.split_once("-Q")?;
+    // A look for the two bytes: every timex's value is asked, and a
+    // substring search costs its setup on each.
+    let at = value.as_bytes().windows(2).position(|pair| pair == b"-Q")?;
+    let (year, q) = (&value[..at], &value[at + 2..]);
     Some((year.parse().ok()?, q.parse().ok()?))
 }
 
