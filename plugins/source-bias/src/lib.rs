@@ -20,7 +20,7 @@ pub mod reduce;
 mod words;
 
 use anyhow::Result;
-use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
+use newslens_core::text::{chars_in, AnnotatedDoc, MentionForm, Token, TokenKind};
 use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
@@ -409,6 +409,11 @@ impl SourceBias {
             if t.kind != TokenKind::Word {
                 continue;
             }
+            // Nearly every word is turned away by its shape, from its bytes.
+            let bytes = &lower.as_bytes()[t.span.start as usize..t.span.end as usize];
+            if !t.inner_hyphen && !self.word_roles.may_hold(bytes) {
+                continue;
+            }
             let word = word_at(t);
             let (loaded, hedges) = self.word_roles.get(word).copied().unwrap_or_default();
             if let Some(term) = loaded {
@@ -525,65 +530,39 @@ impl SourceBias {
         let k = self.config.shingle_words.max(2);
         // Each word is folded and hashed once; a shingle's hash mixes its
         // words' hashes, so it costs k steps, not k words' bytes.
+        let mut hasher = WordHasher::new(doc, lower);
         let mut words: Vec<u64> = Vec::new();
         let mut sampled: Vec<u64> = Vec::new();
         // Digits, spaces and semicolons: bytes, made a string once.
         let mut sentences: Vec<u8> = Vec::new();
         let mut texts = String::new();
         let mut covered: Option<(usize, usize)> = None;
-        for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
-            words.clear();
-            for t in tokens {
-                if t.kind == TokenKind::Punct {
-                    continue;
-                }
-                let range = t.span.start as usize..t.span.end as usize;
-                // Plain ASCII folds to its lower case and a curly apostrophe
-                // (“Haftar’s”) to a straight one, as core's fold has them; the
-                // rest (accents, acronym dots) goes through that fold.
-                let bytes = &lower.as_bytes()[range.clone()];
-                let mut hash = FNV_OFFSET;
-                let mut plain = true;
-                let mut k = 0;
-                while k < bytes.len() {
-                    let b = bytes[k];
-                    if b < 0x80 && b != b'.' {
-                        hash = fnv_step(hash, b);
-                        k += 1;
-                    } else if b == 0xe2
-                        && bytes.get(k + 1) == Some(&0x80)
-                        && matches!(bytes.get(k + 2), Some(0x98 | 0x99))
-                    {
-                        hash = fnv_step(hash, b'\'');
-                        k += 3;
-                    } else {
-                        plain = false;
-                        break;
-                    }
-                }
-                if !plain {
-                    hash = newslens_core::text::fold(&doc.text()[range])
-                        .bytes()
-                        .fold(FNV_OFFSET, fnv_step);
-                }
-                words.push(hash);
+        // Sentences come in text order: each one's characters are counted
+        // from the previous one's end, not from a block start for each offset.
+        let bytes = doc.text().as_bytes();
+        let (mut byte, mut chars) = (0, 0);
+        let mut char_at = |offset: u32| {
+            let offset = (offset as usize).min(bytes.len());
+            if offset < byte {
+                chars -= chars_in(&bytes[offset..byte]);
+            } else {
+                chars += chars_in(&bytes[byte..offset]);
             }
+            byte = offset;
+            chars
+        };
+        for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
+            hasher.hash_words(tokens, &mut words);
             if words.len() < k + 3 {
                 continue;
             }
-            sampled.clear();
-            for window in words.windows(k) {
-                let hash = shingle_hash(window);
-                if hash.is_multiple_of(4) {
-                    sampled.push(hash);
-                }
-            }
+            sample(&words, k, &mut sampled);
             if sampled.is_empty() {
                 continue;
             }
             sampled.sort_unstable();
             sampled.dedup();
-            let (start, end) = char_span(doc, sentence);
+            let (start, end) = (char_at(sentence.start), char_at(sentence.end));
             let text = doc.slice(sentence);
             if !sentences.is_empty() {
                 sentences.push(b';');
@@ -613,6 +592,111 @@ impl SourceBias {
             ));
         }
     }
+}
+
+/// The shingles' word hashes: FNV-1a over each word's matching key (core's
+/// fold), for words that come in text order.
+struct WordHasher<'a> {
+    doc: &'a AnnotatedDoc,
+    lower: &'a [u8],
+    /// The first byte at or after the last word looked at that is not plain
+    /// ASCII or is a dot. A word that ends before it is its own folded form,
+    /// hashed byte by byte with no test; nearly every word is.
+    next_stop: usize,
+}
+
+impl<'a> WordHasher<'a> {
+    fn new(doc: &'a AnnotatedDoc, lower: &'a str) -> WordHasher<'a> {
+        WordHasher {
+            doc,
+            lower: lower.as_bytes(),
+            next_stop: 0,
+        }
+    }
+
+    /// The hashes of the words (punctuation left out) of `tokens`, which
+    /// come after those of the previous call, into `out`.
+    #[inline(never)]
+    fn hash_words(&mut self, tokens: &[Token], out: &mut Vec<u64>) {
+        out.clear();
+        let lower = self.lower;
+        let mut next_stop = self.next_stop;
+        for t in tokens {
+            if t.kind == TokenKind::Punct {
+                continue;
+            }
+            let (start, end) = (t.span.start as usize, t.span.end as usize);
+            if next_stop < start {
+                next_stop = start + plain_run(&lower[start..]);
+            }
+            let bytes = &lower[start..end];
+            let hash = if next_stop >= end {
+                bytes.iter().fold(FNV_OFFSET, |hash, &b| fnv_step(hash, b))
+            } else {
+                self.hash_other(bytes, start..end)
+            };
+            out.push(hash);
+        }
+        self.next_stop = next_stop;
+    }
+
+    /// A word with a dot or a non-ASCII byte: a curly apostrophe
+    /// (“Haftar’s”) folds to a straight one, as core's fold has it; the rest
+    /// (accents, acronym dots) goes through that fold.
+    #[inline(never)]
+    fn hash_other(&self, bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+        let mut hash = FNV_OFFSET;
+        let mut k = 0;
+        while k < bytes.len() {
+            let b = bytes[k];
+            if b < 0x80 && b != b'.' {
+                hash = fnv_step(hash, b);
+                k += 1;
+            } else if b == 0xe2
+                && bytes.get(k + 1) == Some(&0x80)
+                && matches!(bytes.get(k + 2), Some(0x98 | 0x99))
+            {
+                hash = fnv_step(hash, b'\'');
+                k += 3;
+            } else {
+                return newslens_core::text::fold(&self.doc.text()[range])
+                    .bytes()
+                    .fold(FNV_OFFSET, fnv_step);
+            }
+        }
+        hash
+    }
+}
+
+/// The sampled shingles of a sentence's word hashes, `k` words each: one in
+/// four, by their hashes, so that copies of a sentence sample the same ones.
+#[inline(never)]
+fn sample(words: &[u64], k: usize, sampled: &mut Vec<u64>) {
+    sampled.clear();
+    for window in words.windows(k) {
+        let hash = shingle_hash(window);
+        if hash.is_multiple_of(4) {
+            sampled.push(hash);
+        }
+    }
+}
+
+/// The length of the run of ASCII bytes other than '.' that `bytes` starts
+/// with: runs are a few words long, so tested sixteen bytes at a time.
+fn plain_run(bytes: &[u8]) -> usize {
+    let stop = |b: u8| b >= 0x80 || b == b'.';
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(16) {
+        // No early exit inside a chunk, so its sixteen tests vectorise.
+        if chunk.iter().fold(false, |any, &b| any | stop(b)) {
+            break;
+        }
+        at += 16;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| stop(b))
+        .unwrap_or(bytes.len() - at)
 }
 
 /// `n` in decimal digits.
