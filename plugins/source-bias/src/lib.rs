@@ -99,13 +99,19 @@ pub struct SourceBias {
 /// Keys here are short words and small ids, which FxHash hashes in a few instructions.
 pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// The loaded terms (by index) and the hedges in one document.
+/// The loaded terms (by index) and the hedges in one document, and its
+/// reporting verbs (what `quotes::verb_tokens` gives), found in the same walk.
 struct TermMatches {
     loaded: Vec<(Span, usize)>,
     hedges: Vec<(Span, &'static str)>,
+    verbs: Vec<usize>,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
+    Ok(Box::new(source_bias(settings)?))
+}
+
+fn source_bias(settings: &AnalyzerSettings) -> Result<SourceBias> {
     let config: Config = settings.parse()?;
     let scorer = Scorer::new(&newslens_sentiment_lexicon::Config {
         lexicon: config.lexicon.clone(),
@@ -134,14 +140,14 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
         });
         hedges[list].push((hedge, words[1..].to_vec()));
     }
-    Ok(Box::new(SourceBias {
+    Ok(SourceBias {
         config,
         scorer,
         loaded_terms,
         word_roles,
         hedges,
         scratch_dir: settings.scratch_dir(),
-    }))
+    })
 }
 
 /// Titles and descriptors that stand before a name ("Field Marshal Khalifa Haftar").
@@ -327,7 +333,7 @@ impl SourceBias {
         quotes: &mut Table,
         attribution: &mut Table,
     ) {
-        for q in quotes::quotations_in(doc, lower) {
+        for q in quotes::quotations_with(doc, lower, &terms.verbs) {
             let words = doc
                 .tokens_in(q.quote)
                 .iter()
@@ -402,6 +408,7 @@ impl SourceBias {
         let mut matches = TermMatches {
             loaded: Vec::new(),
             hedges: Vec::new(),
+            verbs: Vec::new(),
         };
         let word_at =
             |t: &newslens_core::text::Token| &lower[t.span.start as usize..t.span.end as usize];
@@ -409,9 +416,13 @@ impl SourceBias {
             if t.kind != TokenKind::Word {
                 continue;
             }
-            // Nearly every word is turned away by its shape, from its bytes.
-            let bytes = &lower.as_bytes()[t.span.start as usize..t.span.end as usize];
-            if !t.inner_hyphen && !self.word_roles.may_hold(bytes) {
+            // Nearly every word is turned away by its shape, from its bytes,
+            // worked out once for the verbs and the terms.
+            let bit = words::shape(&lower.as_bytes()[t.span.start as usize..t.span.end as usize]);
+            if quotes::may_be_verb(bit) && quotes::is_verb(word_at(t)) {
+                matches.verbs.push(i);
+            }
+            if !t.inner_hyphen && !self.word_roles.has_shape(bit) {
                 continue;
             }
             let word = word_at(t);
@@ -673,7 +684,27 @@ impl<'a> WordHasher<'a> {
 #[inline(never)]
 fn sample(words: &[u64], k: usize, sampled: &mut Vec<u64>) {
     sampled.clear();
-    for window in words.windows(k) {
+    // With the shingle's length known when compiled, its k steps unroll:
+    // the loop round them was a third of each shingle's cost.
+    match k {
+        2 => sample_k::<2>(words, sampled),
+        3 => sample_k::<3>(words, sampled),
+        4 => sample_k::<4>(words, sampled),
+        5 => sample_k::<5>(words, sampled),
+        6 => sample_k::<6>(words, sampled),
+        7 => sample_k::<7>(words, sampled),
+        8 => sample_k::<8>(words, sampled),
+        _ => sample_windows(words.windows(k), sampled),
+    }
+}
+
+fn sample_k<const K: usize>(words: &[u64], sampled: &mut Vec<u64>) {
+    sample_windows(words.windows(K), sampled);
+}
+
+#[inline(always)]
+fn sample_windows<'a>(windows: impl Iterator<Item = &'a [u64]>, sampled: &mut Vec<u64>) {
+    for window in windows {
         let hash = shingle_hash(window);
         if hash.is_multiple_of(4) {
             sampled.push(hash);
@@ -722,17 +753,16 @@ pub(crate) const BASE64_DIGITS: &[u8; 64] =
 
 /// `h` as 11 base64 digits (the last holds its lowest four bits).
 fn push_base64(out: &mut Vec<u8>, h: u64) {
-    let mut digits = [0u8; 11];
-    for (i, digit) in digits.iter_mut().enumerate() {
-        let shift = 58i32 - 6 * i as i32;
+    // Straight into `out`: one test of its room for all eleven.
+    out.extend((0..11).map(|i| {
+        let shift = 58i32 - 6 * i;
         let value = if shift >= 0 {
             (h >> shift) & 63
         } else {
             (h << -shift) & 63
         };
-        *digit = BASE64_DIGITS[value as usize];
-    }
-    out.extend_from_slice(&digits);
+        BASE64_DIGITS[value as usize]
+    }));
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

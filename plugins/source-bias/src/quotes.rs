@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
 use newslens_core::Span;
 
-use crate::words::WordMap;
+use crate::words::{shape, WordMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -1459,8 +1459,7 @@ pub(crate) fn sentence_tokens(doc: &AnnotatedDoc) -> impl Iterator<Item = (Span,
 
 /// The indices in `doc.tokens` of the words that are reporting verbs
 /// ([`verb_form`] has a form for them), in text order.
-fn verb_tokens(doc: &AnnotatedDoc, lower: &str) -> Vec<usize> {
-    let listed = reporting_verbs();
+pub(crate) fn verb_tokens(doc: &AnnotatedDoc, lower: &str) -> Vec<usize> {
     let bytes = lower.as_bytes();
     let mut verbs = Vec::new();
     // A plain loop, each word's shape tested on its bytes: as a filter on
@@ -1468,13 +1467,25 @@ fn verb_tokens(doc: &AnnotatedDoc, lower: &str) -> Vec<usize> {
     for (i, t) in doc.tokens.iter().enumerate() {
         let range = t.span.start as usize..t.span.end as usize;
         if t.kind == TokenKind::Word
-            && listed.may_hold(&bytes[range.clone()])
-            && verb_form(&lower[range]).is_some()
+            && may_be_verb(shape(&bytes[range.clone()]))
+            && is_verb(&lower[range])
         {
             verbs.push(i);
         }
     }
     verbs
+}
+
+/// Whether a word of [`shape`] `bit` may be a reporting verb; [`is_verb`]
+/// tells.
+#[inline(always)]
+pub(crate) fn may_be_verb(bit: usize) -> bool {
+    reporting_verbs().has_shape(bit)
+}
+
+/// Whether [`verb_form`] has a form for `word`: what [`verb_tokens`] keeps.
+pub(crate) fn is_verb(word: &str) -> bool {
+    verb_form(word).is_some()
 }
 
 /// [`sentence_tokens`] as ranges of indices into `doc.tokens`.
@@ -1511,6 +1522,13 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
 
 /// [`quotations`] with the document's text already lower-cased (ASCII only).
 pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
+    quotations_with(doc, lower, &verb_tokens(doc, lower))
+}
+
+/// [`quotations_in`] with the document's reporting verbs already found:
+/// `verbs` are what [`verb_tokens`] gives (the map finds them in its own
+/// walk over the words).
+pub(crate) fn quotations_with(doc: &AnnotatedDoc, lower: &str, verbs: &[usize]) -> Vec<Quotation> {
     let outer: Vec<Span> = doc
         .quotes
         .iter()
@@ -1530,7 +1548,6 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
     let mut next_quote = 0;
     // A sentence with no reporting verb reports nothing: the verbs are found
     // in one walk over the document's words, and only their sentences read.
-    let verbs = verb_tokens(doc, lower);
     let mut next_verb = 0;
     // Per-sentence buffers, reused from one sentence to the next.
     let (mut quoted, mut words) = (Vec::new(), Vec::new());

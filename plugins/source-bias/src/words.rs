@@ -6,27 +6,26 @@ use rustc_hash::FxHashMap;
 
 /// Lower-case words and a value for each.
 pub(crate) struct WordMap<V> {
-    /// One bit per [`shape`] that some word in `words` has.
-    shapes: Vec<u64>,
+    /// One bit per [`shape`] that some word in `words` has; an array, so
+    /// that a shape indexes it with no bounds test.
+    shapes: Box<[u64; SHAPES / 64]>,
     words: FxHashMap<Box<str>, V>,
 }
 
-/// A word's shape: its length (31 and above alike) and the low five bits
-/// of its first, middle and last bytes, which tell the letters a to z apart,
-/// mixed down to one of [`SHAPES`]; the empty word's is zero. Other words
-/// may share a listed word's shape, which only lets them through to the
-/// hash. The middle letter matters: with the ends alone, one word in five
-/// of news text ("have", "people") had a listed word's shape.
+/// A word's shape: its length and its first, middle and last bytes, mixed
+/// down to one of [`SHAPES`]; the empty word's is zero. Other words may
+/// share a listed word's shape, which only lets them through to the hash.
+/// The middle letter matters: with the ends alone, one word in five of news
+/// text ("have", "people") had a listed word's shape.
 #[inline(always)]
-fn shape(word: &[u8]) -> usize {
+pub(crate) fn shape(word: &[u8]) -> usize {
     let (Some(&first), Some(&last)) = (word.first(), word.last()) else {
         return 0;
     };
-    let low = |b: u8| u32::from(b & 31);
-    let key = (word.len().min(31) as u32) << 15
-        | low(first) << 10
-        | low(word[word.len() / 2]) << 5
-        | low(last);
+    let key = u32::from(first)
+        | u32::from(word[word.len() / 2]) << 8
+        | u32::from(last) << 16
+        | (word.len() as u32) << 24;
     // Fibonacci hashing: the multiply carries every bit of the key into the
     // high bits kept.
     (key.wrapping_mul(0x9E37_79B1) >> (32 - SHAPE_BITS)) as usize
@@ -40,7 +39,7 @@ const SHAPES: usize = 1 << SHAPE_BITS;
 impl<V> WordMap<V> {
     pub(crate) fn new(words: impl IntoIterator<Item = (Box<str>, V)>) -> WordMap<V> {
         let words: FxHashMap<Box<str>, V> = words.into_iter().collect();
-        let mut shapes = vec![0u64; SHAPES / 64];
+        let mut shapes = Box::new([0u64; SHAPES / 64]);
         for word in words.keys() {
             let bit = shape(word.as_bytes());
             shapes[bit / 64] |= 1 << (bit % 64);
@@ -62,7 +61,13 @@ impl<V> WordMap<V> {
     /// nearly every word of a text, known from its bytes alone.
     #[inline(always)]
     pub(crate) fn may_hold(&self, word: &[u8]) -> bool {
-        let bit = shape(word);
+        self.has_shape(shape(word))
+    }
+
+    /// Whether some word in the map has the [`shape`] `bit`: for callers
+    /// that test one word against several maps.
+    #[inline(always)]
+    pub(crate) fn has_shape(&self, bit: usize) -> bool {
         self.shapes[bit / 64] & (1 << (bit % 64)) != 0
     }
 
