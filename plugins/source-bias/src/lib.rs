@@ -546,7 +546,9 @@ impl SourceBias {
         let mut sampled: Vec<u64> = Vec::new();
         // Digits, spaces and semicolons: bytes, made a string once.
         let mut sentences: Vec<u8> = Vec::new();
-        let mut texts = String::new();
+        // Most of the text is in sampled sentences: room for all of it up
+        // front, not grown a sentence at a time.
+        let mut texts = String::with_capacity(doc.text().len());
         let mut covered: Option<(usize, usize)> = None;
         // Sentences come in text order: each one's characters are counted
         // from the previous one's end, not from a block start for each offset.
