@@ -404,6 +404,7 @@ impl SourceBias {
 
     /// Loaded terms and hedges, word by word over the text layer's tokens.
     /// A hyphenated word also counts its parts ("anti-terrorism").
+    #[inline(never)]
     fn scan_terms(&self, doc: &AnnotatedDoc, lower: &str) -> TermMatches {
         let mut matches = TermMatches {
             loaded: Vec::new(),
@@ -412,14 +413,12 @@ impl SourceBias {
         };
         let word_at =
             |t: &newslens_core::text::Token| &lower[t.span.start as usize..t.span.end as usize];
-        for (i, t) in doc.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Word {
-                continue;
-            }
-            // Nearly every word is turned away by its shape, from its bytes,
-            // worked out once for the verbs and the terms.
-            let bit = words::shape(&lower.as_bytes()[t.span.start as usize..t.span.end as usize]);
-            if quotes::may_be_verb(bit) && quotes::is_verb(word_at(t)) {
+        let verbs = quotes::reporting_verbs();
+        let mut from = 0;
+        while let Some((i, bit)) = self.next_candidate(&doc.tokens, lower.as_bytes(), verbs, from) {
+            from = i + 1;
+            let t = &doc.tokens[i];
+            if verbs.has_shape(bit) && quotes::is_verb(word_at(t)) {
                 matches.verbs.push(i);
             }
             if !t.inner_hyphen && !self.word_roles.has_shape(bit) {
@@ -462,6 +461,30 @@ impl SourceBias {
             }
         }
         matches
+    }
+
+    /// The first word at `from` or after that may be a reporting verb or one
+    /// of `word_roles` by its [`words::shape`], or has a hyphen inside, and
+    /// that shape. Nearly every word is turned away here, by a loop that
+    /// only reads, so it keeps what it reads in registers.
+    #[inline(always)]
+    fn next_candidate(
+        &self,
+        tokens: &[Token],
+        lower: &[u8],
+        verbs: &WordMap<()>,
+        from: usize,
+    ) -> Option<(usize, usize)> {
+        for (i, t) in tokens.iter().enumerate().skip(from) {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let bit = words::shape(&lower[t.span.start as usize..t.span.end as usize]);
+            if t.inner_hyphen || self.word_roles.has_shape(bit) || verbs.has_shape(bit) {
+                return Some((i, bit));
+            }
+        }
+        None
     }
 
     #[inline(never)]

@@ -175,8 +175,9 @@ pub fn is_reporting_verb(word: &str) -> bool {
     reporting_verbs().contains(word)
 }
 
+/// [`NEUTRAL_VERBS`] and [`LOADED_VERBS`], for [`is_reporting_verb`].
 #[inline(always)]
-fn reporting_verbs() -> &'static WordMap<()> {
+pub(crate) fn reporting_verbs() -> &'static WordMap<()> {
     static VERBS: OnceLock<WordMap<()>> = OnceLock::new();
     VERBS.get_or_init(|| {
         WordMap::new(
