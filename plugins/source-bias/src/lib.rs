@@ -20,7 +20,7 @@ pub mod reduce;
 mod words;
 
 use anyhow::Result;
-use newslens_core::text::{AnnotatedDoc, MentionForm, TokenKind};
+use newslens_core::text::{chars_in, AnnotatedDoc, MentionForm, Token, TokenKind};
 use newslens_core::{AnalyzerSettings, ColumnType, Evidence, Report, Row, Span, Table, Value};
 use newslens_sentiment_lexicon::{Scorer, Voice};
 use serde::Deserialize;
@@ -99,13 +99,19 @@ pub struct SourceBias {
 /// Keys here are short words and small ids, which FxHash hashes in a few instructions.
 pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
-/// The loaded terms (by index) and the hedges in one document.
+/// The loaded terms (by index) and the hedges in one document, and its
+/// reporting verbs (what `quotes::verb_tokens` gives), found in the same walk.
 struct TermMatches {
     loaded: Vec<(Span, usize)>,
     hedges: Vec<(Span, &'static str)>,
+    verbs: Vec<usize>,
 }
 
 pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analyzer>> {
+    Ok(Box::new(source_bias(settings)?))
+}
+
+fn source_bias(settings: &AnalyzerSettings) -> Result<SourceBias> {
     let config: Config = settings.parse()?;
     let scorer = Scorer::new(&newslens_sentiment_lexicon::Config {
         lexicon: config.lexicon.clone(),
@@ -134,14 +140,14 @@ pub fn build(settings: &AnalyzerSettings) -> Result<Box<dyn newslens_core::Analy
         });
         hedges[list].push((hedge, words[1..].to_vec()));
     }
-    Ok(Box::new(SourceBias {
+    Ok(SourceBias {
         config,
         scorer,
         loaded_terms,
         word_roles,
         hedges,
         scratch_dir: settings.scratch_dir(),
-    }))
+    })
 }
 
 /// Titles and descriptors that stand before a name ("Field Marshal Khalifa Haftar").
@@ -327,7 +333,7 @@ impl SourceBias {
         quotes: &mut Table,
         attribution: &mut Table,
     ) {
-        for q in quotes::quotations_in(doc, lower) {
+        for q in quotes::quotations_with(doc, lower, &terms.verbs) {
             let words = doc
                 .tokens_in(q.quote)
                 .iter()
@@ -398,15 +404,24 @@ impl SourceBias {
 
     /// Loaded terms and hedges, word by word over the text layer's tokens.
     /// A hyphenated word also counts its parts ("anti-terrorism").
+    #[inline(never)]
     fn scan_terms(&self, doc: &AnnotatedDoc, lower: &str) -> TermMatches {
         let mut matches = TermMatches {
             loaded: Vec::new(),
             hedges: Vec::new(),
+            verbs: Vec::new(),
         };
         let word_at =
             |t: &newslens_core::text::Token| &lower[t.span.start as usize..t.span.end as usize];
-        for (i, t) in doc.tokens.iter().enumerate() {
-            if t.kind != TokenKind::Word {
+        let verbs = quotes::reporting_verbs();
+        let mut from = 0;
+        while let Some((i, bit)) = self.next_candidate(&doc.tokens, lower.as_bytes(), verbs, from) {
+            from = i + 1;
+            let t = &doc.tokens[i];
+            if verbs.has_shape(bit) && quotes::is_verb(word_at(t)) {
+                matches.verbs.push(i);
+            }
+            if !t.inner_hyphen && !self.word_roles.has_shape(bit) {
                 continue;
             }
             let word = word_at(t);
@@ -446,6 +461,30 @@ impl SourceBias {
             }
         }
         matches
+    }
+
+    /// The first word at `from` or after that may be a reporting verb or one
+    /// of `word_roles` by its [`words::shape`], or has a hyphen inside, and
+    /// that shape. Nearly every word is turned away here, by a loop that
+    /// only reads, so it keeps what it reads in registers.
+    #[inline(always)]
+    fn next_candidate(
+        &self,
+        tokens: &[Token],
+        lower: &[u8],
+        verbs: &WordMap<()>,
+        from: usize,
+    ) -> Option<(usize, usize)> {
+        for (i, t) in tokens.iter().enumerate().skip(from) {
+            if t.kind != TokenKind::Word {
+                continue;
+            }
+            let bit = words::shape(&lower[t.span.start as usize..t.span.end as usize]);
+            if t.inner_hyphen || self.word_roles.has_shape(bit) || verbs.has_shape(bit) {
+                return Some((i, bit));
+            }
+        }
+        None
     }
 
     #[inline(never)]
@@ -525,65 +564,41 @@ impl SourceBias {
         let k = self.config.shingle_words.max(2);
         // Each word is folded and hashed once; a shingle's hash mixes its
         // words' hashes, so it costs k steps, not k words' bytes.
+        let mut hasher = WordHasher::new(doc, lower);
         let mut words: Vec<u64> = Vec::new();
         let mut sampled: Vec<u64> = Vec::new();
         // Digits, spaces and semicolons: bytes, made a string once.
         let mut sentences: Vec<u8> = Vec::new();
-        let mut texts = String::new();
+        // Most of the text is in sampled sentences: room for all of it up
+        // front, not grown a sentence at a time.
+        let mut texts = String::with_capacity(doc.text().len());
         let mut covered: Option<(usize, usize)> = None;
-        for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
-            words.clear();
-            for t in tokens {
-                if t.kind == TokenKind::Punct {
-                    continue;
-                }
-                let range = t.span.start as usize..t.span.end as usize;
-                // Plain ASCII folds to its lower case and a curly apostrophe
-                // (“Haftar’s”) to a straight one, as core's fold has them; the
-                // rest (accents, acronym dots) goes through that fold.
-                let bytes = &lower.as_bytes()[range.clone()];
-                let mut hash = FNV_OFFSET;
-                let mut plain = true;
-                let mut k = 0;
-                while k < bytes.len() {
-                    let b = bytes[k];
-                    if b < 0x80 && b != b'.' {
-                        hash = fnv_step(hash, b);
-                        k += 1;
-                    } else if b == 0xe2
-                        && bytes.get(k + 1) == Some(&0x80)
-                        && matches!(bytes.get(k + 2), Some(0x98 | 0x99))
-                    {
-                        hash = fnv_step(hash, b'\'');
-                        k += 3;
-                    } else {
-                        plain = false;
-                        break;
-                    }
-                }
-                if !plain {
-                    hash = newslens_core::text::fold(&doc.text()[range])
-                        .bytes()
-                        .fold(FNV_OFFSET, fnv_step);
-                }
-                words.push(hash);
+        // Sentences come in text order: each one's characters are counted
+        // from the previous one's end, not from a block start for each offset.
+        let bytes = doc.text().as_bytes();
+        let (mut byte, mut chars) = (0, 0);
+        let mut char_at = |offset: u32| {
+            let offset = (offset as usize).min(bytes.len());
+            if offset < byte {
+                chars -= chars_in(&bytes[offset..byte]);
+            } else {
+                chars += chars_in(&bytes[byte..offset]);
             }
+            byte = offset;
+            chars
+        };
+        for (index, (sentence, tokens)) in quotes::sentence_tokens(doc).enumerate() {
+            hasher.hash_words(tokens, &mut words);
             if words.len() < k + 3 {
                 continue;
             }
-            sampled.clear();
-            for window in words.windows(k) {
-                let hash = shingle_hash(window);
-                if hash.is_multiple_of(4) {
-                    sampled.push(hash);
-                }
-            }
+            sample(&words, k, &mut sampled);
             if sampled.is_empty() {
                 continue;
             }
             sampled.sort_unstable();
             sampled.dedup();
-            let (start, end) = char_span(doc, sentence);
+            let (start, end) = (char_at(sentence.start), char_at(sentence.end));
             let text = doc.slice(sentence);
             if !sentences.is_empty() {
                 sentences.push(b';');
@@ -615,6 +630,131 @@ impl SourceBias {
     }
 }
 
+/// The shingles' word hashes: FNV-1a over each word's matching key (core's
+/// fold), for words that come in text order.
+struct WordHasher<'a> {
+    doc: &'a AnnotatedDoc,
+    lower: &'a [u8],
+    /// The first byte at or after the last word looked at that is not plain
+    /// ASCII or is a dot. A word that ends before it is its own folded form,
+    /// hashed byte by byte with no test; nearly every word is.
+    next_stop: usize,
+}
+
+impl<'a> WordHasher<'a> {
+    fn new(doc: &'a AnnotatedDoc, lower: &'a str) -> WordHasher<'a> {
+        WordHasher {
+            doc,
+            lower: lower.as_bytes(),
+            next_stop: 0,
+        }
+    }
+
+    /// The hashes of the words (punctuation left out) of `tokens`, which
+    /// come after those of the previous call, into `out`.
+    #[inline(never)]
+    fn hash_words(&mut self, tokens: &[Token], out: &mut Vec<u64>) {
+        out.clear();
+        let lower = self.lower;
+        let mut next_stop = self.next_stop;
+        for t in tokens {
+            if t.kind == TokenKind::Punct {
+                continue;
+            }
+            let (start, end) = (t.span.start as usize, t.span.end as usize);
+            if next_stop < start {
+                next_stop = start + plain_run(&lower[start..]);
+            }
+            let bytes = &lower[start..end];
+            let hash = if next_stop >= end {
+                bytes.iter().fold(FNV_OFFSET, |hash, &b| fnv_step(hash, b))
+            } else {
+                self.hash_other(bytes, start..end)
+            };
+            out.push(hash);
+        }
+        self.next_stop = next_stop;
+    }
+
+    /// A word with a dot or a non-ASCII byte: a curly apostrophe
+    /// (“Haftar’s”) folds to a straight one, as core's fold has it; the rest
+    /// (accents, acronym dots) goes through that fold.
+    #[inline(never)]
+    fn hash_other(&self, bytes: &[u8], range: std::ops::Range<usize>) -> u64 {
+        let mut hash = FNV_OFFSET;
+        let mut k = 0;
+        while k < bytes.len() {
+            let b = bytes[k];
+            if b < 0x80 && b != b'.' {
+                hash = fnv_step(hash, b);
+                k += 1;
+            } else if b == 0xe2
+                && bytes.get(k + 1) == Some(&0x80)
+                && matches!(bytes.get(k + 2), Some(0x98 | 0x99))
+            {
+                hash = fnv_step(hash, b'\'');
+                k += 3;
+            } else {
+                return newslens_core::text::fold(&self.doc.text()[range])
+                    .bytes()
+                    .fold(FNV_OFFSET, fnv_step);
+            }
+        }
+        hash
+    }
+}
+
+/// The sampled shingles of a sentence's word hashes, `k` words each: one in
+/// four, by their hashes, so that copies of a sentence sample the same ones.
+#[inline(never)]
+fn sample(words: &[u64], k: usize, sampled: &mut Vec<u64>) {
+    sampled.clear();
+    // With the shingle's length known when compiled, its k steps unroll:
+    // the loop round them was a third of each shingle's cost.
+    match k {
+        2 => sample_k::<2>(words, sampled),
+        3 => sample_k::<3>(words, sampled),
+        4 => sample_k::<4>(words, sampled),
+        5 => sample_k::<5>(words, sampled),
+        6 => sample_k::<6>(words, sampled),
+        7 => sample_k::<7>(words, sampled),
+        8 => sample_k::<8>(words, sampled),
+        _ => sample_windows(words.windows(k), sampled),
+    }
+}
+
+fn sample_k<const K: usize>(words: &[u64], sampled: &mut Vec<u64>) {
+    sample_windows(words.windows(K), sampled);
+}
+
+#[inline(always)]
+fn sample_windows<'a>(windows: impl Iterator<Item = &'a [u64]>, sampled: &mut Vec<u64>) {
+    for window in windows {
+        let hash = shingle_hash(window);
+        if hash.is_multiple_of(4) {
+            sampled.push(hash);
+        }
+    }
+}
+
+/// The length of the run of ASCII bytes other than '.' that `bytes` starts
+/// with: runs are a few words long, so tested sixteen bytes at a time.
+fn plain_run(bytes: &[u8]) -> usize {
+    let stop = |b: u8| b >= 0x80 || b == b'.';
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(16) {
+        // No early exit inside a chunk, so its sixteen tests vectorise.
+        if chunk.iter().fold(false, |any, &b| any | stop(b)) {
+            break;
+        }
+        at += 16;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| stop(b))
+        .unwrap_or(bytes.len() - at)
+}
+
 /// `n` in decimal digits.
 fn push_decimal(out: &mut Vec<u8>, n: usize) {
     let mut digits = [0u8; 20];
@@ -638,17 +778,16 @@ pub(crate) const BASE64_DIGITS: &[u8; 64] =
 
 /// `h` as 11 base64 digits (the last holds its lowest four bits).
 fn push_base64(out: &mut Vec<u8>, h: u64) {
-    let mut digits = [0u8; 11];
-    for (i, digit) in digits.iter_mut().enumerate() {
-        let shift = 58i32 - 6 * i as i32;
+    // Straight into `out`: one test of its room for all eleven.
+    out.extend((0..11).map(|i| {
+        let shift = 58i32 - 6 * i;
         let value = if shift >= 0 {
             (h >> shift) & 63
         } else {
             (h << -shift) & 63
         };
-        *digit = BASE64_DIGITS[value as usize];
-    }
-    out.extend_from_slice(&digits);
+        BASE64_DIGITS[value as usize]
+    }));
 }
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;

@@ -19,7 +19,7 @@ use std::sync::OnceLock;
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
 use newslens_core::Span;
 
-use crate::words::WordMap;
+use crate::words::{shape, WordMap};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -170,19 +170,23 @@ pub const LOADED_VERBS: &[&str] = &[
 /// Whether `word` (lower case) is a reporting verb. It runs on every word
 /// of the text, so the lists go into one [`WordMap`], which turns nearly
 /// every other word away by its shape before hashing it.
-#[inline]
+#[inline(always)]
 pub fn is_reporting_verb(word: &str) -> bool {
+    reporting_verbs().contains(word)
+}
+
+/// [`NEUTRAL_VERBS`] and [`LOADED_VERBS`], for [`is_reporting_verb`].
+#[inline(always)]
+pub(crate) fn reporting_verbs() -> &'static WordMap<()> {
     static VERBS: OnceLock<WordMap<()>> = OnceLock::new();
-    VERBS
-        .get_or_init(|| {
-            WordMap::new(
-                NEUTRAL_VERBS
-                    .iter()
-                    .chain(LOADED_VERBS)
-                    .map(|&verb| (verb.into(), ())),
-            )
-        })
-        .contains(word)
+    VERBS.get_or_init(|| {
+        WordMap::new(
+            NEUTRAL_VERBS
+                .iter()
+                .chain(LOADED_VERBS)
+                .map(|&verb| (verb.into(), ())),
+        )
+    })
 }
 
 /// How a reporting verb takes its speaker.
@@ -196,12 +200,18 @@ enum VerbForm {
     According,
 }
 
-#[inline]
+#[inline(always)]
 fn verb_form(word: &str) -> Option<VerbForm> {
     // Nearly every token is turned away here, by its shape, without a call.
     if !is_reporting_verb(word) {
         return None;
     }
+    form_of_verb(word)
+}
+
+/// [`verb_form`] of a reporting verb.
+#[inline(never)]
+fn form_of_verb(word: &str) -> Option<VerbForm> {
     if word == "according" {
         return Some(VerbForm::According);
     }
@@ -1443,29 +1453,78 @@ fn subject_round_appositive(s: &Clause, comma: usize, limit: usize) -> Option<(u
 }
 
 /// Every sentence with its tokens (what [`AnnotatedDoc::tokens_in`] gives
-/// for it), found in one walk over the tokens instead of two binary searches
-/// over all of them per sentence.
+/// for it), each found from where the previous one's left off.
 pub(crate) fn sentence_tokens(doc: &AnnotatedDoc) -> impl Iterator<Item = (Span, &[Token])> {
+    sentence_ranges(doc).map(|(sentence, range)| (sentence, &doc.tokens[range]))
+}
+
+/// `from` plus `tokens[from..].partition_point(pred)`, searched from `from`
+/// in doubling steps and then halving ones: a sentence's first token is
+/// usually the one at `from` and its last some thirty on, which this finds
+/// in a few steps where a search of all the tokens left takes a dozen.
+fn partition_from(tokens: &[Token], from: usize, pred: impl Fn(&Token) -> bool) -> usize {
+    let (mut low, mut step) = (from, 1);
+    // Every token before `low` is one `pred` holds for.
+    while low + step <= tokens.len() && pred(&tokens[low + step - 1]) {
+        low += step;
+        step *= 2;
+    }
+    let high = (low + step).min(tokens.len());
+    low + tokens[low..high].partition_point(pred)
+}
+
+/// The indices in `doc.tokens` of the words that are reporting verbs
+/// ([`verb_form`] has a form for them), in text order.
+pub(crate) fn verb_tokens(doc: &AnnotatedDoc, lower: &str) -> Vec<usize> {
+    let bytes = lower.as_bytes();
+    let mut verbs = Vec::new();
+    // A plain loop, each word's shape tested on its bytes: as a filter on
+    // `str` slices, the test was a call per token and a check of both ends.
+    for (i, t) in doc.tokens.iter().enumerate() {
+        let range = t.span.start as usize..t.span.end as usize;
+        if t.kind == TokenKind::Word
+            && may_be_verb(shape(&bytes[range.clone()]))
+            && is_verb(&lower[range])
+        {
+            verbs.push(i);
+        }
+    }
+    verbs
+}
+
+/// Whether a word of [`shape`] `bit` may be a reporting verb; [`is_verb`]
+/// tells.
+#[inline(always)]
+pub(crate) fn may_be_verb(bit: usize) -> bool {
+    reporting_verbs().has_shape(bit)
+}
+
+/// Whether [`verb_form`] has a form for `word`: what [`verb_tokens`] keeps.
+pub(crate) fn is_verb(word: &str) -> bool {
+    verb_form(word).is_some()
+}
+
+/// [`sentence_tokens`] as ranges of indices into `doc.tokens`.
+pub(crate) fn sentence_ranges(
+    doc: &AnnotatedDoc,
+) -> impl Iterator<Item = (Span, std::ops::Range<usize>)> + '_ {
     let tokens = &doc.tokens[..];
-    let mut from = 0;
+    let (mut from, mut to, mut previous_end) = (0, 0, 0);
     doc.sentences.iter().map(move |&sentence| {
         // Sentences are in text order, so this one's first token is at or
-        // after the previous one's.
-        while tokens
-            .get(from)
-            .is_some_and(|t| t.span.start < sentence.start)
-        {
-            from += 1;
+        // after the previous one's; when it starts where that one ended or
+        // later, after the previous one's last too.
+        if sentence.start >= previous_end {
+            from = to;
         }
-        let mut to = from;
-        while tokens.get(to).is_some_and(|t| t.span.start < sentence.end) {
-            to += 1;
-        }
+        previous_end = sentence.end;
+        from = partition_from(tokens, from, |t| t.span.start < sentence.start);
+        to = partition_from(tokens, from, |t| t.span.start < sentence.end);
         // As `tokens_in`: up to the last token that ends inside the sentence.
         while to > from && tokens[to - 1].span.end > sentence.end {
             to -= 1;
         }
-        (sentence, &tokens[from..to])
+        (sentence, from..to)
     })
 }
 
@@ -1477,6 +1536,13 @@ pub fn quotations(doc: &AnnotatedDoc) -> Vec<Quotation> {
 
 /// [`quotations`] with the document's text already lower-cased (ASCII only).
 pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
+    quotations_with(doc, lower, &verb_tokens(doc, lower))
+}
+
+/// [`quotations_in`] with the document's reporting verbs already found:
+/// `verbs` are what [`verb_tokens`] gives (the map finds them in its own
+/// walk over the words).
+pub(crate) fn quotations_with(doc: &AnnotatedDoc, lower: &str, verbs: &[usize]) -> Vec<Quotation> {
     let outer: Vec<Span> = doc
         .quotes
         .iter()
@@ -1494,21 +1560,27 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
     // (start, quotation, None if attributed or Some(whether it may continue the quote before)).
     let mut found: Vec<(u32, Quotation, Option<bool>)> = Vec::new();
     let mut next_quote = 0;
+    // A sentence with no reporting verb reports nothing: the verbs are found
+    // in one walk over the document's words, and only their sentences read.
+    let mut next_verb = 0;
     // Per-sentence buffers, reused from one sentence to the next.
     let (mut quoted, mut words) = (Vec::new(), Vec::new());
-    for &sentence in &doc.sentences {
-        let tokens = doc.tokens_in(sentence);
+    for (sentence, range) in sentence_ranges(doc) {
+        let tokens = &doc.tokens[range.clone()];
         if tokens.is_empty() {
             continue;
         }
         while next_quote < outer.len() && outer[next_quote].end <= sentence.start {
             next_quote += 1;
         }
-        let candidate = tokens.iter().any(|t| {
-            t.kind == TokenKind::Word
-                && verb_form(&lower[t.span.start as usize..t.span.end as usize]).is_some()
-        });
-        if !candidate {
+        while verbs.get(next_verb).is_some_and(|&v| v < range.start) {
+            next_verb += 1;
+        }
+        let here = verbs[next_verb..]
+            .iter()
+            .take_while(|&&v| v < range.end)
+            .map(|&v| v - range.start);
+        if here.clone().next().is_none() {
             continue;
         }
         let nearby = &outer[next_quote..];
@@ -1519,6 +1591,10 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
                 .take_while(|q| q.start < sentence.end)
                 .any(|q| q.start <= t.span.start && t.span.end <= q.end)
         }));
+        // A verb outside the quotation marks.
+        if !here.into_iter().any(|k| !quoted[k]) {
+            continue;
+        }
         words.clear();
         words.extend(
             tokens
@@ -1531,9 +1607,6 @@ pub fn quotations_in(doc: &AnnotatedDoc, lower: &str) -> Vec<Quotation> {
             words: &words,
             quoted: &quoted,
         };
-        if !(0..s.len()).any(|k| !s.quoted[k] && verb_form(s.word(k)).is_some()) {
-            continue;
-        }
         for a in attributions(&s) {
             let content = s.tokens[a.content.0].span.cover(s.tokens[a.content.1].span);
             // The quotes the reported words touch, whole.

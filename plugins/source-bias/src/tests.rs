@@ -621,3 +621,41 @@ fn words_inside_outer_quotes_count_as_quoted_once_each() {
     // authorial: The minister said on Monday / he added (5 + 2).
     assert_eq!((count("authorial"), count("quoted")), (7, 9));
 }
+
+#[test]
+fn the_maps_walk_finds_the_verbs_quotations_in_finds() {
+    let analyzer =
+        crate::source_bias(&newslens_core::AnalyzerSettings::for_tests("source-bias")).unwrap();
+    let mut docs = testing::bundled_corpus();
+    let texts = testing::random_texts(
+        13,
+        300,
+        40,
+        &[
+            "said",
+            "Said",
+            "saying",
+            "reporting",
+            "according",
+            "is",
+            "so-called",
+            " ",
+            ".",
+        ],
+    );
+    docs.extend(texts.iter().map(|t| testing::annotate(t, None)));
+    for doc in &docs {
+        let lower = doc.text().to_ascii_lowercase();
+        let verbs = crate::quotes::verb_tokens(doc, &lower);
+        assert_eq!(
+            analyzer.scan_terms(doc, &lower).verbs,
+            verbs,
+            "{:?}",
+            doc.text()
+        );
+        assert_eq!(
+            crate::quotes::quotations_with(doc, &lower, &verbs),
+            crate::quotes::quotations(doc)
+        );
+    }
+}
