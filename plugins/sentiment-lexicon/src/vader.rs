@@ -161,6 +161,63 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
     lanes
 }
 
+/// Bit i set where byte i of `chunk` is a newline.
+#[cfg(target_arch = "x86_64")]
+fn newlines(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    // SAFETY: SSE2 is part of x86-64: every x86-64 CPU has it; the load
+    // reads the sixteen bytes `chunk` has, with no alignment asked.
+    unsafe {
+        let bytes = _mm_loadu_si128(chunk.as_ptr().cast());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8))) as u32
+    }
+}
+
+/// Bit i set where byte i of `chunk` is a newline.
+#[cfg(not(target_arch = "x86_64"))]
+fn newlines(chunk: &[u8; 16]) -> u32 {
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (i, &b)| bits | (u32::from(b == b'\n') << i))
+}
+
+/// `text.split('\n')`, each newline found sixteen bytes at a time: the
+/// lexicons are half a megabyte, read at every start, where std's search
+/// goes a word at a time.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let bytes = current.as_bytes();
+        let mut from = 0;
+        let mut found = None;
+        while let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk::<16>) {
+            let bits = newlines(chunk);
+            if bits != 0 {
+                found = Some(from + bits.trailing_zeros() as usize);
+                break;
+            }
+            from += 16;
+        }
+        let found = found.or_else(|| {
+            let tail = bytes.get(from..).unwrap_or_default();
+            tail.iter().position(|&b| b == b'\n').map(|i| from + i)
+        });
+        match found {
+            // A newline is one byte: both sides are whole characters.
+            Some(at) => {
+                rest = current.get(at + 1..);
+                current.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 /// `rest`, the fewer than sixteen bytes that end `bytes`, then zeros: from
 /// the sixteen bytes that end the text where it has them, moved down in a
 /// register rather than copied.
@@ -291,6 +348,19 @@ impl WordTable {
             }
         };
         &mut self.entries[index]
+    }
+
+    /// A table that holds `entries` entries without growing: the lexicon's
+    /// size is known, and each growth would place every entry again.
+    fn with_capacity(entries: usize) -> WordTable {
+        let size = (4 * (entries + 1)).next_power_of_two().max(16);
+        WordTable {
+            prefixes: vec![EMPTY; size],
+            metas: vec![0; size],
+            keys: Vec::with_capacity(8 * entries),
+            starts: Vec::with_capacity(entries),
+            entries: Vec::with_capacity(entries),
+        }
     }
 
     fn grow(&mut self) {
@@ -901,11 +971,18 @@ impl Vader {
 
     /// VADER's lexicon with `overlay` entries added or replacing its values.
     pub fn with_overlay(overlay: &[(String, f64)]) -> Vader {
-        let mut entries = WordTable::default();
-        for line in include_str!("../data/vader_lexicon.txt")
-            .trim_end_matches('\n')
-            .split('\n')
-        {
+        let lexicon = include_str!("../data/vader_lexicon.txt");
+        // Every line a word, and a few words more for the overlay and the rules.
+        let (chunks, tail) = lexicon.as_bytes().as_chunks::<16>();
+        let lines = chunks
+            .iter()
+            .map(|c| newlines(c).count_ones() as usize)
+            .sum::<usize>()
+            + tail.iter().filter(|&&b| b == b'\n').count()
+            + 1;
+        let words = lines + overlay.len() + NEGATE.len() + BOOSTERS.len() + Word::ALL.len();
+        let mut entries = WordTable::with_capacity(words);
+        for line in split_lines(lexicon.trim_end_matches('\n')) {
             if line.is_empty() {
                 continue;
             }
@@ -955,9 +1032,8 @@ impl Vader {
         }
 
         let mut emojis = FastMap::default();
-        for line in include_str!("../data/emoji_utf8_lexicon.txt")
-            .trim_end_matches('\n')
-            .split('\n')
+        for line in
+            split_lines(include_str!("../data/emoji_utf8_lexicon.txt").trim_end_matches('\n'))
         {
             let mut fields = line.trim_matches(python_is_space).split('\t');
             if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
@@ -2098,6 +2174,43 @@ mod tests {
             }
         }
         assert!(n >= 240);
+    }
+
+    #[test]
+    fn the_lexicon_s_table_is_made_at_the_size_growing_would_reach() {
+        for vader in [
+            Vader::new(),
+            Vader::with_overlay(&[("ab".into(), 1.0)]).with_removal_rule(&["purged"], 6),
+        ] {
+            let table = &vader.entries;
+            let grown = (4 * table.entries.len()).next_power_of_two().max(16);
+            assert_eq!(table.prefixes.len(), grown);
+        }
+    }
+
+    #[test]
+    fn lines_are_split_as_std_splits_them() {
+        let long = "x".repeat(40);
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "\na",
+            "a\nb",
+            "abcdefghijklmnop\nq",
+            "abcdefghijklmnopq\n",
+            "é\n“x”\n\nlast",
+            long.as_str(),
+            &format!("{long}\n{long}\n\n{long}"),
+            include_str!("../data/vader_lexicon.txt"),
+            include_str!("../data/emoji_utf8_lexicon.txt"),
+        ] {
+            let ours: Vec<&str> = split_lines(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
+        }
     }
 
     #[test]
