@@ -161,6 +161,18 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
     lanes
 }
 
+/// The first two of `line`'s tab-separated fields, as `split('\t')` gives
+/// them: `None` without a tab. The fields wanted are short and lead the
+/// line, where a byte loop finds the tabs before a general search starts.
+fn first_two_fields(line: &str) -> Option<(&str, &str)> {
+    let tab = |text: &str| text.bytes().position(|b| b == b'\t');
+    let first = tab(line)?;
+    // A tab is one byte: both sides are whole characters.
+    let rest = line.get(first + 1..)?;
+    let second = tab(rest).unwrap_or(rest.len());
+    Some((line.get(..first)?, rest.get(..second)?))
+}
+
 /// Bit i set where byte i of `chunk` is a newline.
 #[cfg(target_arch = "x86_64")]
 fn newlines(chunk: &[u8; 16]) -> u32 {
@@ -986,8 +998,7 @@ impl Vader {
             if line.is_empty() {
                 continue;
             }
-            let mut fields = line.trim_matches(python_is_space).split('\t');
-            if let (Some(word), Some(value)) = (fields.next(), fields.next()) {
+            if let Some((word, value)) = first_two_fields(line.trim_matches(python_is_space)) {
                 if let Ok(value) = value.parse::<f64>() {
                     entries.entry(word.as_bytes()).set_lexicon(value);
                 }
@@ -1035,8 +1046,8 @@ impl Vader {
         for line in
             split_lines(include_str!("../data/emoji_utf8_lexicon.txt").trim_end_matches('\n'))
         {
-            let mut fields = line.trim_matches(python_is_space).split('\t');
-            if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
+            if let Some((emoji, description)) = first_two_fields(line.trim_matches(python_is_space))
+            {
                 let mut chars = emoji.chars();
                 // A one-character key is all that can match, char by char, as in the reference.
                 if let (Some(c), None) = (chars.next(), chars.next()) {
@@ -2185,6 +2196,33 @@ mod tests {
             let table = &vader.entries;
             let grown = (4 * table.entries.len()).next_power_of_two().max(16);
             assert_eq!(table.prefixes.len(), grown);
+        }
+    }
+
+    #[test]
+    fn the_first_two_fields_are_those_std_splits_off() {
+        let lexicons = [
+            include_str!("../data/vader_lexicon.txt"),
+            include_str!("../data/emoji_utf8_lexicon.txt"),
+        ];
+        let lines = lexicons.iter().flat_map(|l| l.split('\n')).chain([
+            "",
+            "a",
+            "a\t",
+            "\t",
+            "\tb",
+            "a\tb",
+            "a\tb\tc",
+            "é\t“x”\tz",
+            "\t\t",
+        ]);
+        for line in lines {
+            let mut fields = line.split('\t');
+            let std = match (fields.next(), fields.next()) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            };
+            assert_eq!(first_two_fields(line), std, "{line:?}");
         }
     }
 
