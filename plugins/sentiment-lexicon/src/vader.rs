@@ -823,7 +823,8 @@ impl fmt::Display for Explanation {
 /// The lexicons, loaded once.
 pub struct Vader {
     entries: WordTable,
-    emojis: FastMap<char, String>,
+    /// Descriptions as slices of the bundled file, not copies made at every start.
+    emojis: FastMap<char, &'static str>,
     /// One bit per code point below [`EMOJI_BITS`]: set where `emojis` may
     /// hold it. Checks a curly quote without hashing it.
     emoji_bits: Vec<u64>,
@@ -1051,7 +1052,7 @@ impl Vader {
                 let mut chars = emoji.chars();
                 // A one-character key is all that can match, char by char, as in the reference.
                 if let (Some(c), None) = (chars.next(), chars.next()) {
-                    emojis.insert(c, description.to_string());
+                    emojis.insert(c, description);
                 }
             }
         }
@@ -1687,7 +1688,7 @@ impl Vader {
 /// The code points the emoji bit set covers; above, the map is asked.
 const EMOJI_BITS: usize = 0x2_0000;
 
-fn emoji_bits(emojis: &FastMap<char, String>) -> Vec<u64> {
+fn emoji_bits(emojis: &FastMap<char, &str>) -> Vec<u64> {
     let mut bits = vec![0u64; EMOJI_BITS / 64];
     for &c in emojis.keys() {
         if let Some(word) = bits.get_mut(c as usize / 64) {
