@@ -79,24 +79,29 @@ fn key_prefix(word: &[u8]) -> u64 {
     }
 }
 
+/// The high bit of each of the eight bytes of `x` that is an ASCII byte
+/// from `low` to `high` (`low` at least 1), all at once.
+fn bytes_in(x: u64, low: u8, high: u8) -> u64 {
+    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let seven = x & LOW_SEVEN;
+    // A byte's high bit is set where it is at least `low`, and where it is
+    // past `high`; no sum of two bytes under 0x80 carries into the next.
+    let from_low = seven + ONES * u64::from(0x80 - low);
+    let past_high = seven + ONES * u64::from(0x7f - high);
+    from_low & !past_high & !x & HIGH
+}
+
 /// ASCII capitals among the eight bytes of `x` made small, all at once;
 /// other bytes, non-ASCII ones included, stay as they are.
 fn ascii_lower_bytes(x: u64) -> u64 {
-    const LOW_SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let low = x & LOW_SEVEN;
-    // A byte's high bit is set where it is at least 'A' (0x41), and where it is past 'Z' (0x5a).
-    let from_a = low + 0x3f3f_3f3f_3f3f_3f3f;
-    let past_z = low + 0x2525_2525_2525_2525;
-    let capitals = from_a & !past_z & !x & HIGH;
-    x | (capitals >> 2)
+    x | (bytes_in(x, b'A', b'Z') >> 2)
 }
 
 /// What the tokenizer asks of sixteen bytes, a bit for each (bit i for byte i).
 struct Lanes {
     alnum: u32,
-    upper: u32,
-    lower: u32,
     /// Python's `string.punctuation`: ASCII punctuation.
     punctuation: u32,
 }
@@ -119,20 +124,19 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
         let bytes = _mm_set_epi64x(half(8), half(0));
         // Bytes from `low` to `low + count - 1`, compared signed: moved so that
         // `low` is i8::MIN, the range is the `count` smallest values.
-        let between = |low: u8, count: u8| -> __m128i {
+        let between = |bytes: __m128i, low: u8, count: u8| -> __m128i {
             let moved = _mm_add_epi8(bytes, _mm_set1_epi8(0x80u8.wrapping_sub(low) as i8));
             _mm_cmplt_epi8(moved, _mm_set1_epi8(0x80u8.wrapping_add(count) as i8))
         };
-        let upper = between(b'A', 26);
-        let lower = between(b'a', 26);
-        let alnum = _mm_or_si128(_mm_or_si128(upper, lower), between(b'0', 10));
+        // Letters of either case in one compare: 0x20 makes an ASCII capital
+        // small, keeps a small letter, and moves no other byte into a to z.
+        let letters = between(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), b'a', 26);
+        let alnum = _mm_or_si128(letters, between(bytes, b'0', 10));
         // '!' to '~' are the printable ASCII bytes but the space.
-        let punctuation = _mm_andnot_si128(alnum, between(b'!', 94));
+        let punctuation = _mm_andnot_si128(alnum, between(bytes, b'!', 94));
         let mask = |lanes: __m128i| _mm_movemask_epi8(lanes) as u32;
         Lanes {
             alnum: mask(alnum),
-            upper: mask(upper),
-            lower: mask(lower),
             punctuation: mask(punctuation),
         }
     }
@@ -143,8 +147,6 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
 fn lanes(chunk: &[u8; 16]) -> Lanes {
     let mut lanes = Lanes {
         alnum: 0,
-        upper: 0,
-        lower: 0,
         punctuation: 0,
     };
     for (i, &b) in chunk.iter().enumerate() {
@@ -152,17 +154,94 @@ fn lanes(chunk: &[u8; 16]) -> Lanes {
         if b.is_ascii_alphanumeric() {
             lanes.alnum |= bit;
         }
-        if b.is_ascii_uppercase() {
-            lanes.upper |= bit;
-        }
-        if b.is_ascii_lowercase() {
-            lanes.lower |= bit;
-        }
         if b.is_ascii_punctuation() {
             lanes.punctuation |= bit;
         }
     }
     lanes
+}
+
+/// The first two of `line`'s tab-separated fields, as `split('\t')` gives
+/// them: `None` without a tab. The fields wanted are short and lead the
+/// line, where a byte loop finds the tabs before a general search starts.
+fn first_two_fields(line: &str) -> Option<(&str, &str)> {
+    let tab = |text: &str| text.bytes().position(|b| b == b'\t');
+    let first = tab(line)?;
+    // A tab is one byte: both sides are whole characters.
+    let rest = line.get(first + 1..)?;
+    let second = tab(rest).unwrap_or(rest.len());
+    Some((line.get(..first)?, rest.get(..second)?))
+}
+
+/// Bit i set where byte i of `chunk` is a newline.
+#[cfg(target_arch = "x86_64")]
+fn newlines(chunk: &[u8; 16]) -> u32 {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+    // SAFETY: SSE2 is part of x86-64: every x86-64 CPU has it; the load
+    // reads the sixteen bytes `chunk` has, with no alignment asked.
+    unsafe {
+        let bytes = _mm_loadu_si128(chunk.as_ptr().cast());
+        _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\n' as i8))) as u32
+    }
+}
+
+/// Bit i set where byte i of `chunk` is a newline.
+#[cfg(not(target_arch = "x86_64"))]
+fn newlines(chunk: &[u8; 16]) -> u32 {
+    chunk
+        .iter()
+        .enumerate()
+        .fold(0, |bits, (i, &b)| bits | (u32::from(b == b'\n') << i))
+}
+
+/// `text.split('\n')`, each newline found sixteen bytes at a time: the
+/// lexicons are half a megabyte, read at every start, where std's search
+/// goes a word at a time.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        let bytes = current.as_bytes();
+        let mut from = 0;
+        let mut found = None;
+        while let Some(chunk) = bytes.get(from..).and_then(<[u8]>::first_chunk::<16>) {
+            let bits = newlines(chunk);
+            if bits != 0 {
+                found = Some(from + bits.trailing_zeros() as usize);
+                break;
+            }
+            from += 16;
+        }
+        let found = found.or_else(|| {
+            let tail = bytes.get(from..).unwrap_or_default();
+            tail.iter().position(|&b| b == b'\n').map(|i| from + i)
+        });
+        match found {
+            // A newline is one byte: both sides are whole characters.
+            Some(at) => {
+                rest = current.get(at + 1..);
+                current.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// `rest`, the fewer than sixteen bytes that end `bytes`, then zeros: from
+/// the sixteen bytes that end the text where it has them, moved down in a
+/// register rather than copied.
+fn padded_end(bytes: &[u8], rest: &[u8]) -> [u8; 16] {
+    match bytes.last_chunk::<16>() {
+        Some(last) => (u128::from_le_bytes(*last) >> (8 * (16 - rest.len()))).to_le_bytes(),
+        None => {
+            let mut padded = [0; 16];
+            padded[..rest.len()].copy_from_slice(rest);
+            padded
+        }
+    }
 }
 
 fn word_hash(word: &[u8], prefix: u64) -> u64 {
@@ -281,6 +360,19 @@ impl WordTable {
             }
         };
         &mut self.entries[index]
+    }
+
+    /// A table that holds `entries` entries without growing: the lexicon's
+    /// size is known, and each growth would place every entry again.
+    fn with_capacity(entries: usize) -> WordTable {
+        let size = (4 * (entries + 1)).next_power_of_two().max(16);
+        WordTable {
+            prefixes: vec![EMPTY; size],
+            metas: vec![0; size],
+            keys: Vec::with_capacity(8 * entries),
+            starts: Vec::with_capacity(entries),
+            entries: Vec::with_capacity(entries),
+        }
     }
 
     fn grow(&mut self) {
@@ -731,7 +823,8 @@ impl fmt::Display for Explanation {
 /// The lexicons, loaded once.
 pub struct Vader {
     entries: WordTable,
-    emojis: FastMap<char, String>,
+    /// Descriptions as slices of the bundled file, not copies made at every start.
+    emojis: FastMap<char, &'static str>,
     /// One bit per code point below [`EMOJI_BITS`]: set where `emojis` may
     /// hold it. Checks a curly quote without hashing it.
     emoji_bits: Vec<u64>,
@@ -891,16 +984,22 @@ impl Vader {
 
     /// VADER's lexicon with `overlay` entries added or replacing its values.
     pub fn with_overlay(overlay: &[(String, f64)]) -> Vader {
-        let mut entries = WordTable::default();
-        for line in include_str!("../data/vader_lexicon.txt")
-            .trim_end_matches('\n')
-            .split('\n')
-        {
+        let lexicon = include_str!("../data/vader_lexicon.txt");
+        // Every line a word, and a few words more for the overlay and the rules.
+        let (chunks, tail) = lexicon.as_bytes().as_chunks::<16>();
+        let lines = chunks
+            .iter()
+            .map(|c| newlines(c).count_ones() as usize)
+            .sum::<usize>()
+            + tail.iter().filter(|&&b| b == b'\n').count()
+            + 1;
+        let words = lines + overlay.len() + NEGATE.len() + BOOSTERS.len() + Word::ALL.len();
+        let mut entries = WordTable::with_capacity(words);
+        for line in split_lines(lexicon.trim_end_matches('\n')) {
             if line.is_empty() {
                 continue;
             }
-            let mut fields = line.trim_matches(python_is_space).split('\t');
-            if let (Some(word), Some(value)) = (fields.next(), fields.next()) {
+            if let Some((word, value)) = first_two_fields(line.trim_matches(python_is_space)) {
                 if let Ok(value) = value.parse::<f64>() {
                     entries.entry(word.as_bytes()).set_lexicon(value);
                 }
@@ -945,16 +1044,15 @@ impl Vader {
         }
 
         let mut emojis = FastMap::default();
-        for line in include_str!("../data/emoji_utf8_lexicon.txt")
-            .trim_end_matches('\n')
-            .split('\n')
+        for line in
+            split_lines(include_str!("../data/emoji_utf8_lexicon.txt").trim_end_matches('\n'))
         {
-            let mut fields = line.trim_matches(python_is_space).split('\t');
-            if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
+            if let Some((emoji, description)) = first_two_fields(line.trim_matches(python_is_space))
+            {
                 let mut chars = emoji.chars();
                 // A one-character key is all that can match, char by char, as in the reference.
                 if let (Some(c), None) = (chars.next(), chars.next()) {
-                    emojis.insert(c, description.to_string());
+                    emojis.insert(c, description);
                 }
             }
         }
@@ -1198,12 +1296,12 @@ impl Vader {
     #[inline(always)]
     fn plain_word(&self, bytes: &[u8], at: usize) -> Option<(Token, usize, bool)> {
         let rest = bytes.get(at..)?;
-        let mut padded = [0; 16];
+        let padded;
         let (chunk, available) = match rest.first_chunk::<16>() {
             Some(chunk) => (chunk, 16),
             // Zeros past the end: a zero byte is neither letter, punctuation nor space.
             None => {
-                padded[..rest.len()].copy_from_slice(rest);
+                padded = padded_end(bytes, rest);
                 (&padded, rest.len())
             }
         };
@@ -1225,27 +1323,44 @@ impl Vader {
         } else {
             return None;
         };
-        let in_core = ((1u32 << core) - 1) << lead;
-        let capitals = lanes.upper & in_core != 0;
-        let all_caps = capitals && lanes.lower & in_core == 0;
-        let found = if core <= 8 {
+        let (found, all_caps) = if core <= 8 {
             // Most words start the chunk: its first eight bytes, read as they lie.
             let from_start = match chunk.first_chunk::<8>() {
                 Some(eight) if lead == 0 => u64::from_le_bytes(*eight),
                 _ => (u128::from_le_bytes(*chunk) >> (8 * lead)) as u64,
             };
             let prefix = low_bytes(from_start, core);
+            let capitals = bytes_in(prefix, b'A', b'Z');
             // Most words have no capital to lower.
-            let prefix = if capitals {
-                ascii_lower_bytes(prefix)
+            if capitals == 0 {
+                (self.entries.get_short(prefix, core), false)
             } else {
-                prefix
-            };
-            self.entries.get_short(prefix, core)
+                let all_caps = bytes_in(prefix, b'a', b'z') == 0;
+                (
+                    self.entries.get_short(prefix | capitals >> 2, core),
+                    all_caps,
+                )
+            }
         } else {
-            let mut lowered = *chunk;
-            lowered.make_ascii_lowercase();
-            self.entries.get(&lowered[lead..core_end])
+            // A byte of the core that lower-casing changes is a capital, one
+            // that upper-casing changes a small letter.
+            let in_core = (u128::MAX >> (128 - 8 * core)) << (8 * lead);
+            let changed = |cased: [u8; 16]| {
+                (u128::from_le_bytes(cased) ^ u128::from_le_bytes(*chunk)) & in_core != 0
+            };
+            let cased = |upper: bool| {
+                let mut cased = *chunk;
+                if upper {
+                    cased.make_ascii_uppercase();
+                } else {
+                    cased.make_ascii_lowercase();
+                }
+                cased
+            };
+            let lowered = cased(false);
+            let capitals = changed(lowered);
+            let all_caps = capitals && !changed(cased(true));
+            (self.entries.get(&lowered[lead..core_end]), all_caps)
         };
         // No apostrophe is left in the word, so no "n't". Field by field, so
         // that no padding is copied along.
@@ -1261,7 +1376,12 @@ impl Vader {
                 ..Entry::default()
             },
         };
-        let marks = stripped && chunk[..tail_end].iter().any(|&b| b == b'!' || b == b'?');
+        // The core is letters and digits: only what was stripped may be "!" or "?".
+        let marks = stripped
+            && chunk[..lead]
+                .iter()
+                .chain(&chunk[core_end..tail_end])
+                .any(|&b| b == b'!' || b == b'?');
         let token = Token {
             entry,
             start: (at + lead) as u32,
@@ -1568,7 +1688,7 @@ impl Vader {
 /// The code points the emoji bit set covers; above, the map is asked.
 const EMOJI_BITS: usize = 0x2_0000;
 
-fn emoji_bits(emojis: &FastMap<char, String>) -> Vec<u64> {
+fn emoji_bits(emojis: &FastMap<char, &str>) -> Vec<u64> {
     let mut bits = vec![0u64; EMOJI_BITS / 64];
     for &c in emojis.keys() {
         if let Some(word) = bits.get_mut(c as usize / 64) {
@@ -1858,15 +1978,39 @@ mod tests {
             for (i, &b) in chunk.iter().enumerate() {
                 let bit = |bits: u32| bits >> i & 1 == 1;
                 assert_eq!(bit(lanes.alnum), b.is_ascii_alphanumeric(), "{b:#x}");
-                assert_eq!(bit(lanes.upper), b.is_ascii_uppercase(), "{b:#x}");
-                assert_eq!(bit(lanes.lower), b.is_ascii_lowercase(), "{b:#x}");
                 // Python's string.punctuation is Rust's ASCII punctuation.
                 assert_eq!(bit(lanes.punctuation), b.is_ascii_punctuation(), "{b:#x}");
             }
-            assert_eq!(
-                (lanes.alnum | lanes.upper | lanes.lower | lanes.punctuation) >> 16,
-                0
-            );
+            assert_eq!((lanes.alnum | lanes.punctuation) >> 16, 0);
+        }
+    }
+
+    #[test]
+    fn capitals_and_small_letters_are_found_eight_bytes_at_a_time() {
+        let all: Vec<u8> = (0..=255).collect();
+        for chunk in all.chunks(8) {
+            let x = u64::from_le_bytes(chunk.try_into().unwrap());
+            let upper = bytes_in(x, b'A', b'Z');
+            let lower = bytes_in(x, b'a', b'z');
+            for (i, &b) in chunk.iter().enumerate() {
+                let bit = |bits: u64| bits >> (8 * i + 7) & 1 == 1;
+                assert_eq!(bit(upper), b.is_ascii_uppercase(), "{b:#x}");
+                assert_eq!(bit(lower), b.is_ascii_lowercase(), "{b:#x}");
+            }
+            assert_eq!((upper | lower) & !0x8080_8080_8080_8080, 0);
+        }
+    }
+
+    #[test]
+    fn a_text_s_last_bytes_are_padded_with_zeros() {
+        let text: Vec<u8> = (1..=40).collect();
+        for len in 1..40usize {
+            for at in len.saturating_sub(15)..len {
+                let (bytes, rest) = (&text[..len], &text[at..len]);
+                let mut expected = [0; 16];
+                expected[..rest.len()].copy_from_slice(rest);
+                assert_eq!(padded_end(bytes, rest), expected, "{len} {at}");
+            }
         }
     }
 
@@ -1987,6 +2131,124 @@ mod tests {
         {
             let [wide, narrow] = both_tokenizations(&vader, line);
             assert_eq!(wide, narrow, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn words_read_across_sixteen_byte_edges_are_the_words_read_byte_by_byte() {
+        let vader = Vader::with_overlay(&[("ab".into(), 1.0)]).with_removal_rule(&["purged"], 6);
+        let long = |n: usize| "abcdefghij".repeat(7)[..n].to_string();
+        let mut pieces: Vec<String> = [
+            "good",
+            "GOOD",
+            "Good,",
+            "\"bad\"",
+            "ok.",
+            "a",
+            "no",
+            "don't",
+            "but",
+            "BUT",
+            "wow!",
+            "what?!",
+            "!?good?!",
+            "(terror)",
+            "naïve",
+            "“fine”",
+            "x\ty",
+            "...",
+            "12",
+            "2020.",
+        ]
+        .map(String::from)
+        .to_vec();
+        for n in [9, 13, 14, 15, 16, 17, 31, 64] {
+            pieces.push(long(n));
+            pieces.push(long(n).to_uppercase());
+            pieces.push(format!("({}).", long(n)));
+            pieces.push(format!("{}Z", long(n - 1)));
+            pieces.push(format!("{}z", long(n - 1).to_uppercase()));
+        }
+        let mut n = 0;
+        for shift in 0..40 {
+            for gap in [" ", "  ", " \n"] {
+                let mut text = "w".repeat(shift % 9);
+                text.push_str(&" v".repeat(shift / 9));
+                for (i, piece) in pieces.iter().enumerate() {
+                    text.push_str(if i % 5 == 4 { gap } else { " " });
+                    text.push_str(piece);
+                }
+                for text in [text.as_str(), text.trim_end_matches(|c| c != ' ')] {
+                    let [wide, narrow] = both_tokenizations(&vader, text);
+                    assert_eq!(wide, narrow, "{text:?}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n >= 240);
+    }
+
+    #[test]
+    fn the_lexicon_s_table_is_made_at_the_size_growing_would_reach() {
+        for vader in [
+            Vader::new(),
+            Vader::with_overlay(&[("ab".into(), 1.0)]).with_removal_rule(&["purged"], 6),
+        ] {
+            let table = &vader.entries;
+            let grown = (4 * table.entries.len()).next_power_of_two().max(16);
+            assert_eq!(table.prefixes.len(), grown);
+        }
+    }
+
+    #[test]
+    fn the_first_two_fields_are_those_std_splits_off() {
+        let lexicons = [
+            include_str!("../data/vader_lexicon.txt"),
+            include_str!("../data/emoji_utf8_lexicon.txt"),
+        ];
+        let lines = lexicons.iter().flat_map(|l| l.split('\n')).chain([
+            "",
+            "a",
+            "a\t",
+            "\t",
+            "\tb",
+            "a\tb",
+            "a\tb\tc",
+            "é\t“x”\tz",
+            "\t\t",
+        ]);
+        for line in lines {
+            let mut fields = line.split('\t');
+            let std = match (fields.next(), fields.next()) {
+                (Some(a), Some(b)) => Some((a, b)),
+                _ => None,
+            };
+            assert_eq!(first_two_fields(line), std, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_split_as_std_splits_them() {
+        let long = "x".repeat(40);
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "\na",
+            "a\nb",
+            "abcdefghijklmnop\nq",
+            "abcdefghijklmnopq\n",
+            "é\n“x”\n\nlast",
+            long.as_str(),
+            &format!("{long}\n{long}\n\n{long}"),
+            include_str!("../data/vader_lexicon.txt"),
+            include_str!("../data/emoji_utf8_lexicon.txt"),
+        ] {
+            let ours: Vec<&str> = split_lines(text).collect();
+            let std: Vec<&str> = text.split('\n').collect();
+            assert_eq!(ours, std, "{text:?}");
         }
     }
 
