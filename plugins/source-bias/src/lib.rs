@@ -663,7 +663,7 @@ impl<'a> WordHasher<'a> {
             }
             let (start, end) = (t.span.start as usize, t.span.end as usize);
             if next_stop < start {
-                next_stop = start + plain_run(&lower[start..]);
+                next_stop = start + newslens_core::text::fold::plain_ascii_run(&lower[start..]);
             }
             let bytes = &lower[start..end];
             let hash = if next_stop >= end {
@@ -735,24 +735,6 @@ fn sample_windows<'a>(windows: impl Iterator<Item = &'a [u64]>, sampled: &mut Ve
             sampled.push(hash);
         }
     }
-}
-
-/// The length of the run of ASCII bytes other than '.' that `bytes` starts
-/// with: runs are a few words long, so tested sixteen bytes at a time.
-fn plain_run(bytes: &[u8]) -> usize {
-    let stop = |b: u8| b >= 0x80 || b == b'.';
-    let mut at = 0;
-    for chunk in bytes.chunks_exact(16) {
-        // No early exit inside a chunk, so its sixteen tests vectorise.
-        if chunk.iter().fold(false, |any, &b| any | stop(b)) {
-            break;
-        }
-        at += 16;
-    }
-    at + bytes[at..]
-        .iter()
-        .position(|&b| stop(b))
-        .unwrap_or(bytes.len() - at)
 }
 
 /// `n` in decimal digits.

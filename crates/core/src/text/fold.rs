@@ -107,8 +107,9 @@ impl FoldedText {
 }
 
 /// The length of the run of ASCII bytes other than '.' that `bytes` starts
-/// with: sentence-long runs, so tested eight bytes at a time.
-fn plain_ascii_run(bytes: &[u8]) -> usize {
+/// with: the text that folds and hashes as it is (source-bias's shingles
+/// read words through it too); tested eight bytes at a time.
+pub fn plain_ascii_run(bytes: &[u8]) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let mut i = 0;
