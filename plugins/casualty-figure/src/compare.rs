@@ -231,6 +231,7 @@ impl Compare {
         let mut sorted = by_toll.finish()?;
         out.table(&compare_table())?;
         let mut toll: Option<Toll> = None;
+        let mut evidence = Vec::new();
         while let Some(record) = sorted.next()? {
             let mut dec = Dec::new(record);
             let window = dec.key_bytes()?;
@@ -257,9 +258,10 @@ impl Compare {
             let Some(t) = toll.as_mut() else {
                 unreachable!("a toll was just begun")
             };
-            let mut evidence = Vec::new();
+            evidence.clear();
             dec.evidence(&mut evidence)?;
-            t.add(utf8(&said)?, seq, source, (low, high), evidence);
+            let said = std::str::from_utf8(&said).map_err(|_| not_utf8())?;
+            t.add(said, seq, source, (low, high), &mut evidence);
         }
         if let Some(done) = toll {
             out.row(done.row())?;
@@ -279,8 +281,11 @@ impl Compare {
 }
 
 fn utf8(bytes: &[u8]) -> io::Result<String> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8"))
+    String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8())
+}
+
+fn not_utf8() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8")
 }
 
 /// One toll while its figures come in: what its row needs, no more.
@@ -293,8 +298,10 @@ struct Toll {
     low: f64,
     high: f64,
     reports: String,
-    /// Each figure's place and evidence, put back in the order added at the end.
-    evidence: Vec<(u64, Vec<Evidence>)>,
+    /// Each figure's place with each of its spans, put back in the order
+    /// added at the end: one list, not one per figure, as a toll of a large
+    /// corpus holds a great many figures.
+    evidence: Vec<(u64, Evidence)>,
 }
 
 impl Toll {
@@ -315,11 +322,11 @@ impl Toll {
     /// A figure, in report order.
     fn add(
         &mut self,
-        said: String,
+        said: &str,
         seq: u64,
         source: &str,
         (a, b): (f64, f64),
-        evidence: Vec<Evidence>,
+        evidence: &mut Vec<Evidence>,
     ) {
         if !self.outlets.contains(source) {
             self.outlets.insert(source.into());
@@ -331,8 +338,8 @@ impl Toll {
         if !self.reports.is_empty() {
             self.reports.push_str(" | ");
         }
-        self.reports.push_str(&said);
-        self.evidence.push((seq, evidence));
+        self.reports.push_str(said);
+        self.evidence.extend(evidence.drain(..).map(|e| (seq, e)));
     }
 
     fn row(mut self) -> Row {
@@ -352,8 +359,9 @@ impl Toll {
             disagreement.into(),
             self.reports.into(),
         ]);
-        self.evidence.sort_unstable_by_key(|(seq, _)| *seq);
-        row.evidence = self.evidence.into_iter().flat_map(|(_, e)| e).collect();
+        // Stable: a figure's own spans stay in their order.
+        self.evidence.sort_by_key(|(seq, _)| *seq);
+        row.evidence = self.evidence.into_iter().map(|(_, e)| e).collect();
         row
     }
 }
