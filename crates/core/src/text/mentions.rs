@@ -226,6 +226,15 @@ impl Scanner {
                 last_special = (row * stride) as u32;
             }
         }
+        // What makes `step`'s unchecked load sound: every state is a row
+        // start with a whole row after it, and every class fits in a row.
+        assert!(
+            next.iter()
+                .chain([&row_start[0]])
+                .all(|&state| state as usize + stride <= next.len())
+                && classes.iter().all(|&class| usize::from(class) < stride),
+            "every scanner state and class lies inside the table"
+        );
         Scanner {
             next,
             classes,
@@ -238,7 +247,13 @@ impl Scanner {
 
     #[inline(always)]
     fn step(&self, state: u32, byte: u8) -> u32 {
-        self.next[state as usize + usize::from(self.classes[usize::from(byte)])]
+        let at = state as usize + usize::from(self.classes[usize::from(byte)]);
+        // SAFETY: `state` is the start or an entry of `next`, and `new`
+        // asserts that each of those plus any class is inside `next`, which
+        // is never changed afterwards. The bounds test this skips was a
+        // quarter of the scan's instructions (7.0 M of 26.7 M over 400
+        // articles), at every byte of every document.
+        unsafe { *self.next.get_unchecked(at) }
     }
 
     /// The leftmost-longest match that starts at or after `from`.
@@ -247,22 +262,27 @@ impl Scanner {
         let mut found = None;
         let mut at = from;
         while at < haystack.len() {
-            // Four steps, tested for a special state once: nearly every
-            // run of four bytes reaches none.
-            if let Some(&[b0, b1, b2, b3]) = haystack.get(at..at + 4) {
-                let s1 = self.step(state, b0);
-                let s2 = self.step(s1, b1);
-                let s3 = self.step(s2, b2);
-                let s4 = self.step(s3, b3);
-                if s1.min(s2).min(s3).min(s4) > self.last_special {
-                    state = s4;
-                    at += 4;
+            // Sixteen steps, tested for a special state once: nearly every
+            // run of sixteen bytes reaches none, and the test and the bounds
+            // check per run cost about as much as a step (over 400 articles,
+            // eight steps a run took 5.2 M fewer instructions than four, and
+            // sixteen 0.9 M fewer than eight).
+            if let Some(run) = haystack.get(at..at + 16) {
+                let mut lowest = u32::MAX;
+                let mut next = state;
+                for &b in run {
+                    next = self.step(next, b);
+                    lowest = lowest.min(next);
+                }
+                if lowest > self.last_special {
+                    state = next;
+                    at += 16;
                     continue;
                 }
             }
-            // One of the next four states needs a look (or the text ends
+            // One of the next sixteen states needs a look (or the text ends
             // sooner): take them one by one.
-            let end = haystack.len().min(at + 4);
+            let end = haystack.len().min(at + 16);
             while at < end {
                 state = self.step(state, haystack[at]);
                 at += 1;
