@@ -89,9 +89,6 @@ impl Default for Compare {
     }
 }
 
-/// The coarse groups, as the byte a record keeps.
-const GROUPS: [&str; 3] = ["civilian", "combatant", "person"];
-
 impl Compare {
     /// A comparison whose temporary files go in `dir`.
     pub fn new(dir: &std::path::Path) -> Compare {
@@ -151,8 +148,7 @@ impl Compare {
             None => enc.bytes.push(0),
         }
         enc.text(text("kind").unwrap_or_default());
-        enc.bytes
-            .push(GROUPS.iter().position(|g| *g == group).unwrap_or(2) as u8);
+        enc.text(group);
         enc.text(source);
         enc.u64_key(low.to_bits());
         enc.u64_key(high.to_bits());
@@ -207,7 +203,7 @@ impl Compare {
                     _ => windows.get(dec.text()?).map_or("undated", |w| &**w),
                 };
                 let kind = dec.text()?;
-                let group = dec.byte()?;
+                let group = dec.text()?;
                 let source = dec.text()?;
                 let (low, high) = (dec.u64_key()?, dec.u64_key()?);
                 let said = dec.text()?;
@@ -216,7 +212,7 @@ impl Compare {
                 key.clear();
                 key.text_key(window.as_bytes());
                 key.text_key(kind.as_bytes());
-                key.text_key(GROUPS[usize::from(group).min(2)].as_bytes());
+                key.text_key(group.as_bytes());
                 key.text_key(said.as_bytes());
                 key.u64_key(seq);
                 key.text(source);
