@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use newslens_core::text::TokenKind;
+use newslens_core::text::{within, TokenKind};
 use newslens_core::{AnnotatedDoc, ColumnType, Evidence, Row, Span, Table};
 
 use crate::timex::{Precision, Timex, Type};
@@ -469,18 +469,6 @@ fn is_stop_punct(s: &str) -> bool {
     matches!(s, "," | ";" | ":" | "." | "?" | "!" | "…") || is_dash(s)
 }
 
-/// The tokens that lie inside `span`: a run, as tokens follow one another
-/// in the text without overlapping.
-fn inside(tokens: &[newslens_core::text::Token], span: Span) -> std::ops::Range<usize> {
-    let from = tokens.partition_point(|t| t.span.start < span.start);
-    let to = from
-        + tokens[from..]
-            .iter()
-            .take_while(|t| t.span.end <= span.end)
-            .count();
-    from..to
-}
-
 /// The lists a [`Clauses`] is made of, handed from one event's to the
 /// next, so that each reuses the room of the last rather than allocating
 /// its own.
@@ -514,13 +502,13 @@ impl<'a> Clauses<'a> {
         let mut removed = std::mem::take(&mut buffers.removed);
         removed.clear();
         removed.resize(n, false);
-        let dated = inside(tokens, timex);
+        let dated = within(tokens, timex, |t| t.span);
         removed[dated.clone()].fill(true);
         let mut other_timex = std::mem::take(&mut buffers.other_timex);
         other_timex.clear();
         other_timex.resize(n, false);
         for &other in others {
-            other_timex[inside(tokens, other)].fill(true);
+            other_timex[within(tokens, other, |t| t.span)].fill(true);
         }
         // The preposition and "late"/"earlier" before the date belong to it;
         // so does a date joined to it by "of" ("January 13 of this year").

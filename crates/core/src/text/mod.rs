@@ -9,6 +9,7 @@ pub mod sentences;
 pub mod tokens;
 pub mod words;
 
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 pub use fold::fold;
@@ -90,6 +91,21 @@ pub struct AnnotatedDoc {
     lowered: OnceLock<Lowered>,
 }
 
+/// The indices of the items of `items` (in text order by start) that lie
+/// inside `span`: one search for the first that starts in it, one for the
+/// first that starts past it, then back to the last that also ends in it.
+/// The one such search of the text layer's lists (tokens, numbers,
+/// mentions) and of an analyzer's slice of them.
+pub fn within<T>(items: &[T], span: Span, span_of: impl Fn(&T) -> Span) -> Range<usize> {
+    let from = items.partition_point(|x| span_of(x).start < span.start);
+    let to = items.partition_point(|x| span_of(x).start < span.end);
+    let to = (from..to)
+        .rev()
+        .find(|&i| span_of(&items[i]).end <= span.end)
+        .map_or(from, |i| i + 1);
+    from..to
+}
+
 impl AnnotatedDoc {
     pub fn text(&self) -> &str {
         &self.doc.text
@@ -133,35 +149,17 @@ impl AnnotatedDoc {
 
     /// The tokens that lie inside `span`.
     pub fn tokens_in(&self, span: Span) -> &[Token] {
-        let from = self.tokens.partition_point(|t| t.span.start < span.start);
-        let to = self.tokens.partition_point(|t| t.span.start < span.end);
-        let to = (from..to)
-            .rev()
-            .find(|&i| self.tokens[i].span.end <= span.end)
-            .map_or(from, |i| i + 1);
-        &self.tokens[from..to]
+        &self.tokens[within(&self.tokens, span, |t| t.span)]
     }
 
     /// The numbers that lie inside `span`.
     pub fn numbers_in(&self, span: Span) -> &[Number] {
-        let from = self.numbers.partition_point(|n| n.span.start < span.start);
-        let to = self.numbers.partition_point(|n| n.span.start < span.end);
-        let to = (from..to)
-            .rev()
-            .find(|&i| self.numbers[i].span.end <= span.end)
-            .map_or(from, |i| i + 1);
-        &self.numbers[from..to]
+        &self.numbers[within(&self.numbers, span, |n| n.span)]
     }
 
     /// The mentions that lie inside `span`.
     pub fn mentions_in(&self, span: Span) -> &[Mention] {
-        let from = self.mentions.partition_point(|m| m.span.start < span.start);
-        let to = self.mentions.partition_point(|m| m.span.start < span.end);
-        let to = (from..to)
-            .rev()
-            .find(|&i| self.mentions[i].span.end <= span.end)
-            .map_or(from, |i| i + 1);
-        &self.mentions[from..to]
+        &self.mentions[within(&self.mentions, span, |m| m.span)]
     }
 
     /// The innermost quotation whose inner text holds byte `offset`.
