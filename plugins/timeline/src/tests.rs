@@ -1109,3 +1109,22 @@ fn summaries_space_words_once_whatever_the_text_does() {
         expected,
     );
 }
+
+/// A full month name's day at the end of a sentence leaves the sentence's
+/// point out of the timex; an abbreviation keeps its own (FA-KES sentences).
+#[test]
+fn a_sentence_point_after_a_day_and_month_is_not_the_dates() {
+    let text = "Turkey began its operation inside Syria dubbed Operation \
+                Euphrates Shield on 24 August. The Britain-based Syrian \
+                Observatory for Human Rights said these shootings took place \
+                on 27 May.";
+    let found = tagged(text, "2016-09-01");
+    assert!(has(&found, "24 August", "2016-08-24"), "{found:?}");
+    assert!(has(&found, "27 May", "2016-05-27"), "{found:?}");
+    check(
+        "The siege began on 18 Feb. 2016 and lasted weeks.",
+        "2016-09-01",
+        "18 Feb. 2016",
+        "2016-02-18",
+    );
+}

@@ -1143,6 +1143,12 @@ fn find_at(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> 
 
 /// "February 18, 2020", "Feb. 18", "18 February 2020", "February 19th", "June 2020",
 /// "last April", "in January", "2020-02-18", "in 2015", "the 1990s", "fiscal 1989".
+/// Is this month word (lower case, point trimmed) a short form ("feb",
+/// "sept"), not a full name of four letters or fewer ("may", "june")?
+fn is_abbreviated(month_word: &str) -> bool {
+    month_word.len() <= 4 && !matches!(month_word, "may" | "june" | "july")
+}
+
 fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found> {
     let dct = anchor.published;
     let word = w.word(i);
@@ -1164,12 +1170,13 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
     }
     // Day month [year]: "18 February 2020", "19 February".
     if w.is_number(i) && w.raw(i).len() <= 2 {
-        if let Some(month) =
-            month_of(w.word(i + 1).trim_end_matches('.')).filter(|_| w.capital(i + 1))
-        {
+        let month_word = w.word(i + 1).trim_end_matches('.');
+        if let Some(month) = month_of(month_word).filter(|_| w.capital(i + 1)) {
             let day: i8 = w.raw(i).parse().ok()?;
             let mut to = i + 1;
-            if w.word(to + 1) == "." {
+            // "18 Feb. 2020": the abbreviation's point; after a full name
+            // ("on 8 July.") it ends the sentence.
+            if w.word(to + 1) == "." && is_abbreviated(month_word) {
                 to += 1;
             }
             let year = if w.is_number(to + 1) && w.raw(to + 1).len() == 4 {
@@ -1226,7 +1233,7 @@ fn absolute(w: &Words, i: usize, anchor: &Anchor, tense: Tense) -> Option<Found>
         if !w.capital(i) {
             return None;
         }
-        let abbreviated = month_word.len() <= 4 && !matches!(month_word, "may" | "june" | "july");
+        let abbreviated = is_abbreviated(month_word);
         let mut j = i;
         if abbreviated && w.word(j + 1) == "." {
             j += 1;
