@@ -1232,7 +1232,24 @@ impl<'a> Clauses<'a> {
                         Some(r.cover(span))
                     }
                     Some(r) => {
-                        out.push_str(r.slice(self.text));
+                        // A word left out after an article ("a 2011
+                        // uprising" without its date) may change it.
+                        let text = r.slice(self.text);
+                        let noun_like = self.cls(p) & (PREP | CONJ | SUB | REL | AUX | DET) == 0;
+                        let article = ["a", "an", "A", "An"]
+                            .into_iter()
+                            .filter(|_| noun_like)
+                            .find(|a| {
+                                text.strip_suffix(a)
+                                    .is_some_and(|rest| rest.is_empty() || rest.ends_with(' '))
+                            });
+                        match article {
+                            Some(a) => {
+                                out.push_str(&text[..text.len() - a.len()]);
+                                out.push_str(article_before(a, span.slice(self.text)));
+                            }
+                            None => out.push_str(text),
+                        }
                         out.push(' ');
                         Some(span)
                     }
@@ -1243,6 +1260,41 @@ impl<'a> Clauses<'a> {
             }
         }
         out
+    }
+}
+
+/// The indefinite article (`a` as written: "a" or "A") that goes before
+/// `word` by its sound, told from its spelling: "an uprising", "a
+/// university", "an hour", "an NGO", "an 18-month".
+fn article_before(a: &str, word: &str) -> &'static str {
+    let lower = word.to_lowercase();
+    let vowel_sound = if word.len() > 1 && word.chars().all(|c| c.is_ascii_uppercase()) {
+        // An initialism is read letter by letter.
+        matches!(
+            word.as_bytes()[0],
+            b'A' | b'E' | b'F' | b'H' | b'I' | b'L' | b'M'
+        ) || matches!(word.as_bytes()[0], b'N' | b'O' | b'R' | b'S' | b'X')
+    } else if lower.starts_with(|c: char| c.is_ascii_digit()) {
+        let digits: String = lower.chars().take_while(char::is_ascii_digit).collect();
+        // "an 8", "an 80", "an 11", "an 18", "an 11,000" (read "eleven
+        // thousand"); not "a 1", "a 110".
+        let eleven = digits.starts_with("11") || digits.starts_with("18");
+        digits.starts_with('8') || (eleven && digits.len() % 3 == 2)
+    } else {
+        // "a university", but "an unintended": "un-" before "n" or "m".
+        let yoo = lower.starts_with("uni") && !lower[3..].starts_with(['n', 'm']);
+        const CONSONANT_SOUND: [&str; 8] = ["use", "usu", "uti", "ura", "eu", "ewe", "one", "once"];
+        const SILENT_H: [&str; 4] = ["hour", "honest", "honor", "heir"];
+        (lower.starts_with(['a', 'e', 'i', 'o', 'u'])
+            && !yoo
+            && !CONSONANT_SOUND.iter().any(|p| lower.starts_with(p)))
+            || SILENT_H.iter().any(|p| lower.starts_with(p))
+    };
+    match (a.starts_with('A'), vowel_sound) {
+        (false, false) => "a",
+        (false, true) => "an",
+        (true, false) => "A",
+        (true, true) => "An",
     }
 }
 
@@ -1377,7 +1429,34 @@ fn summary_of(c: &Clauses, timex: Span) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::plain_ascii;
+    use super::{article_before, plain_ascii};
+
+    #[test]
+    fn the_article_goes_by_the_next_words_sound() {
+        for (a, word, expected) in [
+            ("a", "uprising", "an"),
+            ("an", "airstrike", "an"),
+            ("an", "chemical", "a"),
+            ("A", "investigation", "An"),
+            ("An", "proclamation", "A"),
+            ("an", "university", "a"),
+            ("a", "unintended", "an"),
+            ("an", "European", "a"),
+            ("an", "one-day", "a"),
+            ("a", "hour-long", "an"),
+            ("an", "historic", "a"),
+            ("a", "NGO", "an"),
+            ("an", "UN", "a"),
+            ("a", "FBI", "an"),
+            ("a", "8-year-old", "an"),
+            ("a", "18-month", "an"),
+            ("a", "11,000-strong", "an"),
+            ("an", "110-page", "a"),
+            ("an", "2011", "a"),
+        ] {
+            assert_eq!(article_before(a, word), expected, "{a} {word}");
+        }
+    }
 
     /// The word-at-a-time test against the byte-by-byte one, for a hyphen
     /// or a non-ASCII byte at every place of words of every length up to 24.

@@ -704,6 +704,13 @@ fn summaries_of_fakes_syria_sentences() {
             "1900",
             "The U.N. Security Council of which Britain and France are permanent members will hold an emergency meeting to discuss the alleged attack",
         ),
+        // The article before a date left out agrees with the word after it.
+        (
+            "U.S. forces appear to have failed to take necessary precautions to avoid civilian casualties in a March 16 airstrike that killed dozens of people in the northern Syrian province of Aleppo.",
+            "2017-04-18",
+            "March 16",
+            "U.S. forces appear to have failed to take necessary precautions to avoid civilian casualties in an airstrike",
+        ),
     ] {
         check_summary(text, published, written, expected);
     }
