@@ -1424,6 +1424,10 @@ struct Scored {
     ord: u64,
     sid: u64,
     date: u32,
+    /// Where its clause's words are in the block's list, and the ones of
+    /// them most used in the block, which are not indexed.
+    words: (u32, u32),
+    most_used: [u32; COARSE_SHARED - 1],
     /// The best cluster from any other sentence (or of several).
     best: Option<Candidate>,
     /// Clusters only its own sentence gives: whether one may be joined
@@ -1459,9 +1463,18 @@ fn score_coarse(
     let mut tape = scratch.tape();
     let mut block: Vec<Scored> = Vec::new();
     let mut holding = Lists::default();
+    // The block's events that share a word the index holds with the
+    // cluster at hand, and that cluster's words.
     let mut shared: Tally<u32> = Tally::new();
-    // How many of the month's day clusters hold each word.
+    let mut in_cluster: Tally<bool> = Tally::new();
+    // How many of the month's day clusters hold each word, and how many of
+    // the block's events.
     let mut in_month: Tally<u32> = Tally::new();
+    let mut in_block: Tally<u32> = Tally::new();
+    // The block's events' words that are not common in the month, sorted,
+    // each event's at `Scored::words`.
+    let mut block_words: Vec<u32> = Vec::new();
+    let mut by_use: Vec<(u32, u32)> = Vec::new();
     let mut words: Vec<u32> = Vec::new();
     while let Some((month, _)) = next_event.clone() {
         // The month's clusters onto the tape; earlier months have no events.
@@ -1496,6 +1509,7 @@ fn score_coarse(
         while next_event.as_ref().is_some_and(|(m, _)| *m == month) {
             block.clear();
             holding.clear();
+            block_words.clear();
             let mut held = 0;
             while held < scratch.budget {
                 let Some((m, record)) = &next_event else {
@@ -1509,14 +1523,29 @@ fn score_coarse(
                 let ord = dec.u64_key()?;
                 let (sid, date) = (dec.num()?, dec.num_u32()?);
                 dec.ids(&mut words)?;
-                for &w in &words {
-                    holding.push(w, block.len() as u32);
+                let start = block_words.len() as u32;
+                // A word common in the month counts for no cluster.
+                block_words.extend(
+                    words
+                        .iter()
+                        .filter(|&&w| in_month.get(w as usize) as usize <= MONTH_COMMON_WORD),
+                );
+                block_words[start as usize..].sort_unstable();
+                let mut end = start as usize;
+                for at in start as usize..block_words.len() {
+                    if at == start as usize || block_words[at] != block_words[end - 1] {
+                        block_words[end] = block_words[at];
+                        end += 1;
+                    }
                 }
+                block_words.truncate(end);
                 held += 64 + 12 * words.len();
                 block.push(Scored {
                     ord,
                     sid,
                     date,
+                    words: (start, end as u32),
+                    most_used: [0; COARSE_SHARED - 1],
                     best: None,
                     own: Vec::new(),
                 });
@@ -1524,6 +1553,33 @@ fn score_coarse(
                     Some(r) => Some((read_month(&mut Dec::new(r))?, r.to_vec())),
                     None => None,
                 };
+            }
+            // A cluster and an event that share COARSE_SHARED words share
+            // one of the event's words past its COARSE_SHARED - 1 most used
+            // in the block (in one order for all events: most events
+            // first, then word id), so only those are indexed, and an event
+            // found through one has its most used words looked up in the
+            // cluster's. The most used words, whose lists of events are the
+            // longest, are then read only for the events they could decide.
+            in_block.clear();
+            for &w in &block_words {
+                *in_block.entry(w as usize) += 1;
+            }
+            for (slot, e) in block.iter_mut().enumerate() {
+                let clause = &block_words[e.words.0 as usize..e.words.1 as usize];
+                if clause.len() < COARSE_SHARED {
+                    continue;
+                }
+                by_use.clear();
+                by_use.extend(clause.iter().map(|&w| (in_block.get(w as usize), w)));
+                by_use.sort_unstable_by(|a, b| b.cmp(a));
+                let (most_used, rest) = by_use.split_at(COARSE_SHARED - 1);
+                for &(_, w) in rest {
+                    holding.push(w, slot as u32);
+                }
+                for (top, &(_, w)) in e.most_used.iter_mut().zip(most_used) {
+                    *top = w;
+                }
             }
             if any {
                 let mut parsed: Option<(u32, Option<Date>)> = None;
@@ -1543,6 +1599,7 @@ fn score_coarse(
                         }
                     };
                     shared.clear();
+                    in_cluster.clear();
                     // Skipping the month's common words also keeps this step
                     // linear: a word's clusters times its events would grow
                     // with the square of the month.
@@ -1550,12 +1607,18 @@ fn score_coarse(
                         if in_month.get(*w as usize) as usize > MONTH_COMMON_WORD {
                             continue;
                         }
+                        *in_cluster.entry(*w as usize) = true;
                         for &slot in holding.get(*w) {
                             *shared.entry(slot as usize) += 1;
                         }
                     }
-                    for (slot, &score) in shared.iter() {
+                    for (slot, &indexed) in shared.iter() {
                         let e = &mut block[slot];
+                        let score = indexed
+                            + e.most_used
+                                .iter()
+                                .map(|&w| u32::from(in_cluster.get(w as usize)))
+                                .sum::<u32>();
                         if score as usize >= COARSE_SHARED
                             && covers(strings.name(e.date), strings.name(date), day)
                         {
