@@ -40,7 +40,43 @@ impl RowWriter {
 
     /// Appends `row` and a newline to `out`.
     pub fn write(&self, out: &mut Vec<u8>, row: &Row) {
-        for (key, cell) in self.keys.iter().zip(&row.cells) {
+        self.cells(out, &row.cells);
+        self.open_evidence(out);
+        for (i, e) in row.evidence.iter().enumerate() {
+            evidence(out, e, i == 0);
+        }
+        close_row(out);
+    }
+
+    /// Appends `head`, every cell of a row but the last, and opens the last
+    /// one, a text whose pieces [`text_piece`] appends; then
+    /// [`close_text`](RowWriter::close_text), [`evidence`] for each span and
+    /// [`close_row`] end the row as [`write`](RowWriter::write) would.
+    pub fn open_last_text(&self, out: &mut Vec<u8>, head: &[Value]) {
+        self.cells(out, head);
+        if let Some(key) = self.keys.get(head.len()) {
+            out.extend_from_slice(key);
+        }
+        out.push(b'"');
+    }
+
+    /// Ends the text [`open_last_text`](RowWriter::open_last_text) began
+    /// and opens the evidence.
+    pub fn close_text(&self, out: &mut Vec<u8>) {
+        out.push(b'"');
+        self.open_evidence(out);
+    }
+
+    fn open_evidence(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(if self.keys.is_empty() {
+            b"{\"_evidence\":["
+        } else {
+            b",\"_evidence\":["
+        });
+    }
+
+    fn cells(&self, out: &mut Vec<u8>, cells: &[Value]) {
+        for (key, cell) in self.keys.iter().zip(cells) {
             out.extend_from_slice(key);
             match cell {
                 Value::Null => out.extend_from_slice(b"null"),
@@ -54,30 +90,29 @@ impl RowWriter {
                 Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
             }
         }
-        out.extend_from_slice(if self.keys.is_empty() {
-            b"{\"_evidence\":["
-        } else {
-            b",\"_evidence\":["
-        });
-        for (i, e) in row.evidence.iter().enumerate() {
-            out.extend_from_slice(if i == 0 { b"[" } else { b",[" });
-            write_str(out, &e.doc);
-            out.push(b',');
-            out.extend_from_slice(itoa::Buffer::new().format(e.start).as_bytes());
-            out.push(b',');
-            out.extend_from_slice(itoa::Buffer::new().format(e.end).as_bytes());
-            out.push(b']');
-        }
-        out.extend_from_slice(b"]}\n");
     }
 }
 
-/// A JSON string, escaped as `serde_json` escapes it: quote, backslash and
-/// control characters only; everything else (all of UTF-8) as it is.
-fn write_str(out: &mut Vec<u8>, s: &str) {
+/// Appends one span of a row's evidence (`first` of the row or not).
+pub fn evidence(out: &mut Vec<u8>, e: &Evidence, first: bool) {
+    out.extend_from_slice(if first { b"[" } else { b",[" });
+    write_str(out, &e.doc);
+    out.push(b',');
+    out.extend_from_slice(itoa::Buffer::new().format(e.start).as_bytes());
+    out.push(b',');
+    out.extend_from_slice(itoa::Buffer::new().format(e.end).as_bytes());
+    out.push(b']');
+}
+
+/// Ends a row's evidence, the row and its line.
+pub fn close_row(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"]}\n");
+}
+
+/// Appends more of a text cell [`RowWriter::open_last_text`] opened, escaped.
+pub fn text_piece(out: &mut Vec<u8>, s: &str) {
     let mut rest = s.as_bytes();
-    out.reserve(rest.len() + 2);
-    out.push(b'"');
+    out.reserve(rest.len());
     loop {
         let clean = clean_prefix(rest);
         out.extend_from_slice(&rest[..clean]);
@@ -89,6 +124,14 @@ fn write_str(out: &mut Vec<u8>, s: &str) {
         }
         rest = tail;
     }
+}
+
+/// A JSON string, escaped as `serde_json` escapes it: quote, backslash and
+/// control characters only; everything else (all of UTF-8) as it is.
+fn write_str(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    text_piece(out, s);
     out.push(b'"');
 }
 
@@ -467,6 +510,55 @@ mod tests {
             let line = String::from_utf8(line).unwrap();
             assert!(line.ends_with("}\n") && !line[..line.len() - 1].contains('\n'));
             assert_eq!(read(&line).unwrap(), row, "{line}");
+        }
+    }
+
+    /// A row written in pieces (its last text cell a piece at a time, then
+    /// its evidence) is the line the whole row gives.
+    #[test]
+    fn a_row_in_pieces_is_the_row_whole() {
+        use ColumnType::*;
+        let t = Table::new("compare", &[("kind", Text), ("n", Int), ("reports", Text)]);
+        let writer = RowWriter::new(&t.columns);
+        let spans = [("000", 3, 9), ("003", 0, 12)].map(|(doc, start, end)| Evidence {
+            doc: doc.into(),
+            start,
+            end,
+        });
+        for (pieces, evidence) in [
+            (
+                vec![
+                    "The National: about \"140,000\"",
+                    " | ",
+                    "News Agencies: 146,000\n",
+                ],
+                &spans[..],
+            ),
+            (vec![], &spans[..1]),
+            (vec!["", "tab\there"], &[][..]),
+        ] {
+            let mut row = Row::new(vec![
+                Value::text("displaced"),
+                Value::Int(2),
+                Value::text(pieces.concat()),
+            ]);
+            row.evidence = evidence.to_vec();
+            let mut whole = Vec::new();
+            writer.write(&mut whole, &row);
+            let mut line = Vec::new();
+            writer.open_last_text(&mut line, &row.cells[..2]);
+            for piece in &pieces {
+                text_piece(&mut line, piece);
+            }
+            writer.close_text(&mut line);
+            for (i, e) in evidence.iter().enumerate() {
+                super::evidence(&mut line, e, i == 0);
+            }
+            close_row(&mut line);
+            assert_eq!(
+                String::from_utf8(line).unwrap(),
+                String::from_utf8(whole).unwrap()
+            );
         }
     }
 

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use newslens_core::analyzer::StreamingReduce;
+use newslens_core::analyzer::{Piece, Pieces, StreamingReduce};
 use newslens_core::load::{JsonlReader, LoadError, LoadOptions};
 use newslens_core::{Analyzer, ColumnType, Config, Document, Registry, Report, Row, Table, Value};
 
@@ -918,6 +918,14 @@ impl newslens_core::analyzer::TableSink for FileSink<'_> {
         }
     }
 
+    fn row_in_pieces(&mut self, head: Vec<Value>, pieces: &mut Pieces<'_>) -> Result<()> {
+        self.rows += 1;
+        match &mut self.open {
+            Some(files) => files.append_in_pieces(head, pieces),
+            None => bail!("the reduce gave a row before any table"),
+        }
+    }
+
     /// A batch run has nowhere to keep notes; the REPL shows them.
     fn note(&mut self, _note: String) -> Result<()> {
         Ok(())
@@ -1032,6 +1040,21 @@ impl TableFiles {
         Ok(())
     }
 
+    /// A row given in pieces: streamed into the JSONL file when that is the
+    /// only file, held whole for the CSV and Parquet writers, which take a
+    /// cell at once.
+    fn append_in_pieces(&mut self, head: Vec<Value>, pieces: &mut Pieces<'_>) -> Result<()> {
+        #[cfg(feature = "parquet")]
+        let whole = self.csv.is_some() || self.parquet.is_some();
+        #[cfg(not(feature = "parquet"))]
+        let whole = self.csv.is_some();
+        if whole {
+            let row = newslens_core::analyzer::gather_pieces(head, pieces)?;
+            return self.append(std::slice::from_ref(&row));
+        }
+        self.jsonl.append_in_pieces(&head, pieces)
+    }
+
     fn finish(self) -> Result<()> {
         self.jsonl.finish()?;
         if let Some(csv) = self.csv {
@@ -1087,12 +1110,48 @@ impl TableWriter {
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<()> {
-        self.out
-            .write_all(&self.buffer)
-            .with_context(|| format!("writing {}", self.temp.display()))?;
-        self.buffer.clear();
+    /// A row given in pieces, written as they come: a piece never waits for
+    /// the rest of its row, so a cell larger than memory passes through.
+    fn append_in_pieces(&mut self, head: &[Value], pieces: &mut Pieces<'_>) -> Result<()> {
+        let TableWriter {
+            temp,
+            out,
+            rows,
+            buffer,
+            ..
+        } = self;
+        rows.open_last_text(buffer, head);
+        let (mut in_text, mut first) = (true, true);
+        pieces(&mut |piece| {
+            match piece {
+                Piece::Text(_) if !in_text => bail!("a row's text after its evidence"),
+                Piece::Text(more) => json_rows::text_piece(buffer, more),
+                Piece::Evidence(e) => {
+                    if in_text {
+                        rows.close_text(buffer);
+                        in_text = false;
+                    }
+                    json_rows::evidence(buffer, &e, first);
+                    first = false;
+                }
+            }
+            if buffer.len() >= WRITE_SIZE {
+                write_out(out, buffer, temp)?;
+            }
+            Ok(())
+        })?;
+        if in_text {
+            rows.close_text(buffer);
+        }
+        json_rows::close_row(buffer);
+        if buffer.len() >= WRITE_SIZE {
+            write_out(out, buffer, temp)?;
+        }
         Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        write_out(&mut self.out, &mut self.buffer, &self.temp)
     }
 
     fn finish(mut self) -> Result<()> {
@@ -1101,6 +1160,15 @@ impl TableWriter {
             .with_context(|| format!("renaming {}", self.temp.display()))?;
         Ok(())
     }
+}
+
+/// Writes the bytes `buffer` gathered to `out` (the file at `temp`) and
+/// empties it.
+fn write_out(out: &mut File, buffer: &mut Vec<u8>, temp: &Path) -> Result<()> {
+    out.write_all(buffer)
+        .with_context(|| format!("writing {}", temp.display()))?;
+    buffer.clear();
+    Ok(())
 }
 
 /// A table as CSV: a header of column names, cells as the REPL prints them.
@@ -1431,6 +1499,85 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty(), "{leftovers:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A fold whose one row is a cell of many pieces and as many spans of
+    /// evidence; halfway through its text it notes how much is on disk.
+    struct OneLongRow {
+        pieces: usize,
+        temp: PathBuf,
+        on_disk_halfway: Arc<std::sync::atomic::AtomicU64>,
+    }
+
+    impl newslens_core::analyzer::Fold for OneLongRow {
+        fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
+            Ok(())
+        }
+        fn finish(self: Box<Self>) -> Result<Report> {
+            bail!("the batch reduce asked for the whole table")
+        }
+        fn finish_into(
+            self: Box<Self>,
+            out: &mut dyn newslens_core::analyzer::TableSink,
+        ) -> Result<()> {
+            out.table(&Table::new(
+                "tolls",
+                &[("kind", ColumnType::Text), ("reports", ColumnType::Text)],
+            ))?;
+            out.row_in_pieces(vec!["killed".into()], &mut |emit| {
+                for n in 0..self.pieces {
+                    if n == self.pieces / 2 {
+                        let size = std::fs::metadata(&self.temp).map_or(0, |m| m.len());
+                        self.on_disk_halfway.store(size, Ordering::Relaxed);
+                    }
+                    emit(Piece::Text("Outlet: \"at least 12\" | "))?;
+                }
+                for n in 0..self.pieces {
+                    emit(Piece::Evidence(newslens_core::Evidence {
+                        doc: "doc".into(),
+                        start: n,
+                        end: n + 2,
+                    }))?;
+                }
+                Ok(())
+            })
+        }
+    }
+
+    #[test]
+    fn a_row_in_pieces_reaches_the_file_before_it_ends() {
+        let dir = std::env::temp_dir().join(format!("newslens-batch-long-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let pieces = 200_000;
+        let on_disk_halfway = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let plan = StreamingReduce {
+            keep: Vec::new(),
+            reads: Vec::new(),
+            fold: Box::new(OneLongRow {
+                pieces,
+                temp: dir.join(".tolls.jsonl.tmp"),
+                on_disk_halfway: Arc::clone(&on_disk_halfway),
+            }),
+            order: vec!["tolls"],
+        };
+        reduce_streaming(&[], plan, &dir, Format::Jsonl, &AtomicBool::new(false)).unwrap();
+        // Each piece is 28 bytes written (its quotes escaped): half of them
+        // are several write buffers.
+        let halfway = on_disk_halfway.load(Ordering::Relaxed);
+        assert!(
+            halfway > (pieces as u64 / 2) * 28 / 2,
+            "{halfway} bytes on disk halfway"
+        );
+        let tolls = read_table(&dir, "tolls").unwrap();
+        assert_eq!(tolls.rows.len(), 1);
+        let row = &tolls.rows[0];
+        assert_eq!(
+            row.cells[1],
+            Value::text("Outlet: \"at least 12\" | ".repeat(pieces))
+        );
+        assert_eq!(row.evidence.len(), pieces);
+        assert_eq!((row.evidence[7].start, row.evidence[7].end), (7, 9));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use anyhow::{bail, Result};
 
 use crate::config::AnalyzerSettings;
-use crate::report::{Report, Row, Table};
+use crate::report::{Evidence, Report, Row, Table, Value};
 use crate::text::AnnotatedDoc;
 
 /// An analysis over a corpus, split into a per-document map and a
@@ -97,6 +97,18 @@ pub trait TableSink {
     fn row(&mut self, row: Row) -> Result<()>;
     fn note(&mut self, note: String) -> Result<()>;
 
+    /// A row of the table last begun whose last cell, a text, and evidence
+    /// may be larger than memory should hold: a cell that lists every
+    /// report of something a whole corpus reports. `head` is every cell
+    /// but the last; `pieces` gives the last cell's text, then the
+    /// evidence, to the function it is handed. By default the pieces are
+    /// gathered into one row for [`row`](TableSink::row); a sink that
+    /// writes files writes them as they come.
+    fn row_in_pieces(&mut self, head: Vec<Value>, pieces: &mut Pieces<'_>) -> Result<()> {
+        let row = gather_pieces(head, pieces)?;
+        self.row(row)
+    }
+
     /// A whole table: its columns, then its rows.
     fn write_table(&mut self, table: Table) -> Result<()> {
         let Table {
@@ -114,6 +126,35 @@ pub trait TableSink {
         }
         Ok(())
     }
+}
+
+/// A part of a row given with [`TableSink::row_in_pieces`]: every piece of
+/// the last cell's text comes before the first piece of evidence.
+pub enum Piece<'a> {
+    Text(&'a str),
+    Evidence(Evidence),
+}
+
+/// What gives a row's pieces, in order, to the function it is handed.
+pub type Pieces<'a> = dyn FnMut(&mut dyn FnMut(Piece<'_>) -> Result<()>) -> Result<()> + 'a;
+
+/// The row of [`TableSink::row_in_pieces`], held whole.
+pub fn gather_pieces(head: Vec<Value>, pieces: &mut Pieces<'_>) -> Result<Row> {
+    let mut text = String::new();
+    let mut evidence = Vec::new();
+    pieces(&mut |piece| {
+        match piece {
+            Piece::Text(more) if evidence.is_empty() => text.push_str(more),
+            Piece::Text(_) => bail!("a row's text after its evidence"),
+            Piece::Evidence(e) => evidence.push(e),
+        }
+        Ok(())
+    })?;
+    let mut cells = head;
+    cells.push(Value::text(text));
+    let mut row = Row::new(cells);
+    row.evidence = evidence;
+    Ok(row)
 }
 
 /// A [`TableSink`] that collects the tables into a [`Report`], in the order

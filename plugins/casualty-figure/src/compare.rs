@@ -7,9 +7,9 @@ use std::io;
 use std::sync::Arc;
 
 use anyhow::Result;
-use newslens_core::analyzer::{ReportSink, TableSink};
-use newslens_core::spill::{Dec, Enc, Scratch, Tape};
-use newslens_core::{ColumnType, Evidence, Row, Table, Value};
+use newslens_core::analyzer::{Piece, ReportSink, TableSink};
+use newslens_core::spill::{Dec, Enc, Scratch, Sorted, Tape};
+use newslens_core::{ColumnType, Row, Table, Value};
 
 /// Victim groups folded into the tolls outlets report: civilians, combatants, people.
 pub fn coarse_group(group: Option<&str>) -> &'static str {
@@ -74,8 +74,11 @@ const SPILL_BUDGET: usize = 8 << 20;
 /// text and evidence), and only the distinct publication dates stay, which
 /// grow with the calendar, not the corpus. The windows of time depend on
 /// those dates alone, so [`Compare::finish_into`] can name each figure's
-/// window, sort the figures by toll and report, and write a toll at a time:
-/// what it then holds is one toll's row, the table's own cell.
+/// window, sum each toll in memory (its outlets, count and bounds: tolls
+/// grow with the calendar, not the corpus) and sort the reports and the
+/// evidence by toll on disk. Each toll's row then goes to the sink in
+/// pieces ([`TableSink::row_in_pieces`]): a toll a whole corpus reports,
+/// whose `reports` cell and evidence grow with it, is never held.
 pub struct Compare {
     scratch: Scratch,
     figures: Tape,
@@ -191,76 +194,92 @@ impl Compare {
     /// kind, coarse group) in that order, its reports sorted, its evidence
     /// in the order the figures were added.
     pub fn finish_into(mut self, out: &mut dyn TableSink) -> Result<()> {
-        let mut by_toll = self.scratch.sorter();
+        // Each toll's sums stay in memory (tolls grow with the calendar and
+        // the outlets, not the corpus); its reports and its evidence go to
+        // two sorts, which then give the toll's row a piece at a time.
+        let mut tolls: BTreeMap<(Arc<str>, String, String), Toll> = BTreeMap::new();
+        let (mut reports, mut spans) = (self.scratch.sorter(), self.scratch.sorter());
         {
             let windows = Compare::windows(&self.published);
+            let undated: Arc<str> = Arc::from("undated");
             let mut key = Enc::default();
             let mut seq = 0u64;
+            let mut evidence = Vec::new();
             self.figures.read(|record| {
                 let mut dec = Dec::new(record);
                 let window = match dec.byte()? {
-                    0 => "undated",
-                    _ => windows.get(dec.text()?).map_or("undated", |w| &**w),
+                    0 => &undated,
+                    _ => windows.get(dec.text()?).unwrap_or(&undated),
                 };
                 let kind = dec.text()?;
                 let group = dec.text()?;
                 let source = dec.text()?;
                 let (low, high) = (dec.u64_key()?, dec.u64_key()?);
                 let said = dec.text()?;
-                // The toll and the report lead, so the sort gives each toll's
-                // reports in order; the figure's place breaks ties.
+                evidence.clear();
+                dec.evidence(&mut evidence)?;
+                let toll = (Arc::clone(window), kind.to_string(), group.to_string());
+                tolls
+                    .entry(toll)
+                    .or_default()
+                    .add(source, (f64::from_bits(low), f64::from_bits(high)));
+                // The toll leads both sorts; the reports go by text, the
+                // evidence by the order the figures were added.
                 key.clear();
                 key.text_key(window.as_bytes());
                 key.text_key(kind.as_bytes());
                 key.text_key(group.as_bytes());
+                let toll_key = key.bytes.len();
                 key.text_key(said.as_bytes());
                 key.u64_key(seq);
-                key.text(source);
-                key.u64_key(low);
-                key.u64_key(high);
-                key.bytes.extend_from_slice(dec.rest());
+                reports.push(&key.bytes)?;
+                if !evidence.is_empty() {
+                    key.bytes.truncate(toll_key);
+                    key.u64_key(seq);
+                    key.evidence(&evidence);
+                    spans.push(&key.bytes)?;
+                }
                 seq += 1;
-                by_toll.push(&key.bytes)
+                Ok(())
             })?;
         }
         self.figures.clear();
-        let mut sorted = by_toll.finish()?;
         out.table(&compare_table())?;
-        let mut toll: Option<Toll> = None;
+        let mut reports = Pending::new(reports.finish()?)?;
+        let mut spans = Pending::new(spans.finish()?)?;
         let mut evidence = Vec::new();
-        while let Some(record) = sorted.next()? {
-            let mut dec = Dec::new(record);
-            let window = dec.key_bytes()?;
-            let kind = dec.key_bytes()?;
-            let group = dec.key_bytes()?;
-            let said = dec.key_bytes()?;
-            let seq = dec.u64_key()?;
-            let source = dec.text()?;
-            let (low, high) = (
-                f64::from_bits(dec.u64_key()?),
-                f64::from_bits(dec.u64_key()?),
-            );
-            let same = toll.as_ref().is_some_and(|t| {
-                t.window.as_bytes() == &*window
-                    && t.kind.as_bytes() == &*kind
-                    && t.group.as_bytes() == &*group
-            });
-            if !same {
-                if let Some(done) = toll.take() {
-                    out.row(done.row())?;
+        for ((window, kind, group), toll) in tolls {
+            let mut toll_key = Enc::default();
+            toll_key.text_key(window.as_bytes());
+            toll_key.text_key(kind.as_bytes());
+            toll_key.text_key(group.as_bytes());
+            let head = toll.head(&window, &kind, &group);
+            out.row_in_pieces(head, &mut |emit| {
+                let mut first = true;
+                while let Some(record) = reports.take_under(&toll_key.bytes)? {
+                    let mut dec = Dec::new(&record[toll_key.bytes.len()..]);
+                    let said = dec.key_bytes()?;
+                    if !first {
+                        emit(Piece::Text(" | "))?;
+                    }
+                    first = false;
+                    emit(Piece::Text(
+                        std::str::from_utf8(&said).map_err(|_| not_utf8())?,
+                    ))?;
                 }
-                toll = Some(Toll::new(utf8(&window)?, utf8(&kind)?, utf8(&group)?));
-            }
-            let Some(t) = toll.as_mut() else {
-                unreachable!("a toll was just begun")
-            };
-            evidence.clear();
-            dec.evidence(&mut evidence)?;
-            let said = std::str::from_utf8(&said).map_err(|_| not_utf8())?;
-            t.add(said, seq, source, (low, high), &mut evidence);
+                while let Some(record) = spans.take_under(&toll_key.bytes)? {
+                    let mut dec = Dec::new(&record[toll_key.bytes.len()..]);
+                    dec.u64_key()?;
+                    dec.evidence(&mut evidence)?;
+                    for e in evidence.drain(..) {
+                        emit(Piece::Evidence(e))?;
+                    }
+                }
+                Ok(())
+            })?;
         }
-        if let Some(done) = toll {
-            out.row(done.row())?;
+        if reports.next.is_some() || spans.next.is_some() {
+            anyhow::bail!("the comparison's sorts hold a toll its sums do not");
         }
         Ok(())
     }
@@ -276,54 +295,55 @@ impl Compare {
     }
 }
 
-fn utf8(bytes: &[u8]) -> io::Result<String> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| not_utf8())
-}
-
 fn not_utf8() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8")
 }
 
-/// One toll while its figures come in: what its row needs, no more.
+/// A sorted stream read a toll at a time: the record that belongs to the
+/// next toll waits here.
+struct Pending {
+    sorted: Sorted,
+    next: Option<Vec<u8>>,
+}
+
+impl Pending {
+    fn new(mut sorted: Sorted) -> io::Result<Pending> {
+        let next = sorted.next()?.map(<[u8]>::to_vec);
+        Ok(Pending { sorted, next })
+    }
+
+    /// The next record if it begins with `prefix` (the toll's key).
+    fn take_under(&mut self, prefix: &[u8]) -> io::Result<Option<Vec<u8>>> {
+        if !self.next.as_ref().is_some_and(|r| r.starts_with(prefix)) {
+            return Ok(None);
+        }
+        let following = self.sorted.next()?.map(<[u8]>::to_vec);
+        Ok(std::mem::replace(&mut self.next, following))
+    }
+}
+
+/// One toll's sums while its figures come in; its reports and evidence
+/// wait in the sorts.
 struct Toll {
-    window: String,
-    kind: String,
-    group: String,
     outlets: BTreeSet<Box<str>>,
     figures: usize,
     low: f64,
     high: f64,
-    reports: String,
-    /// Each figure's place with each of its spans, put back in the order
-    /// added at the end: one list, not one per figure, as a toll of a large
-    /// corpus holds a great many figures.
-    evidence: Vec<(u64, Evidence)>,
 }
 
-impl Toll {
-    fn new(window: String, kind: String, group: String) -> Toll {
+impl Default for Toll {
+    fn default() -> Toll {
         Toll {
-            window,
-            kind,
-            group,
             outlets: BTreeSet::new(),
             figures: 0,
             low: 0.0,
             high: f64::INFINITY,
-            reports: String::new(),
-            evidence: Vec::new(),
         }
     }
+}
 
-    /// A figure, in report order.
-    fn add(
-        &mut self,
-        said: &str,
-        seq: u64,
-        source: &str,
-        (a, b): (f64, f64),
-        evidence: &mut Vec<Evidence>,
-    ) {
+impl Toll {
+    fn add(&mut self, source: &str, (a, b): (f64, f64)) {
         if !self.outlets.contains(source) {
             self.outlets.insert(source.into());
         }
@@ -331,19 +351,15 @@ impl Toll {
         // The values every figure allows.
         self.low = self.low.max(a);
         self.high = self.high.min(b);
-        if !self.reports.is_empty() {
-            self.reports.push_str(" | ");
-        }
-        self.reports.push_str(said);
-        self.evidence.extend(evidence.drain(..).map(|e| (seq, e)));
     }
 
-    fn row(mut self) -> Row {
+    /// The row's cells before its reports.
+    fn head(&self, window: &str, kind: &str, group: &str) -> Vec<Value> {
         let disagreement = self.outlets.len() > 1 && self.low > self.high;
-        let mut row = Row::new(vec![
-            Value::text(self.window.as_str()),
-            Value::text(self.kind.as_str()),
-            Value::text(self.group.as_str()),
+        vec![
+            Value::text(window),
+            Value::text(kind),
+            Value::text(group),
             self.outlets.len().into(),
             self.figures.into(),
             self.low.into(),
@@ -353,12 +369,7 @@ impl Toll {
                 Value::Null
             },
             disagreement.into(),
-            self.reports.into(),
-        ]);
-        // Stable: a figure's own spans stay in their order.
-        self.evidence.sort_by_key(|(seq, _)| *seq);
-        row.evidence = self.evidence.into_iter().map(|(_, e)| e).collect();
-        row
+        ]
     }
 }
 
