@@ -108,6 +108,11 @@ pub(super) fn get_varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
 /// The longest key on disk: two varints of ten bytes.
 const MAX_KEY_BYTES: usize = 20;
 
+/// Bytes the merge reads ahead for all segments together: each reads
+/// blocks of its share, from 64 KB (up to 64 segments) down to 4 KB, so a
+/// corpus of many segments does not hold a full block for each.
+const MERGE_BUFFERS: usize = 4 << 20;
+
 /// Keys in segments of `segment` sorted in memory, segments past the first
 /// written to one temporary file.
 pub(super) struct KeySorter {
@@ -205,6 +210,7 @@ impl KeySorter {
             .map(|s| s.0)
             .chain([self.written])
             .collect();
+        let block = (MERGE_BUFFERS / self.segments.len().max(1)).clamp(4 << 10, 1 << 16);
         let mut cursors: Vec<Cursor> = self
             .segments
             .iter()
@@ -213,6 +219,7 @@ impl KeySorter {
                 next_at: start,
                 end,
                 left: keys,
+                block,
                 bytes: Vec::new(),
                 at: 0,
                 last: (0, 0),
@@ -291,6 +298,8 @@ struct Cursor {
     next_at: u64,
     end: u64,
     left: u64,
+    /// Bytes read at once.
+    block: usize,
     bytes: Vec<u8>,
     at: usize,
     last: (u64, u64),
@@ -305,7 +314,7 @@ impl Cursor {
             self.bytes.drain(..self.at);
             self.at = 0;
             let keep = self.bytes.len();
-            let want = (self.end - self.next_at).min(1 << 16) as usize;
+            let want = (self.end - self.next_at).min(self.block as u64) as usize;
             self.bytes.resize(keep + want, 0);
             let got = temp
                 .read_at(&mut self.bytes[keep..], self.next_at)
