@@ -130,6 +130,7 @@ fn a_malformed_line_is_reported_with_file_and_line() {
     assert!(error.contains("bad.jsonl:2: malformed JSON"), "{error}");
     // Nothing half-written is left under a final name.
     assert!(!dir.join("out").join("casualty-figure").exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -78,6 +78,7 @@ fn export_writes_the_last_result_atomically_in_the_extension_s_format() {
     )
     .unwrap_err()
     .contains("extension"));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -96,6 +97,7 @@ fn output_redirects_and_comes_back() {
     assert!(std::fs::read_to_string(&path)
         .unwrap()
         .contains("corpus-stats"));
+    let _ = std::fs::remove_file(&path);
 }
 
 /// A small deterministic generator (no extra crates): xorshift.

@@ -67,4 +67,5 @@ fn a_person_at_the_terminal() {
         !saved.contains("nonsense-that-is-never-run"),
         "a cancelled line is not history: {saved}"
     );
+    let _ = std::fs::remove_file(&history);
 }
