@@ -156,6 +156,11 @@ impl Scratch {
         }
     }
 
+    /// The folder the files go in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn sorter(&self) -> Sorter {
         Sorter {
             bytes: Vec::new(),
@@ -547,7 +552,8 @@ impl<'a> Dec<'a> {
         Dec { bytes }
     }
 
-    fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
+    /// The next `n` bytes as they are.
+    pub fn take(&mut self, n: usize) -> io::Result<&'a [u8]> {
         if self.bytes.len() < n {
             return Err(bad("cut short"));
         }

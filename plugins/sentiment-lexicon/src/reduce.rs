@@ -4,27 +4,24 @@
 //! are folded from them in one pass.
 //!
 //! A document's sentence rows arrive together; once the next document's
-//! start, its rows' compounds and spans go to an external sort ([`extsort`])
-//! that orders the `documents` table, so the memory the fold holds grows
-//! with the outlets and parties only, not with the documents: one sort
-//! segment ([`DOCUMENT_SEGMENT`] documents) at most, and what grows with the
-//! corpus is on disk, in a folder of its own in the run's temporary folder
-//! (`--tmp-dir`; about 1.1 KB an article, 112 MB at 100,000 ReCOVery
-//! articles), removed when the table is written. Outlets, parties and voices
+//! start, its rows' compounds and spans go to core's external sort
+//! ([`newslens_core::spill`]) that orders the `documents` table, so the
+//! memory the fold holds grows with the outlets and parties only, not with
+//! the documents: one sort buffer ([`DOCUMENT_SORT_BYTES`]) and
+//! the merge's buffers, at most 64 runs at a time, and what grows with the
+//! corpus is on disk, in the run's temporary folder (`--tmp-dir`), removed
+//! when the table is written. Outlets, parties and voices
 //! are interned once; a row's outlet is compared with the previous row's
 //! first, so most rows hash nothing. Document names are interned only for
 //! the evidence an outlet's or party's row keeps, which is capped.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use extsort::{ExternalSorter, PushExternalSorter, Sortable, SortedIterator};
 use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::spill::{Dec, Enc, Scratch, Sorter};
 use newslens_core::{ColumnType, Evidence, Report, Row, Table, Text, Value};
-use tempfile::TempDir;
 
 /// The most evidence spans one `sources` or `actors` row keeps: the first
 /// ones in corpus order. An outlet's row would otherwise list every sentence
@@ -33,11 +30,12 @@ use tempfile::TempDir;
 /// document's spans, which are as many as its sentences.
 pub const EVIDENCE_LIMIT: usize = 1000;
 
-/// Documents held in memory by the sort of the `documents` rows before it
-/// writes a sorted segment to disk: about a kilobyte each for a news article
-/// (a compound and a span per sentence), so some 16 MB; ten million
-/// documents make some 600 segment files, each open while they merge.
-pub const DOCUMENT_SEGMENT: usize = 16_384;
+/// Bytes of encoded documents the sort of the `documents` rows holds in
+/// memory before it writes a sorted run to disk: about a kilobyte for a
+/// news article (a compound and a span per sentence), so some 16,000
+/// documents; the sort merges its runs at most 64 at a time, however many
+/// a corpus makes.
+pub const DOCUMENT_SORT_BYTES: usize = 16 << 20;
 
 pub(crate) fn sentences_table() -> Table {
     use ColumnType::*;
@@ -87,7 +85,10 @@ pub fn plan_in(dir: &Path) -> StreamingReduce {
     StreamingReduce {
         keep: vec![sentences_table(), clauses_table()],
         reads: vec!["sentences", "actor_clauses"],
-        fold: Box::new(Tallies::with_segment(DOCUMENT_SEGMENT, dir.to_path_buf())),
+        fold: Box::new(Tallies::with_sort_bytes(
+            DOCUMENT_SORT_BYTES,
+            dir.to_path_buf(),
+        )),
         order: vec![
             "sentences",
             "documents",
@@ -98,19 +99,19 @@ pub fn plan_in(dir: &Path) -> StreamingReduce {
     }
 }
 
-/// [`plan_in`] `dir` with its `documents` sort holding `segment` documents in memory.
+/// [`plan_in`] `dir` with its `documents` sort holding `bytes` in memory.
 #[cfg(test)]
-pub(crate) fn plan_with_segment_in(segment: usize, dir: &Path) -> StreamingReduce {
+pub(crate) fn plan_with_sort_bytes_in(bytes: usize, dir: &Path) -> StreamingReduce {
     StreamingReduce {
-        fold: Box::new(Tallies::with_segment(segment, dir.to_path_buf())),
+        fold: Box::new(Tallies::with_sort_bytes(bytes, dir.to_path_buf())),
         ..plan()
     }
 }
 
-/// [`plan_with_segment_in`] the system's temporary folder.
+/// [`plan_with_sort_bytes_in`] the system's temporary folder.
 #[cfg(test)]
-pub(crate) fn plan_with_segment(segment: usize) -> StreamingReduce {
-    plan_with_segment_in(segment, &std::env::temp_dir())
+pub(crate) fn plan_with_sort_bytes(bytes: usize) -> StreamingReduce {
+    plan_with_sort_bytes_in(bytes, &std::env::temp_dir())
 }
 
 /// VADER's own thresholds for calling a compound positive or negative.
@@ -322,10 +323,6 @@ struct DocumentRows {
 }
 
 impl DocumentRows {
-    fn key(&self) -> (&str, &str, u64) {
-        (&self.doc, &self.source, self.run)
-    }
-
     fn holds(&self, doc: &str, source: &str) -> bool {
         self.doc == doc && self.source == source
     }
@@ -352,209 +349,116 @@ impl DocumentRows {
     }
 }
 
-fn put_u32(w: &mut impl Write, x: u32) -> std::io::Result<()> {
-    w.write_all(&x.to_le_bytes())
-}
-
-fn put_str(w: &mut impl Write, s: &str) -> std::io::Result<()> {
-    put_u32(w, s.len() as u32)?;
-    w.write_all(s.as_bytes())
-}
-
-fn get_u32(r: &mut impl Read) -> std::io::Result<u32> {
-    let mut b = [0; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-fn get_str(r: &mut impl Read) -> std::io::Result<Text> {
-    let len = get_u32(r)? as usize;
-    let mut bytes = vec![0; len];
-    r.read_exact(&mut bytes)?;
-    let text = String::from_utf8(bytes)
-        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-    Ok(text.into())
-}
-
-/// A run, or the pad that works around extsort 0.5's loss of every item when
-/// their number is a positive multiple of one more than the segment size
-/// (its last segment is then empty, and it iterates that empty buffer
-/// instead of the segments on disk). The pad sorts last and is dropped.
-enum Item {
-    Rows(DocumentRows),
-    Pad,
-}
-
-fn item_order(a: &Item, b: &Item) -> Ordering {
-    match (a, b) {
-        (Item::Rows(a), Item::Rows(b)) => a.key().cmp(&b.key()),
-        (Item::Rows(_), Item::Pad) => Ordering::Less,
-        (Item::Pad, Item::Rows(_)) => Ordering::Greater,
-        (Item::Pad, Item::Pad) => Ordering::Equal,
-    }
-}
-
-impl Sortable for Item {
-    fn encode<W: Write>(&self, w: &mut W) -> std::io::Result<()> {
-        let Item::Rows(rows) = self else {
-            return w.write_all(&[1]);
-        };
-        // Lengths fit: a run's rows came from one in-memory table.
-        w.write_all(&[0])?;
-        put_str(w, &rows.doc)?;
-        put_str(w, &rows.source)?;
-        w.write_all(&rows.run.to_le_bytes())?;
-        put_u32(w, rows.compounds.len() as u32)?;
-        for (&compound, &quoted) in rows.compounds.iter().zip(&rows.quoted) {
-            w.write_all(&compound.to_bits().to_le_bytes())?;
-            w.write_all(&[u8::from(quoted)])?;
-        }
-        put_u32(w, rows.docs.len() as u32)?;
-        for doc in &rows.docs {
-            put_str(w, doc)?;
-        }
-        put_u32(w, rows.spans.len() as u32)?;
-        for spot in &rows.spans {
-            let mut b = [0; 12];
-            b[..4].copy_from_slice(&spot.doc.to_le_bytes());
-            b[4..8].copy_from_slice(&spot.start.to_le_bytes());
-            b[8..].copy_from_slice(&spot.end.to_le_bytes());
-            w.write_all(&b)?;
-        }
-        Ok(())
-    }
-
-    fn decode<R: Read>(r: &mut R) -> std::io::Result<Item> {
-        let mut tag = [0];
-        r.read_exact(&mut tag)?;
-        if tag[0] != 0 {
-            return Ok(Item::Pad);
-        }
-        let doc = get_str(r)?;
-        let source = get_str(r)?;
-        let mut run = [0; 8];
-        r.read_exact(&mut run)?;
-        let n = get_u32(r)? as usize;
-        let mut compounds = Vec::with_capacity(n);
-        let mut quoted = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mut b = [0; 9];
-            r.read_exact(&mut b)?;
-            let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-            compounds.push(f64::from_bits(bits));
-            quoted.push(b[8] != 0);
-        }
-        let n = get_u32(r)? as usize;
-        let mut docs = Vec::with_capacity(n.min(16));
-        for _ in 0..n {
-            docs.push(get_str(r)?);
-        }
-        let n = get_u32(r)? as usize;
-        let mut spans = Vec::with_capacity(n);
-        for _ in 0..n {
-            let mut b = [0; 12];
-            r.read_exact(&mut b)?;
-            let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-            spans.push(Spot {
-                doc: at(0),
-                start: at(4),
-                end: at(8),
-            });
-        }
-        Ok(Item::Rows(DocumentRows {
-            doc,
-            source,
-            run: u64::from_le_bytes(run),
-            compounds,
-            quoted,
-            spans,
-            docs,
-        }))
-    }
-}
-
-type ItemOrder = fn(&Item, &Item) -> Ordering;
-
-/// The finished runs, sorted by document, outlet and arrival.
+/// The finished runs, sorted by document, outlet and arrival, through
+/// core's external sort: the key leads each record, so the sort's byte
+/// order is the table's order.
 struct DocumentSort {
-    /// Where the sort makes its folder: a batch run's `--tmp-dir`.
-    dir: PathBuf,
-    /// The sort's own folder (removed when dropped) and the sort, made at
-    /// the first run: a fold that sees no sentence makes no folder.
-    sorter: Option<(TempDir, PushExternalSorter<Item, ItemOrder>)>,
-    segment: u64,
-    pushed: u64,
+    scratch: Scratch,
+    sorter: Sorter,
+    enc: Enc,
 }
-
-type SortedRuns = std::iter::Flatten<std::option::IntoIter<SortedIterator<Item, ItemOrder>>>;
 
 impl DocumentSort {
-    fn new(segment: usize, dir: PathBuf) -> DocumentSort {
+    /// A sort holding about `bytes` of documents in memory, its files in `dir`.
+    fn new(bytes: usize, dir: PathBuf) -> DocumentSort {
+        let scratch = Scratch::new("sentiment-lexicon", &dir, bytes);
         DocumentSort {
-            dir,
-            sorter: None,
-            segment: segment.max(1) as u64,
-            pushed: 0,
+            sorter: scratch.sorter(),
+            scratch,
+            enc: Enc::default(),
         }
     }
 
     fn push(&mut self, rows: DocumentRows) -> Result<()> {
-        let (_, sorter) = match &mut self.sorter {
-            Some(sorter) => sorter,
-            None => {
-                let folder = tempfile::Builder::new()
-                    .prefix("newslens-sentiment-")
-                    .tempdir_in(&self.dir)
-                    .with_context(|| {
-                        format!(
-                            "making a folder for the documents sort in {}",
-                            self.dir.display()
-                        )
-                    })?;
-                let sorter = ExternalSorter::new()
-                    .with_segment_size(self.segment as usize)
-                    .with_sort_dir(folder.path().to_path_buf())
-                    .pushed_by(item_order as ItemOrder);
-                self.sorter.insert((folder, sorter))
+        let enc = &mut self.enc;
+        enc.clear();
+        enc.text_key(rows.doc.as_bytes());
+        enc.text_key(rows.source.as_bytes());
+        enc.u64_key(rows.run);
+        enc.num(rows.compounds.len() as u64);
+        for (&compound, &quoted) in rows.compounds.iter().zip(&rows.quoted) {
+            enc.bytes
+                .extend_from_slice(&compound.to_bits().to_le_bytes());
+            enc.bytes.push(u8::from(quoted));
+        }
+        enc.num(rows.docs.len() as u64);
+        for doc in &rows.docs {
+            enc.text(doc);
+        }
+        enc.num(rows.spans.len() as u64);
+        for spot in &rows.spans {
+            for n in [spot.doc, spot.start, spot.end] {
+                enc.bytes.extend_from_slice(&n.to_le_bytes());
             }
-        };
-        self.pushed += 1;
-        sorter
-            .push(Item::Rows(rows))
-            .context("sorting the documents table on disk")
+        }
+        self.sorter.push(&enc.bytes).with_context(|| {
+            format!(
+                "sorting the documents table in {}",
+                self.scratch.dir().display()
+            )
+        })
     }
 
-    /// The runs in order, and the folder their segments are in, which must
-    /// outlive the reading.
-    fn sorted(
-        self,
-    ) -> Result<(
-        Option<TempDir>,
-        impl Iterator<Item = std::io::Result<DocumentRows>>,
-    )> {
-        let (folder, sorted) = match self.sorter {
-            Some((folder, mut sorter)) => {
-                // extsort writes a segment when its buffer passes `segment` items.
-                if self.pushed.is_multiple_of(self.segment + 1) {
-                    sorter.push(Item::Pad)?;
-                }
-                let sorted = sorter
-                    .done()
-                    .context("sorting the documents table on disk")?;
-                (Some(folder), Some(sorted))
-            }
-            None => (None, None),
-        };
-        let sorted: SortedRuns = sorted.into_iter().flatten();
-        Ok((
-            folder,
-            sorted.filter_map(|item| match item {
-                Ok(Item::Rows(rows)) => Some(Ok(rows)),
-                Ok(Item::Pad) => None,
-                Err(e) => Some(Err(e)),
-            }),
-        ))
+    /// The runs in order.
+    fn sorted(self) -> Result<impl Iterator<Item = std::io::Result<DocumentRows>>> {
+        let mut sorted = self.sorter.finish().with_context(|| {
+            format!(
+                "sorting the documents table in {}",
+                self.scratch.dir().display()
+            )
+        })?;
+        Ok(std::iter::from_fn(move || match sorted.next() {
+            Ok(Some(record)) => Some(decode_rows(record)),
+            Ok(None) => None,
+            Err(e) => Some(Err(e)),
+        }))
     }
+}
+
+fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
+    let text = |bytes: Vec<u8>| -> std::io::Result<Text> {
+        String::from_utf8(bytes)
+            .map(Text::from)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    };
+    let mut dec = Dec::new(record);
+    let doc = text(dec.text_key()?)?;
+    let source = text(dec.text_key()?)?;
+    let run = dec.u64_key()?;
+    let n = dec.num()? as usize;
+    let mut compounds = Vec::with_capacity(n);
+    let mut quoted = Vec::with_capacity(n);
+    for _ in 0..n {
+        let b = dec.take(9)?;
+        let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        compounds.push(f64::from_bits(bits));
+        quoted.push(b[8] != 0);
+    }
+    let n = dec.num()? as usize;
+    let mut docs = Vec::with_capacity(n.min(16));
+    for _ in 0..n {
+        docs.push(Text::from(dec.text()?));
+    }
+    let n = dec.num()? as usize;
+    let mut spans = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        let b = dec.take(12)?;
+        let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+        spans.push(Spot {
+            doc: at(0),
+            start: at(4),
+            end: at(8),
+        });
+    }
+    Ok(DocumentRows {
+        doc,
+        source,
+        run,
+        compounds,
+        quoted,
+        spans,
+        docs,
+    })
 }
 
 /// The fold's state: the document whose rows are arriving, the sort of the
@@ -578,9 +482,9 @@ struct Tallies {
 }
 
 impl Tallies {
-    /// A fold whose `documents` sort holds `segment` documents in memory and
+    /// A fold whose `documents` sort holds `bytes` of documents in memory and
     /// writes the rest in a folder it makes in `dir`.
-    fn with_segment(segment: usize, dir: PathBuf) -> Tallies {
+    fn with_sort_bytes(bytes: usize, dir: PathBuf) -> Tallies {
         Tallies {
             sources: Recent::default(),
             actors: Interner::default(),
@@ -588,7 +492,7 @@ impl Tallies {
             docs: Recent::default(),
             current: DocumentRows::default(),
             runs: 0,
-            documents: DocumentSort::new(segment, dir),
+            documents: DocumentSort::new(bytes, dir),
             by_source: Vec::new(),
             by_actor: HashMap::new(),
             sentence_columns: Columns::default(),
@@ -750,7 +654,7 @@ impl Fold for Tallies {
             group.clear();
             Ok(())
         };
-        let (_folder, sorted) = documents.sorted()?;
+        let sorted = documents.sorted()?;
         for rows in sorted {
             let rows = rows.context("reading the documents table's sort")?;
             if group

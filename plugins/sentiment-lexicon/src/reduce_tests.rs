@@ -7,7 +7,7 @@ use newslens_core::analyzer::fold_report;
 use newslens_core::run::map_all;
 use newslens_core::{testing, ColumnType, Evidence, Report, Row, Table, Value};
 
-use crate::reduce::{plan, plan_with_segment, plan_with_segment_in, EVIDENCE_LIMIT};
+use crate::reduce::{plan, plan_with_sort_bytes, plan_with_sort_bytes_in, EVIDENCE_LIMIT};
 
 /// The reduce as it was before the fold, held in memory.
 fn reference(mut mapped: Report) -> Report {
@@ -319,11 +319,12 @@ fn runs_of_sentences(runs: &[(&str, usize, usize)]) -> Report {
 
 #[test]
 fn documents_sorted_on_disk_are_the_documents_sorted_in_memory() {
-    // Documents out of order, one of them in two runs; with segments of one
-    // to three documents the sort writes them to disk, and with a segment of
-    // two the three runs are the count extsort 0.5 alone would lose.
+    // Documents out of order, one of them in two runs (about a hundred bytes
+    // each, encoded): with buffers of a byte to a few runs the sort writes
+    // them to disk, one run a file or several; two runs under one buffer
+    // and a third is the count the extsort crate, used before, lost.
     let mapped = runs_of_sentences(&[("c", 0, 5), ("a", 0, 3), ("b", 0, 4), ("a", 3, 9)]);
-    let whole = fold_report(plan_with_segment(1000), mapped.clone()).unwrap();
+    let whole = fold_report(plan_with_sort_bytes(1000), mapped.clone()).unwrap();
     let documents = whole.tables.iter().find(|t| t.name == "documents").unwrap();
     let docs: Vec<_> = documents
         .rows
@@ -336,12 +337,12 @@ fn documents_sorted_on_disk_are_the_documents_sorted_in_memory() {
     assert_eq!(documents.cell(a, "n"), Some(&Value::Int(9)));
     let starts: Vec<usize> = a.evidence.iter().map(|e| e.start).collect();
     assert_eq!(starts, (0..9).map(|i| i * 10).collect::<Vec<_>>());
-    for segment in 1..=5 {
-        let got = fold_report(plan_with_segment(segment), mapped.clone()).unwrap();
-        assert_eq!(got.tables, whole.tables, "segment {segment}");
+    for bytes in [1, 80, 150, 250] {
+        let got = fold_report(plan_with_sort_bytes(bytes), mapped.clone()).unwrap();
+        assert_eq!(got.tables, whole.tables, "{bytes} bytes");
     }
     let three_runs = runs_of_sentences(&[("b", 0, 2), ("a", 0, 2), ("b", 2, 4)]);
-    let got = fold_report(plan_with_segment(2), three_runs.clone()).unwrap();
+    let got = fold_report(plan_with_sort_bytes(100), three_runs.clone()).unwrap();
     assert_eq!(got.tables, fold_report(plan(), three_runs).unwrap().tables);
 }
 
@@ -350,23 +351,23 @@ fn the_documents_sort_writes_in_the_folder_it_is_given_and_leaves_it_empty() {
     let mapped = runs_of_sentences(&[("c", 0, 5), ("a", 0, 3), ("b", 0, 4)]);
     let whole = fold_report(plan(), mapped.clone()).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let got = fold_report(plan_with_segment_in(1, dir.path()), mapped.clone()).unwrap();
+    let got = fold_report(plan_with_sort_bytes_in(1, dir.path()), mapped.clone()).unwrap();
     assert_eq!(got.tables, whole.tables);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     // A folder that cannot be made in is an error that names it, not a panic.
     let missing = dir.path().join("missing");
-    let err = fold_report(plan_with_segment_in(1, &missing), mapped).unwrap_err();
+    let err = fold_report(plan_with_sort_bytes_in(1, &missing), mapped).unwrap_err();
     assert!(format!("{err:#}").contains("missing"), "{err:#}");
 }
 
 #[test]
-fn the_bundled_corpus_sorted_in_segments_of_one_gives_the_same_tables() {
+fn the_bundled_corpus_sorted_a_document_a_run_gives_the_same_tables() {
     let docs = testing::bundled_corpus();
     let mapped = map_all(analyzer().as_ref(), &docs, None).unwrap();
     let whole = fold_report(plan(), mapped.clone()).unwrap();
-    for segment in [1, 2, docs.len() - 1] {
-        let got = fold_report(plan_with_segment(segment), mapped.clone()).unwrap();
-        assert_eq!(got.tables, whole.tables, "segment {segment}");
+    for bytes in [1, 2_000, 6_000] {
+        let got = fold_report(plan_with_sort_bytes(bytes), mapped.clone()).unwrap();
+        assert_eq!(got.tables, whole.tables, "{bytes} bytes");
     }
 }
 
