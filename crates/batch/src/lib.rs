@@ -888,6 +888,18 @@ impl FileSink<'_> {
         sink.close()
     }
 
+    /// The open table's files for one more row, after the cancel check.
+    fn next_row(&mut self) -> Result<&mut TableFiles> {
+        self.rows += 1;
+        if self.rows.is_multiple_of(4096) && self.cancel.load(Ordering::Relaxed) {
+            bail!("cancelled while writing the reduced tables");
+        }
+        match &mut self.open {
+            Some(files) => Ok(files),
+            None => bail!("the reduce gave a row before any table"),
+        }
+    }
+
     fn close(&mut self) -> Result<()> {
         match self.open.take() {
             Some(files) => files.finish(),
@@ -908,22 +920,11 @@ impl newslens_core::analyzer::TableSink for FileSink<'_> {
     }
 
     fn row(&mut self, row: Row) -> Result<()> {
-        self.rows += 1;
-        if self.rows.is_multiple_of(4096) && self.cancel.load(Ordering::Relaxed) {
-            bail!("cancelled while writing the reduced tables");
-        }
-        match &mut self.open {
-            Some(files) => files.append(std::slice::from_ref(&row)),
-            None => bail!("the reduce gave a row before any table"),
-        }
+        self.next_row()?.append(std::slice::from_ref(&row))
     }
 
     fn row_in_pieces(&mut self, head: Vec<Value>, pieces: &mut Pieces<'_>) -> Result<()> {
-        self.rows += 1;
-        match &mut self.open {
-            Some(files) => files.append_in_pieces(head, pieces),
-            None => bail!("the reduce gave a row before any table"),
-        }
+        self.next_row()?.append_in_pieces(head, pieces)
     }
 
     /// A batch run has nowhere to keep notes; the REPL shows them.

@@ -467,6 +467,13 @@ impl Enc {
         self.bytes.clear();
     }
 
+    /// Texts in a key, one after another ([`text_key`](Enc::text_key)).
+    pub fn text_keys(&mut self, parts: &[&str]) {
+        for part in parts {
+            self.text_key(part.as_bytes());
+        }
+    }
+
     /// A text in a key: byte order kept, a zero byte written as 0 255, the
     /// end as 0 0, so a text sorts before every longer text it begins.
     pub fn text_key(&mut self, text: &[u8]) {
@@ -736,9 +743,7 @@ impl EvidenceByKey {
             return Ok(());
         }
         self.enc.clear();
-        for part in key {
-            self.enc.text_key(part.as_bytes());
-        }
+        self.enc.text_keys(key);
         self.enc.u64_key(self.added);
         self.added += 1;
         self.enc.evidence(evidence);
@@ -747,48 +752,102 @@ impl EvidenceByKey {
 
     pub fn finish(self) -> io::Result<EvidenceStream> {
         Ok(EvidenceStream {
-            sorted: self.sorter.finish()?,
-            head: None,
+            records: KeyedStream::new(self.sorter.finish()?)?,
             key: Enc::default(),
+            dropped: 0,
         })
+    }
+}
+
+/// A sorted stream whose records lead with a key, read a key at a time:
+/// the record after a key's last waits until its own key is asked for.
+pub struct KeyedStream {
+    sorted: Sorted,
+    head: Option<Vec<u8>>,
+}
+
+impl KeyedStream {
+    pub fn new(mut sorted: Sorted) -> io::Result<KeyedStream> {
+        let head = sorted.next()?.map(<[u8]>::to_vec);
+        Ok(KeyedStream { sorted, head })
+    }
+
+    /// Whether records are left.
+    pub fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// The next record, whole, if it begins with `prefix` (an encoded key).
+    pub fn next_under(&mut self, prefix: &[u8]) -> io::Result<Option<Vec<u8>>> {
+        if !self.head.as_ref().is_some_and(|r| r.starts_with(prefix)) {
+            return Ok(None);
+        }
+        let following = self.sorted.next()?.map(<[u8]>::to_vec);
+        Ok(std::mem::replace(&mut self.head, following))
+    }
+
+    /// Drops the records that sort before `prefix` (keys passed over) and
+    /// says how many.
+    pub fn skip_before(&mut self, prefix: &[u8]) -> io::Result<u64> {
+        let mut dropped = 0;
+        while self.head.as_deref().is_some_and(|r| r < prefix) {
+            self.head = self.sorted.next()?.map(<[u8]>::to_vec);
+            dropped += 1;
+        }
+        Ok(dropped)
     }
 }
 
 /// What an [`EvidenceByKey`] gathered, a key at a time.
 pub struct EvidenceStream {
-    sorted: Sorted,
-    /// The record read but not yet taken: it belongs to a later key.
-    head: Option<Vec<u8>>,
+    records: KeyedStream,
     key: Enc,
+    dropped: u64,
 }
 
 impl EvidenceStream {
     /// The evidence under `key`. Keys are asked for in order; the evidence
     /// of a key passed over without being asked for is dropped.
     pub fn take(&mut self, key: &[&str]) -> io::Result<Vec<Evidence>> {
-        self.key.clear();
-        for part in key {
-            self.key.text_key(part.as_bytes());
-        }
-        let prefix = &self.key.bytes[..];
         let mut evidence = Vec::new();
-        loop {
-            let record = match self.head.take() {
-                Some(record) => record,
-                None => match self.sorted.next()? {
-                    Some(record) => record.to_vec(),
-                    None => return Ok(evidence),
-                },
-            };
-            if let Some(rest) = record.strip_prefix(prefix) {
-                let mut dec = Dec::new(rest);
-                dec.u64_key()?;
-                dec.evidence(&mut evidence)?;
-            } else if &record[..] > prefix {
-                self.head = Some(record);
-                return Ok(evidence);
+        self.take_each(key, |e| {
+            evidence.push(e);
+            Ok::<_, io::Error>(())
+        })?;
+        Ok(evidence)
+    }
+
+    /// [`take`](EvidenceStream::take), a span at a time to `each`, so a
+    /// key's evidence need not fit in memory.
+    pub fn take_each<E: From<io::Error>>(
+        &mut self,
+        key: &[&str],
+        mut each: impl FnMut(Evidence) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.key.clear();
+        self.key.text_keys(key);
+        let prefix = &self.key.bytes[..];
+        self.dropped += self.records.skip_before(prefix)?;
+        let mut evidence = Vec::new();
+        while let Some(record) = self.records.next_under(prefix)? {
+            let mut dec = Dec::new(&record[prefix.len()..]);
+            dec.u64_key()?;
+            dec.evidence(&mut evidence)?;
+            for e in evidence.drain(..) {
+                each(e)?;
             }
         }
+        Ok(())
+    }
+
+    /// Whether evidence is left under keys not yet asked for.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// How many records of keys passed over were dropped.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
     }
 }
 

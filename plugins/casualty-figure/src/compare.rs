@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use newslens_core::analyzer::{Piece, ReportSink, TableSink};
-use newslens_core::spill::{Dec, Enc, Scratch, Sorted, Tape};
+use newslens_core::spill::{Dec, Enc, EvidenceByKey, KeyedStream, Scratch, Tape};
 use newslens_core::{ColumnType, Row, Table, Value};
 
 /// Victim groups folded into the tolls outlets report: civilians, combatants, people.
@@ -198,7 +198,8 @@ impl Compare {
         // the outlets, not the corpus); its reports and its evidence go to
         // two sorts, which then give the toll's row a piece at a time.
         let mut tolls: BTreeMap<(Arc<str>, String, String), Toll> = BTreeMap::new();
-        let (mut reports, mut spans) = (self.scratch.sorter(), self.scratch.sorter());
+        let mut reports = self.scratch.sorter();
+        let mut spans = EvidenceByKey::new(&self.scratch);
         {
             let windows = Compare::windows(&self.published);
             let undated: Arc<str> = Arc::from("undated");
@@ -226,37 +227,26 @@ impl Compare {
                 // The toll leads both sorts; the reports go by text, the
                 // evidence by the order the figures were added.
                 key.clear();
-                key.text_key(window.as_bytes());
-                key.text_key(kind.as_bytes());
-                key.text_key(group.as_bytes());
-                let toll_key = key.bytes.len();
-                key.text_key(said.as_bytes());
+                key.text_keys(&[window, kind, group, said]);
                 key.u64_key(seq);
                 reports.push(&key.bytes)?;
-                if !evidence.is_empty() {
-                    key.bytes.truncate(toll_key);
-                    key.u64_key(seq);
-                    key.evidence(&evidence);
-                    spans.push(&key.bytes)?;
-                }
+                spans.push(&[window, kind, group], &evidence)?;
                 seq += 1;
                 Ok(())
             })?;
         }
         self.figures.clear();
         out.table(&compare_table())?;
-        let mut reports = Pending::new(reports.finish()?)?;
-        let mut spans = Pending::new(spans.finish()?)?;
-        let mut evidence = Vec::new();
+        let mut reports = KeyedStream::new(reports.finish()?)?;
+        let mut spans = spans.finish()?;
+        let mut toll_key = Enc::default();
         for ((window, kind, group), toll) in tolls {
-            let mut toll_key = Enc::default();
-            toll_key.text_key(window.as_bytes());
-            toll_key.text_key(kind.as_bytes());
-            toll_key.text_key(group.as_bytes());
+            toll_key.clear();
+            toll_key.text_keys(&[&window, &kind, &group]);
             let head = toll.head(&window, &kind, &group);
             out.row_in_pieces(head, &mut |emit| {
                 let mut first = true;
-                while let Some(record) = reports.take_under(&toll_key.bytes)? {
+                while let Some(record) = reports.next_under(&toll_key.bytes)? {
                     let mut dec = Dec::new(&record[toll_key.bytes.len()..]);
                     let said = dec.key_bytes()?;
                     if !first {
@@ -267,18 +257,10 @@ impl Compare {
                         std::str::from_utf8(&said).map_err(|_| not_utf8())?,
                     ))?;
                 }
-                while let Some(record) = spans.take_under(&toll_key.bytes)? {
-                    let mut dec = Dec::new(&record[toll_key.bytes.len()..]);
-                    dec.u64_key()?;
-                    dec.evidence(&mut evidence)?;
-                    for e in evidence.drain(..) {
-                        emit(Piece::Evidence(e))?;
-                    }
-                }
-                Ok(())
+                spans.take_each(&[&window, &kind, &group], |e| emit(Piece::Evidence(e)))
             })?;
         }
-        if reports.next.is_some() || spans.next.is_some() {
+        if !reports.is_empty() || !spans.is_empty() || spans.dropped() > 0 {
             anyhow::bail!("the comparison's sorts hold a toll its sums do not");
         }
         Ok(())
@@ -297,29 +279,6 @@ impl Compare {
 
 fn not_utf8() -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, "a toll's text is not UTF-8")
-}
-
-/// A sorted stream read a toll at a time: the record that belongs to the
-/// next toll waits here.
-struct Pending {
-    sorted: Sorted,
-    next: Option<Vec<u8>>,
-}
-
-impl Pending {
-    fn new(mut sorted: Sorted) -> io::Result<Pending> {
-        let next = sorted.next()?.map(<[u8]>::to_vec);
-        Ok(Pending { sorted, next })
-    }
-
-    /// The next record if it begins with `prefix` (the toll's key).
-    fn take_under(&mut self, prefix: &[u8]) -> io::Result<Option<Vec<u8>>> {
-        if !self.next.as_ref().is_some_and(|r| r.starts_with(prefix)) {
-            return Ok(None);
-        }
-        let following = self.sorted.next()?.map(<[u8]>::to_vec);
-        Ok(std::mem::replace(&mut self.next, following))
-    }
 }
 
 /// One toll's sums while its figures come in; its reports and evidence

@@ -1463,8 +1463,8 @@ fn score_coarse(
     let mut tape = scratch.tape();
     let mut block: Vec<Scored> = Vec::new();
     let mut holding = Lists::default();
-    // The block's events that share a word the index holds with the
-    // cluster at hand, and that cluster's words.
+    // Per event of the block, its indexed words the cluster at hand holds;
+    // and that cluster's words.
     let mut shared: Tally<u32> = Tally::new();
     let mut in_cluster: Tally<bool> = Tally::new();
     // How many of the month's day clusters hold each word, and how many of
@@ -1523,28 +1523,19 @@ fn score_coarse(
                 let ord = dec.u64_key()?;
                 let (sid, date) = (dec.num()?, dec.num_u32()?);
                 dec.ids(&mut words)?;
-                let start = block_words.len() as u32;
-                // A word common in the month counts for no cluster.
-                block_words.extend(
-                    words
-                        .iter()
-                        .filter(|&&w| in_month.get(w as usize) as usize <= MONTH_COMMON_WORD),
-                );
-                block_words[start as usize..].sort_unstable();
-                let mut end = start as usize;
-                for at in start as usize..block_words.len() {
-                    if at == start as usize || block_words[at] != block_words[end - 1] {
-                        block_words[end] = block_words[at];
-                        end += 1;
-                    }
-                }
-                block_words.truncate(end);
                 held += 64 + 12 * words.len();
+                // A word common in the month counts for no cluster.
+                words.retain(|&w| in_month.get(w as usize) as usize <= MONTH_COMMON_WORD);
+                words.sort_unstable();
+                words.dedup();
+                let start = block_words.len() as u32;
+                block_words.extend_from_slice(&words);
+                let end = block_words.len() as u32;
                 block.push(Scored {
                     ord,
                     sid,
                     date,
-                    words: (start, end as u32),
+                    words: (start, end),
                     most_used: [0; COARSE_SHARED - 1],
                     best: None,
                     own: Vec::new(),
