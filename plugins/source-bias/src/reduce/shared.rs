@@ -12,7 +12,8 @@
 //! 2. Shingles by hash: a hash in 2 to [`BOILERPLATE`] rows is a group of
 //!    rows; equal groups (a passage's rows under each of its shingles) are
 //!    counted, and each gives a row pair, with its count, for every two
-//!    rows of different documents.
+//!    rows of two outlets' documents (or of two documents whose outlet is
+//!    not known): an outlet's own sign-off or rerun is not shared copy.
 //! 3. Row pairs sorted: the counts of a pair sum to the shingles it shares;
 //!    pairs that share `min_shared` are the passages, keyed by their
 //!    documents' places in the byte order of document names (the names
@@ -419,9 +420,16 @@ impl<'a> SeqReader<'a> {
 struct Docs {
     /// Each document's first row.
     first_rows: Vec<u32>,
+    /// Each document's outlet, [`NO_OUTLET`] where it is not known.
+    outlets: Vec<u32>,
     /// The last document's name, to tell when the next one starts.
     last: Option<Text>,
 }
+
+/// The outlet of a document whose source is missing ("unknown", the
+/// loader's word for it, or empty): such documents may share copy with each
+/// other, as nothing says they are one outlet's.
+const NO_OUTLET: u32 = u32::MAX;
 
 impl Docs {
     /// The document of `row`.
@@ -556,6 +564,11 @@ impl SharedCopy {
                 .context("writing the shared-copy spill")?;
             self.docs.last = Some(Text::from(doc.as_ref()));
             self.docs.first_rows.push(self.rows);
+            let name = cell(row, reader.at[1]);
+            let known = !matches!(name.trim(), "" | "unknown");
+            self.docs
+                .outlets
+                .push(if known { source } else { NO_OUTLET });
         }
         let segment = self.segments.keys;
         let dir = &self.dir;
@@ -617,7 +630,7 @@ impl SharedCopy {
         Ok(())
     }
 
-    /// Pairs of rows of different documents that share a shingle into
+    /// Pairs of rows of two outlets' documents that share a shingle into
     /// `pairs`, keyed (first row, second row and the shingles they share):
     /// grouped by hash, so the work grows with the corpus, not its square.
     ///
@@ -633,15 +646,27 @@ impl SharedCopy {
     ) -> Result<()> {
         let mut groups: FastMap<Box<[u32]>, u32> = FastMap::default();
         let mut held = 0;
-        let mut group_docs: Vec<usize> = Vec::with_capacity(BOILERPLATE + 1);
+        // Each row's document and outlet.
+        let mut group_docs: Vec<(usize, u32)> = Vec::with_capacity(BOILERPLATE + 1);
+        // Shared copy is what one outlet took from another: an outlet's own
+        // sign-off or disclaimer in its articles (Sputnik's "The views and
+        // opinions expressed in the article do not necessarily reflect those
+        // of Sputnik" in 31 ReCOVery articles) is its house text, and its
+        // republished article its own copy.
+        let apart = |(doc_a, outlet_a): (usize, u32), (doc_b, outlet_b): (usize, u32)| {
+            doc_a != doc_b && (outlet_a != outlet_b || outlet_a == NO_OUTLET)
+        };
         let mut write = |groups: &mut FastMap<Box<[u32]>, u32>| -> Result<()> {
             for (group, shared) in groups.drain() {
                 group_docs.clear();
-                group_docs.extend(group.iter().map(|&row| docs.of(row)));
+                group_docs.extend(group.iter().map(|&row| {
+                    let doc = docs.of(row);
+                    (doc, docs.outlets[doc])
+                }));
                 // Rows come in order, so each pair is (first, second) already.
                 for (x, &a) in group.iter().enumerate() {
                     for (y, &b) in group.iter().enumerate().skip(x + 1) {
-                        if group_docs[x] != group_docs[y] {
+                        if apart(group_docs[x], group_docs[y]) {
                             pairs
                                 .push(key(u64::from(a), u64::from(b) << 32 | u64::from(shared)))
                                 .context("sorting shingle pairs")?;
@@ -1182,6 +1207,37 @@ mod tests {
             .iter()
             .map(|r| (text(r, "doc_a"), text(r, "doc_b"), text(r, "text")))
             .collect()
+    }
+
+    #[test]
+    fn an_outlets_own_sign_off_is_not_shared_copy_but_another_outlets_copy_is() {
+        // Sentences from ReCOVery: Sputnik's disclaimer closes 31 of its
+        // articles there. The wire sentences are this module's made-up ones.
+        const SIGN_OFF: &str = "The views and opinions expressed in the article do not necessarily reflect those of Sputnik.";
+        let report = mapped(&[
+            ("s-1", "Sputnik News", format!("{FIRST_WIRE} {SIGN_OFF}")),
+            ("s-2", "Sputnik News", format!("{OWN} {SIGN_OFF}")),
+            ("u-1", "unknown", SECOND_WIRE.to_string()),
+            (
+                "u-2",
+                "unknown",
+                format!("{SECOND_WIRE} The mayor welcomed it."),
+            ),
+            ("y-1", "Yahoo! News", FIRST_WIRE.to_string()),
+        ]);
+        let reduced = super::super::reduce(report, 3, std::env::temp_dir()).unwrap();
+        assert_eq!(
+            passages(&reduced),
+            [
+                ("s-1".to_string(), "y-1".to_string(), FIRST_WIRE.to_string()),
+                // Nothing says two documents of no known outlet are one outlet's.
+                (
+                    "u-1".to_string(),
+                    "u-2".to_string(),
+                    SECOND_WIRE.to_string()
+                ),
+            ]
+        );
     }
 
     #[test]
