@@ -46,9 +46,10 @@ Usage: newslens batch --corpus PATH... --out DIR [--run all|NAME...] [--format j
        newslens reduce DIR... --out DIR [--run all|NAME...] [--format jsonl|csv|parquet] [--config PATH]
                       [--tmp-dir DIR]
 
-batch   streams the corpora (.jsonl, .jsonl.gz, directories) through every named
-        analyzer, writes each analyzer's per-document tables to DIR/map/ and the
-        reduced tables to DIR/<analyzer>/.
+batch   streams the corpora (.jsonl, .jsonl.gz, and directories: the documents a
+        manifest.toml lists, or else the .jsonl, .jsonl.gz and .txt files in
+        it, by name) through every named analyzer, writes each analyzer's
+        per-document tables to DIR/map/ and the reduced tables to DIR/<analyzer>/.
 reduce  reduces the map tables of one or more batch folders (shards) into DIR.
 
 Every table is written as JSONL with a <table>.schema.json; --format csv adds
@@ -397,8 +398,12 @@ impl Stream {
             let Some(path) = (!self.sources.is_empty()).then(|| self.sources.remove(0)) else {
                 break;
             };
-            let name = path.to_string_lossy();
-            if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") {
+            if path.is_dir() && !path.join("manifest.toml").exists() {
+                // A folder of JSONL files streams file by file, like the
+                // files named one by one.
+                let files = newslens_core::load::dir_files(&path)?;
+                self.sources.splice(0..0, files);
+            } else if newslens_core::load::is_jsonl(&path) {
                 self.current = Some(JsonlReader::open(&path)?);
             } else {
                 let loaded = newslens_core::load::load_path(
@@ -417,6 +422,14 @@ impl Stream {
 }
 
 fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
+    // Found out now, not after the files before it have been analyzed.
+    for path in &args.corpora {
+        let metadata = std::fs::metadata(path)
+            .with_context(|| format!("--corpus {}: cannot read it", path.display()))?;
+        if metadata.is_dir() && !path.join("manifest.toml").exists() {
+            newslens_core::load::dir_files(path)?;
+        }
+    }
     let config = load_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));

@@ -108,6 +108,52 @@ fn bundled_corpus_batch_equals_run_all() {
 }
 
 #[test]
+fn a_folder_of_jsonl_files_is_read_file_by_file_in_name_order() {
+    use std::io::Write;
+    let dir = temp("folder");
+    let docs = newslens_core::bundled::documents();
+    let folder = dir.join("corpus");
+    std::fs::create_dir_all(&folder).unwrap();
+    // By name, "a" before "b": the first two articles, then the rest, gzipped.
+    newslens_batch::write_jsonl(&docs[..2], &folder.join("a.jsonl")).unwrap();
+    let rest = dir.join("rest.jsonl");
+    newslens_batch::write_jsonl(&docs[2..], &rest).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(folder.join("b.jsonl.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(&std::fs::read(&rest).unwrap()).unwrap();
+    gz.finish().unwrap();
+    // Not a corpus file: left alone.
+    std::fs::write(folder.join("NOTES.md"), "where these came from\n").unwrap();
+    let out = dir.join("out");
+    newslens_batch::run(std::slice::from_ref(&folder), &out, 2).unwrap();
+    assert_same(
+        &in_memory(&docs),
+        &newslens_batch::load_results(&out).unwrap(),
+    );
+    // A folder with nothing to read says so instead of giving empty tables.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(empty.join("NOTES.md"), "nothing yet\n").unwrap();
+    // Named after a good file, so it is found before that file is analyzed.
+    let good = folder.join("a.jsonl");
+    let error = newslens_batch::run(&[good.clone(), empty], &dir.join("out-empty"), 2).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("no manifest.toml and no .jsonl"),
+        "{error:#}"
+    );
+    assert!(!dir.join("out-empty").join("map").exists());
+    let missing = dir.join("no-such.jsonl");
+    let error = newslens_batch::run(&[good, missing], &dir.join("out-missing"), 2).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("no-such.jsonl: cannot read it"),
+        "{error:#}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn fakes_syria_batch_equals_run_all() {
     let Some(docs) = newslens_core::testing::shared_corpus("fakes-syria.jsonl.gz") else {
         return;

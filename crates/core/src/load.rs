@@ -1,5 +1,6 @@
-//! Loading corpora: a directory of `.txt` files with a manifest, a `.jsonl` or
-//! `.jsonl.gz` file, or a single text file.
+//! Loading corpora: a directory of `.txt` files with a manifest, a directory
+//! of `.jsonl`, `.jsonl.gz` and `.txt` files, a `.jsonl` or `.jsonl.gz` file,
+//! or a single text file.
 //!
 //! Text is kept exactly as given (so offsets can be checked against the
 //! source) unless a directory's manifest asks for page-chrome cleaning. Bad
@@ -76,10 +77,9 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
     let metadata =
         std::fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     if metadata.is_dir() {
-        return load_dir(path);
+        return load_dir(path, options);
     }
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".json.gz") {
+    if is_jsonl(path) {
         return load_jsonl(path, options);
     }
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -326,22 +326,43 @@ pub struct ManifestEntry {
     pub url: Option<String>,
 }
 
+/// Whether `path` names JSONL input: `.jsonl`, or gzipped `.jsonl.gz` or `.json.gz`.
+pub fn is_jsonl(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".json.gz")
+}
+
+/// The corpus files of a directory without a `manifest.toml`: its JSONL
+/// ([`is_jsonl`]) and `.txt` files, sorted by name. Other files and
+/// subfolders are not read; a folder with none of these files is an error,
+/// not an empty corpus.
+pub fn dir_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && (is_jsonl(p) || p.extension().is_some_and(|e| e == "txt")))
+        .collect();
+    if files.is_empty() {
+        anyhow::bail!(
+            "{}: no manifest.toml and no .jsonl, .jsonl.gz or .txt files to read",
+            dir.display()
+        );
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// A directory: the documents its `manifest.toml` lists, or, without one,
-/// every `.txt` file (sorted by name, id = file stem, source unknown).
-pub fn load_dir(dir: &Path) -> Result<Loaded> {
+/// those of its [`dir_files`] in order (a `.txt` file is one document, id =
+/// file stem, source unknown).
+pub fn load_dir(dir: &Path, options: LoadOptions) -> Result<Loaded> {
     let manifest_path = dir.join("manifest.toml");
     if !manifest_path.exists() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .collect();
-        files.sort();
         let mut loaded = Loaded::default();
-        for file in files {
-            loaded
-                .docs
-                .extend(load_path(&file, LoadOptions::default())?.docs);
+        for file in dir_files(dir)? {
+            let mut more = load_path(&file, options)?;
+            loaded.docs.append(&mut more.docs);
+            loaded.skipped.append(&mut more.skipped);
         }
         return Ok(loaded);
     }
@@ -500,6 +521,31 @@ mod tests {
         assert_eq!(loaded.docs.len(), 2);
         assert_eq!(loaded.skipped.len(), 1);
         assert!(loaded.skipped[0].to_string().contains("skip.jsonl:2:"));
+    }
+
+    #[test]
+    fn a_folder_without_a_manifest_reads_its_jsonl_and_text_files_by_name() {
+        // b.jsonl holds a bad line, skipped as asked; the folder's other files are not read.
+        let b = format!("{}\nnot json\n", GOOD.replace("\"a\"", "\"b\""));
+        let file = temp_file("b.jsonl", b.as_bytes());
+        let dir = file.parent().unwrap();
+        std::fs::write(dir.join("a.txt"), "Haftar left Moscow without signing.").unwrap();
+        std::fs::write(dir.join("c.jsonl"), GOOD.replace("\"a\"", "\"c\"")).unwrap();
+        std::fs::write(dir.join("notes.md"), "not a corpus file").unwrap();
+        let loaded = load_path(dir, LoadOptions { skip_bad: true }).unwrap();
+        let ids: Vec<&str> = loaded.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(loaded.docs[0].text, "Haftar left Moscow without signing.");
+        assert_eq!(loaded.skipped.len(), 1);
+        assert!(loaded.skipped[0].to_string().contains("b.jsonl:2:"));
+        // Without skip_bad, the bad line stops the load, naming it.
+        let e = load_path(dir, LoadOptions::default()).unwrap_err();
+        assert!(format!("{e:#}").contains("b.jsonl:2:"), "{e:#}");
+        std::fs::remove_file(dir.join("a.txt")).unwrap();
+        std::fs::remove_file(dir.join("b.jsonl")).unwrap();
+        std::fs::remove_file(dir.join("c.jsonl")).unwrap();
+        let e = load_path(dir, LoadOptions::default()).unwrap_err();
+        assert!(format!("{e:#}").contains("no manifest.toml"), "{e:#}");
     }
 
     #[test]

@@ -28,7 +28,8 @@ Options:
   -f, --file FILE     Run the commands in FILE (`-` for standard input); repeatable.
       --corpus PATH   The corpus: a directory of .txt files with a manifest.toml, a
                       .jsonl or .jsonl.gz file (fields id, source, published, title,
-                      url, text), or one text file. Default: the bundled Libya corpus.
+                      url, text), a directory of such files (and .txt files, one
+                      document each), or one text file. Default: the bundled Libya corpus.
       --config PATH   Configuration (gazetteer and [analyzers.NAME] sections).
                       Default: newslens.toml beside --corpus if there is one, else the
                       bundled corpus/newslens.toml.
