@@ -314,6 +314,8 @@ fn probe_writable(dir: &Path) -> std::io::Result<()> {
 struct Stream {
     sources: Vec<PathBuf>,
     current: Option<JsonlReader>,
+    /// The last JSONL file read to its end, whose ids the next one must not repeat.
+    finished: Option<JsonlReader>,
     pending: std::vec::IntoIter<Arc<Document>>,
     skip_bad: bool,
     skipped: Vec<LoadError>,
@@ -390,7 +392,7 @@ impl Stream {
                     Some(Err(e)) => return Err(e.into()),
                     None => {
                         self.finished_bytes += reader.file_position().1;
-                        self.current = None;
+                        self.finished = self.current.take();
                     }
                 }
                 continue;
@@ -404,7 +406,10 @@ impl Stream {
                 let files = newslens_core::load::dir_files(&path)?;
                 self.sources.splice(0..0, files);
             } else if newslens_core::load::is_jsonl(&path) {
-                self.current = Some(JsonlReader::open(&path)?);
+                self.current = Some(match self.finished.take() {
+                    Some(previous) => JsonlReader::open_after(&path, previous)?,
+                    None => JsonlReader::open(&path)?,
+                });
             } else {
                 let loaded = newslens_core::load::load_path(
                     &path,
@@ -452,6 +457,7 @@ fn batch_with(
     let mut stream = Stream {
         sources: args.corpora.clone(),
         current: None,
+        finished: None,
         pending: Vec::new().into_iter(),
         skip_bad: args.skip_bad,
         skipped: Vec::new(),

@@ -132,6 +132,14 @@ fn a_folder_of_jsonl_files_is_read_file_by_file_in_name_order() {
         &in_memory(&docs),
         &newslens_batch::load_results(&out).unwrap(),
     );
+    // An article that a later file gives again is refused, naming both places.
+    newslens_batch::write_jsonl(&docs[1..2], &folder.join("c.jsonl")).unwrap();
+    let error =
+        newslens_batch::run(std::slice::from_ref(&folder), &dir.join("out-twice"), 2).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("c.jsonl:1: duplicate id"), "{message}");
+    assert!(message.contains("a.jsonl on line 2)"), "{message}");
+    std::fs::remove_file(folder.join("c.jsonl")).unwrap();
     // A folder with nothing to read says so instead of giving empty tables.
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();

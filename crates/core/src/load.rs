@@ -39,6 +39,14 @@ pub enum LoadError {
         id: String,
         first: usize,
     },
+    #[error("{path}:{line}: duplicate id {id:?} (first in {first_path} on line {first_line})")]
+    DuplicateIdAcross {
+        path: PathBuf,
+        line: usize,
+        id: String,
+        first_path: PathBuf,
+        first_line: usize,
+    },
     #[error("{path}:{line}: missing field `{field}`")]
     Missing {
         path: PathBuf,
@@ -131,8 +139,13 @@ pub struct JsonlReader {
     lines: Box<dyn BufRead + Send>,
     line: usize,
     buffer: Vec<u8>,
-    /// The line of each id read so far: twelve bytes a document.
+    /// The line of each id read so far, this file's and those of the files
+    /// read before it ([`JsonlReader::open_after`]): twelve bytes a document.
+    /// Lines count on from file to file: this file's line n is `base + n`.
     seen_ids: SeenIds,
+    base: u32,
+    /// The files read before this one, each with its `base`, in order.
+    earlier: Vec<(PathBuf, u32)>,
     file_bytes_read: Arc<AtomicU64>,
     file_len: u64,
 }
@@ -172,9 +185,24 @@ impl JsonlReader {
             line: 0,
             buffer: Vec::new(),
             seen_ids: SeenIds::default(),
+            base: 0,
+            earlier: Vec::new(),
             file_bytes_read,
             file_len,
         })
+    }
+
+    /// Opens `path` as the next file of one corpus after `previous`: an id
+    /// of this file that one of the earlier files gave too is an error, as
+    /// within one file.
+    pub fn open_after(path: &Path, previous: JsonlReader) -> Result<JsonlReader> {
+        let mut next = JsonlReader::open(path)?;
+        let lines = u32::try_from(previous.line).unwrap_or(u32::MAX);
+        next.base = previous.base.saturating_add(lines);
+        next.seen_ids = previous.seen_ids;
+        next.earlier = previous.earlier;
+        next.earlier.push((previous.path, previous.base));
+        Ok(next)
     }
 
     /// The line number of the last record read.
@@ -223,12 +251,24 @@ impl JsonlReader {
             })?),
         };
         let line_u32 = u32::try_from(line).unwrap_or(u32::MAX);
-        if let Some(first) = self.seen_ids.first_line_or_insert(&id, line_u32) {
-            return Err(LoadError::DuplicateId {
+        let place = self.base.saturating_add(line_u32);
+        if let Some(first) = self.seen_ids.first_line_or_insert(&id, place) {
+            if first > self.base {
+                return Err(LoadError::DuplicateId {
+                    path: path.clone(),
+                    line,
+                    id,
+                    first: (first - self.base) as usize,
+                });
+            }
+            let file = self.earlier.partition_point(|&(_, base)| base < first) - 1;
+            let (first_path, base) = &self.earlier[file];
+            return Err(LoadError::DuplicateIdAcross {
                 path: path.clone(),
                 line,
                 id,
-                first: first as usize,
+                first_path: first_path.clone(),
+                first_line: (first - base) as usize,
             });
         }
         Ok(Some(Document {
@@ -281,7 +321,13 @@ pub fn parse_date(value: &str) -> Option<Date> {
 /// Loads a whole JSONL file.
 pub fn load_jsonl(path: &Path, options: LoadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
-    for record in JsonlReader::open(path)? {
+    read_all(&mut JsonlReader::open(path)?, options, &mut loaded)?;
+    Ok(loaded)
+}
+
+/// Every record `reader` has left, into `loaded`.
+fn read_all(reader: &mut JsonlReader, options: LoadOptions, loaded: &mut Loaded) -> Result<()> {
+    for record in reader {
         match record {
             Ok(doc) => loaded.docs.push(Arc::new(doc)),
             Err(e @ LoadError::Io { .. }) => return Err(e.into()),
@@ -289,7 +335,7 @@ pub fn load_jsonl(path: &Path, options: LoadOptions) -> Result<Loaded> {
             Err(e) => return Err(e.into()),
         }
     }
-    Ok(loaded)
+    Ok(())
 }
 
 /// Reads every document of a JSONL file, for tests and tools.
@@ -359,10 +405,21 @@ pub fn load_dir(dir: &Path, options: LoadOptions) -> Result<Loaded> {
     let manifest_path = dir.join("manifest.toml");
     if !manifest_path.exists() {
         let mut loaded = Loaded::default();
+        // One chain of readers, so an id one JSONL file repeats from another is caught.
+        let mut previous: Option<JsonlReader> = None;
         for file in dir_files(dir)? {
-            let mut more = load_path(&file, options)?;
-            loaded.docs.append(&mut more.docs);
-            loaded.skipped.append(&mut more.skipped);
+            if is_jsonl(&file) {
+                let mut reader = match previous.take() {
+                    Some(previous) => JsonlReader::open_after(&file, previous)?,
+                    None => JsonlReader::open(&file)?,
+                };
+                read_all(&mut reader, options, &mut loaded)?;
+                previous = Some(reader);
+            } else {
+                let mut more = load_path(&file, options)?;
+                loaded.docs.append(&mut more.docs);
+                loaded.skipped.append(&mut more.skipped);
+            }
         }
         return Ok(loaded);
     }
@@ -531,13 +588,27 @@ mod tests {
         let dir = file.parent().unwrap();
         std::fs::write(dir.join("a.txt"), "Haftar left Moscow without signing.").unwrap();
         std::fs::write(dir.join("c.jsonl"), GOOD.replace("\"a\"", "\"c\"")).unwrap();
+        // d.jsonl repeats b.jsonl's id on its first line.
+        let d = format!(
+            "{}\n{}\n",
+            GOOD.replace("\"a\"", "\"b\""),
+            GOOD.replace("\"a\"", "\"d\"")
+        );
+        std::fs::write(dir.join("d.jsonl"), d).unwrap();
         std::fs::write(dir.join("notes.md"), "not a corpus file").unwrap();
         let loaded = load_path(dir, LoadOptions { skip_bad: true }).unwrap();
         let ids: Vec<&str> = loaded.docs.iter().map(|d| d.id.as_str()).collect();
-        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(ids, ["a", "b", "c", "d"]);
         assert_eq!(loaded.docs[0].text, "Haftar left Moscow without signing.");
-        assert_eq!(loaded.skipped.len(), 1);
+        assert_eq!(loaded.skipped.len(), 2);
         assert!(loaded.skipped[0].to_string().contains("b.jsonl:2:"));
+        let repeat = loaded.skipped[1].to_string();
+        assert!(
+            repeat.contains("d.jsonl:1: duplicate id \"b\" (first in "),
+            "{repeat}"
+        );
+        assert!(repeat.ends_with("b.jsonl on line 1)"), "{repeat}");
+        std::fs::remove_file(dir.join("d.jsonl")).unwrap();
         // Without skip_bad, the bad line stops the load, naming it.
         let e = load_path(dir, LoadOptions::default()).unwrap_err();
         assert!(format!("{e:#}").contains("b.jsonl:2:"), "{e:#}");
