@@ -400,16 +400,8 @@ impl Stream {
             let Some(path) = (!self.sources.is_empty()).then(|| self.sources.remove(0)) else {
                 break;
             };
-            if path.is_dir() && !path.join("manifest.toml").exists() {
-                // A folder of JSONL files streams file by file, like the
-                // files named one by one.
-                let files = newslens_core::load::dir_files(&path)?;
-                self.sources.splice(0..0, files);
-            } else if newslens_core::load::is_jsonl(&path) {
-                self.current = Some(match self.finished.take() {
-                    Some(previous) => JsonlReader::open_after(&path, previous)?,
-                    None => JsonlReader::open(&path)?,
-                });
+            if newslens_core::load::is_jsonl(&path) {
+                self.current = Some(JsonlReader::open_after(&path, self.finished.take())?);
             } else {
                 let loaded = newslens_core::load::load_path(
                     &path,
@@ -426,15 +418,25 @@ impl Stream {
     }
 }
 
-fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
-    // Found out now, not after the files before it have been analyzed.
-    for path in &args.corpora {
-        let metadata = std::fs::metadata(path)
+/// What a run reads, in order: each `--corpus` path, a folder without a
+/// manifest as its corpus files, so a folder of JSONL files streams file by
+/// file like files named one by one. A path that cannot be read, or a folder
+/// with nothing to read, is found out now, not after the paths before it
+/// have been analyzed.
+fn corpus_sources(corpora: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let mut sources = Vec::new();
+    for path in corpora {
+        std::fs::metadata(path)
             .with_context(|| format!("--corpus {}: cannot read it", path.display()))?;
-        if metadata.is_dir() && !path.join("manifest.toml").exists() {
-            newslens_core::load::dir_files(path)?;
+        match newslens_core::load::folder_files(path)? {
+            Some(files) => sources.extend(files),
+            None => sources.push(path.clone()),
         }
     }
+    Ok(sources)
+}
+
+fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     let config = load_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
@@ -454,8 +456,10 @@ fn batch_with(
         Format::Parquet => Format::Parquet,
         Format::Jsonl | Format::Csv => Format::Jsonl,
     };
+    let sources = corpus_sources(&args.corpora)?;
+    let input_bytes: u64 = sources.iter().map(|p| input_size(p)).sum();
     let mut stream = Stream {
-        sources: args.corpora.clone(),
+        sources,
         current: None,
         finished: None,
         pending: Vec::new().into_iter(),
@@ -463,7 +467,6 @@ fn batch_with(
         skipped: Vec::new(),
         finished_bytes: 0,
     };
-    let input_bytes: u64 = args.corpora.iter().map(|p| input_size(p)).sum();
     let progress = std::io::stderr().is_terminal();
     let started = Instant::now();
     let (mut docs_done, mut bytes_done) = (0usize, 0usize);

@@ -13,6 +13,11 @@ pub struct Meta {
     pub url: Option<String>,
 }
 
+impl Meta {
+    /// The source of an article whose input names none.
+    pub const UNKNOWN_SOURCE: &'static str = "unknown";
+}
+
 /// One article. `text` is the text every span points into: exactly as given for
 /// JSONL and plain-text input, and after page-chrome cleaning where the corpus
 /// asks for it.

@@ -111,7 +111,7 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
         docs: vec![Arc::new(Document {
             id,
             meta: Meta {
-                source: "unknown".into(),
+                source: Meta::UNKNOWN_SOURCE.into(),
                 ..Meta::default()
             },
             text,
@@ -192,11 +192,14 @@ impl JsonlReader {
         })
     }
 
-    /// Opens `path` as the next file of one corpus after `previous`: an id
-    /// of this file that one of the earlier files gave too is an error, as
-    /// within one file.
-    pub fn open_after(path: &Path, previous: JsonlReader) -> Result<JsonlReader> {
+    /// Opens `path` as the next file of one corpus after `previous` (the
+    /// reader of the file before it, if any): an id of this file that one of
+    /// the earlier files gave too is an error, as within one file.
+    pub fn open_after(path: &Path, previous: Option<JsonlReader>) -> Result<JsonlReader> {
         let mut next = JsonlReader::open(path)?;
+        let Some(previous) = previous else {
+            return Ok(next);
+        };
         let lines = u32::try_from(previous.line).unwrap_or(u32::MAX);
         next.base = previous.base.saturating_add(lines);
         next.seen_ids = previous.seen_ids;
@@ -274,7 +277,7 @@ impl JsonlReader {
         Ok(Some(Document {
             id,
             meta: Meta {
-                source: record.source.unwrap_or_else(|| "unknown".into()),
+                source: record.source.unwrap_or_else(|| Meta::UNKNOWN_SOURCE.into()),
                 published,
                 title: record.title,
                 url: record.url,
@@ -378,11 +381,16 @@ pub fn is_jsonl(path: &Path) -> bool {
     name.ends_with(".jsonl") || name.ends_with(".jsonl.gz") || name.ends_with(".json.gz")
 }
 
-/// The corpus files of a directory without a `manifest.toml`: its JSONL
-/// ([`is_jsonl`]) and `.txt` files, sorted by name. Other files and
+/// The corpus files of `path` when it is a directory without a
+/// `manifest.toml`: its JSONL ([`is_jsonl`]) and `.txt` files, sorted by
+/// name; `None` for a file or a directory with a manifest. Other files and
 /// subfolders are not read; a folder with none of these files is an error,
 /// not an empty corpus.
-pub fn dir_files(dir: &Path) -> Result<Vec<PathBuf>> {
+pub fn folder_files(path: &Path) -> Result<Option<Vec<PathBuf>>> {
+    if !path.is_dir() || path.join("manifest.toml").exists() {
+        return Ok(None);
+    }
+    let dir = path;
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -395,24 +403,20 @@ pub fn dir_files(dir: &Path) -> Result<Vec<PathBuf>> {
         );
     }
     files.sort();
-    Ok(files)
+    Ok(Some(files))
 }
 
 /// A directory: the documents its `manifest.toml` lists, or, without one,
-/// those of its [`dir_files`] in order (a `.txt` file is one document, id =
+/// those of its [`folder_files`] in order (a `.txt` file is one document, id =
 /// file stem, source unknown).
 pub fn load_dir(dir: &Path, options: LoadOptions) -> Result<Loaded> {
-    let manifest_path = dir.join("manifest.toml");
-    if !manifest_path.exists() {
+    if let Some(files) = folder_files(dir)? {
         let mut loaded = Loaded::default();
         // One chain of readers, so an id one JSONL file repeats from another is caught.
         let mut previous: Option<JsonlReader> = None;
-        for file in dir_files(dir)? {
+        for file in files {
             if is_jsonl(&file) {
-                let mut reader = match previous.take() {
-                    Some(previous) => JsonlReader::open_after(&file, previous)?,
-                    None => JsonlReader::open(&file)?,
-                };
+                let mut reader = JsonlReader::open_after(&file, previous.take())?;
                 read_all(&mut reader, options, &mut loaded)?;
                 previous = Some(reader);
             } else {
@@ -423,6 +427,7 @@ pub fn load_dir(dir: &Path, options: LoadOptions) -> Result<Loaded> {
         }
         return Ok(loaded);
     }
+    let manifest_path = dir.join("manifest.toml");
     let manifest_text = std::fs::read_to_string(&manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;
     let files = |name: &str| -> Result<Vec<u8>> {

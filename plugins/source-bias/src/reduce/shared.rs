@@ -40,7 +40,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::TableSink;
-use newslens_core::{ColumnType, Evidence, Row, Table, Text, Value};
+use newslens_core::{ColumnType, Evidence, Meta, Row, Table, Text, Value};
 
 use super::evidence::EvidenceStore;
 use super::keysort::{get_varint, halves, key, put_varint, KeySorter, Sorted, TempFile};
@@ -426,9 +426,9 @@ struct Docs {
     last: Option<Text>,
 }
 
-/// The outlet of a document whose source is missing ("unknown", the
-/// loader's word for it, or empty): such documents may share copy with each
-/// other, as nothing says they are one outlet's.
+/// The outlet of a document whose source is missing (empty, or the loader's
+/// [`Meta::UNKNOWN_SOURCE`]): such documents may share copy with each other,
+/// as nothing says they are one outlet's.
 const NO_OUTLET: u32 = u32::MAX;
 
 impl Docs {
@@ -564,8 +564,8 @@ impl SharedCopy {
                 .context("writing the shared-copy spill")?;
             self.docs.last = Some(Text::from(doc.as_ref()));
             self.docs.first_rows.push(self.rows);
-            let name = cell(row, reader.at[1]);
-            let known = !matches!(name.trim(), "" | "unknown");
+            let name = names.name(source).trim();
+            let known = !name.is_empty() && name != Meta::UNKNOWN_SOURCE;
             self.docs
                 .outlets
                 .push(if known { source } else { NO_OUTLET });
