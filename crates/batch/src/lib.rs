@@ -32,7 +32,7 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::{Piece, Pieces, StreamingReduce};
-use newslens_core::load::{JsonlReader, LoadError, LoadOptions};
+use newslens_core::load::{read_text_file, CorpusIds, JsonlReader, LoadError, LoadOptions};
 use newslens_core::{Analyzer, ColumnType, Config, Document, Registry, Report, Row, Table, Value};
 
 mod json_rows;
@@ -314,8 +314,8 @@ fn probe_writable(dir: &Path) -> std::io::Result<()> {
 struct Stream {
     sources: Vec<PathBuf>,
     current: Option<JsonlReader>,
-    /// The last JSONL file read to its end, whose ids the next one must not repeat.
-    finished: Option<JsonlReader>,
+    /// The ids of the files read to their end, which the next must not repeat.
+    ids: CorpusIds,
     pending: std::vec::IntoIter<Arc<Document>>,
     skip_bad: bool,
     skipped: Vec<LoadError>,
@@ -392,7 +392,9 @@ impl Stream {
                     Some(Err(e)) => return Err(e.into()),
                     None => {
                         self.finished_bytes += reader.file_position().1;
-                        self.finished = self.current.take();
+                        if let Some(reader) = self.current.take() {
+                            self.ids = reader.into_ids();
+                        }
                     }
                 }
                 continue;
@@ -400,15 +402,24 @@ impl Stream {
             let Some(path) = (!self.sources.is_empty()).then(|| self.sources.remove(0)) else {
                 break;
             };
+            let options = LoadOptions {
+                skip_bad: self.skip_bad,
+            };
             if newslens_core::load::is_jsonl(&path) {
-                self.current = Some(JsonlReader::open_after(&path, self.finished.take())?);
+                let ids = std::mem::take(&mut self.ids);
+                self.current = Some(JsonlReader::open_in(&path, ids)?);
             } else {
-                let loaded = newslens_core::load::load_path(
-                    &path,
-                    LoadOptions {
-                        skip_bad: self.skip_bad,
-                    },
-                )?;
+                let loaded = if path.is_dir() {
+                    // A manifest's folder: its ids are checked within it.
+                    newslens_core::load::load_path(&path, options)?
+                } else {
+                    let mut loaded = Default::default();
+                    read_text_file(&path, &mut self.ids, options, &mut loaded)?;
+                    loaded
+                };
+                for e in &loaded.skipped {
+                    eprintln!("skipped {e}");
+                }
                 self.skipped.extend(loaded.skipped);
                 self.pending = loaded.docs.into_iter();
                 self.finished_bytes += input_size(&path);
@@ -461,7 +472,7 @@ fn batch_with(
     let mut stream = Stream {
         sources,
         current: None,
-        finished: None,
+        ids: Default::default(),
         pending: Vec::new().into_iter(),
         skip_bad: args.skip_bad,
         skipped: Vec::new(),

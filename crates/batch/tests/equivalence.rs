@@ -140,6 +140,18 @@ fn a_folder_of_jsonl_files_is_read_file_by_file_in_name_order() {
     assert!(message.contains("c.jsonl:1: duplicate id"), "{message}");
     assert!(message.contains("a.jsonl on line 2)"), "{message}");
     std::fs::remove_file(folder.join("c.jsonl")).unwrap();
+    // So is an article that a text file gave first (a text file's id is its
+    // name; "000.txt" comes before "a.jsonl").
+    let named = folder.join(format!("{}.txt", docs[0].id));
+    std::fs::write(&named, &docs[0].text).unwrap();
+    let error =
+        newslens_batch::run(std::slice::from_ref(&folder), &dir.join("out-txt"), 2).unwrap_err();
+    let message = format!("{error:#}");
+    let expected = format!("a.jsonl:1: duplicate id {:?} (first in ", docs[0].id);
+    assert!(message.contains(&expected), "{message}");
+    let first = format!("{}.txt on line 1)", docs[0].id);
+    assert!(message.ends_with(&first), "{message}");
+    std::fs::remove_file(named).unwrap();
     // A folder with nothing to read says so instead of giving empty tables.
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();

@@ -132,6 +132,64 @@ struct Record {
     text: Option<String>,
 }
 
+/// The ids one load or batch run has given so far, from JSONL and text
+/// files alike, with the file and line each was first on, so that an id
+/// given twice is refused wherever the second comes from: twelve bytes a
+/// document.
+#[derive(Default)]
+pub struct CorpusIds {
+    seen: SeenIds,
+    /// Every file started, with its base, in order: lines count on from file
+    /// to file, so a file's line n is `base + n`.
+    files: Vec<(PathBuf, u32)>,
+    /// The place of the last id recorded; the next file's base.
+    last: u32,
+}
+
+impl CorpusIds {
+    /// Starts the next file; its ids are recorded with [`CorpusIds::record`].
+    fn start_file(&mut self, path: &Path) {
+        self.files.push((path.to_path_buf(), self.last));
+    }
+
+    /// Records `id`, given on `line` of the file started last, or says where
+    /// it was given first (and then records nothing).
+    fn record(&mut self, id: String, line: usize) -> Result<String, LoadError> {
+        let (path, base) = self.files.last().expect("a file is started first");
+        let place = base.saturating_add(u32::try_from(line).unwrap_or(u32::MAX));
+        let Some(first) = self.seen.first_line_or_insert(&id, place) else {
+            self.last = place;
+            return Ok(id);
+        };
+        if first > *base {
+            return Err(LoadError::DuplicateId {
+                path: path.clone(),
+                line,
+                id,
+                first: (first - base) as usize,
+            });
+        }
+        // The last file begun before `first`: one without records shares
+        // its base with the file after it.
+        let file = self.files.partition_point(|&(_, b)| b < first) - 1;
+        let (first_path, first_base) = &self.files[file];
+        Err(LoadError::DuplicateIdAcross {
+            path: path.clone(),
+            line,
+            id,
+            first_path: first_path.clone(),
+            first_line: (first - first_base) as usize,
+        })
+    }
+
+    /// Records the id of a document read whole from `path` (a text file),
+    /// as the file's only record, on its line 1.
+    pub fn record_file(&mut self, path: &Path, doc: &Document) -> Result<(), LoadError> {
+        self.start_file(path);
+        self.record(doc.id.clone(), 1).map(drop)
+    }
+}
+
 /// Reads documents from a JSONL file (gzip when the name ends in `.gz`,
 /// including multi-member gzip), one at a time, without holding the file.
 pub struct JsonlReader {
@@ -139,13 +197,9 @@ pub struct JsonlReader {
     lines: Box<dyn BufRead + Send>,
     line: usize,
     buffer: Vec<u8>,
-    /// The line of each id read so far, this file's and those of the files
-    /// read before it ([`JsonlReader::open_after`]): twelve bytes a document.
-    /// Lines count on from file to file: this file's line n is `base + n`.
-    seen_ids: SeenIds,
-    base: u32,
-    /// The files read before this one, each with its `base`, in order.
-    earlier: Vec<(PathBuf, u32)>,
+    /// The ids read so far, this file's and those of the files read before
+    /// it in the same run ([`JsonlReader::open_in`]).
+    ids: CorpusIds,
     file_bytes_read: Arc<AtomicU64>,
     file_len: u64,
 }
@@ -166,7 +220,16 @@ impl<R: Read> Read for Counting<R> {
 }
 
 impl JsonlReader {
+    /// Opens `path` as a corpus of its own.
     pub fn open(path: &Path) -> Result<JsonlReader> {
+        JsonlReader::open_in(path, CorpusIds::default())
+    }
+
+    /// Opens `path` as the next file of a corpus whose files so far gave
+    /// `ids`: an id of this file that an earlier one gave too is an error,
+    /// as within one file. [`JsonlReader::into_ids`] gives them back, with
+    /// this file's.
+    pub fn open_in(path: &Path, mut ids: CorpusIds) -> Result<JsonlReader> {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let file_len = file.metadata().map_or(0, |m| m.len());
         let file_bytes_read = Arc::new(AtomicU64::new(0));
@@ -179,33 +242,21 @@ impl JsonlReader {
         } else {
             Box::new(file)
         };
+        ids.start_file(path);
         Ok(JsonlReader {
             path: path.to_path_buf(),
             lines: Box::new(BufReader::with_capacity(1 << 16, reader)),
             line: 0,
             buffer: Vec::new(),
-            seen_ids: SeenIds::default(),
-            base: 0,
-            earlier: Vec::new(),
+            ids,
             file_bytes_read,
             file_len,
         })
     }
 
-    /// Opens `path` as the next file of one corpus after `previous` (the
-    /// reader of the file before it, if any): an id of this file that one of
-    /// the earlier files gave too is an error, as within one file.
-    pub fn open_after(path: &Path, previous: Option<JsonlReader>) -> Result<JsonlReader> {
-        let mut next = JsonlReader::open(path)?;
-        let Some(previous) = previous else {
-            return Ok(next);
-        };
-        let lines = u32::try_from(previous.line).unwrap_or(u32::MAX);
-        next.base = previous.base.saturating_add(lines);
-        next.seen_ids = previous.seen_ids;
-        next.earlier = previous.earlier;
-        next.earlier.push((previous.path, previous.base));
-        Ok(next)
+    /// The ids of this file and of the files before it, for the next file.
+    pub fn into_ids(self) -> CorpusIds {
+        self.ids
     }
 
     /// The line number of the last record read.
@@ -253,27 +304,7 @@ impl JsonlReader {
                 value: value.to_string(),
             })?),
         };
-        let line_u32 = u32::try_from(line).unwrap_or(u32::MAX);
-        let place = self.base.saturating_add(line_u32);
-        if let Some(first) = self.seen_ids.first_line_or_insert(&id, place) {
-            if first > self.base {
-                return Err(LoadError::DuplicateId {
-                    path: path.clone(),
-                    line,
-                    id,
-                    first: (first - self.base) as usize,
-                });
-            }
-            let file = self.earlier.partition_point(|&(_, base)| base < first) - 1;
-            let (first_path, base) = &self.earlier[file];
-            return Err(LoadError::DuplicateIdAcross {
-                path: path.clone(),
-                line,
-                id,
-                first_path: first_path.clone(),
-                first_line: (first - base) as usize,
-            });
-        }
+        let id = self.ids.record(id, line)?;
         Ok(Some(Document {
             id,
             meta: Meta {
@@ -326,6 +357,26 @@ pub fn load_jsonl(path: &Path, options: LoadOptions) -> Result<Loaded> {
     let mut loaded = Loaded::default();
     read_all(&mut JsonlReader::open(path)?, options, &mut loaded)?;
     Ok(loaded)
+}
+
+/// The document of a text file, into `loaded` unless `ids` already holds
+/// its id (the file's name).
+pub fn read_text_file(
+    path: &Path,
+    ids: &mut CorpusIds,
+    options: LoadOptions,
+    loaded: &mut Loaded,
+) -> Result<()> {
+    let mut one = load_path(path, options)?;
+    for doc in one.docs.drain(..) {
+        match ids.record_file(path, &doc) {
+            Ok(()) => loaded.docs.push(doc),
+            Err(e) if options.skip_bad => loaded.skipped.push(e),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    loaded.skipped.append(&mut one.skipped);
+    Ok(())
 }
 
 /// Every record `reader` has left, into `loaded`.
@@ -412,17 +463,15 @@ pub fn folder_files(path: &Path) -> Result<Option<Vec<PathBuf>>> {
 pub fn load_dir(dir: &Path, options: LoadOptions) -> Result<Loaded> {
     if let Some(files) = folder_files(dir)? {
         let mut loaded = Loaded::default();
-        // One chain of readers, so an id one JSONL file repeats from another is caught.
-        let mut previous: Option<JsonlReader> = None;
+        // One set of ids, so an id one file repeats from another is caught.
+        let mut ids = CorpusIds::default();
         for file in files {
             if is_jsonl(&file) {
-                let mut reader = JsonlReader::open_after(&file, previous.take())?;
+                let mut reader = JsonlReader::open_in(&file, ids)?;
                 read_all(&mut reader, options, &mut loaded)?;
-                previous = Some(reader);
+                ids = reader.into_ids();
             } else {
-                let mut more = load_path(&file, options)?;
-                loaded.docs.append(&mut more.docs);
-                loaded.skipped.append(&mut more.skipped);
+                read_text_file(&file, &mut ids, options, &mut loaded)?;
             }
         }
         return Ok(loaded);
@@ -622,6 +671,42 @@ mod tests {
         std::fs::remove_file(dir.join("c.jsonl")).unwrap();
         let e = load_path(dir, LoadOptions::default()).unwrap_err();
         assert!(format!("{e:#}").contains("no manifest.toml"), "{e:#}");
+    }
+
+    #[test]
+    fn a_text_file_s_id_is_checked_against_the_jsonl_files_of_its_folder() {
+        // a.txt is id "a", which b2.jsonl gives again on its second line;
+        // c.txt, read after c.jsonl, is that file's first id. (Its own
+        // folder: tests run side by side.)
+        let b = format!("{}\n{}\n", GOOD.replace("\"a\"", "\"b\""), GOOD);
+        let file = temp_file("b2.jsonl", b.as_bytes());
+        let dir = file.parent().unwrap();
+        std::fs::write(dir.join("a.txt"), "Haftar left Moscow without signing.").unwrap();
+        std::fs::write(dir.join("c.jsonl"), GOOD.replace("\"a\"", "\"c\"")).unwrap();
+        std::fs::write(dir.join("c.txt"), "The talks ended.").unwrap();
+        let loaded = load_path(dir, LoadOptions { skip_bad: true }).unwrap();
+        let ids: Vec<&str> = loaded.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        let skipped: Vec<String> = loaded.skipped.iter().map(|e| e.to_string()).collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert!(
+            skipped[0].contains("b2.jsonl:2: duplicate id \"a\" (first in ")
+                && skipped[0].ends_with("a.txt on line 1)"),
+            "{skipped:?}"
+        );
+        assert!(
+            skipped[1].contains("c.txt:1: duplicate id \"c\" (first in ")
+                && skipped[1].ends_with("c.jsonl on line 1)"),
+            "{skipped:?}"
+        );
+        let e = load_path(dir, LoadOptions::default()).unwrap_err();
+        assert!(
+            format!("{e:#}").contains("b2.jsonl:2: duplicate id"),
+            "{e:#}"
+        );
+        for name in ["a.txt", "c.jsonl", "c.txt"] {
+            std::fs::remove_file(dir.join(name)).unwrap();
+        }
     }
 
     #[test]
