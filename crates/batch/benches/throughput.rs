@@ -79,7 +79,7 @@ fn child(spec: &str) {
     let [input, out, run, threads] = parts[..] else {
         panic!("NEWSLENS_BENCH_CHILD is input|out|run|threads, not {spec}");
     };
-    newslens_batch::keep_freed_pages();
+    newslens_batch::purge_freed_pages_after_a_second();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.parse().expect("a thread count"))
         .build()

@@ -208,25 +208,28 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
     Ok(parsed)
 }
 
-/// Tells mimalloc (the binary's allocator) to keep the memory it frees
-/// instead of handing it back to the system a second later, unless
-/// `MIMALLOC_PURGE_DELAY` says otherwise. A batch run frees each part's
-/// tables and builds the next part's: with the default, the freed pages went
-/// back and were faulted in again, zeroed, for the next part: over 100,000
-/// articles, back to back, 262,204 page faults, 62.5 CPU-seconds and 343 MB
-/// peak with a one-second delay; 566 faults, 56.7 CPU-seconds and 449 MB
-/// with the pages kept. A batch run is one
-/// process that ends, so holding its high-water mark costs nothing after it;
-/// the REPL, which may sit idle for hours, keeps the default. To be called
-/// before any thread is started (the option is a plain global in mimalloc).
-pub fn keep_freed_pages() {
+/// Tells mimalloc (the binary's allocator) to hand the memory a batch run
+/// frees back to the system once it has lain unused for a second, unless
+/// `MIMALLOC_PURGE_DELAY` says otherwise. A run frees each part's tables and
+/// builds the next part's a few times a second; mimalloc 2's default (10 ms)
+/// gave those pages back at once, and they were faulted in again, zeroed, for
+/// the next part. Never giving pages back made the peak grow with the corpus
+/// instead: an array grown by reallocation (the seen ids) leaves its old
+/// blocks behind. `--run all` over 100,000 articles, two threads: 10 ms,
+/// 581,780 page faults, 97.4 and 100.8 CPU-seconds, peak 282 and 285 MB;
+/// never, 553 faults, 90.4 and 91.3 CPU-seconds, 373 and 375 MB; a second,
+/// 3,227 faults, 88.8 CPU-seconds, 332 MB. Over a million articles: 440 MB
+/// never, 360 MB with a second, in the same CPU time (920 and 916 s). The
+/// REPL keeps mimalloc's default. To be called before any thread is started
+/// (the option is a plain global in mimalloc).
+pub fn purge_freed_pages_after_a_second() {
     /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (v2 and v3): not
     /// exported as a constant by the -sys crate.
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: a plain store of an integer option; called before the
         // run starts any thread, so nothing reads it concurrently.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, -1) }
+        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 1000) }
     }
 }
 
@@ -236,7 +239,7 @@ pub fn main(command: &str, args: &[String]) -> i32 {
         print!("{HELP}");
         return 0;
     }
-    keep_freed_pages();
+    purge_freed_pages_after_a_second();
     let parsed = match parse(args, command == "reduce") {
         Ok(parsed) => parsed,
         Err(e) => {
