@@ -320,7 +320,8 @@ struct Stream {
     /// The ids of the files read to their end, which the next must not repeat.
     ids: CorpusIds,
     pending: std::vec::IntoIter<Arc<Document>>,
-    skip_bad: bool,
+    options: LoadOptions,
+    /// The records left out, each told on stderr as it is met.
     skipped: Vec<LoadError>,
     /// Bytes of the input files read to their end, for progress.
     finished_bytes: u64,
@@ -387,8 +388,7 @@ impl Stream {
             if let Some(reader) = &mut self.current {
                 match reader.next() {
                     Some(Ok(doc)) => part.push(Arc::new(doc)),
-                    Some(Err(e @ LoadError::Io { .. })) => return Err(e.into()),
-                    Some(Err(e)) if self.skip_bad => {
+                    Some(Err(e)) if self.options.skips(&e) => {
                         eprintln!("skipped {e}");
                         self.skipped.push(e);
                     }
@@ -405,9 +405,7 @@ impl Stream {
             let Some(path) = (!self.sources.is_empty()).then(|| self.sources.remove(0)) else {
                 break;
             };
-            let options = LoadOptions {
-                skip_bad: self.skip_bad,
-            };
+            let options = self.options;
             if newslens_core::load::is_jsonl(&path) {
                 let ids = std::mem::take(&mut self.ids);
                 self.current = Some(JsonlReader::open_in(&path, ids)?);
@@ -477,7 +475,9 @@ fn batch_with(
         current: None,
         ids: Default::default(),
         pending: Vec::new().into_iter(),
-        skip_bad: args.skip_bad,
+        options: LoadOptions {
+            skip_bad: args.skip_bad,
+        },
         skipped: Vec::new(),
         finished_bytes: 0,
     };

@@ -72,6 +72,14 @@ pub struct LoadOptions {
     pub skip_bad: bool,
 }
 
+impl LoadOptions {
+    /// Whether `error` leaves its record out rather than stopping the load:
+    /// a bad record under `skip_bad`, never a file that cannot be read.
+    pub fn skips(self, error: &LoadError) -> bool {
+        self.skip_bad && !matches!(error, LoadError::Io { .. })
+    }
+}
+
 /// A loaded corpus.
 #[derive(Debug, Default)]
 pub struct Loaded {
@@ -371,7 +379,7 @@ pub fn read_text_file(
     for doc in one.docs.drain(..) {
         match ids.record_file(path, &doc) {
             Ok(()) => loaded.docs.push(doc),
-            Err(e) if options.skip_bad => loaded.skipped.push(e),
+            Err(e) if options.skips(&e) => loaded.skipped.push(e),
             Err(e) => return Err(e.into()),
         }
     }
@@ -384,8 +392,7 @@ fn read_all(reader: &mut JsonlReader, options: LoadOptions, loaded: &mut Loaded)
     for record in reader {
         match record {
             Ok(doc) => loaded.docs.push(Arc::new(doc)),
-            Err(e @ LoadError::Io { .. }) => return Err(e.into()),
-            Err(e) if options.skip_bad => loaded.skipped.push(e),
+            Err(e) if options.skips(&e) => loaded.skipped.push(e),
             Err(e) => return Err(e.into()),
         }
     }
