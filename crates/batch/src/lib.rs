@@ -34,8 +34,10 @@ use anyhow::{bail, Context, Result};
 use newslens_core::analyzer::{Piece, Pieces, StreamingReduce};
 use newslens_core::load::{read_text_file, CorpusIds, JsonlReader, LoadError, LoadOptions};
 use newslens_core::{Analyzer, ColumnType, Config, Document, Registry, Report, Row, Table, Value};
+use output_file::OutputFile;
 
 mod json_rows;
+mod output_file;
 #[cfg(feature = "parquet")]
 pub mod parquet_file;
 use serde_json::json;
@@ -1142,21 +1144,22 @@ impl TableFiles {
 struct TableWriter {
     temp: PathBuf,
     path: PathBuf,
-    out: File,
+    out: OutputFile,
     rows: json_rows::RowWriter,
-    /// Rows not yet written: one large write instead of many small ones.
+    /// Rows not yet handed to `out`, which gathers whole blocks to write.
     buffer: Vec<u8>,
 }
 
-/// How many bytes of rows [`TableWriter`] gathers before a write.
-const WRITE_SIZE: usize = 1 << 20;
+/// How many bytes of rows [`TableWriter`] gathers before handing them on.
+const WRITE_SIZE: usize = 1 << 16;
 
 impl TableWriter {
     fn create(dir: &Path, table: &Table) -> Result<TableWriter> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("{}.jsonl", table.name));
         let temp = dir.join(format!(".{}.jsonl.tmp", table.name));
-        let out = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let out =
+            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
         write_atomically(
             &dir.join(format!("{}.schema.json", table.name)),
             serde_json::to_string_pretty(&schema_json(table))?.as_bytes(),
@@ -1226,6 +1229,9 @@ impl TableWriter {
 
     fn finish(mut self) -> Result<()> {
         self.flush()?;
+        self.out
+            .finish()
+            .with_context(|| format!("writing {}", self.temp.display()))?;
         std::fs::rename(&self.temp, &self.path)
             .with_context(|| format!("renaming {}", self.temp.display()))?;
         Ok(())
@@ -1234,7 +1240,7 @@ impl TableWriter {
 
 /// Writes the bytes `buffer` gathered to `out` (the file at `temp`) and
 /// empties it.
-fn write_out(out: &mut File, buffer: &mut Vec<u8>, temp: &Path) -> Result<()> {
+fn write_out(out: &mut OutputFile, buffer: &mut Vec<u8>, temp: &Path) -> Result<()> {
     out.write_all(buffer)
         .with_context(|| format!("writing {}", temp.display()))?;
     buffer.clear();
@@ -1245,7 +1251,7 @@ fn write_out(out: &mut File, buffer: &mut Vec<u8>, temp: &Path) -> Result<()> {
 struct CsvWriter {
     temp: PathBuf,
     path: PathBuf,
-    out: csv::Writer<BufWriter<File>>,
+    out: csv::Writer<OutputFile>,
 }
 
 impl CsvWriter {
@@ -1257,8 +1263,9 @@ impl CsvWriter {
     fn create_via(temp_dir: &Path, dir: &Path, table: &Table) -> Result<CsvWriter> {
         let path = dir.join(format!("{}.csv", table.name));
         let temp = temp_dir.join(format!(".{}.csv.tmp", table.name));
-        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
-        let mut out = csv::Writer::from_writer(BufWriter::with_capacity(WRITE_SIZE, file));
+        let file =
+            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let mut out = csv::Writer::from_writer(file);
         out.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
         Ok(CsvWriter { temp, path, out })
     }
@@ -1272,8 +1279,9 @@ impl CsvWriter {
     }
 
     fn finish(self) -> Result<()> {
-        let mut out = self.out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-        out.flush()?;
+        let out = self.out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.finish()
+            .with_context(|| format!("writing {}", self.temp.display()))?;
         std::fs::rename(&self.temp, &self.path)
             .with_context(|| format!("renaming {}", self.temp.display()))?;
         Ok(())

@@ -23,6 +23,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::output_file::OutputFile;
 use anyhow::{bail, Context, Result};
 use arrow_array::builder::{
     ArrayBuilder, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder,
@@ -106,14 +107,15 @@ pub struct ParquetWriter {
     columns: Vec<Column>,
     evidence: ListBuilder<StructBuilder>,
     rows: usize,
-    writer: ArrowWriter<File>,
+    writer: ArrowWriter<OutputFile>,
 }
 
 impl ParquetWriter {
     pub fn create(dir: &Path, table: &Table) -> Result<ParquetWriter> {
         let path = dir.join(format!("{}.parquet", table.name));
         let temp = dir.join(format!(".{}.parquet.tmp", table.name));
-        let file = File::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let file =
+            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
         let schema = schema(table);
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -199,7 +201,10 @@ impl ParquetWriter {
 
     pub fn finish(mut self) -> Result<()> {
         self.flush()?;
-        self.writer.close()?;
+        self.writer
+            .into_inner()?
+            .finish()
+            .with_context(|| format!("writing {}", self.temp.display()))?;
         std::fs::rename(&self.temp, &self.path)
             .with_context(|| format!("renaming {}", self.temp.display()))?;
         Ok(())
