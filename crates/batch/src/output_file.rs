@@ -205,4 +205,25 @@ mod tests {
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    /// A file that stops writing directly halfway (as after a refused or
+    /// short direct write) goes on from where it was.
+    #[test]
+    fn a_file_that_stops_writing_directly_loses_nothing() {
+        let dir = std::env::temp_dir().join(format!("newslens-output-stop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("stop.bin");
+        let bytes: Vec<u8> = (0..3 * BLOCK * BLOCKS_PER_WRITE + 77)
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let (first, rest) = bytes.split_at(BLOCK * BLOCKS_PER_WRITE + 5);
+        let mut out = OutputFile::create(&path).unwrap();
+        out.write_all(first).unwrap();
+        out.flush().unwrap();
+        out.stop_direct().unwrap();
+        out.write_all(rest).unwrap();
+        out.finish().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
