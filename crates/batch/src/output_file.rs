@@ -80,8 +80,7 @@ impl OutputFile {
 
     /// Writes what is left and gives back the file.
     pub fn finish(mut self) -> io::Result<File> {
-        let whole = self.len / BLOCK * BLOCK;
-        self.write_buffered(whole)?;
+        self.flush()?;
         if self.len > 0 {
             if self.direct {
                 self.stop_direct()?;
