@@ -1142,8 +1142,6 @@ impl TableFiles {
 
 /// Appends rows of one table to its JSONL file under a temporary name.
 struct TableWriter {
-    temp: PathBuf,
-    path: PathBuf,
     out: OutputFile,
     rows: json_rows::RowWriter,
     /// Rows not yet handed to `out`, which gathers whole blocks to write.
@@ -1156,17 +1154,15 @@ const WRITE_SIZE: usize = 1 << 16;
 impl TableWriter {
     fn create(dir: &Path, table: &Table) -> Result<TableWriter> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join(format!("{}.jsonl", table.name));
-        let temp = dir.join(format!(".{}.jsonl.tmp", table.name));
-        let out =
-            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let out = OutputFile::create(
+            dir.join(format!("{}.jsonl", table.name)),
+            dir.join(format!(".{}.jsonl.tmp", table.name)),
+        )?;
         write_atomically(
             &dir.join(format!("{}.schema.json", table.name)),
             serde_json::to_string_pretty(&schema_json(table))?.as_bytes(),
         )?;
         Ok(TableWriter {
-            temp,
-            path,
             out,
             rows: json_rows::RowWriter::new(&table.columns),
             buffer: Vec::with_capacity(WRITE_SIZE + WRITE_SIZE / 4),
@@ -1186,13 +1182,7 @@ impl TableWriter {
     /// A row given in pieces, written as they come: a piece never waits for
     /// the rest of its row, so a cell larger than memory passes through.
     fn append_in_pieces(&mut self, head: &[Value], pieces: &mut Pieces<'_>) -> Result<()> {
-        let TableWriter {
-            temp,
-            out,
-            rows,
-            buffer,
-            ..
-        } = self;
+        let TableWriter { out, rows, buffer } = self;
         rows.open_last_text(buffer, head);
         let (mut in_text, mut first) = (true, true);
         pieces(&mut |piece| {
@@ -1209,7 +1199,7 @@ impl TableWriter {
                 }
             }
             if buffer.len() >= WRITE_SIZE {
-                write_out(out, buffer, temp)?;
+                write_out(out, buffer)?;
             }
             Ok(())
         })?;
@@ -1218,39 +1208,31 @@ impl TableWriter {
         }
         json_rows::close_row(buffer);
         if buffer.len() >= WRITE_SIZE {
-            write_out(out, buffer, temp)?;
+            write_out(out, buffer)?;
         }
         Ok(())
     }
 
     fn flush(&mut self) -> Result<()> {
-        write_out(&mut self.out, &mut self.buffer, &self.temp)
+        write_out(&mut self.out, &mut self.buffer)
     }
 
     fn finish(mut self) -> Result<()> {
         self.flush()?;
-        self.out
-            .finish()
-            .with_context(|| format!("writing {}", self.temp.display()))?;
-        std::fs::rename(&self.temp, &self.path)
-            .with_context(|| format!("renaming {}", self.temp.display()))?;
-        Ok(())
+        self.out.finish()
     }
 }
 
-/// Writes the bytes `buffer` gathered to `out` (the file at `temp`) and
-/// empties it.
-fn write_out(out: &mut OutputFile, buffer: &mut Vec<u8>, temp: &Path) -> Result<()> {
+/// Writes the bytes `buffer` gathered to `out` and empties it.
+fn write_out(out: &mut OutputFile, buffer: &mut Vec<u8>) -> Result<()> {
     out.write_all(buffer)
-        .with_context(|| format!("writing {}", temp.display()))?;
+        .with_context(|| format!("writing {}", out.temp_path().display()))?;
     buffer.clear();
     Ok(())
 }
 
 /// A table as CSV: a header of column names, cells as the REPL prints them.
 struct CsvWriter {
-    temp: PathBuf,
-    path: PathBuf,
     out: csv::Writer<OutputFile>,
 }
 
@@ -1261,13 +1243,13 @@ impl CsvWriter {
 
     /// A CSV file of `dir` written under a temporary name in `temp_dir`.
     fn create_via(temp_dir: &Path, dir: &Path, table: &Table) -> Result<CsvWriter> {
-        let path = dir.join(format!("{}.csv", table.name));
-        let temp = temp_dir.join(format!(".{}.csv.tmp", table.name));
-        let file =
-            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let file = OutputFile::create(
+            dir.join(format!("{}.csv", table.name)),
+            temp_dir.join(format!(".{}.csv.tmp", table.name)),
+        )?;
         let mut out = csv::Writer::from_writer(file);
         out.write_record(table.columns.iter().map(|c| c.name.as_str()))?;
-        Ok(CsvWriter { temp, path, out })
+        Ok(CsvWriter { out })
     }
 
     fn append(&mut self, rows: &[Row]) -> Result<()> {
@@ -1281,10 +1263,6 @@ impl CsvWriter {
     fn finish(self) -> Result<()> {
         let out = self.out.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
         out.finish()
-            .with_context(|| format!("writing {}", self.temp.display()))?;
-        std::fs::rename(&self.temp, &self.path)
-            .with_context(|| format!("renaming {}", self.temp.display()))?;
-        Ok(())
     }
 }
 

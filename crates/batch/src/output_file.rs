@@ -10,10 +10,16 @@
 //! after `O_DIRECT` is turned off. Where the file system refuses `O_DIRECT`
 //! (tmpfs on older kernels, some network file systems), or a device wants
 //! larger blocks than [`BLOCK`], the file is written the ordinary way.
+//!
+//! A file is written under a temporary name and takes its own only when
+//! finished, so a folder never holds a half-written table under a table's
+//! name (after Ctrl-C or a failed run).
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
 
 /// The alignment of a direct write's buffer, length and file offset: 4 KiB
 /// covers the logical block size of nearly every device.
@@ -25,11 +31,13 @@ const BLOCKS_PER_WRITE: usize = 256;
 #[derive(Clone, Copy)]
 struct Block([u8; BLOCK]);
 
-/// A file being written; its bytes are all there only after
-/// [`finish`](OutputFile::finish). [`Write::flush`] writes whole blocks
-/// alone, so a writer that flushes now and then (Parquet's) keeps the file's
-/// offset aligned.
+/// A file being written under a temporary name; its bytes are all there,
+/// under its own name, only after [`finish`](OutputFile::finish).
+/// [`Write::flush`] writes whole blocks alone, so a writer that flushes now
+/// and then (Parquet's) keeps the file's offset aligned.
 pub struct OutputFile {
+    temp: PathBuf,
+    path: PathBuf,
     file: File,
     direct: bool,
     buffer: Vec<Block>,
@@ -38,9 +46,13 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
-    pub fn create(path: &Path) -> io::Result<OutputFile> {
-        let (file, direct) = open(path)?;
+    /// The file `path`, written as `temp` until it is finished: a sibling of
+    /// `path`, or any folder on the same file system.
+    pub fn create(path: PathBuf, temp: PathBuf) -> Result<OutputFile> {
+        let (file, direct) = open(&temp).with_context(|| format!("creating {}", temp.display()))?;
         Ok(OutputFile {
+            temp,
+            path,
             file,
             direct,
             buffer: vec![Block([0; BLOCK]); BLOCKS_PER_WRITE],
@@ -78,8 +90,21 @@ impl OutputFile {
         clear_direct(&self.file)
     }
 
-    /// Writes what is left and gives back the file.
-    pub fn finish(mut self) -> io::Result<File> {
+    /// The temporary name, where the bytes are until the file is finished:
+    /// for the context of a write's error.
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
+    /// Writes what is left and gives the file its own name.
+    pub fn finish(mut self) -> Result<()> {
+        self.write_rest()
+            .with_context(|| format!("writing {}", self.temp.display()))?;
+        std::fs::rename(&self.temp, &self.path)
+            .with_context(|| format!("renaming {}", self.temp.display()))
+    }
+
+    fn write_rest(&mut self) -> io::Result<()> {
         self.flush()?;
         if self.len > 0 {
             if self.direct {
@@ -87,7 +112,7 @@ impl OutputFile {
             }
             self.write_buffered(self.len)?;
         }
-        Ok(self.file)
+        Ok(())
     }
 }
 
@@ -191,16 +216,20 @@ mod tests {
             3 * capacity + BLOCK + 5,
         ] {
             let path = dir.join(format!("{total}.bin"));
+            let temp = dir.join(format!(".{total}.bin.tmp"));
             let bytes: Vec<u8> = (0..total).map(|i| (i * 31 % 251) as u8).collect();
-            let mut out = OutputFile::create(&path).unwrap();
+            let mut out = OutputFile::create(path.clone(), temp.clone()).unwrap();
             for (i, piece) in bytes.chunks(1000 + total % 3).enumerate() {
                 out.write_all(piece).unwrap();
                 if i % 97 == 0 {
                     out.flush().unwrap();
                 }
             }
+            // Under its own name only once finished.
+            assert!(!path.exists());
             out.finish().unwrap();
             assert_eq!(std::fs::read(&path).unwrap(), bytes, "{total} bytes");
+            assert!(!temp.exists());
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -216,7 +245,7 @@ mod tests {
             .map(|i| (i % 253) as u8)
             .collect();
         let (first, rest) = bytes.split_at(BLOCK * BLOCKS_PER_WRITE + 5);
-        let mut out = OutputFile::create(&path).unwrap();
+        let mut out = OutputFile::create(path.clone(), dir.join("stop.tmp")).unwrap();
         out.write_all(first).unwrap();
         out.flush().unwrap();
         out.stop_direct().unwrap();

@@ -20,7 +20,7 @@
 //! rows, which bounds the writer's memory.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::output_file::OutputFile;
@@ -101,8 +101,6 @@ enum Column {
 /// Writes rows of one table to a Parquet file under a temporary name; the
 /// file gets its final name in [`finish`](ParquetWriter::finish).
 pub struct ParquetWriter {
-    temp: PathBuf,
-    path: PathBuf,
     schema: SchemaRef,
     columns: Vec<Column>,
     evidence: ListBuilder<StructBuilder>,
@@ -112,10 +110,10 @@ pub struct ParquetWriter {
 
 impl ParquetWriter {
     pub fn create(dir: &Path, table: &Table) -> Result<ParquetWriter> {
-        let path = dir.join(format!("{}.parquet", table.name));
-        let temp = dir.join(format!(".{}.parquet.tmp", table.name));
-        let file =
-            OutputFile::create(&temp).with_context(|| format!("creating {}", temp.display()))?;
+        let file = OutputFile::create(
+            dir.join(format!("{}.parquet", table.name)),
+            dir.join(format!(".{}.parquet.tmp", table.name)),
+        )?;
         let schema = schema(table);
         let properties = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -136,8 +134,6 @@ impl ParquetWriter {
         let evidence = ListBuilder::new(StructBuilder::from_fields(evidence_fields(), 0))
             .with_field(evidence_item());
         Ok(ParquetWriter {
-            temp,
-            path,
             schema,
             columns,
             evidence,
@@ -201,13 +197,7 @@ impl ParquetWriter {
 
     pub fn finish(mut self) -> Result<()> {
         self.flush()?;
-        self.writer
-            .into_inner()?
-            .finish()
-            .with_context(|| format!("writing {}", self.temp.display()))?;
-        std::fs::rename(&self.temp, &self.path)
-            .with_context(|| format!("renaming {}", self.temp.display()))?;
-        Ok(())
+        self.writer.into_inner()?.finish()
     }
 }
 
