@@ -25,6 +25,9 @@ pub trait Analyzer: Send + Sync {
     /// The final tables, from the map tables of every document in corpus
     /// order. By default the [`streaming_reduce`](Analyzer::streaming_reduce)
     /// plan run over them, or the map tables as they are when there is none.
+    /// An analyzer with a plan is reduced through the plan by the REPL's
+    /// `run` and by a batch run alike, which fold its maps as they come and
+    /// never call this; an override must therefore give the plan's tables.
     fn reduce(&self, mapped: Report) -> Result<Report> {
         match self.streaming_reduce() {
             Some(plan) => fold_report(plan, mapped),
@@ -218,39 +221,90 @@ pub fn fold_report(plan: StreamingReduce, mapped: Report) -> Result<Report> {
 /// corpus, folding one part after another as a batch run does; kept tables
 /// are the parts' rows concatenated.
 pub fn fold_parts(plan: StreamingReduce, parts: Vec<Report>) -> Result<Report> {
-    let StreamingReduce {
-        keep,
-        reads,
-        mut fold,
-        order,
-    } = plan;
-    for part in &parts {
-        fold_part(fold.as_mut(), &reads, part)?;
-    }
-    let mut sink = ReportSink::default();
-    fold.finish_into(&mut sink)?;
-    let mut folded = sink.into_report();
-    let mut mapped = Report::default();
+    let mut folder = PartFolder::new(plan);
     for part in parts {
-        mapped.append(part);
+        folder.add(part)?;
     }
-    let mut kept: Vec<Table> = keep
-        .into_iter()
-        .map(|empty| mapped.take_table(&empty.name).unwrap_or(empty))
-        .collect();
-    let mut tables = Vec::with_capacity(order.len());
-    for name in order {
-        if let Some(i) = kept.iter().position(|t| t.name == name) {
-            tables.push(kept.remove(i));
-        } else if let Some(table) = folded.take_table(name) {
-            tables.push(table);
-        } else {
-            bail!("the reduce gave no table {name:?}");
+    folder.finish()
+}
+
+/// A [`StreamingReduce`] fed one part of the corpus at a time, in corpus
+/// order: each part is folded and its kept tables set aside as it comes, so
+/// the rows the fold reads are dropped while still in cache instead of
+/// being gathered for the whole corpus first.
+pub struct PartFolder {
+    /// The kept tables so far; `None` until a part brings one, so the
+    /// table's columns are the map's own and the plan's empty one is used
+    /// only for a corpus whose maps never gave it.
+    kept: Vec<(Table, Option<Table>)>,
+    reads: Vec<&'static str>,
+    fold: Box<dyn Fold>,
+    order: Vec<&'static str>,
+    notes: Vec<String>,
+}
+
+impl PartFolder {
+    pub fn new(plan: StreamingReduce) -> PartFolder {
+        let StreamingReduce {
+            keep,
+            reads,
+            fold,
+            order,
+        } = plan;
+        PartFolder {
+            kept: keep.into_iter().map(|empty| (empty, None)).collect(),
+            reads,
+            fold,
+            order,
+            notes: Vec::new(),
         }
     }
-    let mut notes = mapped.notes;
-    notes.append(&mut folded.notes);
-    Ok(Report { tables, notes })
+
+    /// Folds the next part's map tables and keeps the tables the plan keeps.
+    pub fn add(&mut self, mut part: Report) -> Result<()> {
+        fold_part(self.fold.as_mut(), &self.reads, &part)?;
+        for (empty, kept) in &mut self.kept {
+            if let Some(table) = part.take_table(&empty.name) {
+                match kept {
+                    Some(kept) => kept.rows.extend(table.rows),
+                    None => *kept = Some(table),
+                }
+            }
+        }
+        self.notes.append(&mut part.notes);
+        Ok(())
+    }
+
+    /// The reduced tables in the plan's order: the fold's own and the kept
+    /// ones; the parts' notes before the fold's.
+    pub fn finish(self) -> Result<Report> {
+        let PartFolder {
+            kept,
+            fold,
+            order,
+            mut notes,
+            ..
+        } = self;
+        let mut sink = ReportSink::default();
+        fold.finish_into(&mut sink)?;
+        let mut folded = sink.into_report();
+        let mut kept: Vec<Table> = kept
+            .into_iter()
+            .map(|(empty, kept)| kept.unwrap_or(empty))
+            .collect();
+        let mut tables = Vec::with_capacity(order.len());
+        for name in order {
+            if let Some(i) = kept.iter().position(|t| t.name == name) {
+                tables.push(kept.remove(i));
+            } else if let Some(table) = folded.take_table(name) {
+                tables.push(table);
+            } else {
+                bail!("the reduce gave no table {name:?}");
+            }
+        }
+        notes.append(&mut folded.notes);
+        Ok(Report { tables, notes })
+    }
 }
 
 /// How a plugin makes itself known; submitted with [`register_analyzer!`](crate::register_analyzer).

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::{bail, Result};
 use rayon::prelude::*;
 
-use crate::analyzer::Analyzer;
+use crate::analyzer::{Analyzer, PartFolder};
 use crate::report::Report;
 use crate::text::{AnnotatedDoc, Annotator};
 use crate::Document;
@@ -61,11 +61,39 @@ pub fn map_all(
 }
 
 /// Map then reduce: the analyzer's final report over `docs`.
+///
+/// An analyzer with a [`StreamingReduce`](crate::analyzer::StreamingReduce)
+/// has its documents mapped a slice at a time and each slice folded before
+/// the next is mapped, as a batch run does: the fold then reads rows that
+/// are still in cache, and only the kept tables are held for the whole
+/// corpus. Other analyzers have every map gathered for their `reduce`.
 pub fn run_analyzer(
     analyzer: &dyn Analyzer,
     docs: &[AnnotatedDoc],
     cancel: Option<&AtomicBool>,
 ) -> Result<Report> {
-    let mapped = map_all(analyzer, docs, cancel)?;
-    analyzer.reduce(mapped)
+    let plan = match analyzer.streaming_reduce() {
+        Some(plan) if !docs.is_empty() => plan,
+        _ => return analyzer.reduce(map_all(analyzer, docs, cancel)?),
+    };
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    let mut folder = PartFolder::new(plan);
+    // Enough documents per thread that the threads rarely wait for each
+    // other at a slice's end, few enough that a slice's maps stay in cache.
+    let slice = FOLD_SLICE_PER_THREAD * rayon::current_num_threads();
+    for docs in docs.chunks(slice) {
+        let maps: Option<Vec<Report>> = docs
+            .par_iter()
+            .map(|doc| (!cancelled()).then(|| analyzer.map(doc)))
+            .collect();
+        let Some(maps) = maps else {
+            bail!("cancelled");
+        };
+        for map in maps {
+            folder.add(map)?;
+        }
+    }
+    folder.finish()
 }
+
+const FOLD_SLICE_PER_THREAD: usize = 16;

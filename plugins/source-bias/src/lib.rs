@@ -814,14 +814,6 @@ impl newslens_core::Analyzer for SourceBias {
         Report::new(tables.into())
     }
 
-    fn reduce(&self, mapped: Report) -> Result<Report> {
-        reduce::reduce(
-            mapped,
-            self.config.min_shared_shingles,
-            self.scratch_dir.clone(),
-        )
-    }
-
     fn streaming_reduce(&self) -> Option<newslens_core::analyzer::StreamingReduce> {
         Some(reduce::plan(
             self.config.min_shared_shingles,

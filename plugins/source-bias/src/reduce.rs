@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use newslens_core::analyzer::{fold_report, Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
 use newslens_core::{ColumnType, Report, Row, Table, Text, Value};
 
 use crate::FastMap;
@@ -173,11 +173,6 @@ fn plan_with(min_shared: usize, segments: Segments, scratch: PathBuf) -> Streami
         fold: Box::new(Tally::new(min_shared, segments, scratch)),
         order: ORDER.to_vec(),
     }
-}
-
-/// The reduced tables from map tables held in memory: the same fold as a batch run.
-pub fn reduce(mapped: Report, min_shared: usize, scratch: PathBuf) -> Result<Report> {
-    fold_report(plan(min_shared, scratch), mapped)
 }
 
 /// A text cell without copying it; other values as they print.

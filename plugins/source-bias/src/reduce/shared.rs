@@ -1225,7 +1225,11 @@ mod tests {
             ),
             ("y-1", "Yahoo! News", FIRST_WIRE.to_string()),
         ]);
-        let reduced = super::super::reduce(report, 3, std::env::temp_dir()).unwrap();
+        let reduced = newslens_core::analyzer::fold_report(
+            super::super::plan(3, std::env::temp_dir()),
+            report,
+        )
+        .unwrap();
         assert_eq!(
             passages(&reduced),
             [
@@ -1242,7 +1246,11 @@ mod tests {
 
     #[test]
     fn sorting_on_disk_in_tiny_segments_gives_the_tables_of_one_segment() {
-        let whole = super::super::reduce(four_outlets(), 3, std::env::temp_dir()).unwrap();
+        let whole = newslens_core::analyzer::fold_report(
+            super::super::plan(3, std::env::temp_dir()),
+            four_outlets(),
+        )
+        .unwrap();
         // Segments of two items put every sort on disk, the shingles' in more
         // segments than extsort merges by peeking (so by its heap).
         let tiny = Segments {
@@ -1292,7 +1300,14 @@ mod tests {
                 .iter()
                 .map(|(id, source, text)| (id.as_str(), source.as_str(), text.clone()))
                 .collect();
-            passages(&super::super::reduce(mapped(&docs), 3, std::env::temp_dir()).unwrap()).len()
+            passages(
+                &newslens_core::analyzer::fold_report(
+                    super::super::plan(3, std::env::temp_dir()),
+                    mapped(&docs),
+                )
+                .unwrap(),
+            )
+            .len()
         };
         assert_eq!(run(BOILERPLATE), BOILERPLATE * (BOILERPLATE - 1) / 2);
         assert_eq!(run(BOILERPLATE + 1), 0);
