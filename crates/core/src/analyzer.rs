@@ -516,6 +516,46 @@ mod tests {
         assert_eq!(empty.tables[0].rows[0].cells[0], Value::Int(0));
     }
 
+    /// The toy with the [`Total`] plan as its reduce.
+    struct PlannedToy;
+    impl Analyzer for PlannedToy {
+        fn name(&self) -> &'static str {
+            "planned-toy"
+        }
+        fn map(&self, doc: &AnnotatedDoc) -> Report {
+            Toy.map(doc)
+        }
+        fn streaming_reduce(&self) -> Option<StreamingReduce> {
+            Some(StreamingReduce {
+                keep: vec![Table::new(
+                    "lengths",
+                    &[("doc", ColumnType::Text), ("bytes", ColumnType::Int)],
+                )],
+                reads: vec!["lengths"],
+                fold: Box::new(Total(0)),
+                order: vec!["total", "lengths"],
+            })
+        }
+    }
+
+    #[test]
+    fn run_analyzer_folding_slice_by_slice_gives_the_whole_fold() {
+        // Enough documents for many slices, whatever the thread count.
+        let bundled = crate::testing::bundled_corpus();
+        let docs: Vec<AnnotatedDoc> = (0..200).flat_map(|_| bundled.iter().cloned()).collect();
+        let run = crate::run::run_analyzer(&PlannedToy, &docs, None).unwrap();
+        let whole = PlannedToy
+            .reduce(crate::run::map_all(&PlannedToy, &docs, None).unwrap())
+            .unwrap();
+        assert_eq!(run, whole);
+        assert_eq!(run.tables[1].rows.len(), 1000);
+        let sum: usize = docs.iter().map(|d| d.text().len()).sum();
+        assert_eq!(run.tables[0].rows[0].cells[0], Value::Int(sum as i64));
+        let cancel = std::sync::atomic::AtomicBool::new(true);
+        let error = crate::run::run_analyzer(&PlannedToy, &docs, Some(&cancel)).unwrap_err();
+        assert_eq!(error.to_string(), "cancelled");
+    }
+
     /// Records what a sink is given, in order.
     #[derive(Default)]
     struct Log(Vec<String>);

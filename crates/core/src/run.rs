@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use anyhow::{bail, Result};
+use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 
 use crate::analyzer::{Analyzer, PartFolder};
@@ -26,14 +26,7 @@ pub fn map_all(
     docs: &[AnnotatedDoc],
     cancel: Option<&AtomicBool>,
 ) -> Result<Report> {
-    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
-    let maps: Option<Vec<Report>> = docs
-        .par_iter()
-        .map(|doc| (!cancelled()).then(|| analyzer.map(doc)))
-        .collect();
-    let Some(maps) = maps else {
-        bail!("cancelled");
-    };
+    let maps = map_each(analyzer, docs, cancel)?;
     let mut merged = match maps.first() {
         Some(first) => Report {
             tables: first.tables.iter().map(|t| t.empty_like()).collect(),
@@ -76,20 +69,12 @@ pub fn run_analyzer(
         Some(plan) if !docs.is_empty() => plan,
         _ => return analyzer.reduce(map_all(analyzer, docs, cancel)?),
     };
-    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
     let mut folder = PartFolder::new(plan);
     // Enough documents per thread that the threads rarely wait for each
     // other at a slice's end, few enough that a slice's maps stay in cache.
     let slice = FOLD_SLICE_PER_THREAD * rayon::current_num_threads();
     for docs in docs.chunks(slice) {
-        let maps: Option<Vec<Report>> = docs
-            .par_iter()
-            .map(|doc| (!cancelled()).then(|| analyzer.map(doc)))
-            .collect();
-        let Some(maps) = maps else {
-            bail!("cancelled");
-        };
-        for map in maps {
+        for map in map_each(analyzer, docs, cancel)? {
             folder.add(map)?;
         }
     }
@@ -97,3 +82,17 @@ pub fn run_analyzer(
 }
 
 const FOLD_SLICE_PER_THREAD: usize = 16;
+
+/// Each document's map, in parallel and in document order; `cancel` is
+/// checked between documents.
+fn map_each(
+    analyzer: &dyn Analyzer,
+    docs: &[AnnotatedDoc],
+    cancel: Option<&AtomicBool>,
+) -> Result<Vec<Report>> {
+    let cancelled = || cancel.is_some_and(|c| c.load(Ordering::Relaxed));
+    docs.par_iter()
+        .map(|doc| (!cancelled()).then(|| analyzer.map(doc)))
+        .collect::<Option<Vec<Report>>>()
+        .ok_or_else(|| anyhow!("cancelled"))
+}
