@@ -182,23 +182,41 @@ fn is_numeric(ty: ColumnType) -> bool {
     matches!(ty, ColumnType::Int | ColumnType::Float)
 }
 
-/// An aligned table that fits `width` columns (wrapping long cells), with a
-/// row count underneath, as psql prints it.
+/// An aligned table that fits `width` columns (wrapping long cells), or
+/// with every cell whole when there is no width, with a row count
+/// underneath, as psql prints it.
 pub fn render_table(table: &Table, width: Option<u16>) -> String {
+    let mut text = match width {
+        Some(width) => comfy_table(table, Some(width)),
+        None => whole_cells_table(table),
+    };
+    let n = table.rows.len();
+    let _ = write!(text, "\n({n} row{})\n", if n == 1 { "" } else { "s" });
+    text
+}
+
+/// The cell as the aligned table shows it: on one line.
+fn cell_text(value: &Value) -> String {
+    value.to_string().replace('\n', " ")
+}
+
+/// The table laid out by comfy-table: fitted to `width` (long cells
+/// wrapped), or with no width every cell whole.
+fn comfy_table(table: &Table, width: Option<u16>) -> String {
     let mut t = comfy_table::Table::new();
     t.load_style(STYLE);
     t.set_header(table.columns.iter().map(|c| c.name.clone()));
     match width {
-        Some(w) => {
+        Some(width) => {
             t.set_content_arrangement(ContentArrangement::Dynamic);
-            t.set_width(w);
+            t.set_width(width);
         }
         None => {
             t.set_content_arrangement(ContentArrangement::Disabled);
         }
     }
     for row in &table.rows {
-        t.add_row(row.cells.iter().map(|c| c.to_string().replace('\n', " ")));
+        t.add_row(row.cells.iter().map(cell_text));
     }
     for (i, column) in table.columns.iter().enumerate() {
         if is_numeric(column.ty) {
@@ -207,10 +225,66 @@ pub fn render_table(table: &Table, width: Option<u16>) -> String {
             }
         }
     }
-    let n = table.rows.len();
-    let mut text = t.trim_fmt();
-    let _ = write!(text, "\n({n} row{})\n", if n == 1 { "" } else { "s" });
-    text
+    t.trim_fmt()
+}
+
+/// The table with no width to fit (output to a file or a pipe), in
+/// [`STYLE`], each line without its trailing blanks. Written here rather
+/// than by comfy-table, which pads every line to the full width of the
+/// widest cell before trimming: one long sentence in a last `text` column
+/// made the sentences of a 10 MB corpus take 5 GB.
+fn whole_cells_table(table: &Table) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let header: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    let rows: Vec<Vec<String>> = table
+        .rows
+        .iter()
+        .map(|row| row.cells.iter().map(cell_text).collect())
+        .collect();
+    let right: Vec<bool> = table.columns.iter().map(|c| is_numeric(c.ty)).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(cell.width()),
+                None => widths.push(cell.width()),
+            }
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, cells: &[String]| {
+        let start = out.len();
+        for (i, &width) in widths.iter().enumerate() {
+            if i > 0 {
+                out.push('│');
+            }
+            let cell = cells.get(i).map_or("", String::as_str);
+            let pad = width - cell.width();
+            out.push(' ');
+            if right.get(i) == Some(&true) {
+                out.extend(std::iter::repeat_n(' ', pad));
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                // The last cell's padding would be trimmed away.
+                if i + 1 < widths.len() {
+                    out.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push(' ');
+        }
+        let kept = start + out[start..].trim_end().len();
+        out.truncate(kept);
+    };
+    line(&mut out, &header);
+    out.push('\n');
+    let rule: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+    out.push_str(&rule.join("┼"));
+    for row in &rows {
+        out.push('\n');
+        line(&mut out, row);
+    }
+    out
 }
 
 fn markdown_cell(value: &Value) -> String {
@@ -291,6 +365,46 @@ mod tests {
         assert_eq!(json["figures"][1]["low"], serde_json::Value::Null);
         let text = render_table(&t, None);
         assert!(text.ends_with("(2 rows)\n"), "{text}");
+    }
+
+    #[test]
+    fn whole_cells_are_laid_out_as_comfy_table_lays_them_out() {
+        // Every table of every analyzer over the bundled corpus.
+        let registry = newslens_core::Registry::linked().unwrap();
+        let config = newslens_core::bundled::config();
+        let docs = newslens_core::testing::bundled_corpus();
+        let mut tables = 0;
+        for r in registry.iter() {
+            let analyzer = (r.build)(&config.settings_for(r.name)).unwrap();
+            let report = newslens_core::run::run_analyzer(analyzer.as_ref(), &docs, None).unwrap();
+            for t in &report.tables {
+                assert_eq!(whole_cells_table(t), comfy_table(t, None), "{}", t.name);
+                tables += 1;
+            }
+        }
+        assert!(tables >= 15, "{tables} tables");
+        // Cells two columns wide, blanks at a cell's end, empty cells, a
+        // numeric last column, and no rows at all.
+        use ColumnType::*;
+        let mut t = Table::new("odd", &[("name", Text), ("note", Text), ("n", Int)]);
+        t.push(Row::new(vec![
+            "東京".into(),
+            "ends in blanks  ".into(),
+            7i64.into(),
+        ]));
+        t.push(Row::new(vec!["".into(), Value::Null, 123456i64.into()]));
+        t.push(Row::new(vec![
+            "Hürriyet".into(),
+            "two\nlines".into(),
+            Value::Null,
+        ]));
+        assert_eq!(whole_cells_table(&t), comfy_table(&t, None));
+        let mut last = Table::new("last", &[("n", Int), ("text", Text)]);
+        last.push(Row::new(vec![1i64.into(), "trailing tab\t".into()]));
+        last.push(Row::new(vec![22i64.into(), "".into()]));
+        assert_eq!(whole_cells_table(&last), comfy_table(&last, None));
+        last.rows.clear();
+        assert_eq!(whole_cells_table(&last), comfy_table(&last, None));
     }
 
     #[test]
