@@ -58,11 +58,29 @@ pub enum Flow {
     Quit,
 }
 
-/// A table of the last result, with the analyzer that made it.
+/// A table of the last result, with the analyzer that made it; shared
+/// with the analyzer's cached report rather than copied from it.
 #[derive(Clone)]
 struct ResultTable {
     analyzer: &'static str,
-    table: Table,
+    table: Arc<Table>,
+}
+
+/// An analyzer's report over the active corpus, kept until the corpus
+/// changes; its tables are shared by the results shown from it.
+#[derive(Clone, Default)]
+struct CachedReport {
+    tables: Vec<Arc<Table>>,
+    notes: Vec<String>,
+}
+
+impl From<Report> for CachedReport {
+    fn from(report: Report) -> CachedReport {
+        CachedReport {
+            tables: report.tables.into_iter().map(Arc::new).collect(),
+            notes: report.notes,
+        }
+    }
 }
 
 pub struct Session {
@@ -74,7 +92,7 @@ pub struct Session {
     all_docs: Vec<AnnotatedDoc>,
     active: Vec<AnnotatedDoc>,
     filter: Option<String>,
-    cache: BTreeMap<&'static str, Report>,
+    cache: BTreeMap<&'static str, CachedReport>,
     last_result: Vec<ResultTable>,
     last_shown: Option<Table>,
     pub mode: Mode,
@@ -232,9 +250,9 @@ impl Session {
             Output::Quit => return Ok(Flow::Quit),
             Output::Nothing => {}
             Output::Text(text) => self.write(out, &text)?,
-            Output::Tables(tables) => {
+            Output::Tables(mut tables) => {
                 let rendered = render(&tables, self.mode, self.table_width())?;
-                self.last_shown = tables.last().cloned();
+                self.last_shown = tables.pop();
                 self.write(out, &rendered)?;
             }
         }
@@ -334,7 +352,7 @@ impl Session {
                         name,
                     );
                 };
-                let table = self.last_result[index].table.clone();
+                let table = Table::clone(&self.last_result[index].table);
                 Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
             }
             "evidence" => self.evidence(args),
@@ -388,7 +406,7 @@ impl Session {
                             self.registry.iter().find(|r| r.name == analyzer)
                         {
                             names.push(registration.name);
-                            self.cache.insert(registration.name, report);
+                            self.cache.insert(registration.name, report.into());
                         }
                     }
                     return Ok(Output::Text(format!(
@@ -657,7 +675,7 @@ impl Session {
             for table in &report.tables {
                 result.push(ResultTable {
                     analyzer: name,
-                    table: table.clone(),
+                    table: Arc::clone(table),
                 });
             }
         }
@@ -672,7 +690,7 @@ impl Session {
             .zip(labels)
             .map(|(r, label)| Table {
                 name: label,
-                ..r.table.clone()
+                ..Table::clone(&r.table)
             })
             .collect();
         if !inv.stages.is_empty() {
@@ -683,7 +701,7 @@ impl Session {
     }
 
     /// An analyzer's report over the active corpus, computed once per corpus state.
-    fn report(&mut self, name: &'static str) -> Result<Report, CommandError> {
+    fn report(&mut self, name: &'static str) -> Result<CachedReport, CommandError> {
         if let Some(report) = self.cache.get(name) {
             return Ok(report.clone());
         }
@@ -709,6 +727,7 @@ impl Session {
                 return Err(anyhow!("analyzer {name} failed: {message}").into());
             }
         };
+        let report = CachedReport::from(report);
         self.cache.insert(name, report.clone());
         Ok(report)
     }
@@ -728,8 +747,10 @@ impl Session {
         };
         let report = self.report(analyzer)?;
         let mut table = report
-            .table(view.table)
-            .cloned()
+            .tables
+            .iter()
+            .find(|t| t.name == view.table)
+            .map(|t| Table::clone(t))
             .ok_or_else(|| anyhow!("analyzer {analyzer} made no table `{}`", view.table))?;
         let argument: Vec<String> = rest.iter().map(word).collect();
         match (view.filter, argument.is_empty()) {
@@ -760,7 +781,7 @@ impl Session {
         }
         self.last_result = vec![ResultTable {
             analyzer,
-            table: table.clone(),
+            table: Arc::new(table.clone()),
         }];
         Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
     }
@@ -1054,7 +1075,7 @@ impl Session {
                 .zip(&self.last_result)
                 .map(|(label, r)| Table {
                     name: label,
-                    ..r.table.clone()
+                    ..Table::clone(&r.table)
                 })
                 .collect()
         };
