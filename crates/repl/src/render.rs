@@ -235,31 +235,41 @@ fn comfy_table(table: &Table, width: Option<u16>) -> String {
 /// made the sentences of a 10 MB corpus take 5 GB.
 fn whole_cells_table(table: &Table) -> String {
     use unicode_width::UnicodeWidthStr;
-    let header: Vec<String> = table.columns.iter().map(|c| c.name.clone()).collect();
-    let rows: Vec<Vec<String>> = table
+    // Each cell with its width, measured once for the columns' widths and
+    // the cell's padding alike.
+    let measured = |text: String| {
+        let width = text.width();
+        (text, width)
+    };
+    let header: Vec<(String, usize)> = table
+        .columns
+        .iter()
+        .map(|c| measured(c.name.clone()))
+        .collect();
+    let rows: Vec<Vec<(String, usize)>> = table
         .rows
         .iter()
-        .map(|row| row.cells.iter().map(cell_text).collect())
+        .map(|row| row.cells.iter().map(|c| measured(cell_text(c))).collect())
         .collect();
     let right: Vec<bool> = table.columns.iter().map(|c| is_numeric(c.ty)).collect();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|(_, w)| *w).collect();
     for row in &rows {
-        for (i, cell) in row.iter().enumerate() {
+        for (i, &(_, cell_width)) in row.iter().enumerate() {
             match widths.get_mut(i) {
-                Some(w) => *w = (*w).max(cell.width()),
-                None => widths.push(cell.width()),
+                Some(w) => *w = (*w).max(cell_width),
+                None => widths.push(cell_width),
             }
         }
     }
     let mut out = String::new();
-    let line = |out: &mut String, cells: &[String]| {
+    let line = |out: &mut String, cells: &[(String, usize)]| {
         let start = out.len();
         for (i, &width) in widths.iter().enumerate() {
             if i > 0 {
                 out.push('│');
             }
-            let cell = cells.get(i).map_or("", String::as_str);
-            let pad = width - cell.width();
+            let (cell, cell_width) = cells.get(i).map_or(("", 0), |(c, w)| (c.as_str(), *w));
+            let pad = width - cell_width;
             out.push(' ');
             if right.get(i) == Some(&true) {
                 out.extend(std::iter::repeat_n(' ', pad));

@@ -1196,6 +1196,12 @@ mod tests {
         ])
     }
 
+    /// The reduced tables of `mapped` with the default plan, as a run gives them.
+    fn reduced(mapped: Report) -> Report {
+        newslens_core::analyzer::fold_report(super::super::plan(3, std::env::temp_dir()), mapped)
+            .unwrap()
+    }
+
     fn passages(report: &Report) -> Vec<(String, String, String)> {
         let table = report.table("shared_copy").unwrap();
         let text = |r: &Row, c: &str| match table.cell(r, c) {
@@ -1225,13 +1231,9 @@ mod tests {
             ),
             ("y-1", "Yahoo! News", FIRST_WIRE.to_string()),
         ]);
-        let reduced = newslens_core::analyzer::fold_report(
-            super::super::plan(3, std::env::temp_dir()),
-            report,
-        )
-        .unwrap();
+        let report = reduced(report);
         assert_eq!(
-            passages(&reduced),
+            passages(&report),
             [
                 ("s-1".to_string(), "y-1".to_string(), FIRST_WIRE.to_string()),
                 // Nothing says two documents of no known outlet are one outlet's.
@@ -1246,11 +1248,7 @@ mod tests {
 
     #[test]
     fn sorting_on_disk_in_tiny_segments_gives_the_tables_of_one_segment() {
-        let whole = newslens_core::analyzer::fold_report(
-            super::super::plan(3, std::env::temp_dir()),
-            four_outlets(),
-        )
-        .unwrap();
+        let whole = reduced(four_outlets());
         // Segments of two items put every sort on disk, the shingles' in more
         // segments than extsort merges by peeking (so by its heap).
         let tiny = Segments {
@@ -1300,14 +1298,7 @@ mod tests {
                 .iter()
                 .map(|(id, source, text)| (id.as_str(), source.as_str(), text.clone()))
                 .collect();
-            passages(
-                &newslens_core::analyzer::fold_report(
-                    super::super::plan(3, std::env::temp_dir()),
-                    mapped(&docs),
-                )
-                .unwrap(),
-            )
-            .len()
+            passages(&reduced(mapped(&docs))).len()
         };
         assert_eq!(run(BOILERPLATE), BOILERPLATE * (BOILERPLATE - 1) / 2);
         assert_eq!(run(BOILERPLATE + 1), 0);
