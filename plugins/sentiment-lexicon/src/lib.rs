@@ -323,7 +323,7 @@ fn voice_parts_near(
             parts.push((Voice::Quoted, first.cover(last), text));
         }
     }
-    let mut authorial = String::new();
+    let mut authorial = String::with_capacity(sentence.len());
     let mut cursor = sentence.start;
     let mut first: Option<u32> = None;
     let mut last = sentence.start;
@@ -517,8 +517,11 @@ impl newslens_core::Analyzer for SentimentLexicon {
 
     fn map(&self, doc: &AnnotatedDoc) -> Report {
         let mut sentences = reduce::sentences_table();
-        // About one row a sentence; growing the table row by row reallocates it often.
-        sentences.rows.reserve(doc.sentences.len());
+        // A row a sentence, and one more for each that a quote splits in two:
+        // growing the table row by row reallocates it often.
+        sentences
+            .rows
+            .reserve(doc.sentences.len() + doc.quotes.len());
         let mut next_quote = 0;
         let mut parts = Vec::new();
         let mut chars = CharCursor::new(doc);
@@ -559,6 +562,7 @@ impl newslens_core::Analyzer for SentimentLexicon {
             }
         }
         let mut clauses = reduce::clauses_table();
+        clauses.rows.reserve(doc.mentions.len());
         // Clauses come in the order of their mentions, nearly text order.
         let mut chars = CharCursor::new(doc);
         for tone in self.scorer.actor_tones(doc) {

@@ -369,13 +369,16 @@ impl DocumentSort {
         }
     }
 
-    fn push(&mut self, rows: DocumentRows) -> Result<()> {
+    fn push(&mut self, rows: &DocumentRows) -> Result<()> {
         let enc = &mut self.enc;
         enc.clear();
         enc.text_key(rows.doc.as_bytes());
         enc.text_key(rows.source.as_bytes());
         enc.u64_key(rows.run);
         enc.num(rows.compounds.len() as u64);
+        // Sized once: a record is as long as its document has sentences.
+        enc.bytes
+            .reserve(9 * rows.compounds.len() + 12 * rows.spans.len() + 16);
         for (&compound, &quoted) in rows.compounds.iter().zip(&rows.quoted) {
             enc.bytes
                 .extend_from_slice(&compound.to_bits().to_le_bytes());
@@ -415,6 +418,13 @@ impl DocumentSort {
     }
 }
 
+fn too_long() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        "a documents record's count is past the memory's size",
+    )
+}
+
 fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
     let text = |bytes: Vec<u8>| -> std::io::Result<Text> {
         String::from_utf8(bytes)
@@ -425,31 +435,36 @@ fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
     let doc = text(dec.text_key()?)?;
     let source = text(dec.text_key()?)?;
     let run = dec.u64_key()?;
+    // Each list is taken whole and cut into fixed-size entries: one check of
+    // the record's length per list, not one per entry.
     let n = dec.num()? as usize;
-    let mut compounds = Vec::with_capacity(n);
-    let mut quoted = Vec::with_capacity(n);
-    for _ in 0..n {
-        let b = dec.take(9)?;
-        let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-        compounds.push(f64::from_bits(bits));
-        quoted.push(b[8] != 0);
-    }
+    let entries = dec.take(n.checked_mul(9).ok_or_else(too_long)?)?;
+    let (compounds, quoted) = entries
+        .chunks_exact(9)
+        .map(|b| {
+            let (bits, quoted) = b.split_at(8);
+            let bits = u64::from_le_bytes(bits.try_into().unwrap_or_default());
+            (f64::from_bits(bits), quoted[0] != 0)
+        })
+        .unzip();
     let n = dec.num()? as usize;
     let mut docs = Vec::with_capacity(n.min(16));
     for _ in 0..n {
         docs.push(Text::from(dec.text()?));
     }
     let n = dec.num()? as usize;
-    let mut spans = Vec::with_capacity(n.min(1 << 16));
-    for _ in 0..n {
-        let b = dec.take(12)?;
-        let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        spans.push(Spot {
-            doc: at(0),
-            start: at(4),
-            end: at(8),
-        });
-    }
+    let entries = dec.take(n.checked_mul(12).ok_or_else(too_long)?)?;
+    let spans = entries
+        .chunks_exact(12)
+        .map(|b| {
+            let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
+            Spot {
+                doc: at(0),
+                start: at(4),
+                end: at(8),
+            }
+        })
+        .collect();
     Ok(DocumentRows {
         doc,
         source,
@@ -469,8 +484,9 @@ struct Tallies {
     voices: Interner,
     /// The documents that kept evidence names.
     docs: Recent,
-    /// The run of sentence rows arriving now.
+    /// The run of sentence rows arriving now, and its outlet's id.
     current: DocumentRows,
+    current_source: u32,
     /// Runs begun so far.
     runs: u64,
     documents: DocumentSort,
@@ -491,6 +507,7 @@ impl Tallies {
             voices: Interner::default(),
             docs: Recent::default(),
             current: DocumentRows::default(),
+            current_source: 0,
             runs: 0,
             documents: DocumentSort::new(bytes, dir),
             by_source: Vec::new(),
@@ -500,26 +517,19 @@ impl Tallies {
         }
     }
 
-    /// Sends the current run to the sort, as tight as it can be: it waits
-    /// there with a segment's others. Its buffers stay for the next run.
+    /// Sends the current run to the sort, encoded from where it lies: it
+    /// waits there with a segment's others. Its buffers stay for the next run.
     fn end_run(&mut self) -> Result<()> {
         if self.current.compounds.is_empty() {
             return Ok(());
         }
+        let pushed = self.documents.push(&self.current);
         let current = &mut self.current;
-        let rows = DocumentRows {
-            doc: current.doc.clone(),
-            source: current.source.clone(),
-            run: current.run,
-            compounds: current.compounds.as_slice().into(),
-            quoted: current.quoted.as_slice().into(),
-            spans: current.spans.as_slice().into(),
-            docs: std::mem::take(&mut current.docs),
-        };
         current.compounds.clear();
         current.quoted.clear();
         current.spans.clear();
-        self.documents.push(rows)
+        current.docs.clear();
+        pushed
     }
 
     fn add_sentence(&mut self, table: &Table, row: &Row) -> Result<()> {
@@ -531,8 +541,13 @@ impl Tallies {
         let source = self.sources.id(source_name)?;
         let quoted = text(row, voice) == "quoted";
         let compound = float(row, compound);
-        if self.current.compounds.is_empty() || !self.current.holds(doc, source_name) {
+        // The outlet's id is at hand: its name is not compared again.
+        if self.current.compounds.is_empty()
+            || source != self.current_source
+            || self.current.doc != doc
+        {
             self.end_run()?;
+            self.current_source = source;
             self.current.doc = doc.into();
             self.current.source = source_name.into();
             self.current.run = self.runs;

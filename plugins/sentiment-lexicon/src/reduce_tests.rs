@@ -394,3 +394,35 @@ fn finish_into_gives_finish_s_tables_row_by_row() {
     assert_eq!(streamed.0[0].rows.len(), docs.len());
     assert!(streamed.0[0].rows.iter().all(|r| !r.evidence.is_empty()));
 }
+
+#[test]
+fn one_id_from_two_outlets_back_to_back_is_two_documents() {
+    // Two feeds that number their articles alike, in one corpus: "17" of
+    // outlet A, then "17" of outlet B, with no other document between.
+    let mut sentences = crate::reduce::sentences_table();
+    let source = sentences.column_index("source").unwrap();
+    for (outlet, compound) in [("A", 0.5), ("A", 0.5), ("B", -0.5)] {
+        let mut row = sentence(&sentences, "17", 0, compound, "authorial");
+        row.cells[source] = outlet.into();
+        sentences.push(row);
+    }
+    let mapped = Report::new(vec![sentences, crate::reduce::clauses_table()]);
+    assert_same_as_reference(mapped.clone());
+    let got = fold_report(plan(), mapped).unwrap();
+    let documents = got.tables.iter().find(|t| t.name == "documents").unwrap();
+    let rows: Vec<_> = documents
+        .rows
+        .iter()
+        .map(|r| {
+            let cell = |name: &str| documents.cell(r, name).unwrap().clone();
+            (cell("source"), cell("n"), cell("mean_compound"))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (Value::from("A"), Value::Int(2), Value::Float(0.5)),
+            (Value::from("B"), Value::Int(1), Value::Float(-0.5)),
+        ]
+    );
+}
