@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 use jiff::civil::Date;
-use newslens_core::{ColumnType, Table, Value};
+use newslens_core::{ColumnType, Row, Table, Value};
 
 /// An error at a character column of the input line.
 #[derive(Clone, Debug, PartialEq)]
@@ -557,6 +557,32 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Applies the stages to a table held elsewhere too (a cached result): a
+/// first `where` or `limit` copies only the rows it keeps, not the table.
+pub fn apply_to(table: &Table, stages: &[Stage]) -> Result<Table, ParseError> {
+    let Some((first, rest)) = stages.split_first() else {
+        return Ok(table.clone());
+    };
+    let rows: Vec<Row> = match first {
+        Stage::Where(expr) => {
+            let compiled = compile(table, expr)?;
+            table
+                .rows
+                .iter()
+                .filter(|row| eval(&compiled, &row.cells))
+                .cloned()
+                .collect()
+        }
+        Stage::Limit(n) => table.rows.iter().take(*n).cloned().collect(),
+        Stage::Sort(_) | Stage::Select(_) => return apply(table.clone(), stages),
+    };
+    let kept = Table {
+        rows,
+        ..table.empty_like()
+    };
+    apply(kept, rest)
+}
+
 /// Applies the stages to a table.
 pub fn apply(mut table: Table, stages: &[Stage]) -> Result<Table, ParseError> {
     for stage in stages {
@@ -757,6 +783,36 @@ mod tests {
                     .join("/")
             })
             .collect())
+    }
+
+    #[test]
+    fn stages_on_a_shared_table_give_what_they_give_on_its_copy() {
+        let t = table();
+        for pipeline in [
+            "where kind = \"killed\"",
+            "where low > 500 | sort low desc | select source",
+            "limit 2",
+            "limit 0",
+            "limit 2 | where source ~ \"national\"",
+            "sort date desc, low | limit 2",
+            "select kind, low | where low < 1000",
+        ] {
+            let lexemes = lex(pipeline).unwrap();
+            let stages: Vec<&[Lexeme]> = lexemes.split(|l| l.kind == Lex::Pipe).collect();
+            let stages = parse_stages(&stages).unwrap();
+            assert_eq!(
+                apply_to(&t, &stages).unwrap(),
+                apply(t.clone(), &stages).unwrap(),
+                "{pipeline}"
+            );
+        }
+        // An error is the same error.
+        let lexemes = lex("where nothing = 1").unwrap();
+        let stages = parse_stages(&[&lexemes[..]]).unwrap();
+        assert_eq!(
+            apply_to(&t, &stages).unwrap_err().message,
+            apply(t.clone(), &stages).unwrap_err().message
+        );
     }
 
     #[test]

@@ -11,12 +11,33 @@
 //! `{"doc", "start", "end"}`.
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use anyhow::Result;
 use comfy_table::{CellAlignment, ContentArrangement, ContentLineStyle, LineStyle, TableStyle};
 use newslens_core::report::format_float;
 use newslens_core::{ColumnType, Row, Table, Value};
 use serde_json::{json, Map};
+
+/// A table as one command shows it: under the name it goes by in the last
+/// result (`analyzer.table` where two analyzers made tables of one name),
+/// and shared with the session's cached report rather than copied to be
+/// given that name.
+#[derive(Clone, Debug)]
+pub struct Shown {
+    pub name: String,
+    pub table: Arc<Table>,
+}
+
+impl Shown {
+    /// A table of its own, under its own name.
+    pub fn new(table: Table) -> Shown {
+        Shown {
+            name: table.name.clone(),
+            table: Arc::new(table),
+        }
+    }
+}
 
 /// Output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,13 +93,13 @@ pub fn number_text(n: f64) -> String {
 }
 
 /// Renders the tables of one command.
-pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String> {
+pub fn render(tables: &[Shown], mode: Mode, width: Option<u16>) -> Result<String> {
     let mut out = String::new();
     match mode {
         Mode::Table => {
-            for table in tables {
+            for Shown { name, table } in tables {
                 if tables.len() > 1 {
-                    writeln!(out, "{}", table.name)?;
+                    writeln!(out, "{name}")?;
                 }
                 out.push_str(&render_table(table, width));
                 out.push('\n');
@@ -86,34 +107,34 @@ pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String
         }
         Mode::Markdown => {
             // A blank line after each table, so consecutive tables stay apart.
-            for table in tables {
+            for Shown { name, table } in tables {
                 if tables.len() > 1 {
-                    writeln!(out, "### {}\n", table.name)?;
+                    writeln!(out, "### {name}\n")?;
                 }
                 out.push_str(&render_markdown(table));
                 out.push('\n');
             }
         }
         Mode::Csv => {
-            for (i, table) in tables.iter().enumerate() {
+            for (i, Shown { name, table }) in tables.iter().enumerate() {
                 if i > 0 {
                     out.push('\n');
                 }
                 if tables.len() > 1 {
-                    writeln!(out, "# {}", table.name)?;
+                    writeln!(out, "# {name}")?;
                 }
                 out.push_str(&render_csv(table)?);
             }
         }
         Mode::Json => {
             let mut object = Map::new();
-            for table in tables {
+            for Shown { name, table } in tables {
                 let rows: Vec<serde_json::Value> = table
                     .rows
                     .iter()
                     .map(|r| row_object(table, r, None))
                     .collect();
-                object.insert(table.name.clone(), serde_json::Value::Array(rows));
+                object.insert(name.clone(), serde_json::Value::Array(rows));
             }
             out.push_str(&serde_json::to_string_pretty(&serde_json::Value::Object(
                 object,
@@ -121,12 +142,12 @@ pub fn render(tables: &[Table], mode: Mode, width: Option<u16>) -> Result<String
             out.push('\n');
         }
         Mode::Jsonl => {
-            for table in tables {
+            for Shown { name, table } in tables {
                 for row in &table.rows {
                     out.push_str(&serde_json::to_string(&row_object(
                         table,
                         row,
-                        Some(&table.name),
+                        Some(name.as_str()),
                     ))?);
                     out.push('\n');
                 }
@@ -364,13 +385,13 @@ mod tests {
             render_csv(&t).unwrap(),
             "source,low,share\nThe National,1000,0.25\n\"a|b, \"\"c\"\"\",,1\n"
         );
-        let jsonl = render(std::slice::from_ref(&t), Mode::Jsonl, None).unwrap();
+        let jsonl = render(&[Shown::new(t.clone())], Mode::Jsonl, None).unwrap();
         assert_eq!(
             jsonl.lines().next().unwrap(),
             r#"{"table":"figures","source":"The National","low":1000,"share":0.25,"evidence":[{"doc":"000","start":3,"end":8}]}"#
         );
         let json: serde_json::Value =
-            serde_json::from_str(&render(std::slice::from_ref(&t), Mode::Json, None).unwrap())
+            serde_json::from_str(&render(&[Shown::new(t.clone())], Mode::Json, None).unwrap())
                 .unwrap();
         assert_eq!(json["figures"][1]["low"], serde_json::Value::Null);
         let text = render_table(&t, None);

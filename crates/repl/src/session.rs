@@ -16,8 +16,8 @@ use newslens_core::text::{byte_offset, AnnotatedDoc, Annotator};
 use newslens_core::{Analyzer, ColumnType, Config, Registry, Report, Row, Span, Table, Value};
 
 use crate::commands::{find, Invocation, COMMANDS};
-use crate::query::{apply, Lex, Lexeme, ParseError, STAGES};
-use crate::render::{render, Mode};
+use crate::query::{apply, apply_to, Lex, Lexeme, ParseError, Stage, STAGES};
+use crate::render::{render, Mode, Shown};
 
 /// An error from a command: a message, and where in the line it points, if anywhere.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ pub struct Session {
     filter: Option<String>,
     cache: BTreeMap<&'static str, CachedReport>,
     last_result: Vec<ResultTable>,
-    last_shown: Option<Table>,
+    last_shown: Option<Shown>,
     pub mode: Mode,
     width: Option<u16>,
     timer: bool,
@@ -210,7 +210,7 @@ impl Session {
         let mut names: Vec<String> = self
             .last_shown
             .iter()
-            .flat_map(|t| t.columns.iter().map(|c| c.name.clone()))
+            .flat_map(|t| t.table.columns.iter().map(|c| c.name.clone()))
             .chain(["doc", "source", "published", "title"].map(String::from))
             .collect();
         names.sort();
@@ -289,10 +289,7 @@ impl Session {
         let args = &inv.args;
         match inv.spec.name {
             "help" => self.help(args),
-            "corpus" => Ok(Output::Tables(vec![apply(
-                self.corpus_table(),
-                &inv.stages,
-            )?])),
+            "corpus" => shown(self.corpus_table(), &inv.stages),
             "show" => self.show(args, inv),
             "analyzers" => {
                 let mut table = Table::new(
@@ -305,7 +302,7 @@ impl Session {
                         registration.summary.into(),
                     ]));
                 }
-                Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+                shown(table, &inv.stages)
             }
             "run" => self.run(inv),
             "tables" => {
@@ -332,7 +329,7 @@ impl Session {
                         columns.join(", ").into(),
                     ]));
                 }
-                Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+                shown(table, &inv.stages)
             }
             "table" => {
                 let [name] = args.as_slice() else {
@@ -352,8 +349,12 @@ impl Session {
                         name,
                     );
                 };
-                let table = Table::clone(&self.last_result[index].table);
-                Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+                let table = &self.last_result[index].table;
+                let table = Shown {
+                    name: table.name.clone(),
+                    table: Arc::clone(table),
+                };
+                Ok(Output::Tables(vec![staged(table, &inv.stages)?]))
             }
             "evidence" => self.evidence(args),
             "explain" => self.explain(args),
@@ -378,7 +379,7 @@ impl Session {
                         view.summary.into(),
                     ]));
                 }
-                Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+                shown(table, &inv.stages)
             }
             "view" => self.view(inv),
             "kwic" => {
@@ -386,10 +387,7 @@ impl Session {
                     return Err(anyhow!("usage: kwic TERM").into());
                 }
                 let term: Vec<String> = args.iter().map(word).collect();
-                Ok(Output::Tables(vec![apply(
-                    self.kwic(&term.join(" ")),
-                    &inv.stages,
-                )?]))
+                shown(self.kwic(&term.join(" ")), &inv.stages)
             }
             "use" => self.use_filter(args),
             "load" => {
@@ -684,18 +682,18 @@ impl Session {
         }
         self.last_result = result;
         let labels = self.labels();
-        let mut tables: Vec<Table> = self
+        let mut tables: Vec<Shown> = self
             .last_result
             .iter()
             .zip(labels)
-            .map(|(r, label)| Table {
+            .map(|(r, label)| Shown {
                 name: label,
-                ..Table::clone(&r.table)
+                table: Arc::clone(&r.table),
             })
             .collect();
         if !inv.stages.is_empty() {
             let first = tables.swap_remove(0);
-            tables = vec![apply(first, &inv.stages)?];
+            tables = vec![staged(first, &inv.stages)?];
         }
         Ok(Output::Tables(tables))
     }
@@ -779,11 +777,16 @@ impl Session {
             }
             (None, false) => return fail(format!("`{name}` takes no argument"), &rest[0]),
         }
+        let table = Arc::new(table);
         self.last_result = vec![ResultTable {
             analyzer,
-            table: Arc::new(table.clone()),
+            table: Arc::clone(&table),
         }];
-        Ok(Output::Tables(vec![apply(table, &inv.stages)?]))
+        let table = Shown {
+            name: table.name.clone(),
+            table,
+        };
+        Ok(Output::Tables(vec![staged(table, &inv.stages)?]))
     }
 
     fn explain(&self, args: &[Lexeme]) -> Result<Output, CommandError> {
@@ -798,20 +801,17 @@ impl Session {
                 kind: Lex::Number(_),
                 ..
             }] => {
-                let table = self
+                let Shown { name, table } = self
                     .last_shown
                     .as_ref()
                     .ok_or_else(|| anyhow!("no table shown yet"))?;
                 let Some(column) = table.column_index("text") else {
-                    return fail(
-                        format!("`{}` has no `text` column to explain", table.name),
-                        n,
-                    );
+                    return fail(format!("`{name}` has no `text` column to explain"), n);
                 };
                 let index: usize = n.raw.parse().unwrap_or(0);
                 match table.rows.get(index.wrapping_sub(1)) {
                     Some(row) => row.cells[column].to_string(),
-                    None => return fail(format!("no row {} in `{}`", n.raw, table.name), n),
+                    None => return fail(format!("no row {} in `{name}`", n.raw), n),
                 }
             }
             words => words.iter().map(word).collect::<Vec<_>>().join(" "),
@@ -832,7 +832,7 @@ impl Session {
                 anyhow!("usage: evidence N (a row number of the last table, from 1)").into(),
             );
         };
-        let Some(table) = &self.last_shown else {
+        let Some(Shown { name, table }) = &self.last_shown else {
             return fail("no table shown yet", n);
         };
         let row = match &n.kind {
@@ -845,17 +845,14 @@ impl Session {
                 format!(
                     "row {} is past the end of `{}` ({count} row{})",
                     word(n),
-                    table.name,
+                    name,
                     if count == 1 { "" } else { "s" }
                 ),
                 n,
             );
         };
         if row.evidence.is_empty() {
-            return fail(
-                format!("row {} of `{}` rests on no text", word(n), table.name),
-                n,
-            );
+            return fail(format!("row {} of `{name}` rests on no text", word(n)), n);
         }
         const MOST: usize = 20;
         let mut text = String::new();
@@ -1067,15 +1064,15 @@ impl Session {
                 path_lexeme,
             );
         };
-        let tables: Vec<Table> = if self.last_result.is_empty() {
+        let tables: Vec<Shown> = if self.last_result.is_empty() {
             self.last_shown.iter().cloned().collect()
         } else {
             self.labels()
                 .into_iter()
                 .zip(&self.last_result)
-                .map(|(label, r)| Table {
+                .map(|(label, r)| Shown {
                     name: label,
-                    ..Table::clone(&r.table)
+                    table: Arc::clone(&r.table),
                 })
                 .collect()
         };
@@ -1093,7 +1090,7 @@ impl Session {
         }
         let text = render(&tables, mode, None)?;
         write_atomically(&path, text.as_bytes())?;
-        let rows: usize = tables.iter().map(|t| t.rows.len()).sum();
+        let rows: usize = tables.iter().map(|t| t.table.rows.len()).sum();
         Ok(Output::Text(format!(
             "wrote {} ({} tables, {rows} rows, {})\n",
             path.display(),
@@ -1114,7 +1111,25 @@ enum Output {
     Nothing,
     Quit,
     Text(String),
-    Tables(Vec<Table>),
+    Tables(Vec<Shown>),
+}
+
+/// A table a command made, through the command's stages.
+fn shown(table: Table, stages: &[Stage]) -> Result<Output, CommandError> {
+    Ok(Output::Tables(vec![Shown::new(apply(table, stages)?)]))
+}
+
+/// A shared table through `stages`: the session's cached report holds it
+/// too, so it is copied only where a stage changes it, and then only the
+/// rows a first `where` or `limit` keeps.
+fn staged(table: Shown, stages: &[Stage]) -> Result<Shown, CommandError> {
+    if stages.is_empty() {
+        return Ok(table);
+    }
+    Ok(Shown {
+        name: table.name,
+        table: Arc::new(apply_to(&table.table, stages)?),
+    })
 }
 
 /// Long evidence (a whole document) keeps its start and end, joined by "…".

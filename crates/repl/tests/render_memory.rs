@@ -1,10 +1,12 @@
-//! The memory an aligned table takes to render, counted by the allocator:
-//! a file or a pipe gets every cell whole, and one long cell must cost its
-//! own length, not its length on every line (comfy-table padded each line
-//! to the widest cell before trimming; a 10 MB corpus's sentences took 5 GB).
+//! The memory a shown table takes, counted by the allocator: a file or a
+//! pipe gets every cell whole, and one long cell must cost its own length,
+//! not its length on every line (comfy-table padded each line to the widest
+//! cell before trimming; a 10 MB corpus's sentences took 5 GB); and a result
+//! is shown from the session's cached report, not from a copy of it.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use newslens_core::{ColumnType, Row, Table};
 
@@ -28,6 +30,17 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
+/// The counters are the process's: one test measures at a time.
+static MEASURING: Mutex<()> = Mutex::new(());
+
+/// The most bytes live at once during `f`, above those live before it.
+fn peak_during(f: impl FnOnce()) -> usize {
+    let before = NOW.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed) - before
+}
+
 #[test]
 fn one_long_last_cell_costs_its_length_once() {
     let mut t = Table::new(
@@ -43,10 +56,9 @@ fn one_long_last_cell_costs_its_length_once() {
     let long = "word ".repeat(20_000);
     t.push(Row::new(vec!["2000".into(), long.as_str().into()]));
 
-    let before = NOW.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
-    let text = newslens_repl::render::render_table(&t, None);
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = String::new();
+    let peak = peak_during(|| text = newslens_repl::render::render_table(&t, None));
 
     assert!(
         text.contains("\n 0007 │ A short one.\n"),
@@ -58,4 +70,43 @@ fn one_long_last_cell_costs_its_length_once() {
     // characters once) and the growing buffers: a few MB. Padding each of
     // the 2,001 lines to 100,000 characters would be 200 MB.
     assert!(peak < 10_000_000, "{peak} bytes at the peak");
+}
+
+#[test]
+fn a_cached_result_is_shown_from_its_tables_not_a_copy_of_them() {
+    use newslens_repl::commands::parse_line;
+    use newslens_repl::session::Session;
+    let mut session = Session::new(
+        newslens_core::bundled::config(),
+        None,
+        newslens_core::load::LoadOptions::default(),
+    )
+    .unwrap();
+    session.mode = newslens_repl::render::Mode::Jsonl;
+    let run = |session: &mut Session, line: &str, out: &mut Vec<u8>| {
+        let invocation = parse_line(line).unwrap().unwrap();
+        session.execute(&invocation, out).unwrap();
+    };
+    let mut out = Vec::new();
+    run(&mut session, "run sentiment-lexicon", &mut out);
+    let sentences = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with(r#"{"table":"sentences""#))
+        .count();
+    // A copy of the table would be its rows' cells alone, eleven of 24
+    // bytes a row: some 50 KB.
+    assert!(sentences > 200, "{sentences} sentence rows");
+
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    // The first table of the cached result, one row of it kept.
+    let mut out = Vec::with_capacity(1 << 16);
+    let peak = peak_during(|| run(&mut session, "run sentiment-lexicon | limit 1", &mut out));
+    let shown = String::from_utf8(out).unwrap();
+    assert_eq!(shown.lines().count(), 1, "{shown}");
+    assert!(shown.starts_with(r#"{"table":"sentences""#), "{shown}");
+    // The row kept, its line and the buffers that render it: 4 KB when
+    // measured. Copying the table before the limit took 98 KB, and copying
+    // every table of the result to give it its name 249 KB.
+    assert!(peak < 20_000, "{peak} bytes at the peak");
 }
