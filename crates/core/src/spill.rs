@@ -692,21 +692,23 @@ impl<'a> Dec<'a> {
         self.bytes
     }
 
-    /// A list of ids in place, four little-endian bytes each.
-    pub fn ids_raw(&mut self) -> io::Result<&'a [u8]> {
+    /// A count, then that many entries of `size` bytes each, in place: the
+    /// whole list at once, for a caller that cuts it with `chunks_exact`.
+    pub fn entries(&mut self, size: usize) -> io::Result<&'a [u8]> {
         let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
         self.take(
-            len.checked_mul(4)
+            len.checked_mul(size)
                 .ok_or_else(|| bad("a length past usize"))?,
         )
     }
 
+    /// A list of ids in place, four little-endian bytes each.
+    pub fn ids_raw(&mut self) -> io::Result<&'a [u8]> {
+        self.entries(4)
+    }
+
     pub fn ids(&mut self, out: &mut Vec<u32>) -> io::Result<()> {
-        let len = usize::try_from(self.num()?).map_err(|_| bad("a length past usize"))?;
-        let bytes = self.take(
-            len.checked_mul(4)
-                .ok_or_else(|| bad("a length past usize"))?,
-        )?;
+        let bytes = self.ids_raw()?;
         out.clear();
         out.extend(
             bytes

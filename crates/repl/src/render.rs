@@ -32,9 +32,16 @@ pub struct Shown {
 impl Shown {
     /// A table of its own, under its own name.
     pub fn new(table: Table) -> Shown {
+        Shown::from(Arc::new(table))
+    }
+}
+
+/// A shared table under its own name.
+impl From<Arc<Table>> for Shown {
+    fn from(table: Arc<Table>) -> Shown {
         Shown {
             name: table.name.clone(),
-            table: Arc::new(table),
+            table,
         }
     }
 }

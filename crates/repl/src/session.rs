@@ -349,11 +349,7 @@ impl Session {
                         name,
                     );
                 };
-                let table = &self.last_result[index].table;
-                let table = Shown {
-                    name: table.name.clone(),
-                    table: Arc::clone(table),
-                };
+                let table = Shown::from(Arc::clone(&self.last_result[index].table));
                 Ok(Output::Tables(vec![staged(table, &inv.stages)?]))
             }
             "evidence" => self.evidence(args),
@@ -744,49 +740,57 @@ impl Session {
             );
         };
         let report = self.report(analyzer)?;
-        let mut table = report
+        let whole = report
             .tables
             .iter()
             .find(|t| t.name == view.table)
-            .map(|t| Table::clone(t))
             .ok_or_else(|| anyhow!("analyzer {analyzer} made no table `{}`", view.table))?;
         let argument: Vec<String> = rest.iter().map(word).collect();
-        match (view.filter, argument.is_empty()) {
-            (_, true) => {}
+        // Without an argument the view is the cached table itself; with one,
+        // only the rows it keeps are copied.
+        let table = match (view.filter, argument.is_empty()) {
+            (_, true) => Arc::clone(whole),
             (Some(column), false) => {
                 let needle = argument.join(" ").to_lowercase();
-                let index = table
+                let index = whole
                     .column_index(column)
-                    .ok_or_else(|| anyhow!("table {} has no column {column}", table.name))?;
-                table.rows.retain(|row| {
-                    row.cells[index]
-                        .to_string()
-                        .to_lowercase()
-                        .contains(&needle)
-                });
-                if table.rows.is_empty() {
+                    .ok_or_else(|| anyhow!("table {} has no column {column}", whole.name))?;
+                let rows: Vec<Row> = whole
+                    .rows
+                    .iter()
+                    .filter(|row| {
+                        row.cells[index]
+                            .to_string()
+                            .to_lowercase()
+                            .contains(&needle)
+                    })
+                    .cloned()
+                    .collect();
+                if rows.is_empty() {
                     return fail(
                         format!(
                             "no `{column}` of `{}` contains {:?}",
-                            table.name,
+                            whole.name,
                             argument.join(" ")
                         ),
                         &rest[0],
                     );
                 }
+                Arc::new(Table {
+                    rows,
+                    ..whole.empty_like()
+                })
             }
             (None, false) => return fail(format!("`{name}` takes no argument"), &rest[0]),
-        }
-        let table = Arc::new(table);
+        };
         self.last_result = vec![ResultTable {
             analyzer,
             table: Arc::clone(&table),
         }];
-        let table = Shown {
-            name: table.name.clone(),
-            table,
-        };
-        Ok(Output::Tables(vec![staged(table, &inv.stages)?]))
+        Ok(Output::Tables(vec![staged(
+            Shown::from(table),
+            &inv.stages,
+        )?]))
     }
 
     fn explain(&self, args: &[Lexeme]) -> Result<Output, CommandError> {

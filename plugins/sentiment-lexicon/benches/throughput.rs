@@ -90,6 +90,19 @@ impl Reference {
         })
     }
 
+    /// The reference over `sentences`, unless `NEWSLENS_BENCH_PYTHON=0`
+    /// leaves it out; says so when it cannot start.
+    fn wanted(sentences: &[String]) -> Option<Reference> {
+        if std::env::var("NEWSLENS_BENCH_PYTHON").as_deref() == Ok("0") {
+            return None;
+        }
+        let started = Reference::start(sentences);
+        if started.is_none() {
+            println!("skipped the reference: python3 with vaderSentiment is not installed (pip install vaderSentiment==3.3.2)");
+        }
+        started
+    }
+
     /// `passes` passes over the sentences.
     fn run(&mut self, passes: usize) -> Option<Timing> {
         writeln!(self.input, "{passes}").ok()?;
@@ -189,15 +202,7 @@ fn main() {
         .and_then(|r| r.parse().ok())
         .unwrap_or(5)
         .max(1);
-    let mut reference = if std::env::var("NEWSLENS_BENCH_PYTHON").as_deref() == Ok("0") {
-        None
-    } else {
-        let started = Reference::start(&sentences);
-        if started.is_none() {
-            println!("skipped the reference: python3 with vaderSentiment is not installed (pip install vaderSentiment==3.3.2)");
-        }
-        started
-    };
+    let mut reference = Reference::wanted(&sentences);
 
     let scorers = [("vader", Scorer::vader()), ("news", Scorer::news())];
     // Warm-up, which also sizes a round to about a second.
@@ -272,7 +277,7 @@ fn main() {
 /// CPU-second each, and a round's ratio compares two timings taken one after
 /// the other, so a machine that slows for a while slows both.
 fn whole_analyzer(rounds: usize) {
-    use newslens_core::testing::cpu_and_wall_seconds;
+    use newslens_core::testing::{cpu_and_wall_seconds, median};
     let Some(docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
         println!(
             "whole analyzer: skipped (../shared/corpora/recovery-covid19.jsonl.gz is not there)"
@@ -321,11 +326,7 @@ fn whole_analyzer(rounds: usize) {
     // Warm-up, which also sizes a round to about a second.
     let (_, wall) = time_runs(1);
     let runs = (1.0 / wall.max(1e-6)).ceil() as usize;
-    let mut reference = if std::env::var("NEWSLENS_BENCH_PYTHON").as_deref() == Ok("0") {
-        None
-    } else {
-        Reference::start(&sentences)
-    };
+    let mut reference = Reference::wanted(&sentences);
     let (mut ours, mut theirs, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..rounds {
         let (cpu, _) = time_runs(runs);
@@ -337,10 +338,6 @@ fn whole_analyzer(rounds: usize) {
             ratios.push(rate / python);
         }
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!(
         "newslens sentiment-lexicon (map and reduce, one thread): {:.1} MB of text per CPU-second \
          (median of {rounds} rounds of {runs} runs; {:.1} to {:.1})",

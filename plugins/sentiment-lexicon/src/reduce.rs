@@ -418,13 +418,6 @@ impl DocumentSort {
     }
 }
 
-fn too_long() -> std::io::Error {
-    std::io::Error::new(
-        std::io::ErrorKind::InvalidData,
-        "a documents record's count is past the memory's size",
-    )
-}
-
 fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
     let text = |bytes: Vec<u8>| -> std::io::Result<Text> {
         String::from_utf8(bytes)
@@ -437,14 +430,12 @@ fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
     let run = dec.u64_key()?;
     // Each list is taken whole and cut into fixed-size entries: one check of
     // the record's length per list, not one per entry.
-    let n = dec.num()? as usize;
-    let entries = dec.take(n.checked_mul(9).ok_or_else(too_long)?)?;
-    let (compounds, quoted) = entries
+    let (compounds, quoted) = dec
+        .entries(9)?
         .chunks_exact(9)
         .map(|b| {
-            let (bits, quoted) = b.split_at(8);
-            let bits = u64::from_le_bytes(bits.try_into().unwrap_or_default());
-            (f64::from_bits(bits), quoted[0] != 0)
+            let bits = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            (f64::from_bits(bits), b[8] != 0)
         })
         .unzip();
     let n = dec.num()? as usize;
@@ -452,9 +443,8 @@ fn decode_rows(record: &[u8]) -> std::io::Result<DocumentRows> {
     for _ in 0..n {
         docs.push(Text::from(dec.text()?));
     }
-    let n = dec.num()? as usize;
-    let entries = dec.take(n.checked_mul(12).ok_or_else(too_long)?)?;
-    let spans = entries
+    let spans = dec
+        .entries(12)?
         .chunks_exact(12)
         .map(|b| {
             let at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
