@@ -1028,6 +1028,17 @@ pub fn reduce_shards(shards: &[PathBuf], analyzer: &dyn Analyzer) -> Result<Repo
     analyzer.reduce(mapped)
 }
 
+/// Whether `dir` is the output folder of `newslens batch` or `newslens
+/// reduce`: some analyzer's folder in it lists its tables (`tables.txt`).
+/// A reduce's output has no `map` folder, so that alone does not tell.
+pub fn is_result_folder(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .filter_map(|e| e.ok())
+            .any(|e| e.path().join("tables.txt").is_file())
+    })
+}
+
 /// Every reduced table in a batch folder, by analyzer, for the REPL.
 pub fn load_results(dir: &Path) -> Result<Vec<(String, Report)>> {
     let mut out = Vec::new();

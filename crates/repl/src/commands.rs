@@ -154,7 +154,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "load",
         aliases: &[],
         usage: "load PATH",
-        summary: "Load a corpus (a directory of .txt files, a .jsonl or .jsonl.gz file, a text file) or a batch run's output folder.",
+        summary: "Load a corpus (a directory of .txt files, a .jsonl or .jsonl.gz file, a text file) or the output folder of a batch or reduce run.",
         examples: &[],
         complete: Complete::Paths,
         pipeline: false,

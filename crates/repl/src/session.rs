@@ -173,6 +173,12 @@ impl Session {
                 newslens_core::bundled::corpus(),
                 "bundled Libya corpus".to_string(),
             ),
+            // A batch run's output holds tables, not documents: say how to open it.
+            Some(path) if newslens_batch::is_result_folder(path) => bail!(
+                "{0} holds the tables of a batch or reduce run, not a corpus: open it with `load {0}` \
+                 (newslens -c \"load {0}\")",
+                path.display()
+            ),
             Some(path) => (load_path(path, options)?, path.display().to_string()),
         };
         let messages = loaded
@@ -391,8 +397,9 @@ impl Session {
                     return Err(anyhow!("usage: load PATH").into());
                 };
                 let path = PathBuf::from(word(path));
-                // A batch output folder: its reduced tables answer `run` from now on.
-                if path.join("map").is_dir() {
+                // A batch output folder: its reduced tables answer `run` from now on,
+                // and are the last result, as after `run` of those analyzers.
+                if newslens_batch::is_result_folder(&path) {
                     let results = newslens_batch::load_results(&path)?;
                     let mut names = Vec::new();
                     for (analyzer, report) in results {
@@ -403,8 +410,23 @@ impl Session {
                             self.cache.insert(registration.name, report.into());
                         }
                     }
+                    // Registry order, as `run` gives them.
+                    names.sort_unstable();
+                    self.last_result = names
+                        .iter()
+                        .flat_map(|&name| {
+                            self.cache[name]
+                                .tables
+                                .iter()
+                                .map(move |table| ResultTable {
+                                    analyzer: name,
+                                    table: Arc::clone(table),
+                                })
+                        })
+                        .collect();
+                    self.last_shown = None;
                     return Ok(Output::Text(format!(
-                        "loaded the results of a batch run from {}: {}\n",
+                        "loaded the results of a batch run from {}: {} (`tables` lists them)\n",
                         path.display(),
                         names.join(", ")
                     )));

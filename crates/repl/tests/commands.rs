@@ -199,3 +199,75 @@ fn no_input_line_crashes_a_session() {
         let _ = run(&mut session, &line);
     }
 }
+
+/// `newslens` with `args`, from the workspace root; its standard output, or
+/// a panic with its standard error.
+fn newslens(args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "newslens {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_batch_or_reduce_output_folder_is_explored_like_a_fresh_run() {
+    let dir = std::env::temp_dir().join(format!("newslens-results-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let batch = dir.join("batch");
+    let merged = dir.join("merged");
+    let (batch, merged) = (batch.to_str().unwrap(), merged.to_str().unwrap());
+    newslens(&[
+        "batch",
+        "--corpus",
+        "corpus",
+        "--out",
+        batch,
+        "--part-size",
+        "2",
+    ]);
+    newslens(&["reduce", batch, "--out", merged]);
+    let fresh = newslens(&["-c", "run all", "-c", "tables"]);
+    for folder in [batch, merged] {
+        // `tables` first: the loaded tables are the last result, as after `run all`.
+        let loaded = newslens(&[
+            "-c",
+            &format!("load {folder}"),
+            "-c",
+            "tables",
+            "-c",
+            "run all",
+            "-c",
+            "tables",
+        ]);
+        let (said, rest) = loaded.split_once('\n').unwrap();
+        assert!(
+            said.starts_with(&format!(
+                "loaded the results of a batch run from {folder}: "
+            )),
+            "{said}"
+        );
+        let tables_at = fresh.rfind("\n table ").unwrap() + 1;
+        let listing = &fresh[tables_at..];
+        assert!(rest.starts_with(listing), "{folder}: {rest}");
+        assert_eq!(&rest[listing.len()..], fresh, "{folder}");
+    }
+    // Given as the corpus, the folder is refused with the way to open it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(["--corpus", merged, "-c", "tables"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("open it with `load {merged}`")),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
