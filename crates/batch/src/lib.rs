@@ -242,7 +242,14 @@ pub fn main(command: &str, args: &[String]) -> i32 {
         return 0;
     }
     purge_freed_pages_after_a_second();
-    let parsed = match parse(args, command == "reduce") {
+    // An analyzer no one linked is a usage error, found before any work.
+    let parsed = match parse(args, command == "reduce").and_then(|parsed| {
+        let registry = Registry::linked()?;
+        for name in parsed.run.iter().filter(|n| *n != "all") {
+            registry.get(name)?;
+        }
+        Ok(parsed)
+    }) {
         Ok(parsed) => parsed,
         Err(e) => {
             eprintln!("error: {e:#}");
