@@ -110,6 +110,8 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
             line,
         }
     })?;
+    let mut text = text;
+    text.drain(..text.len() - without_bom(&text).len());
     let id = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -286,6 +288,7 @@ impl JsonlReader {
             path: path.clone(),
             line,
         })?;
+        let text = if line == 1 { without_bom(text) } else { text };
         if text.trim().is_empty() {
             return Ok(None);
         }
@@ -350,6 +353,14 @@ impl Iterator for JsonlReader {
             }
         }
     }
+}
+
+/// `text` without the byte-order mark that Windows tools put at the start
+/// of a UTF-8 file: it marks the encoding and is not part of the text (a
+/// JSONL file's first record would not parse, a text file's first word
+/// would not match a name).
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// `2020-02-19`, or the date part of `2020-02-19T10:00:00Z` / `2020-02-19 10:00`.
@@ -522,8 +533,9 @@ pub fn load_manifest(
             anyhow::bail!("{place}: duplicate id (first as document {first})");
         }
         let bytes = read(&entry.file)?;
-        let raw = String::from_utf8(bytes)
+        let mut raw = String::from_utf8(bytes)
             .map_err(|_| anyhow::anyhow!("{place}: {} is not valid UTF-8", entry.file))?;
+        raw.drain(..raw.len() - without_bom(&raw).len());
         let published = match entry.published.as_deref() {
             None | Some("") => None,
             Some(value) => Some(
@@ -629,6 +641,36 @@ mod tests {
         bytes.extend_from_slice(b"{\"id\": \"b\", \"text\": \"caf\xe9\"}\n");
         let e = error("utf8.jsonl", &bytes);
         assert!(e.contains("utf8.jsonl:2: not valid UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_a_file_s_start_is_not_text() {
+        let bom = "\u{feff}";
+        let jsonl = format!("{bom}{GOOD}\r\n{}\r\n", GOOD.replace("\"a\"", "\"b\""));
+        let loaded = load_path(
+            &temp_file("bom.jsonl", jsonl.as_bytes()),
+            LoadOptions::default(),
+        )
+        .unwrap();
+        let ids: Vec<&str> = loaded.docs.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(loaded.docs[0].text, "Tripoli was shelled.");
+        // Only at the start: inside a record it is the record's.
+        let e = error("bom2.jsonl", format!("{GOOD}\n{bom}{GOOD}\n").as_bytes());
+        assert!(e.contains("bom2.jsonl:2: malformed JSON"), "{e}");
+        let text = format!("{bom}Haftar's forces advanced.");
+        let loaded = load_path(
+            &temp_file("bom.txt", text.as_bytes()),
+            LoadOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(loaded.docs[0].text, "Haftar's forces advanced.");
+        let manifest = "[[documents]]\nid = \"m\"\nsource = \"X\"\nfile = \"m.txt\"\n";
+        let loaded = load_manifest(manifest, Path::new("manifest.toml"), |_| {
+            Ok(text.clone().into_bytes())
+        })
+        .unwrap();
+        assert_eq!(loaded.docs[0].text, "Haftar's forces advanced.");
     }
 
     #[test]
