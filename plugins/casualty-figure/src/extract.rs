@@ -139,7 +139,7 @@ fn group_noun(word: &str) -> Option<&'static str> {
         "women" | "woman" => "woman",
         "men" | "man" => "man",
         "militants" | "militant" | "jihadists" | "jihadist" | "insurgents" | "insurgent"
-        | "terrorists" | "terrorist" | "gunmen" | "extremists" => "militant",
+        | "terrorists" | "terrorist" | "gunmen" | "extremists" | "talibs" | "taliban" => "militant",
         "rebels" | "rebel" => "rebel",
         "mercenaries" | "mercenary" => "mercenary",
         "policemen" | "policeman" | "police" | "officers" | "officer" | "guards" | "guard" => {
@@ -231,7 +231,9 @@ const NOT_PEOPLE: &[&str] = &[
     "houses",
     "buildings",
     "cases",
+    "infections",
     "tests",
+    "doses",
     "beds",
     "jobs",
     "ships",
@@ -326,6 +328,17 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
                 skip_until = next.span.end;
             }
         }
+        // "151 out of 284 patients lost their lives": the victims and what
+        // befell them come after the whole.
+        if value_high.is_none()
+            && ctx.word(end) == "out"
+            && ctx.word(end + 1) == "of"
+            && ctx.is_number(end + 2)
+        {
+            if let Some(whole) = numbers.get(k + 1) {
+                last = ctx.index_after(whole.span);
+            }
+        }
         let qualifier = match (value_high, number.form) {
             (Some(_), _) => Qualifier::Range,
             (None, NumberForm::Vague) => Qualifier::Vague,
@@ -341,7 +354,8 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
         let previous = out[first_in_sentence..].last();
         let continues_list = previous.is_some_and(|p| {
             let previous_end = ctx.index_after(p.span);
-            start >= previous_end
+            // Adjacent numbers are not a list: "Rises to 11 44 Injured".
+            start > previous_end
                 && start - previous_end <= 3
                 && (previous_end..start).all(|k| {
                     group_noun(ctx.word(k)).is_some()
@@ -356,6 +370,9 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
         let Some(kind) = kind else {
             continue;
         };
+        if forecast(ctx, start) {
+            continue;
+        }
         // "one" alone is too often a pronoun ("one of them").
         if number.form == NumberForm::Words && number.value == 1.0 && group.is_none() {
             continue;
@@ -397,6 +414,44 @@ fn excluded(ctx: &Context, number: &Number, start: usize, end: usize) -> bool {
     let previous = if start >= 1 { ctx.word(start - 1) } else { "" };
     let text = ctx.doc.slice(number.span);
     if NOT_PEOPLE.contains(&next) || next.starts_with("year-old") || next.ends_with("-year-old") {
+        return true;
+    }
+    // "11,033 confirmed cases", "two more rockets": the thing counted after a
+    // modifier or two, before any word that names people or what befell them.
+    for k in end + 1..end + 3 {
+        if !is_modifier(ctx, k - 1) || group_noun(ctx.word(k - 1)).is_some() {
+            break;
+        }
+        if NOT_PEOPLE.contains(&ctx.word(k)) {
+            return true;
+        }
+    }
+    // "6,619 confirmed and 71 deaths", "50,000 recovered": counts of cases,
+    // unless a word of what befell people follows ("3 confirmed dead").
+    if matches!(next, "confirmed" | "recovered" | "infected" | "positive")
+        && cue_after(ctx.word(end + 1)).is_none()
+    {
+        return true;
+    }
+    // "ages 5, 7 and 18": every number of a list of ages.
+    let mut first = start;
+    while first >= 2 && matches!(ctx.word(first - 1), "," | "and") && ctx.is_number(first - 2) {
+        first -= 2;
+    }
+    if first >= 1 && matches!(ctx.word(first - 1), "ages" | "aged" | "age") {
+        return true;
+    }
+    // "151 out of 284 patients": the second number is the whole, not a count of victims.
+    if previous == "of" && start >= 2 && ctx.word(start - 2) == "out" {
+        return true;
+    }
+    // "the total number of infections there to nearly 25,000": a tally of
+    // things, named before the number.
+    if counts_things_before(ctx, start) {
+        return true;
+    }
+    // "9/11", "24/7": a date or a fraction.
+    if next == "/" {
         return true;
     }
     if next == "-"
@@ -454,6 +509,91 @@ fn excluded(ctx: &Context, number: &Number, start: usize, end: usize) -> bool {
     false
 }
 
+/// Whether token `i` may modify a noun that follows it ("confirmed",
+/// "Syrian", "more"): a word that is not a cue, a verb of being or having,
+/// a preposition, an article, a determiner or a relative pronoun.
+fn is_modifier(ctx: &Context, i: usize) -> bool {
+    let word = ctx.word(i);
+    ctx.tokens.get(i).is_some_and(|t| t.kind == TokenKind::Word)
+        && !ctx.starts_number(i)
+        && cue_after(word).is_none()
+        && !matches!(
+            word,
+            "and"
+                | "or"
+                | "were"
+                | "was"
+                | "have"
+                | "has"
+                | "had"
+                | "are"
+                | "is"
+                | "in"
+                | "on"
+                | "at"
+                | "from"
+                | "by"
+                | "to"
+                | "of"
+                | "the"
+                | "a"
+                | "an"
+                | "since"
+                | "who"
+                | "that"
+                | "which"
+                | "been"
+                | "this"
+                | "these"
+                | "those"
+                | "last"
+                | "next"
+                | "each"
+                | "every"
+                | "per"
+                | "their"
+                | "its"
+        )
+}
+
+/// "the number of cases rose to 1,200", "the tally of infections at 25,000":
+/// within the six words before the number (after its qualifier), a
+/// "number", "total", "tally" or "count" of something [`NOT_PEOPLE`] names,
+/// with no other number and no word of what befell people in between.
+fn counts_things_before(ctx: &Context, start: usize) -> bool {
+    // The tally leads to the number ("rose to", "at"): in "fired a number of
+    // rocket shells on Kilmakho leaving three people wounded" it does not.
+    if start == 0 || !is_tally_link(ctx.word(start - 1)) {
+        return false;
+    }
+    let from = start.saturating_sub(8);
+    let mut thing = None;
+    for j in (from..start).rev() {
+        let word = ctx.word(j);
+        // Another number is another count, with a noun of its own: "to nearly
+        // 25,000 and some 1,800 deaths".
+        if matches!(word, "." | ";" | ",")
+            || ctx.is_number(j)
+            || cue_after(word).is_some()
+            || cue_before(word).is_some()
+        {
+            return false;
+        }
+        if NOT_PEOPLE.contains(&word) {
+            thing = Some(j);
+        }
+        // "number of (confirmed) cases": the thing within three words of "of".
+        if thing.is_some_and(|t| t <= j + 3)
+            && j >= 1
+            && word == "of"
+            && matches!(ctx.word(j - 1), "number" | "total" | "tally" | "count")
+        {
+            return true;
+        }
+    }
+    false
+}
+
 fn qualifier_before(ctx: &Context, start: usize) -> Qualifier {
     let w = |back: usize| {
         if start >= back {
@@ -468,8 +608,10 @@ fn qualifier_before(ctx: &Context, start: usize) -> Qualifier {
         ("more", "than") | ("upwards", "of") | ("excess", "of") => Qualifier::MoreThan,
         ("up", "to") | ("as", "many") | ("fewer", "than") | ("less", "than") => Qualifier::UpTo,
         _ => match w(1) {
-            "over" | "above" => Qualifier::MoreThan,
-            "nearly" | "almost" => Qualifier::UpTo,
+            "over" | "above" | "surpassed" | "exceeded" | "topped" | "passed" | "past" => {
+                Qualifier::MoreThan
+            }
+            "nearly" | "almost" | "nearing" | "approaching" | "approaches" => Qualifier::UpTo,
             "about" | "around" | "approximately" | "roughly" | "some" | "estimated" | "circa"
             | "approx" | "~" => Qualifier::About,
             _ => Qualifier::Exact,
@@ -500,39 +642,7 @@ fn find_group(ctx: &Context, from: usize) -> (Option<String>, usize) {
             }
             return (Some(group), i + skip + 1);
         }
-        let is_modifier = ctx
-            .tokens
-            .get(i + skip)
-            .is_some_and(|t| t.kind == TokenKind::Word)
-            && cue_after(word).is_none()
-            && !matches!(
-                word,
-                "and"
-                    | "or"
-                    | "were"
-                    | "was"
-                    | "have"
-                    | "has"
-                    | "had"
-                    | "are"
-                    | "is"
-                    | "in"
-                    | "on"
-                    | "at"
-                    | "from"
-                    | "by"
-                    | "to"
-                    | "of"
-                    | "the"
-                    | "a"
-                    | "an"
-                    | "since"
-                    | "who"
-                    | "that"
-                    | "which"
-                    | "been"
-            );
-        if !is_modifier {
+        if !is_modifier(ctx, i + skip) {
             break;
         }
     }
@@ -559,6 +669,8 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
                 | "some"
                 | "nearly"
                 | "almost"
+                | "nearing"
+                | "approaching"
                 | "over"
                 | "up"
                 | "to"
@@ -579,6 +691,10 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
         }
     }
     if i == 0 {
+        return None;
+    }
+    // "could kill 240,000": a hypothetical.
+    if i >= 2 && matches!(ctx.word(i - 2), "might" | "could" | "would") {
         return None;
     }
     if let Some(kind) = cue_before(ctx.word(i - 1)) {
@@ -603,30 +719,238 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
             _ => {}
         }
     }
-    // "The death toll rose to 12", "toll stands at 30", "toll climbed to".
-    let window = i.saturating_sub(6)..i;
-    if window.clone().any(|j| ctx.word(j) == "toll") && !window.clone().any(|j| ctx.word(j) == ".")
-    {
-        let wounded = window
-            .clone()
-            .any(|j| matches!(ctx.word(j), "injury" | "injuries" | "casualty"));
+    // "The death toll rose to 12", "the state's death toll from confirmed or
+    // presumed cases to nearly 1,700", "the number of people killed in an air
+    // strike has risen to 21": a tally named earlier in the clause.
+    let window = clause_start(ctx, i, 20)..i;
+    // The tally nearest the number: "US death toll approaching 90,000 The
+    // U.S. death toll now stands at 88,473".
+    let tally = window.clone().rev().find(|&j| {
+        // "The grim economic toll": not one of lives.
+        (ctx.word(j) == "toll"
+            && j + 12 >= i
+            && (j == 0
+                || !matches!(
+                    ctx.word(j - 1),
+                    "economic" | "financial" | "emotional" | "psychological" | "mental"
+                )))
+            || (matches!(ctx.word(j), "number" | "tally" | "count")
+                && ctx.word(j + 1) == "of"
+                && (j + 2..(j + 7).min(i)).any(|k| cue_after(ctx.word(k)).is_some()))
+    });
+    // The tally's own number: the next count after it ("COVID-19" is a name,
+    // not a count), reached through a verb or preposition ("rose to",
+    // "stands at", "is", "surpassed"), not any number later in the clause
+    // ("that enormous toll will impact tens of thousands of workers").
+    let own = |at: usize| {
+        !(at + 1..i).any(|k| ctx.starts_number(k) && ctx.word(k - 1) != "-")
+            && (at + 1 == i || (i - 1..start).any(|k| is_tally_link(ctx.word(k))))
+    };
+    if tally.is_some_and(own) {
+        let wounded = window.clone().any(|j| {
+            matches!(ctx.word(j), "injury" | "injuries" | "casualty")
+                || cue_after(ctx.word(j)) == Some(Kind::Injured)
+        });
         return Some(if wounded { Kind::Injured } else { Kind::Killed });
     }
     None
+}
+
+/// The words that lead from a tally to its number: "rose to", "stands at",
+/// "is now", "surpassed", "approaching", "(34,466)"; or a qualifier.
+fn is_tally_link(word: &str) -> bool {
+    matches!(
+        word,
+        "to" | "at"
+            | "of"
+            | "on"
+            | "by"
+            | "from"
+            | "with"
+            | "is"
+            | "was"
+            | "are"
+            | "were"
+            | "be"
+            | "become"
+            | "now"
+            | "only"
+            | "just"
+            | "reach"
+            | "reached"
+            | "reaches"
+            | "hit"
+            | "hits"
+            | "surpassed"
+            | "surpasses"
+            | "exceeded"
+            | "exceeds"
+            | "topped"
+            | "topping"
+            | "tops"
+            | "passed"
+            | "passes"
+            | "past"
+            | "cross"
+            | "crossed"
+            | "crosses"
+            | "approaches"
+            | "approaching"
+            | "approached"
+            | "nearing"
+            | "nears"
+            | "stood"
+            | "stands"
+            | "remained"
+            | "remains"
+            | "rose"
+            | "risen"
+            | "rises"
+            | "climbed"
+            | "climbs"
+            | "jumped"
+            | "increased"
+            | "grew"
+            | "above"
+            | "below"
+            | "under"
+            | "over"
+            | "nearly"
+            | "almost"
+            | "about"
+            | "around"
+            | "roughly"
+            | "some"
+            | "than"
+            | "least"
+            | "as"
+            | "estimated"
+            | "between"
+            | "("
+            | "—"
+            | "–"
+            | ":"
+    )
+}
+
+/// Where the clause holding token `i` starts, looking back at most `max`
+/// tokens: after the last clause punctuation, contrastive or subordinating
+/// word. A dash or a parenthesis does not end it: "its largest one-day death
+/// toll — 73 — since", "the second highest death toll (34,466)".
+fn clause_start(ctx: &Context, i: usize, max: usize) -> usize {
+    (i.saturating_sub(max)..i)
+        .rev()
+        .find(|&j| {
+            matches!(
+                ctx.word(j),
+                "." | ";"
+                    | ":"
+                    | ","
+                    | "but"
+                    | "though"
+                    | "although"
+                    | "while"
+                    | "whereas"
+                    | "when"
+                    | "because"
+                    | "if"
+                    | "unless"
+                    | "whether"
+            )
+        })
+        .map_or(i.saturating_sub(max), |j| j + 1)
+}
+
+/// Whether the clause before the number at `start` makes it a forecast or
+/// a hypothetical: "models were predicting millions of deaths", "the model
+/// has projected a death toll at just over 156,000".
+fn forecast(ctx: &Context, start: usize) -> bool {
+    for j in (clause_start(ctx, start, 16)..start).rev() {
+        let word = ctx.word(j);
+        // "the death toll could have reached 300,000"; but in "that would have
+        // spared Libya years of upheaval that has left thousands dead" the
+        // modal is another clause's.
+        if matches!(
+            word,
+            "that" | "which" | "who" | "after" | "since" | "before"
+        ) {
+            return false;
+        }
+        if is_projection(word) || matches!(word, "could" | "would" | "might") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Words that make a count a forecast rather than a report.
+fn is_projection(word: &str) -> bool {
+    matches!(
+        word,
+        "predict"
+            | "predicts"
+            | "predicted"
+            | "predicting"
+            | "prediction"
+            | "predictions"
+            | "project"
+            | "projects"
+            | "projected"
+            | "projecting"
+            | "projection"
+            | "projections"
+            | "forecast"
+            | "forecasts"
+            | "forecasting"
+            | "model"
+            | "models"
+    )
 }
 
 /// A cue after the group: "25 people were killed", "left 1,000 people dead",
 /// "280 civilians and about 2,000 fighters have been killed". The search stops
 /// at a clause boundary.
 fn kind_after(ctx: &Context, from: usize, has_group: bool) -> Option<Kind> {
-    let limit = (from + 9).min(ctx.tokens.len());
+    let mut limit = (from + 9).min(ctx.tokens.len());
     let mut i = from;
     while i < limit {
         let word = ctx.word(i);
+        // "three young people — ages 5, 7 and 18 — have died": an aside between
+        // dashes, or in parentheses, is passed over whole.
+        let close = match word {
+            "—" | "–" => Some(word),
+            "(" => Some(")"),
+            _ => None,
+        };
+        if let Some(close) = close {
+            if let Some(end) =
+                (i + 1..(i + 12).min(ctx.tokens.len())).find(|&j| ctx.word(j) == close)
+            {
+                limit = (limit + end + 1 - i).min(ctx.tokens.len());
+                i = end + 1;
+                continue;
+            }
+        }
         // Another number starts another figure unless it is coordinated with this one
-        // ("280 civilians and about 2,000 fighters have been killed").
-        if ctx.is_number(i) && i > from {
+        // ("280 civilians and about 2,000 fighters have been killed"); one right
+        // after this one ("Helmand 23 5 Eighteen soldiers") never is. Nor is one
+        // after "and" and this one's own verb: "350 people have tested positive and
+        // three died" ("two children are among four civilians killed" is one count).
+        if ctx.starts_number(i) && i > 0 {
             let before = ctx.word(i - 1);
+            // ("Three civilians two women and a man were killed": after the
+            // group, a number in words is the figure's breakdown.)
+            if (i == from && !has_group)
+                || (before == "and" && (from..i).any(|j| is_verb_of_its_own(ctx.word(j))))
+            {
+                return None;
+            }
+            // A number in words elsewhere is passed: "three children from one
+            // family were killed", "two people, one of them a child, died".
+            if !ctx.is_number(i) || i == from {
+                i += 1;
+                continue;
+            }
             let coordinated = matches!(
                 before,
                 "and"
@@ -670,6 +994,21 @@ fn kind_after(ctx: &Context, from: usize, has_group: bool) -> Option<Kind> {
         if word == "," && ctx.word(i + 1) != "and" {
             return None;
         }
+        // "two million Americans might be dead", "could die": a hypothetical
+        // ("may have been killed", "might have been wounded" are uncertain
+        // reports, and count).
+        if matches!(word, "might" | "could" | "would")
+            && !(word == "might" && ctx.word(i + 1) == "have")
+        {
+            return None;
+        }
+        // "50 people have lost their lives".
+        if word == "lost"
+            && matches!(ctx.word(i + 1), "their" | "his" | "her")
+            && matches!(ctx.word(i + 2), "lives" | "life")
+        {
+            return Some(Kind::Killed);
+        }
         if let Some(kind) = cue_after(word) {
             // "killed or wounded", "dead or missing": a combined count.
             // "and" joins two counts when a number follows ("dead and displaced about 140,000").
@@ -710,6 +1049,15 @@ fn kind_after(ctx: &Context, from: usize, has_group: bool) -> Option<Kind> {
         i += 1;
     }
     None
+}
+
+/// An auxiliary or a verb that gives the number before it a predicate of
+/// its own, so that a cue after a later number is that number's.
+fn is_verb_of_its_own(word: &str) -> bool {
+    matches!(
+        word,
+        "have" | "has" | "had" | "are" | "is" | "were" | "was" | "tested" | "recovered"
+    )
 }
 
 /// Who the sentence attributes its figures to: "according to X", "X said",

@@ -205,3 +205,43 @@ fn no_panic_on_arbitrary_text() {
         let _ = figures(&doc);
     }
 }
+
+#[test]
+fn covid_counts_of_cases_are_not_victims() {
+    // ReCOVery articles: a count of cases or infections beside a count of deaths.
+    check(
+        "At of the end of the day Sunday, there were 11,033 confirmed cases and 392 deaths recorded.",
+        &["killed exact 392 - -"],
+    );
+    check(
+        "As of Saturday, it had 12,292 confirmed cases and 289 deaths.",
+        &["killed exact 289 - -"],
+    );
+    check(
+        "Officials in Italy have reported some 3,600 new cases and 368 deaths in the past 24 hours, bringing the total number of infections there to nearly 25,000 and some 1,800 deaths.",
+        &["killed exact 368 - -", "killed about 1800 - -"],
+    );
+}
+
+#[test]
+fn lost_their_lives() {
+    // FA-KES and ReCOVery articles.
+    check(
+        "At least 50 people have lost their lives and 100 others sustained injuries in twin bomb attacks targeting a residential neighborhood in Syrias western city of Homs.",
+        &["killed at_least 50 person -", "injured exact 100 person -"],
+    );
+    // The whole of a proportion is not a count of victims.
+    check(
+        "151 out of 284 patients lost their lives to an illness, which at first looked like common flu.",
+        &["killed exact 151 patient -"],
+    );
+    check(
+        "But the MSF said Thursday that its center in Aden had admitted 173 patients from April 30 to May 17, at least 68 of whom had lost their lives, suggesting a wider catastrophe unfolding in the city.",
+        &["killed at_least 68 - MSF"],
+    );
+    // Livelihoods are not lives.
+    check(
+        "A staggering 29 million Americans lost their livelihoods in April as COVID-19 shuttered stores, factories and offices, and canceled events nationwide.",
+        &[],
+    );
+}

@@ -162,10 +162,22 @@ impl Words<'_> {
         self.tokens.get(i).map_or("", |t| self.doc.slice(t.span))
     }
 
+    /// Whether token `i` is written in digits ("18", "1,700").
     pub fn is_number(&self, i: usize) -> bool {
         self.tokens
             .get(i)
             .is_some_and(|t| t.kind == TokenKind::Number)
+    }
+
+    /// Whether one of the document's numbers starts at token `i`, in digits
+    /// or in words ("eighteen", "a dozen", "thousands").
+    pub fn starts_number(&self, i: usize) -> bool {
+        self.tokens.get(i).is_some_and(|t| {
+            self.doc
+                .numbers
+                .binary_search_by_key(&t.span.start, |n| n.span.start)
+                .is_ok()
+        })
     }
 
     pub fn capital(&self, i: usize) -> bool {
