@@ -1135,3 +1135,42 @@ fn a_sentence_point_after_a_day_and_month_is_not_the_dates() {
         "2016-02-18",
     );
 }
+
+#[test]
+fn a_weekday_takes_the_tense_of_its_own_words() {
+    // Shaped on TimeML newswire sentences (../shared/corpora/timeml-train.jsonl.gz,
+    // not copied here): a past participle just before the day is the day's,
+    // whatever future word comes earlier in the sentence.
+    check(
+        "The relatives said they would appeal the ruling, announced Wednesday by the agency.",
+        "2000-01-06",
+        "Wednesday",
+        "2000-01-05",
+    );
+    // But not a participle after "be", nor one that "as soon as" looks ahead from.
+    check(
+        "The report will be released Tuesday.",
+        "2020-02-19",
+        "Tuesday",
+        "2020-02-25",
+    );
+    check(
+        "Buyers were expected to step in as soon as trading opened Monday.",
+        "1989-11-01",
+        "Monday",
+        "1989-11-06",
+    );
+    // A day that opens the sentence looks at the verb that follows it.
+    check(
+        "On Tuesday, the group plans to hold a news conference.",
+        "1998-10-26",
+        "Tuesday",
+        "1998-10-27",
+    );
+    check(
+        "On Friday, when she set aside her vacation plans, the warning was lifted.",
+        "1998-08-17",
+        "Friday",
+        "1998-08-14",
+    );
+}

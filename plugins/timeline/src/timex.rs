@@ -217,33 +217,70 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
     if before(1) == "as" && matches!(before(2), "soon" | "early") {
         return Tense::Future;
     }
+    // "they would appeal the decision, announced Wednesday": a verb in the
+    // past just before the day is the day's, whatever future word comes
+    // earlier; but not after "be" ("will be released Tuesday"), and
+    // "scheduled", "expected" and the like look ahead.
+    let previous = before(1);
+    if previous.len() > 4
+        && previous.ends_with("ed")
+        && !is_future_marker(previous)
+        && before(2) != "be"
+        // "as soon as trading opened Monday" looks ahead from a past.
+        && !(2..=4).any(|k| matches!(before(k), "soon" | "once"))
+    {
+        return Tense::Past;
+    }
     // "will be held on Thursday": a future marker shortly before wins over
     // the participle between.
-    let future = (1..=8).any(|k| {
-        matches!(
-            before(k),
-            "will"
-                | "'ll"
-                | "shall"
-                | "scheduled"
-                | "due"
-                | "expected"
-                | "planned"
-                | "plans"
-                | "plan"
-                | "planning"
-                | "would"
-                | "could"
-                | "might"
-                | "upcoming"
-                | "soon"
-                | "set"
-        )
-    });
-    if future {
+    if (1..=8).any(|k| is_future_marker(before(k))) {
         return Tense::Future;
     }
+    // "On Tuesday, the league plans to hold a news conference": a day that
+    // opens the sentence takes the tense of the verb that follows, if a
+    // future marker comes before any word of the past.
+    if at <= 1 {
+        for k in 1..=10 {
+            let w = words.word(day + k);
+            // "plans to", not "vacation plans"; and not "set", as often a past
+            // ("On Friday, when Albright set aside …").
+            if matches!(w, "will" | "'ll" | "shall")
+                || (matches!(w, "plans" | "plan" | "planning" | "scheduled")
+                    && words.word(day + k + 1) == "to")
+            {
+                return Tense::Future;
+            }
+            if matches!(w, "said" | "was" | "were" | "had" | "did" | "." | ";")
+                || (w.len() > 4 && w.ends_with("ed"))
+            {
+                break;
+            }
+        }
+    }
     Tense::Past
+}
+
+/// A word that sets what follows it in the future: "will", "scheduled", "plans".
+fn is_future_marker(word: &str) -> bool {
+    matches!(
+        word,
+        "will"
+            | "'ll"
+            | "shall"
+            | "scheduled"
+            | "due"
+            | "expected"
+            | "planned"
+            | "plans"
+            | "plan"
+            | "planning"
+            | "would"
+            | "could"
+            | "might"
+            | "upcoming"
+            | "soon"
+            | "set"
+    )
 }
 
 /// The state a document's timexes share: the publication date and the last
