@@ -1173,4 +1173,11 @@ fn a_weekday_takes_the_tense_of_its_own_words() {
         "Friday",
         "1998-08-14",
     );
+    // A month in a sentence of plans leans forward.
+    check(
+        "Elections are planned for June.",
+        "2020-02-19",
+        "June",
+        "2020-06",
+    );
 }

@@ -638,6 +638,8 @@ fn word_bits_list() -> Vec<(&'static str, u8)> {
             "expected",
             "expects",
             "scheduled",
+            "planned",
+            "planning",
             "payable",
             "due",
             "would",
