@@ -319,7 +319,11 @@ impl JsonlReader {
         Ok(Some(Document {
             id,
             meta: Meta {
-                source: record.source.unwrap_or_else(|| Meta::UNKNOWN_SOURCE.into()),
+                // An empty outlet is no outlet: it would show as a blank name.
+                source: record
+                    .source
+                    .filter(|s| !s.trim().is_empty())
+                    .unwrap_or_else(|| Meta::UNKNOWN_SOURCE.into()),
                 published,
                 title: record.title,
                 url: record.url,
@@ -641,6 +645,26 @@ mod tests {
         bytes.extend_from_slice(b"{\"id\": \"b\", \"text\": \"caf\xe9\"}\n");
         let e = error("utf8.jsonl", &bytes);
         assert!(e.contains("utf8.jsonl:2: not valid UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_source_is_the_unknown_one() {
+        let jsonl = concat!(
+            r#"{"id": "a", "source": "", "text": "x"}"#,
+            "\n",
+            r#"{"id": "b", "source": "  ", "text": "x"}"#,
+            "\n",
+            r#"{"id": "c", "text": "x"}"#,
+            "\n",
+        );
+        let loaded = load_path(
+            &temp_file("source.jsonl", jsonl.as_bytes()),
+            LoadOptions::default(),
+        )
+        .unwrap();
+        for doc in &loaded.docs {
+            assert_eq!(doc.meta.source, Meta::UNKNOWN_SOURCE, "{}", doc.id);
+        }
     }
 
     #[test]
