@@ -59,6 +59,9 @@ a CSV file per reduced table, --format parquet a Parquet file per map and
 reduced table (fixed schema: one column per table column, typed Utf8, Int64,
 Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 
+--config PATH  the gazetteer and [analyzers.NAME] sections (default, as in
+               the REPL: newslens.toml in the first --corpus folder or beside
+               the first --corpus file, else the bundled corpus's).
 --jobs N       analysis threads (default: one a core).
 --part-size N  articles read and analyzed together (default 500); each
                analyzer writes and folds one part while the next is mapped,
@@ -302,10 +305,11 @@ fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>
 }
 
 fn load_config(args: &BatchArgs) -> Result<Config> {
-    let mut config = match &args.config {
-        Some(path) => Config::load(path)?,
-        None => newslens_core::bundled::config(),
-    };
+    // As the REPL does: the corpus's own newslens.toml unless --config names one.
+    let mut config = Config::for_corpus(
+        args.config.as_deref(),
+        args.corpora.first().map(PathBuf::as_path),
+    )?;
     if let Some(dir) = &args.tmp_dir {
         // Found out now, not when the first sort spills an hour into the run.
         std::fs::create_dir_all(dir)

@@ -76,6 +76,32 @@ struct ConfigFile {
 }
 
 impl Config {
+    /// The configuration a corpus brings with it: `newslens.toml` in the
+    /// corpus folder, or in the folder of a corpus file. The REPL and batch
+    /// runs both use it when no `--config` is given, so that a corpus is
+    /// read with the same gazetteer either way.
+    pub fn beside(corpus: &Path) -> Option<PathBuf> {
+        let dir = if corpus.is_dir() {
+            corpus
+        } else {
+            corpus.parent()?
+        };
+        let path = dir.join("newslens.toml");
+        path.is_file().then_some(path)
+    }
+
+    /// `--config PATH` if given, else the one [beside](Config::beside) the
+    /// corpus, else the bundled corpus's.
+    pub fn for_corpus(given: Option<&Path>, corpus: Option<&Path>) -> Result<Config> {
+        match given
+            .map(Path::to_path_buf)
+            .or_else(|| corpus.and_then(Config::beside))
+        {
+            Some(path) => Config::load(&path),
+            None => Ok(crate::bundled::config()),
+        }
+    }
+
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)

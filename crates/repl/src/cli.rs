@@ -31,7 +31,8 @@ Options:
                       url, text), a directory of such files (and .txt files, one
                       document each), or one text file. Default: the bundled Libya corpus.
       --config PATH   Configuration (gazetteer and [analyzers.NAME] sections).
-                      Default: newslens.toml beside --corpus if there is one, else the
+                      Default: newslens.toml in the --corpus folder or beside the --corpus
+                      file if there is one (as batch runs do), else the
                       bundled corpus/newslens.toml.
       --skip-bad      Leave out malformed records, listing each with file and line,
                       instead of stopping at the first.
@@ -169,15 +170,7 @@ pub fn main() -> i32 {
 }
 
 fn open_session(args: &Args) -> Result<Session> {
-    let config_path = args.config.clone().or_else(|| {
-        let dir = args.corpus.as_ref().filter(|p| p.is_dir())?;
-        let beside = dir.join("newslens.toml");
-        beside.exists().then_some(beside)
-    });
-    let config = match &config_path {
-        Some(path) => Config::load(path)?,
-        None => newslens_core::bundled::config(),
-    };
+    let config = Config::for_corpus(args.config.as_deref(), args.corpus.as_deref())?;
     let session = Session::new(
         config,
         args.corpus.as_deref(),

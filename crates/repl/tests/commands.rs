@@ -271,3 +271,48 @@ fn a_batch_or_reduce_output_folder_is_explored_like_a_fresh_run() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_corpus_file_s_own_configuration_is_used_by_the_repl_and_batch_runs_alike() {
+    let dir = std::env::temp_dir().join(format!("newslens-beside-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    // A FA-KES sentence (CC BY 4.0), and a gazetteer naming a place the
+    // bundled one does not.
+    let corpus = dir.join("news.jsonl");
+    std::fs::write(
+        &corpus,
+        r#"{"id": "a", "source": "FA-KES", "text": "At least 50 people have lost their lives and 100 others sustained injuries in twin bomb attacks targeting a residential neighborhood in Syrias western city of Homs."}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("newslens.toml"),
+        "[[actors]]\nid = \"homs\"\nname = \"Homs\"\nkind = \"place\"\nside = \"none\"\naliases = [\"Homs\"]\n",
+    )
+    .unwrap();
+    let corpus = corpus.to_str().unwrap();
+    let shown = newslens(&[
+        "--corpus",
+        corpus,
+        "--mode",
+        "csv",
+        "-c",
+        "run corpus-stats",
+        "-c",
+        "table actors | select source, actor, mentions",
+    ]);
+    assert!(shown.contains("FA-KES,homs,1"), "{shown}");
+    let out = dir.join("out");
+    newslens(&[
+        "batch",
+        "--corpus",
+        corpus,
+        "--out",
+        out.to_str().unwrap(),
+        "--run",
+        "corpus-stats",
+    ]);
+    let actors = std::fs::read_to_string(out.join("corpus-stats/actors.jsonl")).unwrap();
+    assert!(actors.contains("\"homs\""), "{actors}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
