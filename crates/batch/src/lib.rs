@@ -61,7 +61,9 @@ Float64, Date32 or Boolean, then _evidence, a list of {doc, start, end}).
 
 --config PATH  the gazetteer and [analyzers.NAME] sections (default, as in
                the REPL: newslens.toml in the first --corpus folder or beside
-               the first --corpus file, else the bundled corpus's).
+               the first --corpus file, else the bundled corpus's). A run
+               keeps the one it used as DIR/newslens.toml, and reduce uses
+               its shards' unless --config names another.
 --jobs N       analysis threads (default: one a core).
 --part-size N  articles read and analyzed together (default 500); each
                analyzer writes and folds one part while the next is mapped,
@@ -461,11 +463,50 @@ fn corpus_sources(corpora: &[PathBuf]) -> Result<Vec<PathBuf>> {
     Ok(sources)
 }
 
+/// The configuration a batch or reduce run keeps beside its tables, so that
+/// a reduce of its shards, later or elsewhere, uses the same settings.
+pub const CONFIG_FILE: &str = "newslens.toml";
+
 fn batch_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
     let config = load_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let annotator = newslens_core::Annotator::new(Arc::clone(&config.gazetteer));
-    batch_with(args, &annotator, &analyzers, cancel)
+    let summary = batch_with(args, &annotator, &analyzers, cancel)?;
+    write_atomically(&args.out.join(CONFIG_FILE), config.text().as_bytes())?;
+    Ok(summary)
+}
+
+/// The configuration of a reduce without `--config`: the one its shards
+/// were made with. Shards made with different ones are an error, since
+/// their folds would disagree; shards that kept none (made before runs kept
+/// theirs) leave the choice to those that did, or to the bundled one.
+fn shards_config(args: &BatchArgs) -> Result<Config> {
+    if args.config.is_some() {
+        return load_config(args);
+    }
+    let mut kept: Option<(PathBuf, String)> = None;
+    for shard in &args.reduce_from {
+        let path = shard.join(CONFIG_FILE);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        match &kept {
+            Some((first, first_text)) if *first_text != text => bail!(
+                "{} and {} differ: the shards were made with different configurations; \
+                 name the one to reduce with in --config",
+                first.display(),
+                path.display()
+            ),
+            Some(_) => {}
+            None => kept = Some((path, text)),
+        }
+    }
+    let mut config = match kept {
+        Some((path, text)) => Config::parse(&text, Some(&path))?,
+        None => newslens_core::bundled::config(),
+    };
+    config.scratch_dir = load_config(args)?.scratch_dir;
+    Ok(config)
 }
 
 /// A batch run of the analyzers given (`args.run` is not read).
@@ -773,7 +814,7 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<()> {
 }
 
 fn reduce_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
-    let config = load_config(args)?;
+    let config = shards_config(args)?;
     let analyzers = analyzers(&config, &args.run)?;
     let tables = reduce_until(
         &args.reduce_from,
@@ -782,6 +823,7 @@ fn reduce_command(args: &BatchArgs, cancel: &AtomicBool) -> Result<String> {
         args.format,
         cancel,
     )?;
+    write_atomically(&args.out.join(CONFIG_FILE), config.text().as_bytes())?;
     Ok(format!("{tables} tables in {}", args.out.display()))
 }
 

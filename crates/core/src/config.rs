@@ -102,6 +102,12 @@ impl Config {
         }
     }
 
+    /// The configuration's text as it was read (the bundled corpus's for the
+    /// built-in one), so that a run can keep the configuration it used.
+    pub fn text(&self) -> &str {
+        &self.source
+    }
+
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path)

@@ -273,7 +273,7 @@ fn a_batch_or_reduce_output_folder_is_explored_like_a_fresh_run() {
 }
 
 #[test]
-fn a_corpus_file_s_own_configuration_is_used_by_the_repl_and_batch_runs_alike() {
+fn a_corpus_file_s_own_configuration_is_used_by_the_repl_batch_and_reduce_alike() {
     let dir = std::env::temp_dir().join(format!("newslens-beside-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -314,5 +314,44 @@ fn a_corpus_file_s_own_configuration_is_used_by_the_repl_and_batch_runs_alike() 
     ]);
     let actors = std::fs::read_to_string(out.join("corpus-stats/actors.jsonl")).unwrap();
     assert!(actors.contains("\"homs\""), "{actors}");
+    // The run keeps its configuration, and a reduce of it uses that one.
+    let own = std::fs::read_to_string(dir.join("newslens.toml")).unwrap();
+    let kept = |folder: &std::path::Path| std::fs::read_to_string(folder.join("newslens.toml"));
+    assert_eq!(kept(&out).unwrap(), own);
+    let merged = dir.join("merged");
+    newslens(&[
+        "reduce",
+        out.to_str().unwrap(),
+        "--out",
+        merged.to_str().unwrap(),
+        "--run",
+        "corpus-stats",
+    ]);
+    assert_eq!(kept(&merged).unwrap(), own);
+    // A shard made with another configuration (the bundled one) is not
+    // reduced with this one by accident.
+    let other = dir.join("other");
+    newslens(&[
+        "batch",
+        "--corpus",
+        "corpus",
+        "--out",
+        other.to_str().unwrap(),
+        "--run",
+        "corpus-stats",
+    ]);
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_newslens"))
+        .args(["reduce", out.to_str().unwrap(), other.to_str().unwrap()])
+        .args([
+            "--out",
+            dir.join("refused").to_str().unwrap(),
+            "--run",
+            "corpus-stats",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("different configurations"), "{stderr}");
     let _ = std::fs::remove_dir_all(&dir);
 }
