@@ -249,10 +249,7 @@ pub fn main(command: &str, args: &[String]) -> i32 {
     purge_freed_pages_after_a_second();
     // An analyzer no one linked is a usage error, found before any work.
     let parsed = match parse(args, command == "reduce").and_then(|parsed| {
-        let registry = Registry::linked()?;
-        for name in parsed.run.iter().filter(|n| *n != "all") {
-            registry.get(name)?;
-        }
+        selected(&Registry::linked()?, &parsed.run)?;
         Ok(parsed)
     }) {
         Ok(parsed) => parsed,
@@ -288,8 +285,9 @@ pub fn main(command: &str, args: &[String]) -> i32 {
     }
 }
 
-fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>> {
-    let registry = Registry::linked()?;
+/// The analyzers `names` (`all` for every one) name, in registry order; an
+/// unknown name is an error.
+fn selected(registry: &Registry, names: &[String]) -> Result<Vec<&'static str>> {
     let mut selected: Vec<&'static str> = Vec::new();
     for name in names {
         if name == "all" {
@@ -300,7 +298,12 @@ fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>
     }
     selected.sort_unstable();
     selected.dedup();
-    selected
+    Ok(selected)
+}
+
+fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>> {
+    let registry = Registry::linked()?;
+    selected(&registry, names)?
         .into_iter()
         .map(|name| (registry.get(name)?.build)(&config.settings_for(name)))
         .collect()
@@ -308,10 +311,15 @@ fn analyzers(config: &Config, names: &[String]) -> Result<Vec<Box<dyn Analyzer>>
 
 fn load_config(args: &BatchArgs) -> Result<Config> {
     // As the REPL does: the corpus's own newslens.toml unless --config names one.
-    let mut config = Config::for_corpus(
+    let config = Config::for_corpus(
         args.config.as_deref(),
         args.corpora.first().map(PathBuf::as_path),
     )?;
+    with_tmp_dir(config, args)
+}
+
+/// `config` with its analyzers' temporary files in `--tmp-dir`, if given.
+fn with_tmp_dir(mut config: Config, args: &BatchArgs) -> Result<Config> {
     if let Some(dir) = &args.tmp_dir {
         // Found out now, not when the first sort spills an hour into the run.
         std::fs::create_dir_all(dir)
@@ -501,12 +509,11 @@ fn shards_config(args: &BatchArgs) -> Result<Config> {
             None => kept = Some((path, text)),
         }
     }
-    let mut config = match kept {
+    let config = match kept {
         Some((path, text)) => Config::parse(&text, Some(&path))?,
         None => newslens_core::bundled::config(),
     };
-    config.scratch_dir = load_config(args)?.scratch_dir;
-    Ok(config)
+    with_tmp_dir(config, args)
 }
 
 /// A batch run of the analyzers given (`args.run` is not read).

@@ -99,7 +99,7 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
         return load_jsonl(path, options);
     }
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
         let line = e.as_bytes()[..e.utf8_error().valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
@@ -110,7 +110,6 @@ pub fn load_path(path: &Path, options: LoadOptions) -> Result<Loaded> {
             line,
         }
     })?;
-    let mut text = text;
     text.drain(..text.len() - without_bom(&text).len());
     let id = path
         .file_stem()

@@ -410,20 +410,9 @@ impl Session {
                             self.cache.insert(registration.name, report.into());
                         }
                     }
-                    // Registry order, as `run` gives them.
+                    // Registry order, as `run` gives them; every report is cached now.
                     names.sort_unstable();
-                    self.last_result = names
-                        .iter()
-                        .flat_map(|&name| {
-                            self.cache[name]
-                                .tables
-                                .iter()
-                                .map(move |table| ResultTable {
-                                    analyzer: name,
-                                    table: Arc::clone(table),
-                                })
-                        })
-                        .collect();
+                    self.make_result(&names)?;
                     self.last_shown = None;
                     return Ok(Output::Text(format!(
                         "loaded the results of a batch run from {}: {} (`tables` lists them)\n",
@@ -683,9 +672,23 @@ impl Session {
         // Registry order, so `run b a` and `run a b` print the same.
         names.sort_unstable();
         names.dedup();
+        for note in self.make_result(&names)? {
+            eprintln!("note: {note}");
+        }
+        let mut tables = self.shown_result();
+        if !inv.stages.is_empty() {
+            let first = tables.swap_remove(0);
+            tables = vec![staged(first, &inv.stages)?];
+        }
+        Ok(Output::Tables(tables))
+    }
+
+    /// Makes the last result the tables of the analyzers `names`, in that
+    /// order (reports computed or cached); returns their reports' notes.
+    fn make_result(&mut self, names: &[&'static str]) -> Result<Vec<String>, CommandError> {
         let mut result = Vec::new();
         let mut notes = Vec::new();
-        for name in names {
+        for &name in names {
             let report = self.report(name)?;
             notes.extend(report.notes.iter().cloned());
             for table in &report.tables {
@@ -695,25 +698,20 @@ impl Session {
                 });
             }
         }
-        for note in notes {
-            eprintln!("note: {note}");
-        }
         self.last_result = result;
-        let labels = self.labels();
-        let mut tables: Vec<Shown> = self
-            .last_result
-            .iter()
-            .zip(labels)
-            .map(|(r, label)| Shown {
+        Ok(notes)
+    }
+
+    /// The last result's tables under their labels, sharing the cached tables.
+    fn shown_result(&self) -> Vec<Shown> {
+        self.labels()
+            .into_iter()
+            .zip(&self.last_result)
+            .map(|(label, r)| Shown {
                 name: label,
                 table: Arc::clone(&r.table),
             })
-            .collect();
-        if !inv.stages.is_empty() {
-            let first = tables.swap_remove(0);
-            tables = vec![staged(first, &inv.stages)?];
-        }
-        Ok(Output::Tables(tables))
+            .collect()
     }
 
     /// An analyzer's report over the active corpus, computed once per corpus state.
@@ -1093,14 +1091,7 @@ impl Session {
         let tables: Vec<Shown> = if self.last_result.is_empty() {
             self.last_shown.iter().cloned().collect()
         } else {
-            self.labels()
-                .into_iter()
-                .zip(&self.last_result)
-                .map(|(label, r)| Shown {
-                    name: label,
-                    table: Arc::clone(&r.table),
-                })
-                .collect()
+            self.shown_result()
         };
         if tables.is_empty() {
             return fail(

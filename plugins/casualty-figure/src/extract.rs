@@ -693,10 +693,6 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
     if i == 0 {
         return None;
     }
-    // "could kill 240,000": a hypothetical.
-    if i >= 2 && matches!(ctx.word(i - 2), "might" | "could" | "would") {
-        return None;
-    }
     if let Some(kind) = cue_before(ctx.word(i - 1)) {
         // "killing and wounding several": one count of both.
         if i >= 3

@@ -222,8 +222,7 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
     // earlier; but not after "be" ("will be released Tuesday"), and
     // "scheduled", "expected" and the like look ahead.
     let previous = before(1);
-    if previous.len() > 4
-        && previous.ends_with("ed")
+    if looks_past(previous)
         && !is_future_marker(previous)
         && before(2) != "be"
         // "as soon as trading opened Monday" looks ahead from a past.
@@ -250,14 +249,17 @@ fn tense_at(words: &Words, at: usize, day: usize) -> Tense {
             {
                 return Tense::Future;
             }
-            if matches!(w, "said" | "was" | "were" | "had" | "did" | "." | ";")
-                || (w.len() > 4 && w.ends_with("ed"))
-            {
+            if matches!(w, "said" | "was" | "were" | "had" | "did" | "." | ";") || looks_past(w) {
                 break;
             }
         }
     }
     Tense::Past
+}
+
+/// A word that looks like a verb in the past: "announced", "located".
+fn looks_past(word: &str) -> bool {
+    word.len() > 4 && word.ends_with("ed")
 }
 
 /// A word that sets what follows it in the future: "will", "scheduled", "plans".
