@@ -221,6 +221,8 @@ fn main() {
         child(&spec);
         return;
     }
+    // The in-memory timings run as the REPL's `run` does.
+    newslens_batch::purge_freed_pages_after_a_second();
     let Some(path) = newslens_core::testing::shared_corpus_path("recovery-covid19.jsonl.gz") else {
         println!("skipped: ../shared/corpora/recovery-covid19.jsonl.gz is not there");
         return;

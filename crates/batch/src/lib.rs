@@ -227,8 +227,10 @@ fn parse(args: &[String], reduce: bool) -> Result<BatchArgs> {
 /// never, 553 faults, 90.4 and 91.3 CPU-seconds, 373 and 375 MB; a second,
 /// 3,227 faults, 88.8 CPU-seconds, 332 MB. Over a million articles: 440 MB
 /// never, 360 MB with a second, in the same CPU time (920 and 916 s). The
-/// REPL keeps mimalloc's default. To be called before any thread is started
-/// (the option is a plain global in mimalloc).
+/// REPL's `run` is the same pattern (the last result freed, the next one
+/// built), so the `newslens` binary sets it for every command, and the
+/// analyzers' benches, which time that `run`, set it too. To be called
+/// before any thread is started (the option is a plain global in mimalloc).
 pub fn purge_freed_pages_after_a_second() {
     /// `mi_option_purge_delay` in mimalloc's `mi_option_e` (v2 and v3): not
     /// exported as a constant by the -sys crate.
@@ -246,6 +248,7 @@ pub fn main(command: &str, args: &[String]) -> i32 {
         print!("{HELP}");
         return 0;
     }
+    // Set again when the binary has: a caller of this function alone gets it too.
     purge_freed_pages_after_a_second();
     // An analyzer no one linked is a usage error, found before any work.
     let parsed = match parse(args, command == "reduce").and_then(|parsed| {

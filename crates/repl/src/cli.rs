@@ -117,6 +117,7 @@ struct ScriptLine {
 
 /// The entry point; returns the exit status.
 pub fn main() -> i32 {
+    newslens_batch::purge_freed_pages_after_a_second();
     let raw: Vec<String> = std::env::args().skip(1).collect();
     if let Some(command @ ("batch" | "reduce")) = raw.first().map(String::as_str) {
         return newslens_batch::main(command, &raw[1..]);

@@ -24,6 +24,8 @@ fn env(name: &str) -> Option<usize> {
 }
 
 fn main() {
+    // As the `newslens` binary runs.
+    newslens_batch::purge_freed_pages_after_a_second();
     let Some(docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
         return;
     };

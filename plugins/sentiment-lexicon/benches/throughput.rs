@@ -182,6 +182,8 @@ fn rates(timings: &[Timing], n: f64) -> [f64; 4] {
 }
 
 fn main() {
+    // As the `newslens` binary runs.
+    newslens_batch::purge_freed_pages_after_a_second();
     let shared: Vec<_> = SHARED
         .iter()
         .filter_map(|name| newslens_core::testing::shared_corpus(name))
