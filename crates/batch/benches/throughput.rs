@@ -99,7 +99,6 @@ fn child(spec: &str) {
     let [input, out, run, threads] = parts[..] else {
         panic!("NEWSLENS_BENCH_CHILD is input|out|run|threads, not {spec}");
     };
-    newslens_batch::purge_freed_pages_after_a_second();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.parse().expect("a thread count"))
         .build()
@@ -217,12 +216,13 @@ fn python_stack(
 }
 
 fn main() {
+    // As the `newslens` binary runs, for the child's batch run and the
+    // in-memory timings (the REPL's `run`) alike.
+    newslens_batch::purge_freed_pages_after_a_second();
     if let Ok(spec) = std::env::var("NEWSLENS_BENCH_CHILD") {
         child(&spec);
         return;
     }
-    // The in-memory timings run as the REPL's `run` does.
-    newslens_batch::purge_freed_pages_after_a_second();
     let Some(path) = newslens_core::testing::shared_corpus_path("recovery-covid19.jsonl.gz") else {
         println!("skipped: ../shared/corpora/recovery-covid19.jsonl.gz is not there");
         return;

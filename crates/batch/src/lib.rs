@@ -248,8 +248,6 @@ pub fn main(command: &str, args: &[String]) -> i32 {
         print!("{HELP}");
         return 0;
     }
-    // Set again when the binary has: a caller of this function alone gets it too.
-    purge_freed_pages_after_a_second();
     // An analyzer no one linked is a usage error, found before any work.
     let parsed = match parse(args, command == "reduce").and_then(|parsed| {
         selected(&Registry::linked()?, &parsed.run)?;
