@@ -73,10 +73,23 @@ pub fn run_analyzer(
     // Enough documents per thread that the threads rarely wait for each
     // other at a slice's end, few enough that a slice's maps stay in cache.
     let slice = FOLD_SLICE_PER_THREAD * rayon::current_num_threads();
+    let fold = |folder: &mut PartFolder, maps: Vec<Report>| -> Result<()> {
+        maps.into_iter().try_for_each(|map| folder.add(map))
+    };
+    // The fold is one thread's work, in document order: it folds a slice
+    // while the other threads map the next one, rather than leave them idle.
+    let mut previous: Option<Vec<Report>> = None;
     for docs in docs.chunks(slice) {
-        for map in map_each(analyzer, docs, cancel)? {
-            folder.add(map)?;
-        }
+        let maps = previous.take();
+        let (folded, mapped) = rayon::join(
+            || maps.map_or(Ok(()), |maps| fold(&mut folder, maps)),
+            || map_each(analyzer, docs, cancel),
+        );
+        folded?;
+        previous = Some(mapped?);
+    }
+    if let Some(maps) = previous {
+        fold(&mut folder, maps)?;
     }
     folder.finish()
 }
