@@ -256,11 +256,19 @@ fn comfy_table(table: &Table, width: Option<u16>) -> String {
     t.trim_fmt()
 }
 
+/// The widest a column is padded to in a table with no width to fit: a
+/// wider cell is printed whole and pushes the rest of its line to the right.
+/// Padding every line to a column's widest cell made one long cell cost its
+/// length on every line: `run timeline` over 20,000 articles, to a file,
+/// wrote 3.5 GB (a `sources` cell of 113,000 characters) and took 8 GB.
+const PADDED_WIDTH: usize = 200;
+
 /// The table with no width to fit (output to a file or a pipe), in
-/// [`STYLE`], each line without its trailing blanks. Written here rather
-/// than by comfy-table, which pads every line to the full width of the
-/// widest cell before trimming: one long sentence in a last `text` column
-/// made the sentences of a 10 MB corpus take 5 GB.
+/// [`STYLE`], each line without its trailing blanks; as comfy-table lays it
+/// out where no cell before a line's last is wider than [`PADDED_WIDTH`].
+/// Written here rather than by comfy-table, which pads every line to the
+/// full width of the widest cell before trimming: one long sentence in a
+/// last `text` column made the sentences of a 10 MB corpus take 5 GB.
 fn whole_cells_table(table: &Table) -> String {
     use unicode_width::UnicodeWidthStr;
     // Each cell with its width, measured once for the columns' widths and
@@ -283,6 +291,12 @@ fn whole_cells_table(table: &Table) -> String {
     let mut widths: Vec<usize> = header.iter().map(|(_, w)| *w).collect();
     for row in &rows {
         for (i, &(_, cell_width)) in row.iter().enumerate() {
+            // The last column is never padded; its rule spans its widest cell.
+            let cell_width = if i + 1 < header.len() {
+                cell_width.min(PADDED_WIDTH)
+            } else {
+                cell_width
+            };
             match widths.get_mut(i) {
                 Some(w) => *w = (*w).max(cell_width),
                 None => widths.push(cell_width),
@@ -297,7 +311,7 @@ fn whole_cells_table(table: &Table) -> String {
                 out.push('│');
             }
             let (cell, cell_width) = cells.get(i).map_or(("", 0), |(c, w)| (c.as_str(), *w));
-            let pad = width - cell_width;
+            let pad = width.saturating_sub(cell_width);
             out.push(' ');
             if right.get(i) == Some(&true) {
                 out.extend(std::iter::repeat_n(' ', pad));

@@ -73,6 +73,62 @@ fn one_long_last_cell_costs_its_length_once() {
 }
 
 #[test]
+fn one_long_cell_before_the_last_costs_its_length_once() {
+    let mut t = Table::new(
+        "timeline",
+        &[
+            ("date", ColumnType::Text),
+            ("sources", ColumnType::Text),
+            ("n", ColumnType::Int),
+        ],
+    );
+    for i in 0..2000 {
+        t.push(Row::new(vec![
+            format!("2020-01-{:02}", i % 28 + 1).into(),
+            "Reuters".into(),
+            (i as i64).into(),
+        ]));
+    }
+    let long = "Reuters; ".repeat(10_000);
+    t.push(Row::new(vec![
+        "2020-02-01".into(),
+        long.as_str().into(),
+        1i64.into(),
+    ]));
+
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut text = String::new();
+    let peak = peak_during(|| text = newslens_repl::render::render_table(&t, None));
+
+    // The long cell is whole, and the columns after it follow it on its line.
+    let long_line = text.lines().find(|l| l.contains(long.trim_end())).unwrap();
+    assert!(
+        long_line.ends_with("│    1"),
+        "{}",
+        &long_line[long_line.len() - 40..]
+    );
+    // The other lines are padded to a bounded width, not to the long cell's
+    // 90,000 characters: the whole output is the long cell and some 200
+    // columns a line.
+    let short = text
+        .lines()
+        .find(|l| l.starts_with(" 2020-01-08 │ Reuters ") && l.ends_with(" 7"))
+        .unwrap();
+    assert!(
+        short.chars().count() < 250,
+        "{} characters",
+        short.chars().count()
+    );
+    assert!(
+        text.len() < 2 * long.len() + 2001 * 250 * 3,
+        "{} bytes",
+        text.len()
+    );
+    // Padding each of the 2,001 lines to 90,000 characters would be 180 MB.
+    assert!(peak < 10_000_000, "{peak} bytes at the peak");
+}
+
+#[test]
 fn a_cached_result_is_shown_from_its_tables_not_a_copy_of_them() {
     use newslens_repl::commands::parse_line;
     use newslens_repl::session::Session;
