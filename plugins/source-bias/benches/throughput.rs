@@ -21,7 +21,12 @@ fn env(name: &str) -> Option<usize> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
+    // As the `newslens` binary runs.
+    newslens_batch::purge_freed_pages_after_a_second();
     // The COVID corpus mentions few of the bundled gazetteer's (Libyan)
     // parties, so tone has little to do there; NEWSLENS_BENCH_CORPUS=bundled
     // times the five bundled Libya articles instead, repeated 400 times,

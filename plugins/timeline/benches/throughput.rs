@@ -35,7 +35,12 @@ fn time(mut work: impl FnMut()) -> (f64, f64) {
     )
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
+    // As the `newslens` binary runs.
+    newslens_batch::purge_freed_pages_after_a_second();
     let Some(mut docs) = newslens_core::testing::shared_corpus("recovery-covid19.jsonl.gz") else {
         return;
     };
