@@ -56,10 +56,11 @@ pub fn map_all(
 /// Map then reduce: the analyzer's final report over `docs`.
 ///
 /// An analyzer with a [`StreamingReduce`](crate::analyzer::StreamingReduce)
-/// has its documents mapped a slice at a time and each slice folded before
-/// the next is mapped, as a batch run does: the fold then reads rows that
-/// are still in cache, and only the kept tables are held for the whole
-/// corpus. Other analyzers have every map gathered for their `reduce`.
+/// has its documents mapped a slice at a time and each slice folded, in
+/// document order, while the next one is mapped, as a batch run folds a
+/// part while the next is mapped: the fold reads rows mapped a moment ago,
+/// and only the kept tables are held for the whole corpus. Other analyzers
+/// have every map gathered for their `reduce`.
 pub fn run_analyzer(
     analyzer: &dyn Analyzer,
     docs: &[AnnotatedDoc],

@@ -211,7 +211,8 @@ fn is_numeric(ty: ColumnType) -> bool {
 }
 
 /// An aligned table that fits `width` columns (wrapping long cells), or
-/// with every cell whole when there is no width, with a row count
+/// with every cell whole when there is no width (columns padded to at most
+/// [`PADDED_WIDTH`]), with a row count
 /// underneath, as psql prints it.
 pub fn render_table(table: &Table, width: Option<u16>) -> String {
     let mut text = match width {
