@@ -212,7 +212,7 @@ fn is_numeric(ty: ColumnType) -> bool {
 
 /// An aligned table that fits `width` columns (wrapping long cells), or
 /// with every cell whole when there is no width (columns padded to at most
-/// [`PADDED_WIDTH`]), with a row count
+/// 200 characters), with a row count
 /// underneath, as psql prints it.
 pub fn render_table(table: &Table, width: Option<u16>) -> String {
     let mut text = match width {
