@@ -556,6 +556,41 @@ mod tests {
         assert_eq!(error.to_string(), "cancelled");
     }
 
+    #[test]
+    fn a_run_tells_its_progress_slice_by_slice_and_ends_at_every_document() {
+        let bundled = crate::testing::bundled_corpus();
+        let docs: Vec<AnnotatedDoc> = (0..200).flat_map(|_| bundled.iter().cloned()).collect();
+        let told = std::cell::RefCell::new(Vec::new());
+        let progress = |done: usize| told.borrow_mut().push(done);
+        let run =
+            crate::run::run_analyzer_reporting(&PlannedToy, &docs, None, Some(&progress)).unwrap();
+        assert_eq!(
+            run,
+            crate::run::run_analyzer(&PlannedToy, &docs, None).unwrap()
+        );
+        let told = told.take();
+        assert!(told.len() > 1, "{told:?}");
+        assert!(told.windows(2).all(|w| w[0] < w[1]), "{told:?}");
+        assert_eq!(told.last(), Some(&docs.len()));
+        // Without a streaming plan: once, when every document is mapped.
+        let told = std::cell::RefCell::new(Vec::new());
+        let progress = |done: usize| told.borrow_mut().push(done);
+        crate::run::run_analyzer_reporting(&Toy, &docs, None, Some(&progress)).unwrap();
+        assert_eq!(told.take(), [docs.len()]);
+        // Annotation, a slice of documents at a time, in input order.
+        let raw: Vec<std::sync::Arc<crate::Document>> =
+            docs.iter().map(|d| std::sync::Arc::clone(&d.doc)).collect();
+        let told = std::cell::RefCell::new(Vec::new());
+        let progress = |done: usize| told.borrow_mut().push(done);
+        let annotator = crate::text::Annotator::new(std::sync::Arc::clone(&docs[0].gazetteer));
+        let annotated = crate::run::annotate_all_reporting(&annotator, &raw, Some(&progress));
+        assert_eq!(annotated.len(), docs.len());
+        assert!(annotated.iter().zip(&docs).all(|(a, d)| a.id() == d.id()));
+        let told = told.take();
+        assert_eq!(told.last(), Some(&docs.len()));
+        assert!(told.windows(2).all(|w| w[0] < w[1]), "{told:?}");
+    }
+
     /// Records what a sink is given, in order.
     #[derive(Default)]
     struct Log(Vec<String>);

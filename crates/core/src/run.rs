@@ -12,11 +12,38 @@ use crate::report::Report;
 use crate::text::{AnnotatedDoc, Annotator};
 use crate::Document;
 
+/// Told how many documents are done, now and then, as a long run goes
+/// (the REPL's progress line); called on the thread that started the run.
+pub type Progress<'a> = &'a dyn Fn(usize);
+
+/// Documents annotated between two calls of a [`Progress`].
+const PROGRESS_SLICE: usize = 1024;
+
 /// Annotates documents in parallel; the result is in input order.
 pub fn annotate_all(annotator: &Annotator, docs: &[Arc<Document>]) -> Vec<AnnotatedDoc> {
-    docs.par_iter()
-        .map(|doc| annotator.annotate(Arc::clone(doc)))
-        .collect()
+    annotate_all_reporting(annotator, docs, None)
+}
+
+/// [`annotate_all`], telling `progress` how many are done a slice at a time.
+pub fn annotate_all_reporting(
+    annotator: &Annotator,
+    docs: &[Arc<Document>],
+    progress: Option<Progress<'_>>,
+) -> Vec<AnnotatedDoc> {
+    let annotate = |docs: &[Arc<Document>]| {
+        docs.par_iter()
+            .map(|doc| annotator.annotate(Arc::clone(doc)))
+            .collect::<Vec<_>>()
+    };
+    let Some(progress) = progress else {
+        return annotate(docs);
+    };
+    let mut annotated = Vec::with_capacity(docs.len());
+    for slice in docs.chunks(PROGRESS_SLICE) {
+        annotated.extend(annotate(slice));
+        progress(annotated.len());
+    }
+    annotated
 }
 
 /// The per-document maps of `analyzer`, concatenated in document order.
@@ -66,9 +93,29 @@ pub fn run_analyzer(
     docs: &[AnnotatedDoc],
     cancel: Option<&AtomicBool>,
 ) -> Result<Report> {
+    run_analyzer_reporting(analyzer, docs, cancel, None)
+}
+
+/// [`run_analyzer`], telling `progress` how many documents are mapped as
+/// the slices go (an analyzer without a streaming plan: once, when all are).
+pub fn run_analyzer_reporting(
+    analyzer: &dyn Analyzer,
+    docs: &[AnnotatedDoc],
+    cancel: Option<&AtomicBool>,
+    progress: Option<Progress<'_>>,
+) -> Result<Report> {
+    let report = |done: usize| {
+        if let Some(progress) = progress {
+            progress(done);
+        }
+    };
     let plan = match analyzer.streaming_reduce() {
         Some(plan) if !docs.is_empty() => plan,
-        _ => return analyzer.reduce(map_all(analyzer, docs, cancel)?),
+        _ => {
+            let maps = map_all(analyzer, docs, cancel)?;
+            report(docs.len());
+            return analyzer.reduce(maps);
+        }
     };
     let mut folder = PartFolder::new(plan);
     // Enough documents per thread that the threads rarely wait for each
@@ -80,6 +127,7 @@ pub fn run_analyzer(
     // The fold is one thread's work, in document order: it folds a slice
     // while the other threads map the next one, rather than leave them idle.
     let mut previous: Option<Vec<Report>> = None;
+    let mut mapped_so_far = 0;
     for docs in docs.chunks(slice) {
         let maps = previous.take();
         let (folded, mapped) = rayon::join(
@@ -88,6 +136,8 @@ pub fn run_analyzer(
         );
         folded?;
         previous = Some(mapped?);
+        mapped_so_far += docs.len();
+        report(mapped_so_far);
     }
     if let Some(maps) = previous {
         fold(&mut folder, maps)?;

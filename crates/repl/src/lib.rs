@@ -16,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod interactive;
 mod plugins;
+pub mod progress;
 pub mod query;
 pub mod render;
 pub mod session;

@@ -186,7 +186,13 @@ impl Session {
             .iter()
             .map(|e| format!("skipped {e}"))
             .collect();
-        self.all_docs = newslens_core::run::annotate_all(&self.annotator, &loaded.docs);
+        let progress = crate::progress::ProgressLine::new("annotating", loaded.docs.len());
+        self.all_docs = newslens_core::run::annotate_all_reporting(
+            &self.annotator,
+            &loaded.docs,
+            Some(&|done| progress.update(done)),
+        );
+        drop(progress);
         self.active = self.all_docs.clone();
         self.corpus_name = name;
         self.filter = None;
@@ -726,9 +732,16 @@ impl Session {
         let docs = &self.active;
         let cancel = Arc::clone(&self.cancel);
         // A bug in one analyzer must not take the session down with it.
+        let progress = crate::progress::ProgressLine::new(name, docs.len());
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            newslens_core::run::run_analyzer(analyzer.as_ref(), docs, Some(&cancel))
+            newslens_core::run::run_analyzer_reporting(
+                analyzer.as_ref(),
+                docs,
+                Some(&cancel),
+                Some(&|done| progress.update(done)),
+            )
         }));
+        drop(progress);
         let report = match outcome {
             Ok(Ok(report)) => report,
             Ok(Err(e)) => return Err(e.into()),
