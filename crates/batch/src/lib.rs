@@ -385,15 +385,21 @@ fn progress_line(
     );
     if read > 0 && total > 0 {
         let share = (read as f64 / total as f64).min(1.0);
-        let left = (seconds * (1.0 - share) / share).round() as u64;
         line.push_str(&format!(
-            ", {:.0}% read, ETA {}:{:02}",
+            ", {:.0}% read, ETA {}",
             share * 100.0,
-            left / 60,
-            left % 60
+            time_left(seconds, share)
         ));
     }
     line
+}
+
+/// The time left, as minutes:seconds, of work `share` (above 0) done in
+/// `seconds`, if it goes on at the same pace: batch's and the REPL's
+/// progress lines.
+pub fn time_left(seconds: f64, share: f64) -> String {
+    let left = (seconds * (1.0 - share) / share).round() as u64;
+    format!("{}:{:02}", left / 60, left % 60)
 }
 
 impl Stream {

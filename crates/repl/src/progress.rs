@@ -75,8 +75,8 @@ fn progress_text(what: &str, done: usize, total: usize, elapsed: Duration) -> St
     };
     let mut text = format!("{what}: {done} of {total} articles ({:.0}%)", share * 100.0);
     if share > 0.0 && share < 1.0 {
-        let left = (elapsed.as_secs_f64() * (1.0 - share) / share).round() as u64;
-        text.push_str(&format!(", {}:{:02} left", left / 60, left % 60));
+        let left = newslens_batch::time_left(elapsed.as_secs_f64(), share);
+        text.push_str(&format!(", {left} left"));
     }
     text
 }
