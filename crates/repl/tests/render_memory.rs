@@ -30,7 +30,8 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The counters are the process's: one test measures at a time.
+/// The counters are the process's: one test runs at a time, its setup
+/// included, since another test's allocations would count in its peak.
 static MEASURING: Mutex<()> = Mutex::new(());
 
 /// The most bytes live at once during `f`, above those live before it.
@@ -43,6 +44,7 @@ fn peak_during(f: impl FnOnce()) -> usize {
 
 #[test]
 fn one_long_last_cell_costs_its_length_once() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let mut t = Table::new(
         "sentences",
         &[("doc", ColumnType::Text), ("text", ColumnType::Text)],
@@ -56,7 +58,6 @@ fn one_long_last_cell_costs_its_length_once() {
     let long = "word ".repeat(20_000);
     t.push(Row::new(vec!["2000".into(), long.as_str().into()]));
 
-    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let mut text = String::new();
     let peak = peak_during(|| text = newslens_repl::render::render_table(&t, None));
 
@@ -74,6 +75,7 @@ fn one_long_last_cell_costs_its_length_once() {
 
 #[test]
 fn one_long_cell_before_the_last_costs_its_length_once() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let mut t = Table::new(
         "timeline",
         &[
@@ -96,7 +98,6 @@ fn one_long_cell_before_the_last_costs_its_length_once() {
         1i64.into(),
     ]));
 
-    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let mut text = String::new();
     let peak = peak_during(|| text = newslens_repl::render::render_table(&t, None));
 
@@ -130,6 +131,7 @@ fn one_long_cell_before_the_last_costs_its_length_once() {
 
 #[test]
 fn a_cached_result_is_shown_from_its_tables_not_a_copy_of_them() {
+    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     use newslens_repl::commands::parse_line;
     use newslens_repl::session::Session;
     let mut session = Session::new(
@@ -154,7 +156,6 @@ fn a_cached_result_is_shown_from_its_tables_not_a_copy_of_them() {
     // bytes a row: some 50 KB.
     assert!(sentences > 200, "{sentences} sentence rows");
 
-    let _measuring = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     // The first table of the cached result, one row of it kept.
     let mut out = Vec::with_capacity(1 << 16);
     let peak = peak_during(|| run(&mut session, "run sentiment-lexicon | limit 1", &mut out));
