@@ -104,7 +104,7 @@ pub fn run_analyzer_reporting(
     cancel: Option<&AtomicBool>,
     progress: Option<Progress<'_>>,
 ) -> Result<Report> {
-    let report = |done: usize| {
+    let tell_progress = |done: usize| {
         if let Some(progress) = progress {
             progress(done);
         }
@@ -113,7 +113,7 @@ pub fn run_analyzer_reporting(
         Some(plan) if !docs.is_empty() => plan,
         _ => {
             let maps = map_all(analyzer, docs, cancel)?;
-            report(docs.len());
+            tell_progress(docs.len());
             return analyzer.reduce(maps);
         }
     };
@@ -137,7 +137,7 @@ pub fn run_analyzer_reporting(
         folded?;
         previous = Some(mapped?);
         mapped_so_far += docs.len();
-        report(mapped_so_far);
+        tell_progress(mapped_so_far);
     }
     if let Some(maps) = previous {
         fold(&mut folder, maps)?;
