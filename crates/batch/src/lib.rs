@@ -1721,9 +1721,12 @@ mod tests {
         fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
             Ok(())
         }
-        fn finish(self: Box<Self>) -> Result<Report> {
+        fn finish_into(
+            self: Box<Self>,
+            out: &mut dyn newslens_core::analyzer::TableSink,
+        ) -> Result<()> {
             let t = Table::new("t", &[("n", ColumnType::Int)]);
-            Ok(Report::new(vec![t.clone(), t]))
+            out.write_report(Report::new(vec![t.clone(), t]))
         }
     }
 
@@ -1785,7 +1788,10 @@ mod tests {
         fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
             Ok(())
         }
-        fn finish(self: Box<Self>) -> Result<Report> {
+        fn finish_into(
+            self: Box<Self>,
+            out: &mut dyn newslens_core::analyzer::TableSink,
+        ) -> Result<()> {
             let seen = self.finishing.fetch_add(1, Ordering::SeqCst) + 1;
             let deadline = Instant::now() + std::time::Duration::from_secs(20);
             let mut all = seen;
@@ -1795,10 +1801,7 @@ mod tests {
             }
             let mut table = Table::new("together", &[("finishing", ColumnType::Int)]);
             table.rows.push(Row::new(vec![all.into()]));
-            Ok(Report {
-                tables: vec![table],
-                ..Report::default()
-            })
+            out.write_table(table)
         }
     }
 

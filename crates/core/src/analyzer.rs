@@ -72,22 +72,16 @@ pub struct StreamingReduce {
 pub trait Fold: Send {
     /// One map row; `table` gives the name and columns (its own rows may be empty).
     fn add(&mut self, table: &Table, row: &Row) -> Result<()>;
-    /// The reduced tables that are not kept map tables.
-    fn finish(self: Box<Self>) -> Result<Report>;
-    /// The tables of [`finish`](Fold::finish), given to `out` a row at a
-    /// time, so a batch run writes a large reduced table without holding it.
-    /// By default `finish`'s tables forwarded, which holds them all at once;
-    /// a fold with a large table overrides this (and may write `finish` as
-    /// this into a [`ReportSink`]).
-    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
-        let report = self.finish()?;
-        for table in report.tables {
-            out.write_table(table)?;
-        }
-        for note in report.notes {
-            out.note(note)?;
-        }
-        Ok(())
+    /// The reduced tables that are not kept map tables, given to `out` a
+    /// row at a time, so a batch run writes a large reduced table without
+    /// holding it. A fold whose tables are small may build them whole and
+    /// hand them over with [`TableSink::write_report`].
+    fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()>;
+    /// The tables of [`finish_into`](Fold::finish_into), held in memory.
+    fn finish(self: Box<Self>) -> Result<Report> {
+        let mut sink = ReportSink::default();
+        self.finish_into(&mut sink)?;
+        Ok(sink.into_report())
     }
 }
 
@@ -126,6 +120,17 @@ pub trait TableSink {
         })?;
         for row in rows {
             self.row(row)?;
+        }
+        Ok(())
+    }
+
+    /// Every table of `report`, each whole, then its notes.
+    fn write_report(&mut self, report: Report) -> Result<()> {
+        for table in report.tables {
+            self.write_table(table)?;
+        }
+        for note in report.notes {
+            self.note(note)?;
         }
         Ok(())
     }
@@ -285,9 +290,7 @@ impl PartFolder {
             mut notes,
             ..
         } = self;
-        let mut sink = ReportSink::default();
-        fold.finish_into(&mut sink)?;
-        let mut folded = sink.into_report();
+        let mut folded = fold.finish()?;
         let mut kept: Vec<Table> = kept
             .into_iter()
             .map(|(empty, kept)| kept.unwrap_or(empty))
@@ -486,10 +489,10 @@ mod tests {
                 .unwrap_or(0);
             Ok(())
         }
-        fn finish(self: Box<Self>) -> Result<Report> {
+        fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
             let mut t = Table::new("total", &[("bytes", ColumnType::Int)]);
             t.push(Row::new(vec![self.0.into()]));
-            Ok(Report::new(vec![t]))
+            out.write_report(Report::new(vec![t]))
         }
     }
 
@@ -612,25 +615,25 @@ mod tests {
         }
     }
 
-    /// A fold whose `finish` gives two tables and a note.
+    /// A fold that builds two tables and a note whole and hands them over.
     struct Two;
     impl Fold for Two {
         fn add(&mut self, _: &Table, _: &Row) -> Result<()> {
             Ok(())
         }
-        fn finish(self: Box<Self>) -> Result<Report> {
+        fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
             let mut a = Table::new("a", &[("x", ColumnType::Int)]);
             a.push(Row::new(vec![1i64.into()]));
             a.push(Row::new(vec![2i64.into()]));
             let b = Table::new("b", &[("y", ColumnType::Text), ("z", ColumnType::Int)]);
             let mut report = Report::new(vec![a, b]);
             report.notes.push("half done".into());
-            Ok(report)
+            out.write_report(report)
         }
     }
 
     #[test]
-    fn finish_into_by_default_forwards_each_table_before_its_rows() {
+    fn write_report_gives_each_table_before_its_rows() {
         let mut log = Log::default();
         Box::new(Two).finish_into(&mut log).unwrap();
         assert_eq!(
@@ -645,16 +648,11 @@ mod tests {
         );
     }
 
-    /// Emits its total as rows one by one, with `finish` written through a [`ReportSink`].
+    /// Emits its total as rows one by one.
     struct Streamed(Total);
     impl Fold for Streamed {
         fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
             self.0.add(table, row)
-        }
-        fn finish(self: Box<Self>) -> Result<Report> {
-            let mut sink = ReportSink::default();
-            self.finish_into(&mut sink)?;
-            Ok(sink.into_report())
         }
         fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
             out.note("streamed".into())?;

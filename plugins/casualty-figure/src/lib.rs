@@ -141,10 +141,6 @@ impl Fold for CompareFold {
         Ok(self.0.add(table, row)?)
     }
 
-    fn finish(self: Box<Self>) -> Result<Report> {
-        Ok(Report::new(vec![self.0.finish()?]))
-    }
-
     /// A toll at a time: a batch run writes the table without holding it.
     fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {
         self.0.finish_into(out)

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
 use newslens_core::spill::{EvidenceByKey, Scratch};
 use newslens_core::text::TokenKind;
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Span, Table, Value};
@@ -223,12 +223,6 @@ impl Fold for Sums {
             self.actor_evidence.push(&[source, actor], &row.evidence)?;
         }
         Ok(())
-    }
-
-    fn finish(self: Box<Self>) -> Result<Report> {
-        let mut sink = ReportSink::default();
-        self.finish_into(&mut sink)?;
-        Ok(sink.into_report())
     }
 
     /// A row at a time, each with its evidence read back from disk.

@@ -19,9 +19,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
 use newslens_core::spill::{Dec, Enc, Scratch, Sorter};
-use newslens_core::{ColumnType, Evidence, Report, Row, Table, Text, Value};
+use newslens_core::{ColumnType, Evidence, Row, Table, Text, Value};
 
 /// The most evidence spans one `sources` or `actors` row keeps: the first
 /// ones in corpus order. An outlet's row would otherwise list every sentence
@@ -602,12 +602,6 @@ impl Fold for Tallies {
             "actor_clauses" => self.add_clause(table, row),
             _ => Ok(()),
         }
-    }
-
-    fn finish(self: Box<Self>) -> Result<Report> {
-        let mut sink = ReportSink::default();
-        self.finish_into(&mut sink)?;
-        Ok(sink.into_report())
     }
 
     /// `documents`, one row per document and as long as the corpus, comes

@@ -22,8 +22,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
-use newslens_core::{ColumnType, Report, Row, Table, Text, Value};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
+use newslens_core::{ColumnType, Row, Table, Text, Value};
 
 use crate::FastMap;
 
@@ -450,12 +450,6 @@ impl Fold for Tally {
             _ => {}
         }
         Ok(())
-    }
-
-    fn finish(self: Box<Self>) -> Result<Report> {
-        let mut sink = ReportSink::default();
-        self.finish_into(&mut sink)?;
-        Ok(sink.into_report())
     }
 
     fn finish_into(self: Box<Self>, out: &mut dyn TableSink) -> Result<()> {

@@ -17,7 +17,7 @@ pub mod timex;
 pub mod words;
 
 use anyhow::Result;
-use newslens_core::analyzer::{Fold, ReportSink, StreamingReduce, TableSink};
+use newslens_core::analyzer::{Fold, StreamingReduce, TableSink};
 use newslens_core::{AnalyzerSettings, AnnotatedDoc, ColumnType, Report, Row, Table};
 use serde::Deserialize;
 
@@ -134,12 +134,6 @@ struct MergeFold {
 impl Fold for MergeFold {
     fn add(&mut self, table: &Table, row: &Row) -> Result<()> {
         Ok(self.merge.add(table, row)?)
-    }
-
-    fn finish(self: Box<Self>) -> Result<Report> {
-        let mut sink = ReportSink::default();
-        self.finish_into(&mut sink)?;
-        Ok(sink.into_report())
     }
 
     /// The timeline a row at a time: a batch run writes it without holding it.
