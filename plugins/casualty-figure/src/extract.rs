@@ -2,6 +2,7 @@
 //! qualifier, bounds, group, attribution and period. A pure function of one
 //! annotated document.
 
+use newslens_core::text::calendar::{month_of, weekday_of};
 use newslens_core::text::{AnnotatedDoc, Number, NumberForm, TokenKind};
 use newslens_core::Span;
 
@@ -1097,26 +1098,8 @@ fn attribution(ctx: &Context) -> Option<String> {
                     | "during"
                     | "last"
                     | "this"
-                    | "monday"
-                    | "tuesday"
-                    | "wednesday"
-                    | "thursday"
-                    | "friday"
-                    | "saturday"
-                    | "sunday"
-                    | "january"
-                    | "february"
-                    | "march"
-                    | "april"
-                    | "may"
-                    | "june"
-                    | "july"
-                    | "august"
-                    | "september"
-                    | "october"
-                    | "november"
-                    | "december"
-            );
+            ) || weekday_of(w).is_some()
+                || month_of(w).is_some();
             if not_speaker {
                 break;
             }

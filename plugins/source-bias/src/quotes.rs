@@ -16,6 +16,7 @@
 
 use std::sync::OnceLock;
 
+use newslens_core::text::calendar::weekday_of;
 use newslens_core::text::{AnnotatedDoc, Token, TokenKind};
 use newslens_core::Span;
 
@@ -535,24 +536,11 @@ fn starts_clause(word: &str) -> bool {
 
 /// Days and other times that an adjunct between a subject and its verb names.
 fn is_time_word(word: &str) -> bool {
-    matches!(
-        word,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "week"
-            | "weekend"
-            | "month"
-            | "year"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-    )
+    weekday_of(word).is_some()
+        || matches!(
+            word,
+            "week" | "weekend" | "month" | "year" | "morning" | "afternoon" | "evening" | "night"
+        )
 }
 
 /// Words of the adjuncts between a reporting verb and its "that": "said in

@@ -4,6 +4,7 @@
 
 use jiff::civil::Date;
 use jiff::ToSpan;
+use newslens_core::text::calendar::{month_of, weekday_of};
 use newslens_core::text::AnnotatedDoc;
 use newslens_core::Span;
 
@@ -68,45 +69,11 @@ pub struct Timex {
     pub date: Option<Date>,
 }
 
-/// A `match` rather than a search of a list: the tagger asks this of
-/// every candidate word, and the compiler dispatches on length first.
-fn month_of(word: &str) -> Option<i8> {
-    Some(match word {
-        "january" | "jan" => 1,
-        "february" | "feb" => 2,
-        "march" | "mar" => 3,
-        "april" | "apr" => 4,
-        "may" => 5,
-        "june" | "jun" => 6,
-        "july" | "jul" => 7,
-        "august" | "aug" => 8,
-        "september" | "sep" | "sept" => 9,
-        "october" | "oct" => 10,
-        "november" | "nov" => 11,
-        "december" | "dec" => 12,
-        _ => return None,
-    })
-}
-
 fn weekday_abbreviation(word: &str) -> bool {
     matches!(
         word,
         "mon" | "tue" | "tues" | "wed" | "thu" | "thur" | "thurs" | "fri" | "sat" | "sun"
     )
-}
-
-/// Monday 0 to Sunday 6.
-fn weekday_of(word: &str) -> Option<i8> {
-    Some(match word {
-        "monday" => 0,
-        "tuesday" => 1,
-        "wednesday" => 2,
-        "thursday" => 3,
-        "friday" => 4,
-        "saturday" => 5,
-        "sunday" => 6,
-        _ => return None,
-    })
 }
 
 /// Number words for durations: "nine months", "ten-month-long".

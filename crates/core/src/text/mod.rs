@@ -1,6 +1,7 @@
 //! The shared text layer: paragraphs, sentences, tokens, numbers, quotations
 //! and actor mentions, built once per document and read by every analyzer.
 
+pub mod calendar;
 pub mod fold;
 pub mod mentions;
 pub mod numbers;
