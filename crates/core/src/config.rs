@@ -198,8 +198,9 @@ impl AnalyzerSettings {
         let name = self.config.display_path();
         let deserializer =
             toml::Deserializer::parse(text).map_err(|e| toml_error(&name, text, &e))?;
-        let seed = RootSeed::<T> {
+        let seed = SectionSeed::<T> {
             analyzer: &self.name,
+            depth: 0,
             _marker: PhantomData,
         };
         let value = seed
@@ -226,30 +227,22 @@ fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> anyhow::Error 
 }
 
 /// Walks the document and deserialises only `analyzers.<analyzer>` into `T`,
-/// keeping the deserializer's spans so errors point at the right line.
-struct RootSeed<'a, T> {
-    analyzer: &'a str,
-    _marker: PhantomData<T>,
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for RootSeed<'_, T> {
-    type Value = Option<T>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_map(SectionVisitor {
-            analyzer: self.analyzer,
-            depth: 0,
-            _marker: PhantomData,
-        })
-    }
-}
-
-struct SectionVisitor<'a, T> {
+/// keeping the deserializer's spans so errors point at the right line:
+/// `depth` 0 is the document, 1 the `analyzers` table.
+struct SectionSeed<'a, T> {
     analyzer: &'a str,
     depth: u8,
     _marker: PhantomData<T>,
 }
 
-impl<'de, T: Deserialize<'de>> Visitor<'de> for SectionVisitor<'_, T> {
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for SectionSeed<'_, T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for SectionSeed<'_, T> {
     type Value = Option<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -263,6 +256,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SectionVisitor<'_, T> {
                 (0, true, _) => {
                     found = map.next_value_seed(SectionSeed {
                         analyzer: self.analyzer,
+                        depth: 1,
                         _marker: PhantomData::<T>,
                     })?;
                 }
@@ -273,22 +267,6 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SectionVisitor<'_, T> {
             }
         }
         Ok(found)
-    }
-}
-
-struct SectionSeed<'a, T> {
-    analyzer: &'a str,
-    _marker: PhantomData<T>,
-}
-
-impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for SectionSeed<'_, T> {
-    type Value = Option<T>;
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        deserializer.deserialize_map(SectionVisitor {
-            analyzer: self.analyzer,
-            depth: 1,
-            _marker: PhantomData,
-        })
     }
 }
 
