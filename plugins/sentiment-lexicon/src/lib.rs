@@ -102,6 +102,15 @@ pub struct ActorTone {
     pub mention: Span,
 }
 
+/// The tone of the clause around one mention of a party.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ClauseTone {
+    pub voice: Voice,
+    pub compound: f64,
+    /// The clause scored.
+    pub span: Span,
+}
+
 /// Scores text; built once per configuration.
 pub struct Scorer {
     vader: Vader,
@@ -194,73 +203,95 @@ impl Scorer {
     /// clause — bounded by clause punctuation, contrastive words and quotation
     /// marks, at most `clause_window` words each side — is scored on its own.
     pub fn actor_tones(&self, doc: &AnnotatedDoc) -> Vec<ActorTone> {
-        let text = doc.text();
-        let mut out = Vec::with_capacity(doc.mentions.len());
         let quoted = QuotedText::new(doc);
-        for mention in &doc.mentions {
-            let Some(sentence_index) = doc.sentence_index(mention.span.start) else {
-                continue;
-            };
-            let sentence = doc.sentences[sentence_index];
-            let tokens = doc.tokens_in(sentence);
-            let at = tokens.partition_point(|t| t.span.start < mention.span.start);
-            let quote = doc.quote_at(mention.span.start).map(|q| q.inner);
-            let inside = |span: Span| match quote {
-                Some(q) => q.contains(span),
-                None => !quoted.holds(span.start),
-            };
-            let is_boundary = |i: usize, forward: bool| {
-                let t = tokens[i];
-                let w = t.span.slice(text);
-                // "… the legitimate government and the French government is …": a
-                // conjunction before a determiner or pronoun starts a new clause.
-                let next = tokens.get(i + 1).map_or("", |n| n.span.slice(text));
-                let new_subject = matches!(w, "and" | "or") && is_any_case(next, SUBJECTS);
-                if new_subject {
-                    return true;
-                }
-                // What an outlet says a party called for or said is part of that
-                // party's clause: "Macron called for a “credible, lasting” truce".
-                let quote_mark = matches!(w, "“" | "”" | "\"");
-                if forward && quote.is_none() && (quote_mark || !inside(t.span)) {
-                    return false;
-                }
-                (t.kind == TokenKind::Punct
-                    && (quote_mark || matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | ",")))
-                    || is_any_case(w, CONTRASTS)
-                    || !inside(t.span)
-            };
-            let mut start = at;
-            while start > 0 && at - start < self.clause_window && !is_boundary(start - 1, false) {
-                start -= 1;
+        doc.mentions
+            .iter()
+            .filter_map(|mention| {
+                let tone = self.clause_tone(doc, &quoted, mention.span)?;
+                Some(ActorTone {
+                    actor: mention.actor,
+                    voice: tone.voice,
+                    compound: tone.compound,
+                    span: tone.span,
+                    mention: mention.span,
+                })
+            })
+            .collect()
+    }
+
+    /// The tone of the clause around `mention`, a span of `doc` that names
+    /// a party whether or not the gazetteer knows it ("Mr. Trump", "she"),
+    /// as [`Scorer::actor_tones`] finds it for the parties it knows: the
+    /// mention itself is not scored. `None` where the span lies in no
+    /// sentence or its clause holds no word.
+    pub fn tone_at(&self, doc: &AnnotatedDoc, mention: Span) -> Option<ClauseTone> {
+        self.clause_tone(doc, &QuotedText::new(doc), mention)
+    }
+
+    fn clause_tone(
+        &self,
+        doc: &AnnotatedDoc,
+        quoted: &QuotedText,
+        mention: Span,
+    ) -> Option<ClauseTone> {
+        let text = doc.text();
+        let sentence_index = doc.sentence_index(mention.start)?;
+        let sentence = doc.sentences[sentence_index];
+        let tokens = doc.tokens_in(sentence);
+        let at = tokens.partition_point(|t| t.span.start < mention.start);
+        let quote = doc.quote_at(mention.start).map(|q| q.inner);
+        let inside = |span: Span| match quote {
+            Some(q) => q.contains(span),
+            None => !quoted.holds(span.start),
+        };
+        let is_boundary = |i: usize, forward: bool| {
+            let t = tokens[i];
+            let w = t.span.slice(text);
+            // "… the legitimate government and the French government is …": a
+            // conjunction before a determiner or pronoun starts a new clause.
+            let next = tokens.get(i + 1).map_or("", |n| n.span.slice(text));
+            let new_subject = matches!(w, "and" | "or") && is_any_case(next, SUBJECTS);
+            if new_subject {
+                return true;
             }
-            let mention_end = tokens.partition_point(|t| t.span.start < mention.span.end);
-            let mut end = mention_end;
-            while end < tokens.len()
-                && end - mention_end < self.clause_window
-                && !is_boundary(end, true)
-            {
-                end += 1;
+            // What an outlet says a party called for or said is part of that
+            // party's clause: "Macron called for a “credible, lasting” truce".
+            let quote_mark = matches!(w, "“" | "”" | "\"");
+            if forward && quote.is_none() && (quote_mark || !inside(t.span)) {
+                return false;
             }
-            if start >= end {
-                continue;
-            }
-            let span = tokens[start].span.cover(tokens[end - 1].span);
-            let compound = self.score(&without_names(doc, span)).compound;
-            let voice = if quote.is_some() {
-                Voice::Quoted
-            } else {
-                Voice::Authorial
-            };
-            out.push(ActorTone {
-                actor: mention.actor,
-                voice,
-                compound,
-                span,
-                mention: mention.span,
-            });
+            (t.kind == TokenKind::Punct
+                && (quote_mark || matches!(w, ";" | ":" | "—" | "–" | "(" | ")" | ",")))
+                || is_any_case(w, CONTRASTS)
+                || !inside(t.span)
+        };
+        let mut start = at;
+        while start > 0 && at - start < self.clause_window && !is_boundary(start - 1, false) {
+            start -= 1;
         }
-        out
+        let mention_end = tokens.partition_point(|t| t.span.start < mention.end);
+        let mut end = mention_end;
+        while end < tokens.len()
+            && end - mention_end < self.clause_window
+            && !is_boundary(end, true)
+        {
+            end += 1;
+        }
+        if start >= end {
+            return None;
+        }
+        let span = tokens[start].span.cover(tokens[end - 1].span);
+        let compound = self.score(&without_names(doc, span, mention)).compound;
+        let voice = if quote.is_some() {
+            Voice::Quoted
+        } else {
+            Voice::Authorial
+        };
+        Some(ClauseTone {
+            voice,
+            compound,
+            span,
+        })
     }
 
     /// A sentence's parts by voice: the quoted text (inside quotation marks)
@@ -415,24 +446,41 @@ fn is_any_case(word: &str, words: &[&str]) -> bool {
 /// A clause's text with the parties' names taken out: "UN Support Mission"
 /// or "Government of National Accord" say nothing about anyone. Labels stay,
 /// since "putschist" or "legitimate government" are the judgement itself.
-fn without_names(doc: &AnnotatedDoc, span: Span) -> String {
+/// `mention`, the party the clause is about, goes too when the gazetteer
+/// does not know it as a label.
+fn without_names(doc: &AnnotatedDoc, span: Span, mention: Span) -> String {
     let mentions = doc.mentions_in(span);
-    // At most the clause and a space per name taken out: one allocation.
-    let mut out = String::with_capacity(span.len() + mentions.len());
-    let mut cursor = span.start;
-    for m in mentions
+    let known = mentions.iter().any(|m| m.span == mention);
+    let mut names = mentions
         .iter()
         .filter(|m| m.form == newslens_core::text::MentionForm::Name)
-    {
+        .map(|m| m.span)
+        .peekable();
+    let mut unknown = (!known).then_some(mention);
+    // The names and the unknown mention, in text order.
+    let cuts = std::iter::from_fn(|| match (names.peek(), unknown) {
+        (Some(name), Some(m)) if m.start < name.start => unknown.take(),
+        (Some(_), _) => names.next(),
+        (None, _) => unknown.take(),
+    });
+    // At most the clause and a space per name taken out: one allocation.
+    let mut out = String::with_capacity(span.len() + mentions.len() + 1);
+    let mut cursor = span.start;
+    for cut in cuts {
+        if cut.start < cursor {
+            // The mention overlaps a name already taken out.
+            cursor = cursor.max(cut.end);
+            continue;
+        }
         out.push_str(doc.slice(Span {
             start: cursor,
-            end: m.span.start,
+            end: cut.start,
         }));
         out.push(' ');
-        cursor = m.span.end;
+        cursor = cut.end;
     }
     out.push_str(doc.slice(Span {
-        start: cursor,
+        start: cursor.min(span.end),
         end: span.end,
     }));
     out

@@ -225,3 +225,35 @@ fn the_char_cursor_counts_as_the_document_does_in_either_direction() {
     // An offset past the end is the end, as `char_offset` has it.
     assert_eq!(cursor.at(text.len() as u32 + 10), text.chars().count());
 }
+
+#[test]
+fn tone_at_scores_the_clause_around_a_party_the_gazetteer_does_not_know() {
+    // NewsMTSC's first training sentence: a person named Winner, told neutrally.
+    let text = "Winner wrote that she had a 30-minute private meeting with the Republican lawmaker’s state policy director.";
+    let doc = testing::annotate(text, None);
+    let scorer = Scorer::news();
+    assert!(
+        scorer.score(text).compound > 0.0,
+        "\"winner\" is in VADER's lexicon"
+    );
+    let mention = Span { start: 0, end: 6 };
+    let tone = scorer.tone_at(&doc, mention).unwrap();
+    assert_eq!(tone.compound, 0.0, "the name itself is not scored");
+    assert_eq!(tone.voice, Voice::Authorial);
+    assert!(tone.span.contains(mention));
+}
+
+#[test]
+fn tone_at_a_known_party_is_its_actor_tone() {
+    let doc = testing::bundled("004");
+    let scorer = Scorer::news();
+    let tones = scorer.actor_tones(&doc);
+    assert!(!tones.is_empty());
+    for tone in tones {
+        let at = scorer.tone_at(&doc, tone.mention).unwrap();
+        assert_eq!(
+            (at.voice, at.compound, at.span),
+            (tone.voice, tone.compound, tone.span)
+        );
+    }
+}
