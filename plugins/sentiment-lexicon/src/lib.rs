@@ -52,8 +52,9 @@ newslens_core::register_analyzer!(
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// `"news"` (the default): VADER plus the news lexicon in
-    /// `data/news_lexicon.tsv` and the removal rule ("purged … of terrorist
-    /// elements" is favourable to the one who purges). `"vader"`: VADER 3.3.2 exactly.
+    /// `data/news_lexicon.tsv`, the removal rule ("purged … of terrorist
+    /// elements" is favourable to the one who purges), and typographic
+    /// quotes read as ASCII ones (“terrorists”, doesn’t). `"vader"`: VADER 3.3.2 exactly.
     pub lexicon: String,
     /// How many words on each side of a party's mention count as its clause.
     pub clause_window: usize,
@@ -115,6 +116,36 @@ pub struct ClauseTone {
 pub struct Scorer {
     vader: Vader,
     clause_window: usize,
+    /// The news layer reads typographic quotes as ASCII ones (see [`ascii_quotes`]).
+    ascii_quotes: bool,
+}
+
+/// `text` with its typographic quotes and apostrophes (‘ ’ “ ”) made ASCII
+/// ones, or `None` when it has none. VADER strips only ASCII punctuation
+/// from a word and finds its negations by "n't": news copy set with curly
+/// quotes hides “shit” and doesn’t from it, where a typewriter's "shit"
+/// and doesn't are scored.
+fn ascii_quotes(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    // All four are U+2018 to U+201D, three bytes from 0xE2 0x80. A byte
+    // search, not a substring one, which costs more to set up than a short
+    // sentence takes to scan.
+    for at in memchr::memchr_iter(0xe2, bytes) {
+        let ascii = match bytes.get(at + 1..at + 3) {
+            Some([0x80, 0x98 | 0x99]) => '\'',
+            Some([0x80, 0x9c | 0x9d]) => '"',
+            _ => continue,
+        };
+        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
+        out.push_str(&text[copied..at]);
+        out.push(ascii);
+        copied = at + 3;
+    }
+    let mut out = out?;
+    out.push_str(&text[copied..]);
+    Some(out)
 }
 
 /// Verbs of removal: a bad thing removed is good news for whoever removes it.
@@ -173,6 +204,7 @@ impl Scorer {
         Ok(Scorer {
             vader,
             clause_window: config.clause_window.max(1),
+            ascii_quotes: news,
         })
     }
 
@@ -191,12 +223,18 @@ impl Scorer {
     }
 
     pub fn score(&self, text: &str) -> Scores {
-        self.vader.polarity_scores(text)
+        match self.ascii_quotes.then(|| ascii_quotes(text)).flatten() {
+            Some(plain) => self.vader.polarity_scores(&plain),
+            None => self.vader.polarity_scores(text),
+        }
     }
 
     /// Each scored word, its lexicon value, the rules that changed it, and the scores.
     pub fn explain(&self, text: &str) -> Explanation {
-        self.vader.explain(text)
+        match self.ascii_quotes.then(|| ascii_quotes(text)).flatten() {
+            Some(plain) => self.vader.explain(&plain),
+            None => self.vader.explain(text),
+        }
     }
 
     /// The tone toward every party a document mentions: each mention's

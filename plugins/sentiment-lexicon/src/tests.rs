@@ -257,3 +257,33 @@ fn tone_at_a_known_party_is_its_actor_tone() {
         );
     }
 }
+
+#[test]
+fn the_news_layer_reads_typographic_quotes_as_ascii_ones() {
+    // VADER strips only ASCII punctuation and finds negation by "n't".
+    let vader = Scorer::vader();
+    let news = Scorer::news();
+    let curly = "She called the deal a “disaster”.";
+    assert_eq!(
+        vader.score(curly).compound,
+        0.0,
+        "“disaster” is no word VADER knows"
+    );
+    assert_eq!(
+        news.score(curly).compound,
+        news.score("She called the deal a \"disaster\".").compound
+    );
+    assert!(news.score(curly).compound < -0.5);
+    let apostrophe = "The minister doesn’t support the plan.";
+    assert!(
+        vader.score(apostrophe).compound > 0.0,
+        "no negation without n't"
+    );
+    assert!(news.score(apostrophe).compound < 0.0);
+    // Other characters from the same block stay: a dash is no quote.
+    assert_eq!(super::ascii_quotes("a – b"), None);
+    assert_eq!(
+        super::ascii_quotes("‘a’ “b” — c").as_deref(),
+        Some("'a' \"b\" — c")
+    );
+}

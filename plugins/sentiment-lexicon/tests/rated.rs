@@ -71,7 +71,8 @@ fn the_news_layer_agrees_with_readers_more_than_pure_vader() {
         "rated news sentences: pure VADER accuracy {vader_accuracy:.3} macro-F1 {vader_f1:.3}; \
          news layer accuracy {news_accuracy:.3} macro-F1 {news_f1:.3}"
     );
-    // Measured: pure VADER 61 of 80 (0.762), macro-F1 0.606; news 62 of 80 (0.775), 0.636.
+    // Measured: pure VADER 61 of 80 (0.762), macro-F1 0.606; news 62 of 80 (0.775), 0.641
+    // (0.636 before the news layer read typographic quotes as ASCII ones).
     assert!(
         vader_accuracy >= 0.75 && vader_f1 >= 0.60,
         "pure VADER fell"
