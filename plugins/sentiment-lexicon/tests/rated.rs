@@ -71,14 +71,15 @@ fn the_news_layer_agrees_with_readers_more_than_pure_vader() {
         "rated news sentences: pure VADER accuracy {vader_accuracy:.3} macro-F1 {vader_f1:.3}; \
          news layer accuracy {news_accuracy:.3} macro-F1 {news_f1:.3}"
     );
-    // Measured: pure VADER 61 of 80 (0.762), macro-F1 0.606; news 62 of 80 (0.775), 0.641
-    // (0.636 before the news layer read typographic quotes as ASCII ones).
+    // Measured: pure VADER 61 of 80 (0.762), macro-F1 0.606; news 65 of 80 (0.812), 0.674
+    // (62, 0.636 before the news layer read typographic quotes as ASCII ones and
+    // knew the explosions and plurals of death at the end of news_lexicon.tsv).
     assert!(
         vader_accuracy >= 0.75 && vader_f1 >= 0.60,
         "pure VADER fell"
     );
     assert!(
-        news_accuracy >= 0.77 && news_f1 >= 0.63,
+        news_accuracy >= 0.81 && news_f1 >= 0.67,
         "the news layer fell"
     );
     assert!(
