@@ -1077,15 +1077,28 @@ fn attribution(ctx: &Context) -> Option<String> {
         "added",
         "estimated",
         "estimates",
+        // Not "claimed": a strike that "claimed 100 lives" killed them.
+        "counted",
+        "documented",
     ];
     for i in 0..n {
         if !SAID.contains(&ctx.word(i)) {
             continue;
         }
-        // "officials said", "the UN said", "the Syrian Observatory for Human Rights said".
+        // "officials said", "the UN said", "the Syrian Observatory for Human Rights said";
+        // "the ministry has reported": the speaker stands before the auxiliary.
         let mut j = i;
+        if j > 0 && matches!(ctx.word(j - 1), "has" | "have" | "had") {
+            j -= 1;
+        }
+        let verb = j;
         while j > 0 {
             let w = ctx.word(j - 1);
+            // "officials in Italy said": where the people who speak are is theirs.
+            if w == "in" && j >= 2 && is_speaking_people(ctx.word(j - 2)) {
+                j -= 1;
+                continue;
+            }
             // A capital that opens a time phrase or a preposition is not a speaker's.
             let not_speaker = matches!(
                 w,
@@ -1151,6 +1164,29 @@ fn attribution(ctx: &Context) -> Option<String> {
                             | "media"
                             | "agency"
                             | "news"
+                            | "network"
+                            | "channel"
+                            | "page"
+                            | "organisation"
+                            | "organization"
+                            | "committee"
+                            | "council"
+                            | "command"
+                            | "office"
+                            | "department"
+                            | "tv"
+                            | "television"
+                            | "radio"
+                            | "newspaper"
+                            | "website"
+                            | "websites"
+                            | "statement"
+                            | "report"
+                            | "commander"
+                            | "officer"
+                            | "officers"
+                            | "witness"
+                            | "volunteers"
                     ))
             {
                 j -= 1;
@@ -1158,13 +1194,13 @@ fn attribution(ctx: &Context) -> Option<String> {
             }
             break;
         }
-        while j < i && matches!(ctx.word(j), "for" | "of" | "on") {
+        while j < verb && matches!(ctx.word(j), "for" | "of" | "on") {
             j += 1;
         }
         // A pronoun names nobody; the sentence before would have to say who.
-        let pronoun = j + 1 == i && matches!(ctx.word(j), "it" | "he" | "she" | "they" | "we");
-        if j < i && !pronoun {
-            let span = ctx.tokens[j].span.cover(ctx.tokens[i - 1].span);
+        let pronoun = j + 1 == verb && matches!(ctx.word(j), "it" | "he" | "she" | "they" | "we");
+        if j < verb && !pronoun {
+            let span = ctx.tokens[j].span.cover(ctx.tokens[verb - 1].span);
             return Some(clean_source(ctx.doc.slice(span)));
         }
         // "said the ministry": the speaker follows, and names someone.
@@ -1192,6 +1228,23 @@ fn attribution(ctx: &Context) -> Option<String> {
         }
     }
     None
+}
+
+/// People who give figures, as a reporting verb's subject names them.
+fn is_speaking_people(word: &str) -> bool {
+    matches!(
+        word,
+        "officials"
+            | "official"
+            | "sources"
+            | "activists"
+            | "residents"
+            | "witnesses"
+            | "doctors"
+            | "medics"
+            | "authorities"
+            | "police"
+    )
 }
 
 /// A noun phrase from token `from`, up to punctuation or a verb-like break.
