@@ -90,19 +90,6 @@ impl Voice {
     }
 }
 
-/// The tone of one clause toward one party.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ActorTone {
-    /// Index into the gazetteer.
-    pub actor: usize,
-    pub voice: Voice,
-    pub compound: f64,
-    /// The clause scored.
-    pub span: Span,
-    /// The mention of the party.
-    pub mention: Span,
-}
-
 /// The tone of the clause around one mention of a party.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClauseTone {
@@ -110,6 +97,16 @@ pub struct ClauseTone {
     pub compound: f64,
     /// The clause scored.
     pub span: Span,
+}
+
+/// The tone of one clause toward one party the gazetteer knows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActorTone {
+    /// Index into the gazetteer.
+    pub actor: usize,
+    /// The mention of the party.
+    pub mention: Span,
+    pub clause: ClauseTone,
 }
 
 /// Scores text; built once per configuration.
@@ -245,13 +242,10 @@ impl Scorer {
         doc.mentions
             .iter()
             .filter_map(|mention| {
-                let tone = self.clause_tone(doc, &quoted, mention.span)?;
                 Some(ActorTone {
                     actor: mention.actor,
-                    voice: tone.voice,
-                    compound: tone.compound,
-                    span: tone.span,
                     mention: mention.span,
+                    clause: self.clause_tone(doc, &quoted, mention.span)?,
                 })
             })
             .collect()
@@ -652,18 +646,19 @@ impl newslens_core::Analyzer for SentimentLexicon {
         // Clauses come in the order of their mentions, nearly text order.
         let mut chars = CharCursor::new(doc);
         for tone in self.scorer.actor_tones(doc) {
-            let (start, end) = chars.span(tone.span);
+            let clause = tone.clause;
+            let (start, end) = chars.span(clause.span);
             clauses.push(with_evidence(
                 &id,
                 vec![
                     id.clone().into(),
                     source.clone().into(),
                     doc.gazetteer.actors[tone.actor].id.as_str().into(),
-                    tone.voice.cell(),
-                    tone.compound.into(),
+                    clause.voice.cell(),
+                    clause.compound.into(),
                     start.into(),
                     end.into(),
-                    doc.slice(tone.span).into(),
+                    doc.slice(clause.span).into(),
                 ],
                 (start, end),
             ));

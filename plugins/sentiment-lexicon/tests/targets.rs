@@ -127,9 +127,8 @@ fn clause_tone_beats_whole_sentence_tone() {
             .actor_tones(&doc)
             .into_iter()
             .find(|t| t.actor == actor_index && sentence.contains(t.mention))
-            .unwrap_or_else(|| {
-                panic!("{id}: no clause about {actor} in {:?}", doc.slice(sentence))
-            });
+            .unwrap_or_else(|| panic!("{id}: no clause about {actor} in {:?}", doc.slice(sentence)))
+            .clause;
         if sign(tone.compound) != gold {
             println!(
                 "clause {:+.3} for {actor} (read {gold:+}): {:?}",

@@ -546,10 +546,10 @@ impl SourceBias {
                     doc.id().into(),
                     doc.source().into(),
                     doc.gazetteer.actors[tone.actor].id.as_str().into(),
-                    tone.voice.name().into(),
-                    tone.compound.into(),
+                    tone.clause.voice.name().into(),
+                    tone.clause.compound.into(),
                 ],
-                doc.evidence(tone.span),
+                doc.evidence(tone.clause.span),
             ));
         }
     }
