@@ -1124,21 +1124,12 @@ fn attribution(ctx: &Context) -> Option<String> {
                 .is_some_and(char::is_uppercase);
             if t.kind == TokenKind::Word
                 && (capital
+                    || is_speaking_people(w)
                     || matches!(
                         w,
-                        "officials"
-                            | "official"
-                            | "sources"
-                            | "source"
-                            | "police"
-                            | "medics"
-                            | "doctors"
-                            | "witnesses"
-                            | "activists"
-                            | "residents"
+                        "source"
                             | "rescuers"
                             | "paramedics"
-                            | "authorities"
                             | "monitors"
                             | "observers"
                             | "relatives"
