@@ -117,15 +117,15 @@ pub struct Scorer {
     ascii_quotes: bool,
 }
 
-/// `text` with its typographic quotes and apostrophes (‘ ’ “ ”) made ASCII
-/// ones, or `None` when it has none. VADER strips only ASCII punctuation
-/// from a word and finds its negations by "n't": news copy set with curly
-/// quotes hides “shit” and doesn’t from it, where a typewriter's "shit"
-/// and doesn't are scored.
-fn ascii_quotes(text: &str) -> Option<String> {
+/// Puts into `out` the text with its typographic quotes and apostrophes
+/// (‘ ’ “ ”) made ASCII ones, and tells whether it had any (`out` is left
+/// as it was where not). VADER strips only ASCII punctuation from a word
+/// and finds its negations by "n't": news copy set with curly quotes hides
+/// “shit” and doesn’t from it, where a typewriter's "shit" and doesn't are
+/// scored.
+fn ascii_quotes(text: &str, out: &mut String) -> bool {
     let bytes = text.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
+    let mut copied = None;
     // All four are U+2018 to U+201D, three bytes from 0xE2 0x80. A byte
     // search, not a substring one, which costs more to set up than a short
     // sentence takes to scan.
@@ -135,14 +135,25 @@ fn ascii_quotes(text: &str) -> Option<String> {
             Some([0x80, 0x9c | 0x9d]) => '"',
             _ => continue,
         };
-        let out = out.get_or_insert_with(|| String::with_capacity(text.len()));
-        out.push_str(&text[copied..at]);
+        let from = *copied.get_or_insert_with(|| {
+            out.clear();
+            0
+        });
+        out.push_str(&text[from..at]);
         out.push(ascii);
-        copied = at + 3;
+        copied = Some(at + 3);
     }
-    let mut out = out?;
-    out.push_str(&text[copied..]);
-    Some(out)
+    let Some(from) = copied else {
+        return false;
+    };
+    out.push_str(&text[from..]);
+    true
+}
+
+thread_local! {
+    /// The news layer's copy of a text with ASCII quotes, reused from one
+    /// text to the next rather than allocated for each.
+    static ASCII_QUOTED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 /// Verbs of removal: a bad thing removed is good news for whoever removes it.
@@ -220,18 +231,30 @@ impl Scorer {
     }
 
     pub fn score(&self, text: &str) -> Scores {
-        match self.ascii_quotes.then(|| ascii_quotes(text)).flatten() {
-            Some(plain) => self.vader.polarity_scores(&plain),
-            None => self.vader.polarity_scores(text),
-        }
+        self.as_scored(text, |text| self.vader.polarity_scores(text))
     }
 
     /// Each scored word, its lexicon value, the rules that changed it, and the scores.
     pub fn explain(&self, text: &str) -> Explanation {
-        match self.ascii_quotes.then(|| ascii_quotes(text)).flatten() {
-            Some(plain) => self.vader.explain(&plain),
-            None => self.vader.explain(text),
+        self.as_scored(text, |text| self.vader.explain(text))
+    }
+
+    /// `f` of the text VADER is given: with the news layer, its quotes made ASCII.
+    fn as_scored<R>(&self, text: &str, f: impl FnOnce(&str) -> R) -> R {
+        if !self.ascii_quotes {
+            return f(text);
         }
+        ASCII_QUOTED.with(|cell| {
+            let mut fresh = String::new();
+            // Never borrowed while scoring, but a fresh buffer is always correct.
+            let mut borrowed = cell.try_borrow_mut();
+            let plain = borrowed.as_deref_mut().unwrap_or(&mut fresh);
+            if ascii_quotes(text, plain) {
+                f(plain)
+            } else {
+                f(text)
+            }
+        })
     }
 
     /// The tone toward every party a document mentions: each mention's
