@@ -302,6 +302,8 @@ type Context<'a> = newslens_core::text::Words<'a>;
 fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut Vec<Figure>) {
     let first_in_sentence = out.len();
     let mut skip_until = 0u32;
+    // The group of the sentence's last figure that is not a part of another.
+    let mut whole_group: Option<String> = None;
     for (k, number) in numbers.iter().enumerate() {
         if number.span.start < skip_until {
             continue;
@@ -378,14 +380,18 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
         if number.form == NumberForm::Words && number.value == 1.0 && group.is_none() {
             continue;
         }
+        // "N others", "dozens more", "another 659" count more of the group of
+        // the whole before them (not of a part: "545 people including 84
+        // children and hundreds more injured"); others are people even without one.
+        let more = ctx.word(last) == "more" || start >= 1 && ctx.word(start - 1) == "another";
         let group = match group.as_deref() {
-            // "N others" takes the group of the figure it contrasts with.
-            Some("others") => out[first_in_sentence..]
-                .last()
-                .and_then(|f| f.group.clone())
-                .or(Some("person".into())),
+            Some("others") => whole_group.clone().or(Some("person".into())),
+            None if more => whole_group.clone(),
             _ => group,
         };
+        if !subset && !continues_list {
+            whole_group.clone_from(&group);
+        }
         out.push(Figure {
             kind,
             qualifier,
