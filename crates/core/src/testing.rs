@@ -148,6 +148,25 @@ pub fn cpu_and_wall_seconds(f: impl FnOnce()) -> (f64, f64) {
     }
 }
 
+/// Accuracy and macro-averaged F1 of (gold, predicted) pairs over the
+/// three classes -1, 0 and 1 (negative, neutral, positive); a class never
+/// predicted and never gold adds an F1 of 0.
+pub fn accuracy_and_macro_f1(pairs: &[(i8, i8)]) -> (f64, f64) {
+    let count = |f: &dyn Fn(i8, i8) -> bool| pairs.iter().filter(|&&(g, p)| f(g, p)).count() as f64;
+    let accuracy = count(&|g, p| g == p) / pairs.len().max(1) as f64;
+    let f1 = |class: i8| {
+        let tp = count(&|g, p| g == class && p == class);
+        let predicted = count(&|_, p| p == class);
+        let gold = count(&|g, _| g == class);
+        if tp == 0.0 {
+            0.0
+        } else {
+            2.0 * tp / (predicted + gold)
+        }
+    };
+    (accuracy, (f1(-1) + f1(0) + f1(1)) / 3.0)
+}
+
 /// The median of `values` (the upper one of an even count); sorts them.
 pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);

@@ -13,35 +13,9 @@
 
 use std::io::BufRead;
 
+use newslens_core::testing::accuracy_and_macro_f1 as score;
 use newslens_core::Span;
-use newslens_sentiment_lexicon::Scorer;
-
-fn sign(compound: f64) -> i8 {
-    if compound >= 0.05 {
-        1
-    } else if compound <= -0.05 {
-        -1
-    } else {
-        0
-    }
-}
-
-/// Accuracy and macro-F1 over the three classes of (gold, predicted) pairs.
-fn score(pairs: &[(i8, i8)]) -> (f64, f64) {
-    let accuracy = pairs.iter().filter(|(g, p)| g == p).count() as f64 / pairs.len() as f64;
-    let mut f1 = 0.0;
-    for class in [-1, 0, 1] {
-        let count = |f: &dyn Fn(&(i8, i8)) -> bool| pairs.iter().filter(|p| f(p)).count() as f64;
-        let tp = count(&|&(g, p)| g == class && p == class);
-        let predicted = count(&|&(_, p)| p == class);
-        let actual = count(&|&(g, _)| g == class);
-        let (p, r) = (tp / predicted.max(1.0), tp / actual.max(1.0));
-        if p + r > 0.0 {
-            f1 += 2.0 * p * r / (p + r) / 3.0;
-        }
-    }
-    (accuracy, f1)
-}
+use newslens_sentiment_lexicon::{sign, Scorer};
 
 /// The byte offset of character `chars` of `text` (the dataset counts
 /// Python characters).

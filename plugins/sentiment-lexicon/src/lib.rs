@@ -90,6 +90,18 @@ impl Voice {
     }
 }
 
+/// VADER's own thresholds for calling a compound score positive (1),
+/// negative (-1) or neutral (0).
+pub fn sign(compound: f64) -> i8 {
+    if compound >= 0.05 {
+        1
+    } else if compound <= -0.05 {
+        -1
+    } else {
+        0
+    }
+}
+
 /// The tone of the clause around one mention of a party.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ClauseTone {

@@ -114,15 +114,9 @@ pub(crate) fn plan_with_sort_bytes(bytes: usize) -> StreamingReduce {
     plan_with_sort_bytes_in(bytes, &std::env::temp_dir())
 }
 
-/// VADER's own thresholds for calling a compound positive or negative.
+/// The index of a compound's class, negative 0 to positive 2.
 fn polarity(compound: f64) -> usize {
-    if compound >= 0.05 {
-        2
-    } else if compound <= -0.05 {
-        0
-    } else {
-        1
-    }
+    (crate::sign(compound) + 1) as usize
 }
 
 /// Strings by dense id.

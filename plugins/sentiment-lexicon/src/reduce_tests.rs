@@ -28,13 +28,7 @@ fn reference(mut mapped: Report) -> Report {
 
 /// VADER's own thresholds for calling a compound positive or negative.
 fn polarity(compound: f64) -> usize {
-    if compound >= 0.05 {
-        2
-    } else if compound <= -0.05 {
-        0
-    } else {
-        1
-    }
+    (crate::sign(compound) + 1) as usize
 }
 
 #[derive(Default)]

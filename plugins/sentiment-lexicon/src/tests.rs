@@ -14,14 +14,11 @@ fn tones(id: &str, actor: &str, scorer: &Scorer) -> Vec<(Voice, i8, String)> {
         .filter(|t| t.actor == index)
         .map(|t| {
             let c = t.clause;
-            let sign = if c.compound >= 0.05 {
-                1
-            } else if c.compound <= -0.05 {
-                -1
-            } else {
-                0
-            };
-            (c.voice, sign, doc.slice(c.span).to_string())
+            (
+                c.voice,
+                crate::sign(c.compound),
+                doc.slice(c.span).to_string(),
+            )
         })
         .collect()
 }

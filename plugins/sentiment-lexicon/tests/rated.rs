@@ -4,17 +4,8 @@
 //! floors sit just under the measured values, so a change that loses
 //! agreement fails here.
 
-use newslens_sentiment_lexicon::Scorer;
-
-fn polarity(compound: f64) -> i8 {
-    if compound >= 0.05 {
-        1
-    } else if compound <= -0.05 {
-        -1
-    } else {
-        0
-    }
-}
+use newslens_core::testing::accuracy_and_macro_f1;
+use newslens_sentiment_lexicon::{sign, Scorer};
 
 fn rated() -> Vec<(i8, &'static str)> {
     include_str!("../fixtures/rated-news.tsv")
@@ -34,31 +25,11 @@ fn rated() -> Vec<(i8, &'static str)> {
 
 /// Accuracy and the macro-averaged F1 over the three classes.
 fn agreement(scorer: &Scorer, rated: &[(i8, &str)]) -> (f64, f64) {
-    let predicted: Vec<i8> = rated
+    let pairs: Vec<(i8, i8)> = rated
         .iter()
-        .map(|(_, text)| polarity(scorer.score(text).compound))
+        .map(|&(rating, text)| (rating, sign(scorer.score(text).compound)))
         .collect();
-    let correct = rated
-        .iter()
-        .zip(&predicted)
-        .filter(|((r, _), p)| r == *p)
-        .count();
-    let f1 = |class: i8| {
-        let tp = rated
-            .iter()
-            .zip(&predicted)
-            .filter(|((r, _), p)| *r == class && **p == class)
-            .count() as f64;
-        let predicted_n = predicted.iter().filter(|p| **p == class).count() as f64;
-        let actual_n = rated.iter().filter(|(r, _)| *r == class).count() as f64;
-        if tp == 0.0 {
-            0.0
-        } else {
-            2.0 * tp / (predicted_n + actual_n)
-        }
-    };
-    let macro_f1 = (f1(-1) + f1(0) + f1(1)) / 3.0;
-    (correct as f64 / rated.len() as f64, macro_f1)
+    accuracy_and_macro_f1(&pairs)
 }
 
 #[test]
@@ -94,7 +65,7 @@ fn disagreements_are_listed() {
     for (name, scorer) in [("vader", Scorer::vader()), ("news", Scorer::news())] {
         for (rating, text) in rated() {
             let compound = scorer.score(text).compound;
-            if polarity(compound) != rating {
+            if sign(compound) != rating {
                 println!("{name}\t{rating:+}\t{compound:+.3}\t{text}");
             }
         }

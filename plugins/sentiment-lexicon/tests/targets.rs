@@ -4,7 +4,8 @@
 //! `actor_tones` is compared with scoring the whole sentence.
 
 use newslens_core::testing;
-use newslens_sentiment_lexicon::Scorer;
+use newslens_core::testing::accuracy_and_macro_f1 as score;
+use newslens_sentiment_lexicon::{sign, Scorer};
 
 /// (document, words that pick out the sentence, party, tone toward it as read).
 const CASES: &[(&str, &str, &str, i8)] = &[
@@ -69,40 +70,6 @@ const CASES: &[(&str, &str, &str, i8)] = &[
         -1,
     ),
 ];
-
-fn sign(compound: f64) -> i8 {
-    if compound >= 0.05 {
-        1
-    } else if compound <= -0.05 {
-        -1
-    } else {
-        0
-    }
-}
-
-/// Accuracy and macro-F1 over the three classes.
-fn score(pairs: &[(i8, i8)]) -> (f64, f64) {
-    let accuracy = pairs.iter().filter(|(g, p)| g == p).count() as f64 / pairs.len() as f64;
-    let mut f1s = Vec::new();
-    for class in [-1, 0, 1] {
-        let tp = pairs
-            .iter()
-            .filter(|(g, p)| *g == class && *p == class)
-            .count() as f64;
-        let predicted = pairs.iter().filter(|(_, p)| *p == class).count() as f64;
-        let actual = pairs.iter().filter(|(g, _)| *g == class).count() as f64;
-        let (p, r) = (
-            if predicted > 0.0 { tp / predicted } else { 0.0 },
-            if actual > 0.0 { tp / actual } else { 0.0 },
-        );
-        f1s.push(if p + r > 0.0 {
-            2.0 * p * r / (p + r)
-        } else {
-            0.0
-        });
-    }
-    (accuracy, f1s.iter().sum::<f64>() / 3.0)
-}
 
 #[test]
 fn clause_tone_beats_whole_sentence_tone() {
