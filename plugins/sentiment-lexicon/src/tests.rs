@@ -282,3 +282,40 @@ fn the_news_layer_reads_typographic_quotes_as_ascii_ones() {
     assert!(super::ascii_quotes("‘a’ “b” — c", &mut out));
     assert_eq!(out, "'a' \"b\" — c");
 }
+
+#[test]
+fn tone_at_odd_spans_gives_none_or_a_tone_and_never_panics() {
+    let text = "Le ministre a salué l’accord — “un succès”, a-t-il dit.";
+    let doc = testing::annotate(text, None);
+    let scorer = Scorer::news();
+    let len = text.len() as u32;
+    for (start, end) in [(5, 2), (0, 0), (len, len + 10), (len + 5, len + 9), (3, 30)] {
+        let _ = scorer.tone_at(&doc, Span { start, end });
+    }
+    // Inside the three bytes of the apostrophe and of the dash.
+    let inside = text.find('’').unwrap() as u32 + 1;
+    let _ = scorer.tone_at(
+        &doc,
+        Span {
+            start: inside,
+            end: inside + 1,
+        },
+    );
+    let dash = text.find('—').unwrap() as u32;
+    let _ = scorer.tone_at(
+        &doc,
+        Span {
+            start: dash + 1,
+            end: dash + 2,
+        },
+    );
+    assert!(scorer
+        .tone_at(
+            &doc,
+            Span {
+                start: len + 5,
+                end: len + 9
+            }
+        )
+        .is_none());
+}
