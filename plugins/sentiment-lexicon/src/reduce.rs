@@ -115,7 +115,7 @@ pub(crate) fn plan_with_sort_bytes(bytes: usize) -> StreamingReduce {
 }
 
 /// The index of a compound's class, negative 0 to positive 2.
-fn polarity(compound: f64) -> usize {
+pub(crate) fn polarity(compound: f64) -> usize {
     (crate::sign(compound) + 1) as usize
 }
 

@@ -26,11 +26,6 @@ fn reference(mut mapped: Report) -> Report {
     }
 }
 
-/// VADER's own thresholds for calling a compound positive or negative.
-fn polarity(compound: f64) -> usize {
-    (crate::sign(compound) + 1) as usize
-}
-
 #[derive(Default)]
 struct Tally {
     n: usize,
@@ -45,7 +40,7 @@ impl Tally {
     fn add(&mut self, compound: f64, voice: &str, doc: &str, evidence: &[Evidence]) {
         self.n += 1;
         self.sum += compound;
-        self.polarity[polarity(compound)] += 1;
+        self.polarity[crate::reduce::polarity(compound)] += 1;
         let v = usize::from(voice == "quoted");
         self.by_voice[v].0 += 1;
         self.by_voice[v].1 += compound;
