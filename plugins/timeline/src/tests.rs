@@ -1181,3 +1181,54 @@ fn a_weekday_takes_the_tense_of_its_own_words() {
         "2020-06",
     );
 }
+
+#[test]
+fn a_part_of_a_date_is_inside_its_timex() {
+    // ReCOVery sentences; TimeML marks the part named with the date it is of.
+    for (text, published, surface, value) in [
+        (
+            "Scientists think this new virus first became capable of jumping to humans at the beginning of December 2019.",
+            "2020-01-23",
+            "the beginning of December 2019",
+            "2019-12",
+        ),
+        (
+            "At the end of December, public health officials from China informed the World Health Organization.",
+            "2020-01-23",
+            "the end of December",
+            "2019-12",
+        ),
+        (
+            "Manufacturing giants like Foxconn are expecting to be back to normal operation by the end of this month.",
+            "2020-03-09",
+            "the end of this month",
+            "2020-03",
+        ),
+        (
+            "The group admits that some of its members travelled from China to South Korea at the end of last year, possibly bringing the virus with them.",
+            "2020-03-02",
+            "the end of last year",
+            "2019",
+        ),
+        (
+            "The ACC, Big East, Big 12, Pac-12 and SEC postponed all competition at least through the end of March.",
+            "2020-03-12",
+            "the end of March",
+            "2020-03",
+        ),
+    ] {
+        check(text, published, surface, value);
+    }
+    // "the end" alone is no part of a date, and the words before a part stay out.
+    let found = tagged(
+        "Six shows were to open before the end of March, while nine others were scheduled to open before April 23.",
+        "2020-03-12",
+    );
+    assert_eq!(
+        found,
+        vec![
+            ("the end of March".to_string(), "2020-03".to_string()),
+            ("April 23".to_string(), "2020-04-23".to_string()),
+        ]
+    );
+}

@@ -420,7 +420,13 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
                 let from = if kind == Type::Duration || words.word(to) == "ago" {
                     with_modifier(&words, from)
                 } else {
-                    from
+                    // Only words no earlier timex holds.
+                    Some(with_part_of(&words, from))
+                        .filter(|&k| {
+                            out.last()
+                                .is_none_or(|t: &Timex| t.span.end <= tokens[k].span.start)
+                        })
+                        .unwrap_or(from)
                 };
                 if precision <= Precision::Year {
                     if let Some(day) = date {
@@ -903,6 +909,18 @@ fn with_modifier(w: &Words, from: usize) -> usize {
                 from - 2
             }
         }
+        _ => from,
+    }
+}
+
+/// Where a date begins once the part of it named before it is counted in:
+/// TimeML marks "the end of 1990", "the middle of October" and "the
+/// beginning of this week" whole, with the value of the date (its MOD
+/// attribute, which newslens does not keep, says which part).
+fn with_part_of(w: &Words, from: usize) -> usize {
+    let before = |k: usize| if from >= k { w.word(from - k) } else { "" };
+    match (before(3), before(2), before(1)) {
+        ("the", "end" | "beginning" | "middle" | "start" | "close", "of") => from - 3,
         _ => from,
     }
 }

@@ -88,8 +88,9 @@ fn timeml_training_newswire() {
     );
 }
 
-// Measured: strict F1 0.864, relaxed F1 0.937, type accuracy 0.968, value F1 0.804.
-const FLOOR_STRICT_F1: f64 = 0.855;
+// Measured: strict F1 0.868 (0.864 before "the end of 1990" was marked
+// whole), relaxed F1 0.937, type accuracy 0.968, value F1 0.804.
+const FLOOR_STRICT_F1: f64 = 0.86;
 const FLOOR_RELAXED_F1: f64 = 0.93;
 const FLOOR_TYPE_ACCURACY: f64 = 0.96;
 const FLOOR_VALUE_F1: f64 = 0.795;
