@@ -355,7 +355,7 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
             || (start >= 2 && ctx.word(start - 2) == "among" && ctx.word(start - 1) == "them");
         // "1,733 children 969 women and 3,110 men": a list goes on with the figure before.
         let previous = out[first_in_sentence..].last();
-        let continues_list = previous.is_some_and(|p| {
+        let listed = previous.is_some_and(|p| {
             let previous_end = ctx.index_after(p.span);
             // Adjacent numbers are not a list: "Rises to 11 44 Injured".
             start > previous_end
@@ -366,9 +366,22 @@ fn sentence_figures(ctx: &Context, sentence: Span, numbers: &[Number], out: &mut
                         || matches!(ctx.word(k), "and" | ",")
                 })
         });
-        let kind = match previous {
-            Some(p) if subset || continues_list => Some(p.kind),
-            _ => kind_before(ctx, start).or_else(|| kind_after(ctx, after_group, group.is_some())),
+        let own_kind =
+            || kind_before(ctx, start).or_else(|| kind_after(ctx, after_group, group.is_some()));
+        // A figure with a verb or cue of its own goes on with the list only
+        // if that says the same: "3 women and 5 children were killed", but
+        // not "claimed the lives of 198 people, 1,986 people recovered" or
+        // "killing 10 people, 20 people injured".
+        let own_verb =
+            is_verb_of_its_own(ctx.word(after_group)) || cue_after(ctx.word(after_group)).is_some();
+        let (continues_list, kind) = match previous {
+            Some(p) if subset => (listed, Some(p.kind)),
+            Some(p) if listed && own_verb => {
+                let own = own_kind();
+                (own == Some(p.kind), own)
+            }
+            Some(p) if listed => (true, Some(p.kind)),
+            _ => (false, own_kind()),
         };
         let Some(kind) = kind else {
             continue;
@@ -719,6 +732,18 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
             "displacement" => return Some(Kind::Displaced),
             "abduction" | "kidnapping" => return Some(Kind::Kidnapped),
             "arrest" | "arrests" | "detention" => return Some(Kind::Detained),
+            // "claimed the lives of 198 people", "cost the lives of at least
+            // 63 rebels"; not "saved the lives of 100 Syrians".
+            "lives" | "life" => {
+                let verb = match ctx.word(i.saturating_sub(3)) {
+                    "the" if i >= 4 => ctx.word(i - 4),
+                    word if i >= 3 => word,
+                    _ => "",
+                };
+                if takes_lives(verb) {
+                    return Some(Kind::Killed);
+                }
+            }
             _ => {}
         }
     }
@@ -757,6 +782,25 @@ fn kind_before(ctx: &Context, start: usize) -> Option<Kind> {
         return Some(if wounded { Kind::Injured } else { Kind::Killed });
     }
     None
+}
+
+/// A verb whose "the lives of N" are N dead: "claimed", "cost", "took".
+fn takes_lives(word: &str) -> bool {
+    matches!(
+        word,
+        "claimed"
+            | "claiming"
+            | "claims"
+            | "claim"
+            | "cost"
+            | "costs"
+            | "costing"
+            | "took"
+            | "taken"
+            | "take"
+            | "takes"
+            | "taking"
+    )
 }
 
 /// The words that lead from a tally to its number: "rose to", "stands at",
@@ -1105,7 +1149,8 @@ fn attribution(ctx: &Context) -> Option<String> {
                 j -= 1;
                 continue;
             }
-            // A capital that opens a time phrase or a preposition is not a speaker's.
+            // A capital that opens a time phrase, a preposition or a sentence
+            // adverb ("Meanwhile SANA's correspondent said") is not a speaker's.
             let not_speaker = matches!(
                 w,
                 "in" | "on"
@@ -1117,6 +1162,14 @@ fn attribution(ctx: &Context) -> Option<String> {
                     | "during"
                     | "last"
                     | "this"
+                    | "meanwhile"
+                    | "later"
+                    | "earlier"
+                    | "also"
+                    | "however"
+                    | "separately"
+                    | "moreover"
+                    | "then"
             ) || weekday_of(w).is_some()
                 || month_of(w).is_some();
             if not_speaker {
@@ -1241,6 +1294,12 @@ fn is_speaking_people(word: &str) -> bool {
             | "medics"
             | "authorities"
             | "police"
+            | "reporter"
+            | "reporters"
+            | "correspondent"
+            | "correspondents"
+            | "journalist"
+            | "journalists"
     )
 }
 

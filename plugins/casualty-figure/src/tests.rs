@@ -292,3 +292,67 @@ fn lost_their_lives() {
         check(&text, &expected);
     }
 }
+
+#[test]
+fn lives_claimed_lists_that_change_verb_and_reporters() {
+    // FA-KES, Ahram Online: "cost the lives of" counts the dead, and the
+    // list goes on with them.
+    check(
+        "The two-week-old battle for Zabadani has cost the lives of at least 63 rebels and 21 Hezbollah fighters according to the Observatory which has not given a toll for the army.",
+        &[
+            "killed at_least 63 rebel Observatory",
+            "killed exact 21 fighter Observatory",
+        ],
+    );
+    // FA-KES, SANA: before, the 3 children took the verb after them and were counted injured.
+    check(
+        "A source at Aleppo Police Command told SANA reporter that three of the shells fell in al-Sulaimaniyeh neighborhood claiming the lives of 3 children and injuring 17 people some of them are in critical situation.",
+        &[
+            "killed exact 3 child Aleppo Police Command",
+            "injured exact 17 person Aleppo Police Command",
+        ],
+    );
+    // ReCOVery: the recovered are no victims, though their number follows the dead's.
+    check(
+        "For the time being, the new disease has claimed the lives of 198 people, 1,986 people recovered.",
+        &["killed exact 198 person -"],
+    );
+    // FA-KES, SANA: "43 others were injured" has a verb of its own.
+    check(
+        "Later in the evening SANA reporter said that 4 people were killed including 3 children and 43 others were injured in rocket shells fired by the terrorist organizations on the neighborhoods of Maisaloun and al-Jabiryieh in Aleppo City.",
+        &[
+            "killed exact 4 person SANA reporter",
+            "killed exact 3 child SANA reporter",
+            "injured exact 43 person SANA reporter",
+        ],
+    );
+    // FA-KES headline, SANA.
+    check(
+        "16 October 2016 Three killed including 2 women 29 injured in terrorist rocket attacks in Aleppo city.",
+        &[
+            "killed exact 3 - -",
+            "killed exact 2 woman -",
+            "injured exact 29 - -",
+        ],
+    );
+    // Reporters speak, and the adverb that opens the sentence is not theirs.
+    check(
+        "Later SANAs correspondent in Aleppo said that 3 people were killed and 4 others were injured due to rocket shells fired by terrorist groups on Salah-Eddin neighborhood in the city.",
+        &[
+            "killed exact 3 person SANAs correspondent in Aleppo",
+            "injured exact 4 person SANAs correspondent in Aleppo",
+        ],
+    );
+    check(
+        "Meanwhile state news agency SANA said artillery fire killed two people and wounded nine others in the Bab Sharqi area of Old Damascus.",
+        &[
+            "killed exact 2 person state news agency SANA",
+            "injured exact 9 person state news agency SANA",
+        ],
+    );
+    // Lives saved are no deaths.
+    check(
+        "The group are believed to have saved the lives of more than 100000 Syrians in bombings.",
+        &[],
+    );
+}

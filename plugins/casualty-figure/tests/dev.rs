@@ -173,7 +173,9 @@ fn annotated_newswire_sentences() {
     );
 }
 
-const FLOOR_F1: f64 = 0.95;
+// Measured: F1 0.970 (0.967 before "claimed the lives of" was read), group
+// 0.960, source 0.864.
+const FLOOR_F1: f64 = 0.96;
 const FLOOR_GROUP: f64 = 0.95;
 const FLOOR_SOURCE: f64 = 0.85;
 const CEILING_FALSE: f64 = 0.04;
