@@ -420,13 +420,16 @@ pub fn tag(doc_words: &DocWords) -> Vec<Timex> {
                 let from = if kind == Type::Duration || words.word(to) == "ago" {
                     with_modifier(&words, from)
                 } else {
+                    let part = with_part_of(&words, from);
                     // Only words no earlier timex holds.
-                    Some(with_part_of(&words, from))
-                        .filter(|&k| {
-                            out.last()
-                                .is_none_or(|t: &Timex| t.span.end <= tokens[k].span.start)
-                        })
-                        .unwrap_or(from)
+                    let taken = out
+                        .last()
+                        .is_some_and(|t: &Timex| t.span.end > tokens[part].span.start);
+                    if taken {
+                        from
+                    } else {
+                        part
+                    }
                 };
                 if precision <= Precision::Year {
                     if let Some(day) = date {
